@@ -1,0 +1,180 @@
+//! The DNSSEC primitives: is this signature good, does this DS name this key,
+//! what is this name's NSEC3 hash.
+//!
+//! The cryptography is hickory-proto's (ring underneath); this module adds the
+//! rules around it from RFC 4035 §5.3.1 (signer, type, labels, key tag,
+//! validity period) and turns every failure into a reason a person can act on.
+//! The conformance harness drives these same functions with Unbound's vectors.
+
+use hickory_proto::dnssec::rdata::{DNSKEY, DS, RRSIG};
+use hickory_proto::dnssec::{Algorithm, DigestType, Nsec3HashAlgorithm, Verifier};
+use hickory_proto::rr::{DNSClass, Name, Record};
+
+/// Why one signature does not validate an RRset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    /// The validity period ended before `now`.
+    #[error("the signature expired at {}", crate::dnssec::crypto::timestamp(*.expiration))]
+    Expired {
+        /// Signature expiration (seconds since the epoch, serial arithmetic resolved).
+        expiration: i64,
+    },
+    /// The validity period starts after `now`.
+    #[error("the signature is not valid before {}", crate::dnssec::crypto::timestamp(*.inception))]
+    NotYetValid {
+        /// Signature inception.
+        inception: i64,
+    },
+    /// The algorithm is not one we validate (RFC 8624 lists what a validator must support).
+    #[error("algorithm {0} is not supported for validation")]
+    UnsupportedAlgorithm(u8),
+    /// The RRSIG does not belong to the key (tag, algorithm or signer differ) or to the RRset.
+    #[error("the signature does not fit: {0}")]
+    Mismatch(String),
+    /// The key is not a zone key or is revoked.
+    #[error("the key {0} may not sign zone data (not a zone key, or revoked)")]
+    UnusableKey(u16),
+    /// The cryptographic check failed: the data or the signature was altered.
+    #[error("the signature does not verify with key {0}")]
+    BadSignature(u16),
+}
+
+/// Formats seconds since the epoch as RFC 3339, for messages.
+pub fn timestamp(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| secs.to_string())
+}
+
+/// Resolves a 32-bit RRSIG timestamp to the absolute time closest to `now`
+/// (RFC 4034 §3.1.5: the fields are serial numbers, they wrap every 136 years).
+pub fn resolve_serial_time(field: u32, now: i64) -> i64 {
+    let now_low = now as u32;
+    let delta = field.wrapping_sub(now_low) as i32;
+    now + i64::from(delta)
+}
+
+/// Whether hickory (our validator) can verify signatures of `algorithm`.
+pub fn algorithm_supported(algorithm: Algorithm) -> bool {
+    algorithm.is_supported()
+}
+
+/// Whether a DS digest type is one we can compute.
+pub fn digest_supported(digest: DigestType) -> bool {
+    digest.is_supported()
+}
+
+/// The key tag of a DNSKEY (RFC 4034 Appendix B).
+pub fn key_tag(key: &DNSKEY) -> u16 {
+    key.calculate_key_tag().unwrap_or(0)
+}
+
+/// Verifies one RRSIG over `rrset` (records of one owner, class and type)
+/// with `key` from the zone `signer`, at time `now` (seconds since the epoch).
+pub fn verify_rrsig(
+    rrset: &[Record],
+    rrsig: &RRSIG,
+    key: &DNSKEY,
+    signer: &Name,
+    now: i64,
+) -> Result<(), SignatureError> {
+    let input = rrsig.input();
+    let Some(first) = rrset.first() else {
+        return Err(SignatureError::Mismatch("the record set is empty".into()));
+    };
+    let owner = &first.name;
+    if input.type_covered != first.record_type() {
+        return Err(SignatureError::Mismatch(format!(
+            "it covers {} instead of {}",
+            input.type_covered,
+            first.record_type()
+        )));
+    }
+    if &input.signer_name != signer {
+        return Err(SignatureError::Mismatch(format!(
+            "it names signer {} instead of {}",
+            input.signer_name, signer
+        )));
+    }
+    if !signer.zone_of(owner) {
+        return Err(SignatureError::Mismatch(format!(
+            "signer {signer} is not an ancestor of {owner}"
+        )));
+    }
+    let owner_labels = owner.num_labels();
+    if input.num_labels > owner_labels {
+        return Err(SignatureError::Mismatch(format!(
+            "its labels field ({}) exceeds the owner's label count ({owner_labels})",
+            input.num_labels
+        )));
+    }
+    let tag = key_tag(key);
+    if input.key_tag != tag || input.algorithm != key.algorithm() {
+        return Err(SignatureError::Mismatch(format!(
+            "it was made by key {} (algorithm {}), not key {tag} (algorithm {})",
+            input.key_tag,
+            u8::from(input.algorithm),
+            u8::from(key.algorithm())
+        )));
+    }
+    if !key.zone_key() || key.revoke() {
+        return Err(SignatureError::UnusableKey(tag));
+    }
+    if !algorithm_supported(input.algorithm) {
+        return Err(SignatureError::UnsupportedAlgorithm(u8::from(
+            input.algorithm,
+        )));
+    }
+    let inception = resolve_serial_time(input.sig_inception.get(), now);
+    let expiration = resolve_serial_time(input.sig_expiration.get(), now);
+    if now > expiration {
+        return Err(SignatureError::Expired { expiration });
+    }
+    if now < inception {
+        return Err(SignatureError::NotYetValid { inception });
+    }
+    key.verify_rrsig(owner, DNSClass::IN, rrsig, rrset.iter())
+        .map_err(|_| SignatureError::BadSignature(tag))
+}
+
+/// Whether `ds` (at `owner`) is a digest of `key`. `None` when the digest type
+/// or the key's algorithm cannot be checked.
+pub fn ds_matches(ds: &DS, owner: &Name, key: &DNSKEY) -> Option<bool> {
+    if !digest_supported(ds.digest_type()) {
+        return None;
+    }
+    if ds.algorithm() != key.algorithm() || ds.key_tag() != key_tag(key) {
+        return Some(false);
+    }
+    ds.covers(owner, key).ok()
+}
+
+/// The NSEC3 hash of `name` (RFC 5155 §5). `None` for an unknown hash algorithm.
+pub fn nsec3_hash(algorithm: u8, salt: &[u8], iterations: u16, name: &Name) -> Option<Vec<u8>> {
+    if algorithm != 1 {
+        return None;
+    }
+    Nsec3HashAlgorithm::SHA1
+        .hash(salt, name, iterations)
+        .ok()
+        .map(|d| d.as_ref().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_time_resolves_near_now() {
+        let now = 1_790_000_000; // 2026
+        assert_eq!(resolve_serial_time(now as u32 + 100, now), now + 100);
+        assert_eq!(resolve_serial_time(now as u32 - 100, now), now - 100);
+        // After 2106 the 32-bit field has wrapped; still resolved near now.
+        let later = 4_300_000_000i64;
+        assert_eq!(resolve_serial_time((later + 5) as u32, later), later + 5);
+    }
+}

@@ -1,0 +1,10 @@
+//! Checks: pure functions from observations to findings.
+//!
+//! Nothing in this crate does IO. Each module takes the [`Observations`] a
+//! probe collected and returns [`Finding`]s with the evidence that decided them,
+//! so a stored report can be judged again under a newer policy.
+//!
+//! [`Observations`]: indaba_model::Observations
+//! [`Finding`]: indaba_model::Finding
+
+pub mod dnssec;

@@ -1,0 +1,286 @@
+//! Observations: what the probes saw, stored with every report.
+//!
+//! Probes write these and never judge; checks read them and never do IO. Every
+//! DNS answer is kept whole (wire format, base64) beside its presentation text,
+//! so a report can be judged again under a newer policy without scanning.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a test observed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Observations {
+    /// The recursive resolver the DNS queries went through.
+    pub resolver: String,
+    /// The DNSSEC trust anchor used, one record per line in zone-file form.
+    pub trust_anchor: Vec<String>,
+    /// Every DNS exchange, in the order made.
+    pub dns: Vec<DnsExchange>,
+    /// Every TCP connection attempt.
+    pub tcp: Vec<TcpConnect>,
+    /// Every HTTP request.
+    pub http: Vec<HttpFetch>,
+    /// Limits that cut the test short (e.g. the report time limit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cut_short: Vec<String>,
+}
+
+/// A DNS question.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DnsQuestion {
+    /// Owner name in presentation form with the trailing dot.
+    pub name: String,
+    /// Record type mnemonic (`A`, `AAAA`, `DNSKEY`…).
+    pub rtype: String,
+}
+
+impl DnsQuestion {
+    /// A question for `name` (with or without trailing dot) and `rtype`.
+    pub fn new(name: &str, rtype: &str) -> Self {
+        let name = if name.ends_with('.') {
+            name.to_ascii_lowercase()
+        } else {
+            format!("{}.", name.to_ascii_lowercase())
+        };
+        DnsQuestion {
+            name,
+            rtype: rtype.to_string(),
+        }
+    }
+}
+
+/// How a query was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryMode {
+    /// Through the resolver with checking disabled (CD) and DNSSEC OK (DO): the
+    /// raw records and signatures, for our own validation.
+    Raw,
+    /// Through the resolver with validation on: the resolver's own verdict (AD
+    /// bit or SERVFAIL), kept as a cross-check.
+    Validated,
+    /// Straight to an authoritative server, without recursion.
+    Direct,
+}
+
+/// One query and what came back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DnsExchange {
+    /// The server asked (`address:port`).
+    pub server: String,
+    /// How it was asked.
+    pub mode: QueryMode,
+    /// The question.
+    pub question: DnsQuestion,
+    /// Milliseconds from first send to the final answer or error.
+    pub elapsed_ms: u64,
+    /// The answer, or why there was none.
+    pub outcome: DnsOutcome,
+}
+
+/// The result of a DNS query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum DnsOutcome {
+    /// A well-formed response matching the question.
+    Response(DnsResponse),
+    /// No usable response.
+    Failure {
+        /// What kind of failure.
+        kind: DnsFailure,
+        /// A sentence for people.
+        reason: String,
+    },
+}
+
+/// Why a DNS query produced no usable response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DnsFailure {
+    /// No answer within the time limit.
+    Timeout,
+    /// The server could not be reached (refused, unreachable).
+    Unreachable,
+    /// The response could not be parsed, or did not match the question.
+    Malformed,
+    /// The answer was larger than we accept.
+    Oversized,
+    /// The test's overall time limit ran out before the query was sent.
+    Cancelled,
+}
+
+/// A parsed DNS response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DnsResponse {
+    /// Response code mnemonic (`NOERROR`, `NXDOMAIN`, `SERVFAIL`…).
+    pub rcode: String,
+    /// The AD (authenticated data) flag.
+    pub authenticated: bool,
+    /// The AA (authoritative answer) flag.
+    pub authoritative: bool,
+    /// Whether the answer came over TCP (after a truncated UDP answer).
+    pub tcp: bool,
+    /// Answer section, one record per entry in presentation form.
+    pub answer: Vec<String>,
+    /// Authority section, likewise.
+    pub authority: Vec<String>,
+    /// Extended DNS Error (RFC 8914) code and text, where given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_error: Option<String>,
+    /// The whole response message, DNS wire format, base64.
+    pub wire: String,
+}
+
+/// A TCP connection attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TcpConnect {
+    /// `address:port` tried.
+    pub address: String,
+    /// Milliseconds until connected or failed.
+    pub elapsed_ms: u64,
+    /// `None` when connected; the reason otherwise.
+    pub error: Option<String>,
+}
+
+/// An HTTP request to one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HttpFetch {
+    /// The URL asked for.
+    pub url: String,
+    /// `address:port` the request went to.
+    pub address: String,
+    /// Milliseconds until the body was read or the request failed.
+    pub elapsed_ms: u64,
+    /// What came back.
+    pub outcome: HttpOutcome,
+}
+
+/// The result of an HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum HttpOutcome {
+    /// A response.
+    Response(HttpResponse),
+    /// No usable response.
+    Failure {
+        /// A sentence for people.
+        reason: String,
+    },
+}
+
+/// An HTTP response, with the body cut at the probe's limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Header fields in the order received (names lower case).
+    pub headers: Vec<(String, String)>,
+    /// The body as text (invalid UTF-8 replaced), cut at the limit.
+    pub body: String,
+    /// Bytes of body read.
+    pub body_bytes: u64,
+    /// True when the body was longer than the limit and was cut.
+    pub body_truncated: bool,
+}
+
+impl Observations {
+    /// The exchanges for a question asked in a mode, newest last.
+    pub fn dns_for<'a>(
+        &'a self,
+        question: &'a DnsQuestion,
+        mode: QueryMode,
+    ) -> impl Iterator<Item = &'a DnsExchange> + 'a {
+        self.dns
+            .iter()
+            .filter(move |e| e.mode == mode && &e.question == question)
+    }
+}
+
+impl DnsExchange {
+    /// The response, when there was one.
+    pub fn response(&self) -> Option<&DnsResponse> {
+        match &self.outcome {
+            DnsOutcome::Response(r) => Some(r),
+            DnsOutcome::Failure { .. } => None,
+        }
+    }
+
+    /// Why there was no response, when there was none.
+    pub fn failure(&self) -> Option<&str> {
+        match &self.outcome {
+            DnsOutcome::Response(_) => None,
+            DnsOutcome::Failure { reason, .. } => Some(reason),
+        }
+    }
+}
+
+impl DnsResponse {
+    /// Decodes the stored wire message. `None` only if the stored bytes were
+    /// altered since the probe parsed them.
+    pub fn message(&self) -> Option<hickory_proto::op::Message> {
+        use base64::Engine as _;
+        let wire = base64::engine::general_purpose::STANDARD
+            .decode(&self.wire)
+            .ok()?;
+        hickory_proto::op::Message::from_vec(&wire).ok()
+    }
+
+    /// Whether the response code is NOERROR.
+    pub fn is_noerror(&self) -> bool {
+        self.rcode == "NOERROR"
+    }
+}
+
+/// Reading records out of stored responses: shared by the probes (to decide
+/// what to ask next) and the checks (to judge), so both read alike.
+impl DnsResponse {
+    /// The owner of the SOA record in the answer or authority section: the
+    /// apex of the zone the answer came from.
+    pub fn soa_owner(&self) -> Option<hickory_proto::rr::Name> {
+        let msg = self.message()?;
+        msg.answers
+            .iter()
+            .chain(msg.authorities.iter())
+            .find(|r| r.record_type() == hickory_proto::rr::RecordType::SOA)
+            .map(|r| r.name.to_lowercase())
+    }
+
+    /// The signer named by an RRSIG over records of `rtype` in the answer.
+    pub fn answer_signer(
+        &self,
+        rtype: hickory_proto::rr::RecordType,
+    ) -> Option<hickory_proto::rr::Name> {
+        use hickory_proto::dnssec::rdata::DNSSECRData;
+        use hickory_proto::rr::RData;
+        let msg = self.message()?;
+        msg.answers.iter().find_map(|r| match &r.data {
+            RData::DNSSEC(DNSSECRData::RRSIG(sig)) if sig.input().type_covered == rtype => {
+                Some(sig.input().signer_name.to_lowercase())
+            }
+            _ => None,
+        })
+    }
+
+    /// The zone a DS answer for `child` came from: the signer of the DS RRset,
+    /// or the SOA owner of a negative answer. Only a proper ancestor of `child`
+    /// is returned, so following parents always ends at the root.
+    pub fn parent_zone(&self, child: &hickory_proto::rr::Name) -> Option<hickory_proto::rr::Name> {
+        let parent = self
+            .answer_signer(hickory_proto::rr::RecordType::DS)
+            .or_else(|| self.soa_owner())?;
+        (parent.zone_of(child) && parent.num_labels() < child.num_labels()).then_some(parent)
+    }
+
+    /// The data of records of `rtype` in the answer section (any owner, so a
+    /// CNAME chain's target records are included).
+    pub fn answer_data(&self, rtype: hickory_proto::rr::RecordType) -> Vec<hickory_proto::rr::RData> {
+        self.message()
+            .map(|m| {
+                m.answers
+                    .into_iter()
+                    .filter(|r| r.record_type() == rtype)
+                    .map(|r| r.data)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

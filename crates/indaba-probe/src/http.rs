@@ -1,0 +1,122 @@
+//! Plain-HTTP requests to one chosen address.
+//!
+//! The request goes to the address we choose (an A or AAAA of the host), not
+//! to whatever the system resolver returns, so IPv4 and IPv6 answers can be
+//! compared. hyper parses the response; we bound the header buffer, the body
+//! and the total time, because the server is not trusted.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use indaba_model::observation::{HttpOutcome, HttpResponse};
+
+/// Largest response head (status line and headers) we read.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// The User-Agent we announce.
+pub const USER_AGENT: &str = concat!("Indaba/", env!("CARGO_PKG_VERSION"), " (standards test)");
+
+/// The URL of `path` on `host` for the report.
+pub fn url(host: &str, path: &str, port: u16) -> String {
+    if port == 80 {
+        format!("http://{host}{path}")
+    } else {
+        format!("http://{host}:{port}{path}")
+    }
+}
+
+/// GETs `path` from `target` with `Host: host`, within `limit`, keeping at most
+/// `body_limit` bytes of the body.
+pub async fn get(
+    host: &str,
+    path: &str,
+    target: SocketAddr,
+    limit: Duration,
+    body_limit: usize,
+) -> HttpOutcome {
+    match tokio::time::timeout(limit, fetch(host, path, target, body_limit)).await {
+        Ok(Ok(response)) => HttpOutcome::Response(response),
+        Ok(Err(reason)) => HttpOutcome::Failure { reason },
+        Err(_) => HttpOutcome::Failure {
+            reason: format!(
+                "no complete answer from {target} within {} ms",
+                limit.as_millis()
+            ),
+        },
+    }
+}
+
+async fn fetch(
+    host: &str,
+    path: &str,
+    target: SocketAddr,
+    body_limit: usize,
+) -> Result<HttpResponse, String> {
+    let stream = tokio::net::TcpStream::connect(target)
+        .await
+        .map_err(|e| format!("connection failed: {e}"))?;
+    let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+        .max_buf_size(MAX_HEAD_BYTES.max(8192))
+        .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("HTTP handshake failed: {e}"))?;
+    let driver = tokio::spawn(connection);
+    let request = Request::get(path)
+        .header(hyper::header::HOST, host)
+        .header(hyper::header::USER_AGENT, USER_AGENT)
+        .header(hyper::header::ACCEPT, "text/html,*/*;q=0.8")
+        .header(hyper::header::CONNECTION, "close")
+        .body(Empty::new())
+        .map_err(|e| format!("could not build the request: {e}"))?;
+    let result = read_response(&mut sender, request, body_limit).await;
+    driver.abort();
+    result
+}
+
+async fn read_response(
+    sender: &mut hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
+    request: Request<Empty<Bytes>>,
+    body_limit: usize,
+) -> Result<HttpResponse, String> {
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| format!("the server's answer is not valid HTTP: {e}"))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut body = response.into_body();
+    let mut kept: Vec<u8> = Vec::new();
+    let mut total: u64 = 0;
+    let mut truncated = false;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("the body could not be read: {e}"))?;
+        if let Some(data) = frame.data_ref() {
+            total += data.len() as u64;
+            let room = body_limit.saturating_sub(kept.len());
+            kept.extend_from_slice(&data[..data.len().min(room)]);
+            if data.len() > room {
+                truncated = true;
+                break;
+            }
+        }
+    }
+    Ok(HttpResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&kept).into_owned(),
+        body_bytes: total,
+        body_truncated: truncated,
+    })
+}

@@ -1,0 +1,12 @@
+//! Probes: network code that collects observations and never judges them.
+//!
+//! Each probe asks a server something (DNS, TCP, HTTP) under a time limit and
+//! returns what it saw as an [`indaba_model::observation`] value, failures
+//! included. Deciding whether what was seen is good is the checks' job.
+
+pub mod chain;
+pub mod dns;
+pub mod http;
+pub mod session;
+
+pub use session::{ProbeSettings, Session};

@@ -1,0 +1,250 @@
+//! A probe session: the shared state of one test (or one scan).
+//!
+//! It owns the DNS client, the SSRF guard, the time limit of the whole test,
+//! and a cache so that each question, connection and request is made once per
+//! session however many checks need it. Everything it does is recorded as an
+//! observation, in the order it finished.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use indaba_model::address;
+use indaba_model::observation::{
+    DnsExchange, DnsFailure, DnsOutcome, DnsQuestion, HttpFetch, HttpOutcome, Observations,
+    QueryMode, TcpConnect,
+};
+use tokio::sync::OnceCell;
+
+use crate::dns::DnsClient;
+use crate::http;
+
+/// How a session talks to the network.
+#[derive(Debug, Clone)]
+pub struct ProbeSettings {
+    /// The recursive resolver for all lookups.
+    pub resolver: SocketAddr,
+    /// Time limit of one DNS question.
+    pub dns_timeout: Duration,
+    /// Time limit of one TCP connect.
+    pub connect_timeout: Duration,
+    /// Time limit of one HTTP request, body included.
+    pub http_timeout: Duration,
+    /// Whether private, loopback and other special addresses may be contacted.
+    pub allow_private: bool,
+    /// Largest HTTP body kept, in bytes.
+    pub http_body_limit: usize,
+}
+
+impl ProbeSettings {
+    /// Settings with the usual limits for `resolver`.
+    pub fn new(resolver: SocketAddr) -> Self {
+        ProbeSettings {
+            resolver,
+            dns_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(4),
+            http_timeout: Duration::from_secs(10),
+            allow_private: false,
+            http_body_limit: 512 * 1024,
+        }
+    }
+}
+
+type DnsKey = (SocketAddr, QueryMode, DnsQuestion);
+type Shared<T> = Arc<OnceCell<T>>;
+
+/// The state of one test's probing.
+pub struct Session {
+    settings: ProbeSettings,
+    dns: DnsClient,
+    deadline: Instant,
+    dns_cache: Mutex<HashMap<DnsKey, Shared<DnsExchange>>>,
+    tcp_cache: Mutex<HashMap<SocketAddr, Shared<TcpConnect>>>,
+    http_cache: Mutex<HashMap<(String, SocketAddr), Shared<HttpFetch>>>,
+    observations: Mutex<Observations>,
+}
+
+impl Session {
+    /// A session that must finish by `deadline`.
+    pub fn new(settings: ProbeSettings, deadline: Instant) -> Self {
+        let observations = Observations {
+            resolver: settings.resolver.to_string(),
+            ..Observations::default()
+        };
+        Session {
+            dns: DnsClient::new(settings.dns_timeout),
+            settings,
+            deadline,
+            dns_cache: Mutex::default(),
+            tcp_cache: Mutex::default(),
+            http_cache: Mutex::default(),
+            observations: Mutex::new(observations),
+        }
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &ProbeSettings {
+        &self.settings
+    }
+
+    /// Whether the test's time limit has passed.
+    pub fn expired(&self) -> bool {
+        Instant::now() >= self.deadline
+    }
+
+    /// Asks the resolver, once per session for each question and mode.
+    pub async fn resolve(&self, question: DnsQuestion, mode: QueryMode) -> DnsExchange {
+        let server = self.settings.resolver;
+        self.dns_once(server, question, mode).await
+    }
+
+    /// Asks an authoritative server directly (no recursion), if the guard allows it.
+    pub async fn ask_direct(&self, server: SocketAddr, question: DnsQuestion) -> DnsExchange {
+        if let Err(scope) = address::permitted(server.ip(), self.settings.allow_private) {
+            let exchange = DnsExchange {
+                server: server.to_string(),
+                mode: QueryMode::Direct,
+                question,
+                elapsed_ms: 0,
+                outcome: DnsOutcome::Failure {
+                    kind: DnsFailure::Unreachable,
+                    reason: refused_reason(server.ip(), scope),
+                },
+            };
+            self.record(|o| o.dns.push(exchange.clone()));
+            return exchange;
+        }
+        self.dns_once(server, question, QueryMode::Direct).await
+    }
+
+    async fn dns_once(
+        &self,
+        server: SocketAddr,
+        question: DnsQuestion,
+        mode: QueryMode,
+    ) -> DnsExchange {
+        let cell = {
+            let mut cache = lock(&self.dns_cache);
+            cache
+                .entry((server, mode, question.clone()))
+                .or_default()
+                .clone()
+        };
+        cell.get_or_init(|| async {
+            let exchange = self
+                .dns
+                .exchange(server, &question, mode, Some(self.deadline))
+                .await;
+            self.record(|o| o.dns.push(exchange.clone()));
+            exchange
+        })
+        .await
+        .clone()
+    }
+
+    /// Opens (and closes) a TCP connection, once per session per address.
+    pub async fn connect(&self, target: SocketAddr) -> TcpConnect {
+        let cell = {
+            let mut cache = lock(&self.tcp_cache);
+            cache.entry(target).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let started = Instant::now();
+            let error = match self.guard(target.ip()) {
+                Err(reason) => Some(reason),
+                Ok(()) => {
+                    let limit = self.limit(self.settings.connect_timeout);
+                    match tokio::time::timeout(limit, tokio::net::TcpStream::connect(target)).await
+                    {
+                        Ok(Ok(_stream)) => None,
+                        Ok(Err(e)) => Some(format!("connection failed: {e}")),
+                        Err(_) => Some(format!(
+                            "no connection within {} ms",
+                            limit.as_millis()
+                        )),
+                    }
+                }
+            };
+            let result = TcpConnect {
+                address: target.to_string(),
+                elapsed_ms: started.elapsed().as_millis() as u64,
+                error,
+            };
+            self.record(|o| o.tcp.push(result.clone()));
+            result
+        })
+        .await
+        .clone()
+    }
+
+    /// Fetches `http://host/path` from one address, once per session.
+    pub async fn http_get(&self, host: &str, path: &str, target: SocketAddr) -> HttpFetch {
+        let url = http::url(host, path, target.port());
+        let cell = {
+            let mut cache = lock(&self.http_cache);
+            cache.entry((url.clone(), target)).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let started = Instant::now();
+            let outcome = match self.guard(target.ip()) {
+                Err(reason) => HttpOutcome::Failure { reason },
+                Ok(()) => {
+                    let limit = self.limit(self.settings.http_timeout);
+                    http::get(host, path, target, limit, self.settings.http_body_limit).await
+                }
+            };
+            let fetch = HttpFetch {
+                url: url.clone(),
+                address: target.to_string(),
+                elapsed_ms: started.elapsed().as_millis() as u64,
+                outcome,
+            };
+            self.record(|o| o.http.push(fetch.clone()));
+            fetch
+        })
+        .await
+        .clone()
+    }
+
+    /// Notes that a limit cut the test short.
+    pub fn note_cut_short(&self, what: impl Into<String>) {
+        let what = what.into();
+        self.record(|o| o.cut_short.push(what));
+    }
+
+    /// Records the trust anchor used, for the report.
+    pub fn note_trust_anchor(&self, records: Vec<String>) {
+        self.record(|o| o.trust_anchor = records);
+    }
+
+    /// Everything observed so far.
+    pub fn observations(&self) -> Observations {
+        lock(&self.observations).clone()
+    }
+
+    fn guard(&self, ip: IpAddr) -> Result<(), String> {
+        address::permitted(ip, self.settings.allow_private).map_err(|s| refused_reason(ip, s))
+    }
+
+    fn limit(&self, per_step: Duration) -> Duration {
+        per_step.min(self.deadline.saturating_duration_since(Instant::now()))
+    }
+
+    fn record(&self, f: impl FnOnce(&mut Observations)) {
+        f(&mut lock(&self.observations));
+    }
+}
+
+fn refused_reason(ip: IpAddr, scope: address::AddressScope) -> String {
+    format!(
+        "not contacted: {ip} is a {scope} address, and this instance does not test private \
+         targets (start it with --allow-private-targets to allow them)"
+    )
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: the
+/// caches and observation lists stay consistent after any single push.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
