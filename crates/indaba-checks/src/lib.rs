@@ -8,3 +8,6 @@
 //! [`Finding`]: indaba_model::Finding
 
 pub mod dnssec;
+pub mod ipv6;
+pub mod judge;
+pub mod lookup;

@@ -1,1 +1,254 @@
-//! indaba-engine
+//! The engine: plans the probes a test needs, runs them under the test's time
+//! limit with one shared session (so nothing is asked twice), judges the
+//! observations with the checks, scores the findings and returns the report.
+//!
+//! The CLI, the web site, the API and the monitor all call [`run`], so every
+//! door gives the same report.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use hickory_proto::rr::Name;
+use indaba_checks::dnssec::TrustAnchor;
+use indaba_checks::lookup::{self, MailHosts};
+use indaba_model::address::{self, AddressScope};
+use indaba_model::observation::{DnsQuestion, QueryMode};
+use indaba_model::report::REPORT_FORMAT;
+use indaba_model::score::{self, POLICY_VERSION};
+use indaba_model::{DomainName, Observations, Report, TestKind};
+use indaba_probe::{ProbeSettings, Session, chain};
+
+/// Version of the engine, stored in every report.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// At most this many MX hosts are tested (RFC 5321 sets no limit; abuse does).
+pub const MAX_MAIL_HOSTS: usize = 10;
+/// At most this many name servers are tested.
+pub const MAX_NAME_SERVERS: usize = 13;
+
+/// Everything a test run needs to know.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// How probes talk to the network.
+    pub probe: ProbeSettings,
+    /// The DNSSEC trust anchor.
+    pub anchor: TrustAnchor,
+    /// Time limit of a whole test.
+    pub report_timeout: Duration,
+    /// Judge as of this time instead of the clock (reproducible reports).
+    pub now: Option<time::OffsetDateTime>,
+}
+
+/// Why a test was not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// The target resolves to an address the SSRF guard refuses.
+    #[error(
+        "{domain} resolves to {address}, a {scope} address; this instance does not test \
+         private targets (use --allow-private-targets on a test network)"
+    )]
+    PrivateTarget {
+        /// The domain asked for.
+        domain: String,
+        /// The refused address.
+        address: IpAddr,
+        /// What kind of address it is.
+        scope: AddressScope,
+    },
+}
+
+/// Runs a `kind` test of `domain` and returns the report.
+pub async fn run(
+    settings: &EngineSettings,
+    domain: &DomainName,
+    kind: TestKind,
+) -> Result<Report, EngineError> {
+    let started_at = time::OffsetDateTime::now_utc();
+    let started = Instant::now();
+    let session = Arc::new(Session::new(
+        settings.probe.clone(),
+        started + settings.report_timeout,
+    ));
+    session.note_trust_anchor(settings.anchor.text.clone());
+    let plan = {
+        let session = session.clone();
+        let domain = domain.clone();
+        async move {
+            match kind {
+                TestKind::Web => probe_web(&session, &domain).await,
+                TestKind::Mail => probe_mail(&session, &domain).await,
+            }
+        }
+    };
+    match tokio::time::timeout(settings.report_timeout, plan).await {
+        Ok(Ok(())) => {}
+        Ok(Err(refused)) => return Err(refused),
+        Err(_) => session.note_cut_short(format!(
+            "the test's time limit of {} s ran out; what was not observed is reported as error",
+            settings.report_timeout.as_secs()
+        )),
+    }
+    let observations = session.observations();
+    Ok(judge(
+        settings,
+        domain,
+        kind,
+        observations,
+        started_at,
+        started.elapsed(),
+    ))
+}
+
+/// Judges stored observations into a report (also used to re-judge a report
+/// under a newer policy without scanning again).
+pub fn judge(
+    settings: &EngineSettings,
+    domain: &DomainName,
+    kind: TestKind,
+    observations: Observations,
+    started_at: time::OffsetDateTime,
+    duration: Duration,
+) -> Report {
+    let now = settings.now.unwrap_or(started_at).unix_timestamp();
+    let mut findings =
+        indaba_checks::judge::judge(kind, domain.as_str(), &observations, &settings.anchor, now);
+    let (score, categories) = score::score(&mut findings);
+    Report {
+        format: REPORT_FORMAT,
+        target: domain.clone(),
+        kind,
+        engine_version: ENGINE_VERSION.to_string(),
+        policy_version: POLICY_VERSION.to_string(),
+        started: started_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        duration_ms: duration.as_millis() as u64,
+        score,
+        categories,
+        findings,
+        observations,
+    }
+}
+
+async fn probe_web(session: &Session, domain: &DomainName) -> Result<(), EngineError> {
+    let name = domain.to_fqdn();
+    let (_, a, aaaa) = tokio::join!(
+        chain::collect(session, &name),
+        session.resolve(DnsQuestion::new(&name, "A"), QueryMode::Raw),
+        session.resolve(DnsQuestion::new(&name, "AAAA"), QueryMode::Raw),
+    );
+    let _ = (a, aaaa);
+    let obs = session.observations();
+    let v4 = lookup::addresses(&obs, &name, "A").unwrap_or_default();
+    let v6 = lookup::addresses(&obs, &name, "AAAA").unwrap_or_default();
+    guard(session, domain, v4.iter().chain(v6.iter()))?;
+    let connects = async {
+        let tries = v4.iter().chain(v6.iter()).flat_map(|ip| {
+            indaba_checks::ipv6::WEB_PORTS
+                .iter()
+                .map(move |port| session.connect(SocketAddr::new(*ip, *port)))
+        });
+        join_all(tries).await;
+    };
+    let pages = async {
+        let fetches = v4
+            .first()
+            .into_iter()
+            .chain(v6.first())
+            .map(|ip| session.http_get(domain.as_str(), "/", SocketAddr::new(*ip, 80)));
+        join_all(fetches).await;
+    };
+    tokio::join!(connects, pages, probe_name_servers(session, &name));
+    Ok(())
+}
+
+async fn probe_mail(session: &Session, domain: &DomainName) -> Result<(), EngineError> {
+    let name = domain.to_fqdn();
+    tokio::join!(
+        chain::collect(session, &name),
+        session.resolve(DnsQuestion::new(&name, "MX"), QueryMode::Raw),
+    );
+    let obs = session.observations();
+    let hosts: Vec<Name> = match lookup::mail_hosts(&obs, &name) {
+        Ok(MailHosts::Hosts(list)) => list
+            .into_iter()
+            .map(|(_, n)| n)
+            .take(MAX_MAIL_HOSTS)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let per_host = hosts.iter().map(|host| async move {
+        let host = host.to_ascii();
+        tokio::join!(
+            chain::collect(session, &host),
+            session.resolve(DnsQuestion::new(&host, "A"), QueryMode::Raw),
+            session.resolve(DnsQuestion::new(&host, "AAAA"), QueryMode::Raw),
+        );
+    });
+    tokio::join!(join_all(per_host), probe_name_servers(session, &name));
+    let obs = session.observations();
+    let addresses: Vec<IpAddr> = hosts
+        .iter()
+        .flat_map(|h| {
+            let h = h.to_ascii();
+            let mut all = lookup::addresses(&obs, &h, "A").unwrap_or_default();
+            all.extend(lookup::addresses(&obs, &h, "AAAA").unwrap_or_default());
+            all
+        })
+        .collect();
+    guard(session, domain, addresses.iter())?;
+    Ok(())
+}
+
+/// Finds the zone's name servers, their addresses, and asks each IPv6
+/// address directly for the zone's NS records.
+async fn probe_name_servers(session: &Session, name: &str) {
+    let soa = session
+        .resolve(DnsQuestion::new(name, "SOA"), QueryMode::Raw)
+        .await;
+    let Some(zone) = soa.response().and_then(|r| r.soa_owner()) else {
+        return;
+    };
+    let zone = zone.to_ascii();
+    session
+        .resolve(DnsQuestion::new(&zone, "NS"), QueryMode::Raw)
+        .await;
+    let servers = lookup::name_servers(&session.observations(), &zone).unwrap_or_default();
+    let zone = &zone;
+    let per_server = servers.iter().take(MAX_NAME_SERVERS).map(|ns| async move {
+        let ns = ns.to_ascii();
+        tokio::join!(
+            session.resolve(DnsQuestion::new(&ns, "A"), QueryMode::Raw),
+            session.resolve(DnsQuestion::new(&ns, "AAAA"), QueryMode::Raw),
+        );
+        let v6 =
+            indaba_checks::ipv6::ipv6_addresses(&session.observations(), &ns).unwrap_or_default();
+        let asks = v6
+            .into_iter()
+            .map(|ip| session.ask_direct(SocketAddr::new(ip, 53), DnsQuestion::new(zone, "NS")));
+        join_all(asks).await;
+    });
+    join_all(per_server).await;
+}
+
+/// Refuses the test when a target address is private and that is not allowed.
+fn guard<'a>(
+    session: &Session,
+    domain: &DomainName,
+    addresses: impl Iterator<Item = &'a IpAddr>,
+) -> Result<(), EngineError> {
+    if session.settings().allow_private {
+        return Ok(());
+    }
+    for ip in addresses {
+        if let Err(scope) = address::permitted(*ip, false) {
+            return Err(EngineError::PrivateTarget {
+                domain: domain.to_string(),
+                address: *ip,
+                scope,
+            });
+        }
+    }
+    Ok(())
+}

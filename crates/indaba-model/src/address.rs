@@ -107,7 +107,11 @@ fn scope_v6(ip: Ipv6Addr) -> AddressScope {
 /// The SSRF guard's decision for one address.
 pub fn permitted(ip: IpAddr, allow_private: bool) -> Result<(), AddressScope> {
     let s = scope(ip);
-    if s.is_public() || allow_private { Ok(()) } else { Err(s) }
+    if s.is_public() || allow_private {
+        Ok(())
+    } else {
+        Err(s)
+    }
 }
 
 #[cfg(test)]

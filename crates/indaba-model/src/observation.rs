@@ -186,12 +186,13 @@ impl Observations {
     /// The exchanges for a question asked in a mode, newest last.
     pub fn dns_for<'a>(
         &'a self,
-        question: &'a DnsQuestion,
+        question: &DnsQuestion,
         mode: QueryMode,
     ) -> impl Iterator<Item = &'a DnsExchange> + 'a {
+        let question = question.clone();
         self.dns
             .iter()
-            .filter(move |e| e.mode == mode && &e.question == question)
+            .filter(move |e| e.mode == mode && e.question == question)
     }
 }
 
@@ -272,7 +273,10 @@ impl DnsResponse {
 
     /// The data of records of `rtype` in the answer section (any owner, so a
     /// CNAME chain's target records are included).
-    pub fn answer_data(&self, rtype: hickory_proto::rr::RecordType) -> Vec<hickory_proto::rr::RData> {
+    pub fn answer_data(
+        &self,
+        rtype: hickory_proto::rr::RecordType,
+    ) -> Vec<hickory_proto::rr::RData> {
         self.message()
             .map(|m| {
                 m.answers

@@ -159,10 +159,7 @@ impl Session {
                     {
                         Ok(Ok(_stream)) => None,
                         Ok(Err(e)) => Some(format!("connection failed: {e}")),
-                        Err(_) => Some(format!(
-                            "no connection within {} ms",
-                            limit.as_millis()
-                        )),
+                        Err(_) => Some(format!("no connection within {} ms", limit.as_millis())),
                     }
                 }
             };

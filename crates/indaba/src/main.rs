@@ -1,1 +1,217 @@
-fn main() {}
+//! The `indaba` command.
+
+mod output;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use indaba_checks::dnssec::TrustAnchor;
+use indaba_engine::EngineSettings;
+use indaba_model::{DomainName, TestKind};
+use indaba_probe::ProbeSettings;
+
+/// Indaba tests websites and mail domains against modern Internet standards.
+#[derive(Debug, Parser)]
+#[command(name = "indaba", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Test a website or a mail domain and print the report.
+    Check(CheckArgs),
+    /// List every check: id, category, title, standards, scoring and guide.
+    Checks {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["web", "mail"])))]
+struct CheckArgs {
+    /// Test the website at DOMAIN.
+    #[arg(long, value_name = "DOMAIN")]
+    web: Option<String>,
+    /// Test the mail domain DOMAIN.
+    #[arg(long, value_name = "DOMAIN")]
+    mail: Option<String>,
+    /// Recursive resolver to use, ADDR or ADDR:PORT (default: the first
+    /// nameserver in /etc/resolv.conf).
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    resolver: Option<String>,
+    /// DNSSEC trust anchor file: DS or DNSKEY records for the root in zone-file
+    /// form (default: IANA's root anchors).
+    #[arg(long, value_name = "FILE")]
+    trust_anchor: Option<PathBuf>,
+    /// Allow targets on private, loopback and other non-public addresses
+    /// (needed on a test network; never on a public instance).
+    #[arg(long)]
+    allow_private_targets: bool,
+    /// Print the report as JSON (the schema is in schemas/report.schema.json).
+    #[arg(long)]
+    json: bool,
+    /// Time limit of the whole test, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    timeout: u64,
+    /// Time limit of one DNS query or connection, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    query_timeout: u64,
+    /// Judge dates as of this time (RFC 3339), for reproducible reports.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("INDABA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("indaba: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Checks { json } => {
+            output::print_catalogue(json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check(args) => check(args),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let (kind, raw_domain) = match (&args.web, &args.mail) {
+        (Some(d), None) => (TestKind::Web, d),
+        (None, Some(d)) => (TestKind::Mail, d),
+        _ => bail!("give exactly one of --web DOMAIN or --mail DOMAIN"),
+    };
+    let domain = DomainName::parse(raw_domain)
+        .with_context(|| format!("{raw_domain:?} cannot be tested"))?;
+    let resolver = match &args.resolver {
+        Some(text) => parse_resolver(text)?,
+        None => system_resolver(Path::new("/etc/resolv.conf"))?,
+    };
+    let anchor = match &args.trust_anchor {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the trust anchor {}", path.display()))?;
+            TrustAnchor::parse(&text)
+                .with_context(|| format!("the trust anchor {} is not usable", path.display()))?
+        }
+        None => TrustAnchor::iana(),
+    };
+    let now = args
+        .now
+        .as_deref()
+        .map(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                .with_context(|| {
+                    format!("--now {t:?} is not an RFC 3339 time such as 2026-11-22T12:00:00Z")
+                })
+        })
+        .transpose()?;
+    if args.timeout == 0 || args.query_timeout == 0 {
+        bail!("time limits must be at least one second");
+    }
+    let mut probe = ProbeSettings::new(resolver);
+    let query_timeout = Duration::from_secs(args.query_timeout.min(args.timeout));
+    probe.dns_timeout = query_timeout;
+    probe.connect_timeout = query_timeout;
+    probe.http_timeout = query_timeout * 2;
+    probe.allow_private = args.allow_private_targets;
+    let settings = EngineSettings {
+        probe,
+        anchor,
+        report_timeout: Duration::from_secs(args.timeout),
+        now,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(indaba_engine::run(&settings, &domain, kind))?;
+    if args.json {
+        output::print_json(&report)?;
+    } else {
+        output::print_report(&report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address.
+fn parse_resolver(text: &str) -> Result<SocketAddr> {
+    if let Ok(sa) = text.parse::<SocketAddr>() {
+        return Ok(sa);
+    }
+    if let Ok(ip) = text.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err(anyhow!(
+        "--resolver {text:?} is not an address: give e.g. 9.9.9.9, 127.0.0.1:5353 or [2620:fe::fe]:53"
+    ))
+}
+
+/// The first `nameserver` of resolv.conf.
+fn system_resolver(path: &Path) -> Result<SocketAddr> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read {} to find the system resolver; give --resolver ADDR",
+            path.display()
+        )
+    })?;
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("nameserver"))
+        .filter_map(|rest| rest.trim().split('%').next()?.parse::<IpAddr>().ok())
+        .map(|ip| SocketAddr::new(ip, 53))
+        .next()
+        .ok_or_else(|| {
+            anyhow!(
+                "{} names no nameserver; give --resolver ADDR",
+                path.display()
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolver_forms() {
+        assert_eq!(
+            parse_resolver("127.0.0.53").unwrap(),
+            "127.0.0.53:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("fd00::53").unwrap(),
+            "[fd00::53]:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("[fd00::53]:5300").unwrap(),
+            "[fd00::53]:5300".parse().unwrap()
+        );
+        assert!(parse_resolver("dns.example").is_err());
+    }
+}

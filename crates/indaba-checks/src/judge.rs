@@ -1,0 +1,84 @@
+//! Judging a whole test: observations in, one finding per check out, in
+//! catalogue order. Pure, so a stored report can be judged again.
+
+use hickory_proto::rr::Name;
+use indaba_model::catalogue::{self, ids};
+use indaba_model::{Finding, Observations, Status, TestKind};
+
+use crate::dnssec::{TrustAnchor, Validator, findings as dnssec};
+use crate::ipv6;
+use crate::lookup::{self, MailHosts};
+
+/// The findings of a `kind` test of `domain`, judged at `now` (Unix seconds).
+pub fn judge(
+    kind: TestKind,
+    domain: &str,
+    obs: &Observations,
+    anchor: &TrustAnchor,
+    now: i64,
+) -> Vec<Finding> {
+    let validator = Validator::new(obs, anchor, now);
+    let zone = lookup::resolved(obs, domain, "SOA").and_then(|r| {
+        r.soa_owner()
+            .ok_or_else(|| format!("the SOA answer for {domain} names no zone"))
+    });
+    let mail_hosts = match kind {
+        TestKind::Mail => Some(lookup::mail_hosts(obs, domain)),
+        TestKind::Web => None,
+    };
+    catalogue::checks_for(kind)
+        .map(|spec| match spec.id {
+            ids::DNSSEC_EXISTS => dnssec::exists(obs, domain),
+            ids::DNSSEC_VALID => {
+                let rtypes: &[&str] = match kind {
+                    TestKind::Web => &["A", "AAAA"],
+                    TestKind::Mail => &["MX"],
+                };
+                dnssec::valid(&validator, obs, domain, rtypes)
+            }
+            ids::NS_IPV6 => match &zone {
+                Ok(z) => ipv6::name_servers(obs, z),
+                Err(reason) => Finding::new(spec.id, Status::Error, reason.clone()),
+            },
+            ids::WEB_IPV6_ADDRESS => ipv6::web_address(obs, domain),
+            ids::WEB_IPV6_REACHABLE => ipv6::web_reachable(obs, domain),
+            ids::WEB_IPV6_SAME_CONTENT => ipv6::web_same_content(obs, domain),
+            ids::MAIL_IPV6_ADDRESS => {
+                with_mail_hosts(spec.id, &mail_hosts, |hosts| ipv6::mail_address(obs, hosts))
+            }
+            ids::MAIL_DNSSEC_MX_VALID => with_mail_hosts(spec.id, &mail_hosts, |hosts| {
+                dnssec::mx_valid(&validator, hosts)
+            }),
+            other => Finding::new(
+                other,
+                Status::Error,
+                "this version of the engine cannot judge this check",
+            ),
+        })
+        .collect()
+}
+
+fn with_mail_hosts(
+    id: &str,
+    hosts: &Option<Result<MailHosts, String>>,
+    judge: impl FnOnce(&[Name]) -> Finding,
+) -> Finding {
+    match hosts {
+        None => Finding::new(id, Status::NotApplicable, "not a mail test"),
+        Some(Err(reason)) => Finding::new(id, Status::Error, reason.clone()),
+        Some(Ok(MailHosts::Null)) => Finding::new(
+            id,
+            Status::NotApplicable,
+            "The domain has a null MX record (RFC 7505): it accepts no mail, so there are no mail servers to test.",
+        ),
+        Some(Ok(MailHosts::None)) => Finding::new(
+            id,
+            Status::NotApplicable,
+            "The domain has no MX records, so there are no mail servers to test.",
+        ),
+        Some(Ok(MailHosts::Hosts(list))) => {
+            let names: Vec<Name> = list.iter().map(|(_, n)| n.clone()).collect();
+            judge(&names)
+        }
+    }
+}

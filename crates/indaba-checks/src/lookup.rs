@@ -1,0 +1,124 @@
+//! Reading DNS data back out of observations.
+//!
+//! The engine uses these to plan (which addresses to connect to) and the
+//! checks use them to judge, so both read the stored answers the same way.
+
+use std::net::IpAddr;
+
+use hickory_proto::rr::{Name, RData};
+use indaba_model::Observations;
+use indaba_model::observation::{DnsQuestion, DnsResponse, QueryMode};
+
+/// The stored raw-mode (checking disabled) response for a question, or why
+/// there is none.
+pub fn raw<'a>(obs: &'a Observations, name: &str, rtype: &str) -> Result<&'a DnsResponse, String> {
+    let question = DnsQuestion::new(name, rtype);
+    let exchange = obs
+        .dns_for(&question, QueryMode::Raw)
+        .last()
+        .ok_or_else(|| format!("{} {rtype} was not looked up", question.name))?;
+    exchange.response().ok_or_else(|| {
+        format!(
+            "the lookup of {} {rtype} failed: {}",
+            question.name,
+            exchange.failure().unwrap_or("no answer")
+        )
+    })
+}
+
+/// A response that answers the question: NOERROR (possibly with no data) or
+/// NXDOMAIN. Anything else (SERVFAIL, REFUSED…) means the name could not be
+/// resolved.
+pub fn resolved<'a>(
+    obs: &'a Observations,
+    name: &str,
+    rtype: &str,
+) -> Result<&'a DnsResponse, String> {
+    let response = raw(obs, name, rtype)?;
+    if response.is_noerror() || response.rcode == "NXDOMAIN" {
+        Ok(response)
+    } else {
+        let ede = response
+            .extended_error
+            .as_deref()
+            .map(|e| format!(", extended error {e}"))
+            .unwrap_or_default();
+        Err(format!(
+            "{name} {rtype} could not be resolved: the resolver answered {}{ede}",
+            response.rcode
+        ))
+    }
+}
+
+/// The addresses (`A` or `AAAA`) of `name`; empty when it has none.
+pub fn addresses(obs: &Observations, name: &str, rtype: &str) -> Result<Vec<IpAddr>, String> {
+    let response = resolved(obs, name, rtype)?;
+    let record_type = if rtype == "AAAA" {
+        hickory_proto::rr::RecordType::AAAA
+    } else {
+        hickory_proto::rr::RecordType::A
+    };
+    let mut found: Vec<IpAddr> = response
+        .answer_data(record_type)
+        .into_iter()
+        .filter_map(|d| match d {
+            RData::A(a) => Some(IpAddr::V4(a.0)),
+            RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+            _ => None,
+        })
+        .collect();
+    found.dedup();
+    Ok(found)
+}
+
+/// The name server names of `zone`.
+pub fn name_servers(obs: &Observations, zone: &str) -> Result<Vec<Name>, String> {
+    let response = resolved(obs, zone, "NS")?;
+    let mut names: Vec<Name> = response
+        .answer_data(hickory_proto::rr::RecordType::NS)
+        .into_iter()
+        .filter_map(|d| match d {
+            RData::NS(ns) => Some(ns.0.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// What a domain's MX records say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailHosts {
+    /// Mail servers, by preference.
+    Hosts(Vec<(u16, Name)>),
+    /// A null MX (RFC 7505): the domain accepts no mail.
+    Null,
+    /// No MX records.
+    None,
+}
+
+/// The MX records of `domain`.
+pub fn mail_hosts(obs: &Observations, domain: &str) -> Result<MailHosts, String> {
+    let response = resolved(obs, domain, "MX")?;
+    let mut hosts: Vec<(u16, Name)> = response
+        .answer_data(hickory_proto::rr::RecordType::MX)
+        .into_iter()
+        .filter_map(|d| match d {
+            RData::MX(mx) => Some((mx.preference, mx.exchange.to_lowercase())),
+            _ => None,
+        })
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    Ok(match hosts.as_slice() {
+        [] => MailHosts::None,
+        [(_, exchange)] if exchange.is_root() => MailHosts::Null,
+        _ => MailHosts::Hosts(hosts),
+    })
+}
+
+/// Formats an address with a port the way the probes record it.
+pub fn socket_text(ip: IpAddr, port: u16) -> String {
+    std::net::SocketAddr::new(ip, port).to_string()
+}
