@@ -53,6 +53,7 @@ pub fn resolved<'a>(
 /// The addresses (`A` or `AAAA`) of `name`; empty when it has none.
 pub fn addresses(obs: &Observations, name: &str, rtype: &str) -> Result<Vec<IpAddr>, String> {
     let response = resolved(obs, name, rtype)?;
+    follow_cnames(response, name)?;
     let record_type = if rtype == "AAAA" {
         hickory_proto::rr::RecordType::AAAA
     } else {
@@ -69,6 +70,43 @@ pub fn addresses(obs: &Observations, name: &str, rtype: &str) -> Result<Vec<IpAd
         .collect();
     found.dedup();
     Ok(found)
+}
+
+/// Longest CNAME chain followed (RFC 1034 allows chains; loops and absurd
+/// lengths are errors).
+pub const MAX_CNAME_CHAIN: usize = 16;
+
+/// Checks the CNAME chain from `name` in an answer: no loop, not too long.
+pub fn follow_cnames(response: &DnsResponse, name: &str) -> Result<Vec<Name>, String> {
+    let Some(message) = response.message() else {
+        return Err(format!("the stored answer for {name} cannot be decoded"));
+    };
+    let Ok(mut current) = Name::from_ascii(DnsQuestion::new(name, "CNAME").name) else {
+        return Err(format!("{name} is not a DNS name"));
+    };
+    let mut chain = vec![current.clone()];
+    loop {
+        let next = message.answers.iter().find_map(|r| match &r.data {
+            RData::CNAME(target) if r.name == current => Some(target.0.clone()),
+            _ => None,
+        });
+        let Some(next) = next else { return Ok(chain) };
+        if chain.contains(&next) {
+            chain.push(next);
+            let path: Vec<String> = chain.iter().map(|n| n.to_string()).collect();
+            return Err(format!(
+                "the aliases (CNAME) of {name} form a loop: {}",
+                path.join(" → ")
+            ));
+        }
+        chain.push(next.clone());
+        if chain.len() > MAX_CNAME_CHAIN {
+            return Err(format!(
+                "{name} is an alias (CNAME) chain longer than {MAX_CNAME_CHAIN} names"
+            ));
+        }
+        current = next;
+    }
 }
 
 /// The name server names of `zone`.

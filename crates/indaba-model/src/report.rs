@@ -210,3 +210,9 @@ impl Report {
         self.findings.iter().find(|f| f.check == check)
     }
 }
+
+/// The JSON Schema of [`Report`], as committed in `schemas/report.schema.json`.
+pub fn report_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Report);
+    serde_json::to_value(&schema).unwrap_or(serde_json::Value::Null)
+}
