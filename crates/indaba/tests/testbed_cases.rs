@@ -1,0 +1,183 @@
+//! Every case of `testbed/cases.toml` gives its expected verdicts when the
+//! real binary tests it on the test network.
+//!
+//! The test network must be up and this test must run inside its namespace:
+//! `./run-tests` does both. Run alone, it fails and says so; it never skips.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Case {
+    domain: String,
+    kind: String,
+    #[serde(default)]
+    about: String,
+    expect: BTreeMap<String, String>,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The testbed's settings, from the env file `testbed/up` writes.
+fn testbed_env() -> BTreeMap<String, String> {
+    let path = std::env::var_os("INDABA_TESTBED_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("testbed/run/env"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the test network is not up ({}: {e}); run the whole suite with ./run-tests, \
+             or bring it up with `bash testbed/up` and run this test inside it with \
+             `ip netns exec indaba cargo test`",
+            path.display()
+        )
+    });
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
+        .collect()
+}
+
+fn load_cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(root().join("testbed/cases.toml"))
+        .expect("testbed/cases.toml is missing");
+    let cases: Cases = toml::from_str(&text).expect("testbed/cases.toml does not parse");
+    assert!(!cases.case.is_empty(), "testbed/cases.toml has no case");
+    cases.case
+}
+
+fn run_case(env: &BTreeMap<String, String>, case: &Case) -> Result<serde_json::Value, String> {
+    let resolver = env
+        .get("INDABA_TB_RESOLVER")
+        .ok_or("INDABA_TB_RESOLVER missing from the testbed env")?;
+    let anchor = env
+        .get("INDABA_TB_TRUST_ANCHOR")
+        .ok_or("INDABA_TB_TRUST_ANCHOR missing from the testbed env")?;
+    let flag = match case.kind.as_str() {
+        "web" => "--web",
+        "mail" => "--mail",
+        other => return Err(format!("unknown kind {other}")),
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_indaba"))
+        .args([
+            "check",
+            flag,
+            &case.domain,
+            "--resolver",
+            resolver,
+            "--trust-anchor",
+            anchor,
+            "--allow-private-targets",
+            "--json",
+            "--timeout",
+            "30",
+            "--query-timeout",
+            "2",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "indaba check failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("not JSON: {e}"))
+}
+
+#[test]
+fn every_case_gives_its_verdicts() {
+    let env = testbed_env();
+    let cases = load_cases();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let problems = Mutex::new(Vec::<String>::new());
+    let checked = Mutex::new(0usize);
+    std::thread::scope(|scope| {
+        for chunk in cases.chunks(cases.len().div_ceil(6).max(1)) {
+            let (env, problems, checked, validator) = (&env, &problems, &checked, &validator);
+            scope.spawn(move || {
+                for case in chunk {
+                    let label = format!("{} ({}) [{}]", case.domain, case.kind, case.about);
+                    let report = match run_case(env, case) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            problems.lock().unwrap().push(format!("{label}: {e}"));
+                            continue;
+                        }
+                    };
+                    for error in validator.iter_errors(&report) {
+                        problems
+                            .lock()
+                            .unwrap()
+                            .push(format!("{label}: report violates the schema: {error}"));
+                    }
+                    for (check, expected) in &case.expect {
+                        let finding = report["findings"]
+                            .as_array()
+                            .and_then(|fs| fs.iter().find(|f| f["check"] == check.as_str()));
+                        *checked.lock().unwrap() += 1;
+                        match finding {
+                            None => problems
+                                .lock()
+                                .unwrap()
+                                .push(format!("{label}: no finding for {check}")),
+                            Some(f) if f["status"] != expected.as_str() => {
+                                problems.lock().unwrap().push(format!(
+                                    "{label}: {check} expected {expected}, got {}: {}\n    evidence: {}",
+                                    f["status"], f["summary"], f["evidence"]
+                                ))
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let problems = problems.into_inner().unwrap();
+    let checked = checked.into_inner().unwrap();
+    println!(
+        "testbed cases: {} cases, {checked} verdicts, {} wrong",
+        cases.len(),
+        problems.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} verdict(s) differ:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn cases_file_names_only_known_checks_and_verdicts() {
+    let cases = load_cases();
+    for case in &cases {
+        for (check, verdict) in &case.expect {
+            assert!(
+                indaba_model::catalogue::check(check).is_some(),
+                "{}: unknown check {check}",
+                case.domain
+            );
+            assert!(
+                indaba_model::Status::parse(verdict).is_some(),
+                "{}: unknown verdict {verdict}",
+                case.domain
+            );
+        }
+    }
+}
