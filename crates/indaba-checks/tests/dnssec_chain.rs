@@ -1,0 +1,481 @@
+//! The chain validator, state by state, on synthetic zones signed here.
+//!
+//! Each test builds a small signed hierarchy (root, `test.`, a domain) with
+//! fresh ECDSA keys, stores the answers as a probe would, breaks one thing,
+//! and checks the verdict and its reason. No network.
+
+use base64::Engine as _;
+use hickory_proto::dnssec::crypto::EcdsaSigningKey;
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, NSEC, RRSIG, SigInput};
+use hickory_proto::dnssec::{Algorithm, DigestType, SigningKey, TBS};
+use hickory_proto::op::{Message, OpCode, Query, ResponseCode};
+use hickory_proto::rr::rdata::{A, SOA};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType, SerialNumber};
+use indaba_checks::dnssec::{Security, TrustAnchor, Validator};
+use indaba_model::Observations;
+use indaba_model::observation::{DnsExchange, DnsOutcome, DnsQuestion, DnsResponse, QueryMode};
+
+const NOW: i64 = 1_795_000_000;
+const DAY: i64 = 86_400;
+
+struct Zone {
+    name: Name,
+    key: EcdsaSigningKey,
+    dnskey: DNSKEY,
+}
+
+impl Zone {
+    fn new(name: &str) -> Zone {
+        let pkcs8 = EcdsaSigningKey::generate_pkcs8(Algorithm::ECDSAP256SHA256).unwrap();
+        let key = EcdsaSigningKey::from_pkcs8(&pkcs8, Algorithm::ECDSAP256SHA256).unwrap();
+        let dnskey = DNSKEY::with_flags(257, key.to_public_key().unwrap());
+        Zone {
+            name: Name::from_ascii(name).unwrap(),
+            key,
+            dnskey,
+        }
+    }
+
+    fn tag(&self) -> u16 {
+        self.dnskey.calculate_key_tag().unwrap()
+    }
+
+    fn ds(&self) -> DS {
+        let digest = self
+            .dnskey
+            .to_digest(&self.name, DigestType::SHA256)
+            .unwrap();
+        DS::new(
+            self.tag(),
+            Algorithm::ECDSAP256SHA256,
+            DigestType::SHA256,
+            digest.as_ref().to_vec(),
+        )
+    }
+
+    fn sign_window(&self, set: &[Record], inception: i64, expiration: i64) -> Record {
+        let first = &set[0];
+        let input = SigInput {
+            type_covered: first.record_type(),
+            algorithm: Algorithm::ECDSAP256SHA256,
+            num_labels: first.name.num_labels(),
+            original_ttl: first.ttl,
+            sig_expiration: SerialNumber::new(expiration as u32),
+            sig_inception: SerialNumber::new(inception as u32),
+            key_tag: self.tag(),
+            signer_name: self.name.clone(),
+        };
+        let tbs = TBS::from_input(&first.name, DNSClass::IN, &input, set.iter()).unwrap();
+        let sig = self.key.sign(&tbs).unwrap();
+        Record::from_rdata(
+            first.name.clone(),
+            first.ttl,
+            RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(input, sig))),
+        )
+    }
+
+    fn sign(&self, set: &[Record]) -> Record {
+        self.sign_window(set, NOW - DAY, NOW + 30 * DAY)
+    }
+
+    fn dnskey_record(&self) -> Record {
+        Record::from_rdata(
+            self.name.clone(),
+            3600,
+            RData::DNSSEC(DNSSECRData::DNSKEY(self.dnskey.clone())),
+        )
+    }
+
+    fn soa(&self) -> Record {
+        Record::from_rdata(
+            self.name.clone(),
+            3600,
+            RData::SOA(SOA::new(
+                self.name.clone(),
+                self.name.clone(),
+                1,
+                3600,
+                600,
+                86400,
+                300,
+            )),
+        )
+    }
+}
+
+fn exchange(
+    name: &str,
+    rtype: &str,
+    rcode: ResponseCode,
+    answers: Vec<Record>,
+    authority: Vec<Record>,
+) -> DnsExchange {
+    let mut msg = Message::response(7, OpCode::Query);
+    msg.metadata.response_code = rcode;
+    msg.add_query(Query::query(
+        Name::from_ascii(name).unwrap(),
+        rtype.parse::<RecordType>().unwrap(),
+    ));
+    msg.add_answers(answers.clone());
+    msg.add_authorities(authority.clone());
+    let wire = msg.to_vec().unwrap();
+    DnsExchange {
+        server: "192.0.2.53:53".into(),
+        mode: QueryMode::Raw,
+        question: DnsQuestion::new(name, rtype),
+        elapsed_ms: 1,
+        outcome: DnsOutcome::Response(DnsResponse {
+            rcode: if rcode == ResponseCode::NXDomain {
+                "NXDOMAIN"
+            } else {
+                "NOERROR"
+            }
+            .into(),
+            authenticated: false,
+            authoritative: false,
+            tcp: false,
+            answer: answers.iter().map(|r| r.to_string()).collect(),
+            authority: authority.iter().map(|r| r.to_string()).collect(),
+            extended_error: None,
+            wire: base64::engine::general_purpose::STANDARD.encode(wire),
+        }),
+    }
+}
+
+fn ds_record(child: &Zone) -> Record {
+    Record::from_rdata(
+        child.name.clone(),
+        3600,
+        RData::DNSSEC(DNSSECRData::DS(child.ds())),
+    )
+}
+
+/// A world: root → test. → domain, each signed, all answers stored.
+struct World {
+    root: Zone,
+    tld: Zone,
+    domain: Zone,
+    obs: Observations,
+}
+
+impl World {
+    fn new(domain: &str) -> World {
+        let root = Zone::new(".");
+        let tld = Zone::new("test.");
+        let dom = Zone::new(domain);
+        let mut w = World {
+            root,
+            tld,
+            domain: dom,
+            obs: Observations::default(),
+        };
+        w.rebuild(|_| {});
+        w
+    }
+
+    /// Stores every answer; `tweak` may alter the zones first.
+    fn rebuild(&mut self, tweak: impl FnOnce(&mut Vec<DnsExchange>)) {
+        let mut dns = Vec::new();
+        for zone in [&self.root, &self.tld, &self.domain] {
+            let keys = vec![zone.dnskey_record()];
+            let sig = zone.sign(&keys);
+            dns.push(exchange(
+                &zone.name.to_ascii(),
+                "DNSKEY",
+                ResponseCode::NoError,
+                [keys, vec![sig]].concat(),
+                vec![],
+            ));
+        }
+        let tld_ds = vec![ds_record(&self.tld)];
+        let tld_ds_sig = self.root.sign(&tld_ds);
+        dns.push(exchange(
+            "test.",
+            "DS",
+            ResponseCode::NoError,
+            [tld_ds, vec![tld_ds_sig]].concat(),
+            vec![],
+        ));
+        let dom_ds = vec![ds_record(&self.domain)];
+        let dom_ds_sig = self.tld.sign(&dom_ds);
+        dns.push(exchange(
+            &self.domain.name.to_ascii(),
+            "DS",
+            ResponseCode::NoError,
+            [dom_ds, vec![dom_ds_sig]].concat(),
+            vec![],
+        ));
+        let soa = vec![self.domain.soa()];
+        let soa_sig = self.domain.sign(&soa);
+        dns.push(exchange(
+            &self.domain.name.to_ascii(),
+            "SOA",
+            ResponseCode::NoError,
+            [soa, vec![soa_sig]].concat(),
+            vec![],
+        ));
+        let a = vec![Record::from_rdata(
+            self.domain.name.clone(),
+            300,
+            RData::A(A::new(192, 0, 2, 10)),
+        )];
+        let a_sig = self.domain.sign(&a);
+        dns.push(exchange(
+            &self.domain.name.to_ascii(),
+            "A",
+            ResponseCode::NoError,
+            [a, vec![a_sig]].concat(),
+            vec![],
+        ));
+        tweak(&mut dns);
+        self.obs.dns = dns;
+    }
+
+    fn anchor(&self) -> TrustAnchor {
+        let ds = self.root.ds();
+        TrustAnchor::parse(&format!(
+            ". IN DS {} 13 2 {}",
+            ds.key_tag(),
+            data_encoding::HEXUPPER.encode(ds.digest())
+        ))
+        .unwrap()
+    }
+
+    fn verdict(&self, rtype: &str) -> Security {
+        let anchor = self.anchor();
+        let v = Validator::new(&self.obs, &anchor, NOW);
+        v.answer(&self.domain.name.to_ascii(), rtype).unwrap()
+    }
+
+    fn replace(&mut self, name: &str, rtype: &str, with: DnsExchange) {
+        let q = DnsQuestion::new(name, rtype);
+        self.obs.dns.retain(|e| e.question != q);
+        self.obs.dns.push(with);
+    }
+}
+
+#[test]
+fn a_whole_signed_chain_is_secure() {
+    let w = World::new("good.test.");
+    assert_eq!(w.verdict("SOA"), Security::Secure);
+    assert_eq!(w.verdict("A"), Security::Secure);
+}
+
+#[test]
+fn a_wrong_anchor_is_bogus_at_the_root() {
+    let w = World::new("good.test.");
+    let other = Zone::new(".");
+    let anchor = TrustAnchor::parse(&format!(
+        ". IN DS {} 13 2 {}",
+        other.tag(),
+        data_encoding::HEXUPPER.encode(other.ds().digest())
+    ))
+    .unwrap();
+    let v = Validator::new(&w.obs, &anchor, NOW);
+    match v.answer("good.test.", "SOA").unwrap() {
+        Security::Bogus(why) => assert!(why.contains("trust anchor"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_expired_signature_is_bogus_with_its_date() {
+    let mut w = World::new("expired.test.");
+    let soa = vec![w.domain.soa()];
+    let sig = w.domain.sign_window(&soa, NOW - 40 * DAY, NOW - 10 * DAY);
+    let ex = exchange(
+        "expired.test.",
+        "SOA",
+        ResponseCode::NoError,
+        [soa, vec![sig]].concat(),
+        vec![],
+    );
+    w.replace("expired.test.", "SOA", ex);
+    match w.verdict("SOA") {
+        Security::Bogus(why) => assert!(why.contains("expired at"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_signature_not_yet_valid_is_bogus() {
+    let mut w = World::new("future.test.");
+    let soa = vec![w.domain.soa()];
+    let sig = w.domain.sign_window(&soa, NOW + DAY, NOW + 10 * DAY);
+    let ex = exchange(
+        "future.test.",
+        "SOA",
+        ResponseCode::NoError,
+        [soa, vec![sig]].concat(),
+        vec![],
+    );
+    w.replace("future.test.", "SOA", ex);
+    match w.verdict("SOA") {
+        Security::Bogus(why) => assert!(why.contains("not valid before"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_ds_matching_no_key_is_bogus() {
+    let mut w = World::new("dsmismatch.test.");
+    let stranger = Zone::new("dsmismatch.test.");
+    let ds = vec![ds_record(&stranger)];
+    let sig = w.tld.sign(&ds);
+    let ex = exchange(
+        "dsmismatch.test.",
+        "DS",
+        ResponseCode::NoError,
+        [ds, vec![sig]].concat(),
+        vec![],
+    );
+    w.replace("dsmismatch.test.", "DS", ex);
+    match w.verdict("SOA") {
+        Security::Bogus(why) => assert!(why.contains("matches its DS"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_tampered_signature_is_bogus() {
+    let mut w = World::new("tampered.test.");
+    let a = vec![Record::from_rdata(
+        w.domain.name.clone(),
+        300,
+        RData::A(A::new(192, 0, 2, 10)),
+    )];
+    let sig = w.domain.sign(&a);
+    // The attacker changes the address but keeps the signature.
+    let forged = vec![Record::from_rdata(
+        w.domain.name.clone(),
+        300,
+        RData::A(A::new(203, 0, 113, 66)),
+    )];
+    let ex = exchange(
+        "tampered.test.",
+        "A",
+        ResponseCode::NoError,
+        [forged, vec![sig]].concat(),
+        vec![],
+    );
+    w.replace("tampered.test.", "A", ex);
+    assert_eq!(w.verdict("SOA"), Security::Secure);
+    match w.verdict("A") {
+        Security::Bogus(why) => assert!(why.contains("does not verify"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn unsigned_data_in_a_signed_zone_is_bogus() {
+    let mut w = World::new("stripped.test.");
+    let a = vec![Record::from_rdata(
+        w.domain.name.clone(),
+        300,
+        RData::A(A::new(192, 0, 2, 10)),
+    )];
+    let ex = exchange("stripped.test.", "A", ResponseCode::NoError, a, vec![]);
+    w.replace("stripped.test.", "A", ex);
+    match w.verdict("A") {
+        Security::Bogus(why) => assert!(why.contains("no signature"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+fn unsigned_world(prove: bool) -> World {
+    let mut w = World::new("plain.test.");
+    let name = w.domain.name.clone();
+    let nsec = vec![Record::from_rdata(
+        name.clone(),
+        300,
+        RData::DNSSEC(DNSSECRData::NSEC(NSEC::new(
+            Name::from_ascii("zzz.test.").unwrap(),
+            [RecordType::NS, RecordType::RRSIG, RecordType::NSEC],
+        ))),
+    )];
+    let nsec_sig = w.tld.sign(&nsec);
+    let tld_soa = vec![w.tld.soa()];
+    let tld_soa_sig = w.tld.sign(&tld_soa);
+    let mut authority = [tld_soa, vec![tld_soa_sig]].concat();
+    if prove {
+        authority.extend([nsec, vec![nsec_sig]].concat());
+    }
+    w.replace(
+        "plain.test.",
+        "DS",
+        exchange(
+            "plain.test.",
+            "DS",
+            ResponseCode::NoError,
+            vec![],
+            authority,
+        ),
+    );
+    // The zone itself is unsigned.
+    w.replace(
+        "plain.test.",
+        "SOA",
+        exchange(
+            "plain.test.",
+            "SOA",
+            ResponseCode::NoError,
+            vec![w.domain.soa()],
+            vec![],
+        ),
+    );
+    w.replace(
+        "plain.test.",
+        "DNSKEY",
+        exchange(
+            "plain.test.",
+            "DNSKEY",
+            ResponseCode::NoError,
+            vec![],
+            vec![w.domain.soa()],
+        ),
+    );
+    w
+}
+
+#[test]
+fn a_proven_unsigned_delegation_is_insecure() {
+    let w = unsigned_world(true);
+    match w.verdict("SOA") {
+        Security::Insecure(why) => assert!(why.contains("no DS record"), "{why}"),
+        other => panic!("expected insecure, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unproven_missing_ds_is_bogus() {
+    let w = unsigned_world(false);
+    match w.verdict("SOA") {
+        Security::Bogus(why) => assert!(why.contains("not proven"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_answer_is_indeterminate_not_bogus() {
+    let mut w = World::new("gone.test.");
+    w.obs
+        .dns
+        .retain(|e| e.question.rtype != "DS" || e.question.name != "test.");
+    match w.verdict("SOA") {
+        Security::Indeterminate(why) => assert!(why.contains("not looked up"), "{why}"),
+        other => panic!("expected indeterminate, got {other:?}"),
+    }
+}
+
+#[test]
+fn nxdomain_has_nothing_to_validate() {
+    let mut w = World::new("nx.test.");
+    w.replace(
+        "nx.test.",
+        "A",
+        exchange("nx.test.", "A", ResponseCode::NXDomain, vec![], vec![]),
+    );
+    let anchor = w.anchor();
+    let v = Validator::new(&w.obs, &anchor, NOW);
+    assert_eq!(v.answer("nx.test.", "A"), None);
+}
