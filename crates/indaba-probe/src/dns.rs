@@ -31,6 +31,8 @@ pub const EDNS_PAYLOAD: u16 = 1232;
 /// Largest UDP datagram we accept. Servers may exceed our advertised size in
 /// practice; beyond this we call it oversized rather than parse it.
 pub const MAX_UDP_RESPONSE: usize = 4096;
+/// How long past a query's limit the backstop timer waits.
+const BACKSTOP_GRACE: Duration = Duration::from_millis(200);
 /// Extended DNS Error option code (RFC 8914).
 const EDE_OPTION: u16 = 15;
 
@@ -67,7 +69,14 @@ impl DnsClient {
                 reason: "the test's time limit ran out before this query".into(),
             }
         } else {
-            match tokio::time::timeout(limit, self.ask(server, question, mode, limit)).await {
+            // The UDP path keeps its own deadline so it can say what it ignored;
+            // this outer one is the backstop for everything else.
+            match tokio::time::timeout(
+                limit + BACKSTOP_GRACE,
+                self.ask(server, question, mode, limit),
+            )
+            .await
+            {
                 Ok(Ok(response)) => DnsOutcome::Response(response),
                 Ok(Err(failure)) => failure.into_outcome(),
                 Err(_) => DnsOutcome::Failure {

@@ -211,83 +211,54 @@ fn assert_all_errors_with(report: &serde_json::Value, needle: &str) {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
+/// Starts a fake resolver behaving so, and tests a domain through it.
+fn report_against(behaviour: Behaviour) -> serde_json::Value {
+    let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap()
+        .unwrap();
+    let addr = rt.block_on(serve(behaviour));
+    rt.block_on(async {
+        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
+            .await
+            .unwrap()
+    })
 }
 
 #[test]
 fn truncated_answers_give_errors() {
-    let rt = runtime();
-    let addr = rt.block_on(serve(Behaviour::Truncated));
-    let report = rt.block_on(async {
-        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
-            .await
-            .unwrap()
-    });
+    let report = report_against(Behaviour::Truncated);
     assert_all_errors_with(&report, "ended early");
 }
 
 #[test]
 fn oversized_answers_give_errors() {
-    let rt = runtime();
-    let addr = rt.block_on(serve(Behaviour::Oversized));
-    let report = rt.block_on(async {
-        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
-            .await
-            .unwrap()
-    });
+    let report = report_against(Behaviour::Oversized);
     assert_all_errors_with(&report, "10000-byte");
 }
 
 #[test]
 fn wrong_ids_are_ignored_until_the_time_limit() {
-    let rt = runtime();
-    let addr = rt.block_on(serve(Behaviour::WrongId));
-    let report = rt.block_on(async {
-        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
-            .await
-            .unwrap()
-    });
+    let report = report_against(Behaviour::WrongId);
     assert_all_errors_with(&report, "id");
 }
 
 #[test]
 fn a_silent_resolver_gives_timeouts() {
-    let rt = runtime();
-    let addr = rt.block_on(serve(Behaviour::Silent));
-    let report = rt.block_on(async {
-        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
-            .await
-            .unwrap()
-    });
+    let report = report_against(Behaviour::Silent);
     assert_all_errors_with(&report, "no answer");
 }
 
 #[test]
 fn garbage_is_ignored_until_the_time_limit() {
-    let rt = runtime();
-    let addr = rt.block_on(serve(Behaviour::Garbage));
-    let report = rt.block_on(async {
-        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
-            .await
-            .unwrap()
-    });
+    let report = report_against(Behaviour::Garbage);
     assert_all_errors_with(&report, "could not be parsed");
 }
 
 #[test]
 fn cname_loops_are_reported() {
-    let rt = runtime();
-    let addr = rt.block_on(serve(Behaviour::CnameLoop));
-    let report = rt.block_on(async {
-        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
-            .await
-            .unwrap()
-    });
+    let report = report_against(Behaviour::CnameLoop);
     let findings = statuses(&report);
     let address = findings.iter().find(|f| f.0 == "web.ipv6.address").unwrap();
     assert_eq!(address.1, "error", "{address:?}");
@@ -296,13 +267,7 @@ fn cname_loops_are_reported() {
 
 #[test]
 fn a_name_server_that_names_itself_is_an_error_not_a_pass() {
-    let rt = runtime();
-    let addr = rt.block_on(serve(Behaviour::SelfNamedNs));
-    let report = rt.block_on(async {
-        tokio::task::spawn_blocking(move || check(addr, "victim.example"))
-            .await
-            .unwrap()
-    });
+    let report = report_against(Behaviour::SelfNamedNs);
     for (check, status, summary) in statuses(&report) {
         assert_ne!(
             status, "pass",
