@@ -42,13 +42,17 @@ pub fn name_servers(obs: &Observations, zone: &Name) -> Finding {
     };
     let question = DnsQuestion::new(&zone_text, "NS");
     let mut with_ipv6 = 0;
+    let mut unresolved = 0;
     let mut answering = 0;
     let mut silent = 0;
     let mut evidence = Vec::new();
     for server in &servers {
         let name = server.to_ascii();
         match ipv6_addresses(obs, &name) {
-            Err(reason) => evidence.push(Evidence::new(name, reason)),
+            Err(reason) => {
+                unresolved += 1;
+                evidence.push(Evidence::new(name, reason));
+            }
             Ok(addresses) if addresses.is_empty() => {
                 evidence.push(Evidence::new(name, "no IPv6 address (AAAA)"));
             }
@@ -83,7 +87,16 @@ pub fn name_servers(obs: &Observations, zone: &Name) -> Finding {
             }
         }
     }
-    let finding = if with_ipv6 < 2 {
+    let finding = if with_ipv6 < 2 && with_ipv6 + unresolved >= 2 {
+        // Whether the unresolved ones have IPv6 is unknown: untested, not failed.
+        Finding::new(
+            id,
+            Status::Error,
+            format!(
+                "The IPv6 addresses of {unresolved} name server(s) of {zone_text} could not be looked up."
+            ),
+        )
+    } else if with_ipv6 < 2 {
         Finding::new(
             id,
             Status::Fail,

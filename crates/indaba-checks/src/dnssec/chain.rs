@@ -491,6 +491,7 @@ fn verify_set(
         return Err("there is no signature (RRSIG)".into());
     }
     let mut reasons: Vec<String> = Vec::new();
+    let mut unknown_keys: Vec<String> = Vec::new();
     for sig in sigs {
         let tag = sig.input().key_tag;
         let candidates: Vec<&DNSKEY> = keys
@@ -498,9 +499,7 @@ fn verify_set(
             .filter(|k| key_tag(k) == tag && k.algorithm() == sig.input().algorithm)
             .collect();
         if candidates.is_empty() {
-            reasons.push(format!(
-                "the signature by key {tag} names no key we trust in {signer}"
-            ));
+            unknown_keys.push(tag.to_string());
             continue;
         }
         for key in candidates {
@@ -509,6 +508,13 @@ fn verify_set(
                 Err(e) => reasons.push(format!("signature by key {tag}: {e}")),
             }
         }
+    }
+    if reasons.is_empty() {
+        // Only signatures by keys outside the trusted set: that is the reason.
+        reasons.push(format!(
+            "no signature is by a trusted key of {signer} (signatures by key {})",
+            unknown_keys.join(", ")
+        ));
     }
     reasons.dedup();
     Err(reasons.join("; "))
