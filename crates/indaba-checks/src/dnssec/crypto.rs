@@ -8,7 +8,7 @@
 
 use hickory_proto::dnssec::rdata::{DNSKEY, DS, RRSIG};
 use hickory_proto::dnssec::{Algorithm, DigestType, Nsec3HashAlgorithm, Verifier};
-use hickory_proto::rr::{DNSClass, Name, Record};
+use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
 
 /// Why one signature does not validate an RRset.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,9 +34,37 @@ pub enum SignatureError {
     /// The key is not a zone key or is revoked.
     #[error("the key {0} may not sign zone data (not a zone key, or revoked)")]
     UnusableKey(u16),
+    /// An RSA key too short to trust (RFC 8624 §3.1 deprecates keys below
+    /// 1024 bits, which can be factored; ring refuses them).
+    #[error(
+        "the RSA key {tag} has only {bits} bits; keys under {MIN_RSA_BITS} bits are not trusted"
+    )]
+    KeyTooShort {
+        /// Key tag.
+        tag: u16,
+        /// Modulus length.
+        bits: usize,
+    },
     /// The cryptographic check failed: the data or the signature was altered.
     #[error("the signature does not verify with key {0}")]
     BadSignature(u16),
+}
+
+/// Shortest RSA modulus we verify with.
+pub const MIN_RSA_BITS: usize = 1024;
+
+/// The modulus length of an RSA public key in DNSKEY form (RFC 3110 §2).
+pub fn rsa_modulus_bits(key: &[u8]) -> Option<usize> {
+    let (exponent_len, rest) = match key.split_first()? {
+        (0, rest) => {
+            let len = u16::from_be_bytes([*rest.first()?, *rest.get(1)?]);
+            (usize::from(len), rest.get(2..)?)
+        }
+        (len, rest) => (usize::from(*len), rest),
+    };
+    let modulus = rest.get(exponent_len..)?;
+    let first = modulus.iter().position(|b| *b != 0)?;
+    Some((modulus.len() - first) * 8 - modulus[first].leading_zeros() as usize)
 }
 
 /// Formats seconds since the epoch as RFC 3339, for messages.
@@ -121,13 +149,24 @@ pub fn verify_rrsig(
             u8::from(key.algorithm())
         )));
     }
-    if !key.zone_key() || key.revoke() {
+    // A revoked key still signs the DNSKEY set that announces its revocation
+    // (RFC 5011 §2.1), and nothing else.
+    let revoked_misuse = key.revoke() && input.type_covered != RecordType::DNSKEY;
+    if !key.zone_key() || revoked_misuse {
         return Err(SignatureError::UnusableKey(tag));
     }
     if !algorithm_supported(input.algorithm) {
         return Err(SignatureError::UnsupportedAlgorithm(u8::from(
             input.algorithm,
         )));
+    }
+    // RSA algorithms: 5, 7, 8 and 10 (the SHA-1 ones are deprecated, still validated).
+    if matches!(u8::from(input.algorithm), 5 | 7 | 8 | 10) {
+        use hickory_proto::dnssec::PublicKey as _;
+        let bits = rsa_modulus_bits(key.public_key().public_bytes()).unwrap_or(0);
+        if bits < MIN_RSA_BITS {
+            return Err(SignatureError::KeyTooShort { tag, bits });
+        }
     }
     let inception = resolve_serial_time(input.sig_inception.get(), now);
     let expiration = resolve_serial_time(input.sig_expiration.get(), now);

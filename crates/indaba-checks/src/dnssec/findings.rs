@@ -77,15 +77,24 @@ pub fn valid(
         ),
         Security::Insecure(why) => (
             Status::Fail,
-            format!("{domain} is not protected by DNSSEC (insecure): {}.", why.trim_end_matches('.')),
+            format!(
+                "{domain} is not protected by DNSSEC (insecure): {}.",
+                why.trim_end_matches('.')
+            ),
         ),
         Security::Bogus(why) => (
             Status::Fail,
-            format!("DNSSEC validation fails for {domain} (bogus): {}.", why.trim_end_matches('.')),
+            format!(
+                "DNSSEC validation fails for {domain} (bogus): {}.",
+                why.trim_end_matches('.')
+            ),
         ),
         Security::Indeterminate(why) => (
             Status::Error,
-            format!("DNSSEC could not be tested for {domain}: {}.", why.trim_end_matches('.')),
+            format!(
+                "DNSSEC could not be tested for {domain}: {}.",
+                why.trim_end_matches('.')
+            ),
         ),
     };
     let mut finding = Finding::new(id, status, summary)
