@@ -22,6 +22,7 @@ use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, NSEC, NSEC3, RRSIG, 
 use hickory_proto::dnssec::{Algorithm, DigestType, Nsec3HashAlgorithm, PublicKeyBuf};
 use hickory_proto::rr::{Name, RData, Record, RecordType, SerialNumber};
 use hickory_proto::serialize::txt::Parser;
+use indaba_checks::dnssec::anchor::zone_file_records;
 use indaba_checks::dnssec::crypto;
 
 /// Validation time per file, from Unbound's testcode/unitverify.c.
@@ -218,25 +219,10 @@ fn read_entries(path: &Path, tally: &mut Tally, file: &str) -> Vec<Entry> {
 }
 
 fn parse(text: &str) -> Result<Vec<Record>, String> {
-    // Parentheses may spread a record over several lines.
-    let mut records = Vec::new();
-    let mut pending = String::new();
-    let mut depth = 0i32;
-    for line in text.lines() {
-        let line = line.split(';').next().unwrap_or("");
-        depth += line.matches('(').count() as i32 - line.matches(')').count() as i32;
-        pending.push(' ');
-        pending.push_str(&line.replace(['(', ')'], " "));
-        if depth > 0 {
-            continue;
-        }
-        depth = 0;
-        let record = std::mem::take(&mut pending);
-        if !record.trim().is_empty() {
-            records.push(parse_record(&record)?);
-        }
-    }
-    Ok(records)
+    zone_file_records(text)
+        .into_iter()
+        .map(|(_, record)| parse_record(&record))
+        .collect()
 }
 
 /// One record in presentation form. hickory's zone parser refuses DNSSEC

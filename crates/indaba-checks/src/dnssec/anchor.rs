@@ -61,29 +61,10 @@ impl TrustAnchor {
             keys: Vec::new(),
             text: Vec::new(),
         };
-        let mut pending = String::new();
-        let mut start_line = 0;
-        let mut depth = 0i32;
-        for (index, raw) in text.lines().enumerate() {
-            let line = raw.split(';').next().unwrap_or("");
-            if pending.is_empty() {
-                start_line = index + 1;
-            }
-            depth += line.matches('(').count() as i32 - line.matches(')').count() as i32;
-            pending.push(' ');
-            pending.push_str(&line.replace(['(', ')'], " "));
-            if depth > 0 {
-                continue;
-            }
-            depth = 0;
-            let record = std::mem::take(&mut pending);
-            if record.trim().is_empty() {
-                continue;
-            }
-            anchor.add(&record).map_err(|reason| AnchorError::BadLine {
-                line: start_line,
-                reason,
-            })?;
+        for (line, record) in zone_file_records(text) {
+            anchor
+                .add(&record)
+                .map_err(|reason| AnchorError::BadLine { line, reason })?;
         }
         if anchor.ds.is_empty() && anchor.keys.is_empty() {
             return Err(AnchorError::Empty);
@@ -153,6 +134,33 @@ impl TrustAnchor {
         self.text.push(fields.join(" "));
         Ok(())
     }
+}
+
+/// Splits zone-file text into records: comments (`;`) removed, records in
+/// parentheses joined across lines. Each comes with its first line's number.
+pub fn zone_file_records(text: &str) -> Vec<(usize, String)> {
+    let mut records = Vec::new();
+    let mut pending = String::new();
+    let mut start_line = 0;
+    let mut depth = 0i32;
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.split(';').next().unwrap_or("");
+        if pending.trim().is_empty() {
+            start_line = index + 1;
+        }
+        depth += line.matches('(').count() as i32 - line.matches(')').count() as i32;
+        pending.push(' ');
+        pending.push_str(&line.replace(['(', ')'], " "));
+        if depth > 0 {
+            continue;
+        }
+        depth = 0;
+        let record = std::mem::take(&mut pending);
+        if !record.trim().is_empty() {
+            records.push((start_line, record));
+        }
+    }
+    records
 }
 
 #[cfg(test)]
