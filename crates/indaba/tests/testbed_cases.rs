@@ -181,3 +181,73 @@ fn cases_file_names_only_known_checks_and_verdicts() {
         }
     }
 }
+
+/// Runs `indaba check` in the test network with the given arguments.
+fn indaba(env: &BTreeMap<String, String>, args: &[&str]) -> std::process::Output {
+    let resolver = env.get("INDABA_TB_RESOLVER").expect("resolver in env");
+    let anchor = env.get("INDABA_TB_TRUST_ANCHOR").expect("anchor in env");
+    Command::new(env!("CARGO_BIN_EXE_indaba"))
+        .arg("check")
+        .args(args)
+        .args(["--resolver", resolver, "--trust-anchor", anchor])
+        .output()
+        .expect("indaba runs")
+}
+
+#[test]
+fn private_targets_are_refused_unless_allowed() {
+    let env = testbed_env();
+    let out = indaba(&env, &["--web", "signed.test"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a private target must be refused"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("127.0.10.1") && stderr.contains("--allow-private-targets"),
+        "the refusal says which address and how to allow it: {stderr}"
+    );
+    assert!(out.stdout.is_empty(), "no report for a refused target");
+}
+
+#[test]
+fn the_report_time_limit_cuts_a_slow_test_short() {
+    let env = testbed_env();
+    // lame.test's name servers never answer; the resolver keeps trying.
+    let out = indaba(
+        &env,
+        &[
+            "--web",
+            "lame.test",
+            "--allow-private-targets",
+            "--json",
+            "--timeout",
+            "1",
+            "--query-timeout",
+            "5",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["status"], "error", "{f}");
+    }
+    let cut = report["observations"]["cut_short"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let timed_out = report["observations"]["dns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["outcome"]["kind"] == "timeout" || e["outcome"]["kind"] == "cancelled");
+    assert!(
+        !cut.is_empty() || timed_out,
+        "the report says the limit cut it short"
+    );
+}
