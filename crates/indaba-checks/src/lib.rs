@@ -11,3 +11,4 @@ pub mod dnssec;
 pub mod ipv6;
 pub mod judge;
 pub mod lookup;
+pub mod rov;

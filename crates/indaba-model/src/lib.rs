@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod name;
 pub mod observation;
 pub mod report;
+pub mod routing;
 pub mod score;
 
 pub use catalogue::{CATALOGUE, Category, CheckSpec, Level};

@@ -26,6 +26,9 @@ struct Cli {
 enum Command {
     /// Test a website or a mail domain and print the report.
     Check(CheckArgs),
+    /// Route origin validation (RFC 6811) of a prefix or an address, with the
+    /// VRPs that decided it.
+    Rov(RovArgs),
     /// List every check: id, category, title, standards, scoring and guide.
     Checks {
         /// Print JSON instead of a table.
@@ -69,6 +72,21 @@ struct CheckArgs {
     now: Option<String>,
 }
 
+#[derive(Debug, Args)]
+struct RovArgs {
+    /// An IP address (its announced routes are looked up in --origins-file)
+    /// or a prefix such as 192.0.2.0/24.
+    target: String,
+    /// The origin AS to validate, e.g. AS64500 (needed for a prefix).
+    asn: Option<String>,
+    /// VRPs as JSON (rpki-client, Routinator or stayrtr format).
+    #[arg(long, value_name = "FILE")]
+    vrps: PathBuf,
+    /// Route origin data: a prefix-to-AS text file ("PREFIX ASN" per line).
+    #[arg(long, value_name = "FILE")]
+    origins_file: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -94,6 +112,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => check(args),
+        Command::Rov(args) => rov(args),
     }
 }
 
@@ -152,6 +171,60 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         output::print_json(&report)?;
     } else {
         output::print_report(&report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rov(args: RovArgs) -> Result<ExitCode> {
+    use indaba_checks::rov::{self, Validity};
+    use indaba_model::routing::{Asn, OriginTable, Prefix, Route, VrpSet};
+    let text = std::fs::read_to_string(&args.vrps)
+        .with_context(|| format!("cannot read the VRP file {}", args.vrps.display()))?;
+    let vrps = VrpSet::from_json(&text)
+        .with_context(|| format!("the VRP file {} is not usable", args.vrps.display()))?;
+    let asn: Option<Asn> = args.asn.as_deref().map(str::parse).transpose()?;
+    let target: Prefix = args.target.parse()?;
+    let is_address = !args.target.contains('/');
+    let routes: Vec<Route> = match (&args.origins_file, asn) {
+        (Some(path), _) if is_address => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the origins file {}", path.display()))?;
+            let table = OriginTable::from_text(&text)?;
+            table
+                .routes_for(target.addr())
+                .into_iter()
+                .filter(|r| asn.is_none_or(|a| a == r.origin))
+                .collect()
+        }
+        (_, Some(origin)) => vec![Route {
+            prefix: target,
+            origin,
+        }],
+        (_, None) => bail!(
+            "give the origin AS (indaba rov {} AS64500) or --origins-file to look up the routes",
+            args.target
+        ),
+    };
+    if routes.is_empty() {
+        println!(
+            "{}: no announced route covers it in the origin data (not routed)",
+            args.target
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} VRPs loaded from {}", vrps.len(), args.vrps.display());
+    for route in routes {
+        let covering = vrps.covering(&route.prefix);
+        let validity = rov::validate(&route, &covering);
+        println!("{} from {}: {validity}", route.prefix, route.origin);
+        let deciding = match &validity {
+            Validity::Valid { matched } => matched.clone(),
+            Validity::Invalid { covering, .. } => covering.clone(),
+            Validity::NotFound => Vec::new(),
+        };
+        for vrp in deciding {
+            println!("  VRP {vrp}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
