@@ -19,17 +19,40 @@ pub enum Category {
     Ipv6,
     /// DNSSEC for the domain and the mail servers' domains.
     Dnssec,
+    /// HTTPS for websites: TLS, certificate, DANE, HSTS, redirect.
+    Https,
+    /// Security options of a website: headers, security.txt, CAA.
+    SecurityOptions,
+    /// Authenticity marks of a mail domain: SPF, DKIM, DMARC.
+    MailAuth,
+    /// Transport security of mail: STARTTLS, TLS, certificate, DANE, MTA-STS, TLS-RPT.
+    Starttls,
+    /// Routing security: route origin validation (RPKI) for every address tested.
+    Rpki,
 }
 
 impl Category {
     /// Every category, in report order.
-    pub const ALL: [Category; 2] = [Category::Ipv6, Category::Dnssec];
+    pub const ALL: [Category; 7] = [
+        Category::Ipv6,
+        Category::Dnssec,
+        Category::Https,
+        Category::SecurityOptions,
+        Category::MailAuth,
+        Category::Starttls,
+        Category::Rpki,
+    ];
 
     /// The identifier used in JSON and URLs.
     pub fn id(self) -> &'static str {
         match self {
             Category::Ipv6 => "ipv6",
             Category::Dnssec => "dnssec",
+            Category::Https => "https",
+            Category::SecurityOptions => "security_options",
+            Category::MailAuth => "mail_auth",
+            Category::Starttls => "starttls",
+            Category::Rpki => "rpki",
         }
     }
 
@@ -38,6 +61,11 @@ impl Category {
         match self {
             Category::Ipv6 => "IPv6",
             Category::Dnssec => "DNSSEC",
+            Category::Https => "HTTPS",
+            Category::SecurityOptions => "Security options",
+            Category::MailAuth => "Authenticity marks (SPF, DKIM, DMARC)",
+            Category::Starttls => "STARTTLS, DANE and MTA-STS",
+            Category::Rpki => "Route origin validation (RPKI)",
         }
     }
 }
