@@ -56,6 +56,15 @@ impl Category {
         }
     }
 
+    /// The tests that report this category.
+    pub fn kinds(self) -> &'static [TestKind] {
+        match self {
+            Category::Ipv6 | Category::Dnssec | Category::Rpki => BOTH,
+            Category::Https | Category::SecurityOptions => WEB,
+            Category::MailAuth | Category::Starttls => MAIL,
+        }
+    }
+
     /// The key of the category's title in the translation catalogue.
     pub fn title(self) -> &'static str {
         match self {
@@ -174,6 +183,17 @@ pub static CATALOGUE: &[CheckSpec] = &[
         guide: ids::MAIL_IPV6_ADDRESS,
     },
     CheckSpec {
+        id: ids::MAIL_IPV6_REACHABLE,
+        category: Category::Ipv6,
+        kinds: MAIL,
+        title: "Every mail server answers on port 25 over IPv6",
+        standards: &["RFC 8200", "RFC 5321"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 2,
+        guide: ids::MAIL_IPV6_REACHABLE,
+    },
+    CheckSpec {
         id: ids::DNSSEC_EXISTS,
         category: Category::Dnssec,
         kinds: BOTH,
@@ -206,6 +226,644 @@ pub static CATALOGUE: &[CheckSpec] = &[
         partial_points: 0,
         guide: ids::MAIL_DNSSEC_MX_VALID,
     },
+    CheckSpec {
+        id: ids::WEB_HTTPS_AVAILABLE,
+        category: Category::Https,
+        kinds: WEB,
+        title: "HTTPS available on every address",
+        standards: &["RFC 9110", "RFC 8446"],
+        level: Level::Required,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_HTTPS_AVAILABLE,
+    },
+    CheckSpec {
+        id: ids::WEB_HTTPS_REDIRECT,
+        category: Category::Https,
+        kinds: WEB,
+        title: "HTTP redirects to HTTPS on the same host",
+        standards: &["RFC 9110", "NCSC-NL web guideline U/WA.05"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_HTTPS_REDIRECT,
+    },
+    CheckSpec {
+        id: ids::WEB_HTTPS_HSTS,
+        category: Category::Https,
+        kinds: WEB,
+        title: "HSTS with a max-age of at least one year",
+        standards: &["RFC 6797"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 2,
+        guide: ids::WEB_HTTPS_HSTS,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_VERSION,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Only secure TLS versions",
+        standards: &["NCSC-NL TLS guidelines 2025-05", "RFC 8996", "RFC 8446"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_VERSION,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_CIPHERS,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Only secure cipher suites",
+        standards: &["NCSC-NL TLS guidelines 2025-05", "RFC 7525"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_CIPHERS,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_CIPHER_ORDER,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Server prefers secure cipher suites",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_CIPHER_ORDER,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_KEY_EXCHANGE,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Secure key-exchange parameters",
+        standards: &["NCSC-NL TLS guidelines 2025-05", "RFC 7919", "RFC 8422"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_KEY_EXCHANGE,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_KEX_HASH,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Secure hash for key-exchange signatures",
+        standards: &["RFC 9155"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_KEX_HASH,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_COMPRESSION,
+        category: Category::Https,
+        kinds: WEB,
+        title: "No TLS compression",
+        standards: &["RFC 7457"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_COMPRESSION,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_SECURE_RENEGOTIATION,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Secure renegotiation supported",
+        standards: &["RFC 5746"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_SECURE_RENEGOTIATION,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_CLIENT_RENEGOTIATION,
+        category: Category::Https,
+        kinds: WEB,
+        title: "No client-initiated renegotiation",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_TLS_CLIENT_RENEGOTIATION,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_ZERO_RTT,
+        category: Category::Https,
+        kinds: WEB,
+        title: "No 0-RTT",
+        standards: &["RFC 8446", "RFC 8470"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_TLS_ZERO_RTT,
+    },
+    CheckSpec {
+        id: ids::WEB_TLS_OCSP_STAPLING,
+        category: Category::Https,
+        kinds: WEB,
+        title: "OCSP stapling",
+        standards: &["RFC 6961"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_TLS_OCSP_STAPLING,
+    },
+    CheckSpec {
+        id: ids::WEB_CERT_TRUST,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Certificate chain is trusted",
+        standards: &["RFC 5280"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_CERT_TRUST,
+    },
+    CheckSpec {
+        id: ids::WEB_CERT_PUBLIC_KEY,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Certificate keys are strong enough",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_CERT_PUBLIC_KEY,
+    },
+    CheckSpec {
+        id: ids::WEB_CERT_SIGNATURE,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Certificates signed with a secure hash",
+        standards: &["NCSC-NL TLS guidelines 2025-05", "RFC 9155"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_CERT_SIGNATURE,
+    },
+    CheckSpec {
+        id: ids::WEB_CERT_NAME,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Certificate matches the domain name",
+        standards: &["RFC 6125", "RFC 9525"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_CERT_NAME,
+    },
+    CheckSpec {
+        id: ids::WEB_CERT_EXPIRY,
+        category: Category::Https,
+        kinds: WEB,
+        title: "Certificate is within its validity period",
+        standards: &["RFC 5280"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_CERT_EXPIRY,
+    },
+    CheckSpec {
+        id: ids::WEB_DANE_EXISTS,
+        category: Category::Https,
+        kinds: WEB,
+        title: "DANE TLSA record for the web server",
+        standards: &["RFC 6698", "RFC 7671"],
+        level: Level::Optional,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_DANE_EXISTS,
+    },
+    CheckSpec {
+        id: ids::WEB_DANE_VALID,
+        category: Category::Https,
+        kinds: WEB,
+        title: "DANE TLSA record matches the certificate",
+        standards: &["RFC 6698", "RFC 7671"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_DANE_VALID,
+    },
+    CheckSpec {
+        id: ids::WEB_HEADERS_FRAME_OPTIONS,
+        category: Category::SecurityOptions,
+        kinds: WEB,
+        title: "Framing restricted (X-Frame-Options or CSP frame-ancestors)",
+        standards: &["RFC 7034", "CSP Level 3"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_HEADERS_FRAME_OPTIONS,
+    },
+    CheckSpec {
+        id: ids::WEB_HEADERS_CONTENT_TYPE_OPTIONS,
+        category: Category::SecurityOptions,
+        kinds: WEB,
+        title: "X-Content-Type-Options nosniff",
+        standards: &["WHATWG Fetch"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_HEADERS_CONTENT_TYPE_OPTIONS,
+    },
+    CheckSpec {
+        id: ids::WEB_HEADERS_CSP,
+        category: Category::SecurityOptions,
+        kinds: WEB,
+        title: "Content-Security-Policy present and not weakened",
+        standards: &["CSP Level 3"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_HEADERS_CSP,
+    },
+    CheckSpec {
+        id: ids::WEB_HEADERS_REFERRER_POLICY,
+        category: Category::SecurityOptions,
+        kinds: WEB,
+        title: "Referrer-Policy does not leak",
+        standards: &["W3C Referrer Policy"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_HEADERS_REFERRER_POLICY,
+    },
+    CheckSpec {
+        id: ids::WEB_SECURITY_TXT,
+        category: Category::SecurityOptions,
+        kinds: WEB,
+        title: "security.txt published and valid",
+        standards: &["RFC 9116"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_SECURITY_TXT,
+    },
+    CheckSpec {
+        id: ids::WEB_CAA,
+        category: Category::SecurityOptions,
+        kinds: WEB,
+        title: "CAA records restrict certificate issuance",
+        standards: &["RFC 8659", "RFC 8657"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::WEB_CAA,
+    },
+    CheckSpec {
+        id: ids::MAIL_SPF_RECORD,
+        category: Category::MailAuth,
+        kinds: MAIL,
+        title: "One valid SPF record",
+        standards: &["RFC 7208"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_SPF_RECORD,
+    },
+    CheckSpec {
+        id: ids::MAIL_SPF_POLICY,
+        category: Category::MailAuth,
+        kinds: MAIL,
+        title: "SPF policy ends in -all or ~all",
+        standards: &["RFC 7208"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_SPF_POLICY,
+    },
+    CheckSpec {
+        id: ids::MAIL_DKIM_EXISTS,
+        category: Category::MailAuth,
+        kinds: MAIL,
+        title: "DKIM keys published",
+        standards: &["RFC 6376", "RFC 8020"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_DKIM_EXISTS,
+    },
+    CheckSpec {
+        id: ids::MAIL_DKIM_KEYS,
+        category: Category::MailAuth,
+        kinds: MAIL,
+        title: "DKIM key records valid",
+        standards: &["RFC 6376", "RFC 8301", "RFC 8463"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_DKIM_KEYS,
+    },
+    CheckSpec {
+        id: ids::MAIL_DMARC_RECORD,
+        category: Category::MailAuth,
+        kinds: MAIL,
+        title: "One valid DMARC record",
+        standards: &["RFC 7489"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_DMARC_RECORD,
+    },
+    CheckSpec {
+        id: ids::MAIL_DMARC_POLICY,
+        category: Category::MailAuth,
+        kinds: MAIL,
+        title: "DMARC policy quarantine or reject",
+        standards: &["RFC 7489"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_DMARC_POLICY,
+    },
+    CheckSpec {
+        id: ids::MAIL_DMARC_DESTINATIONS,
+        category: Category::MailAuth,
+        kinds: MAIL,
+        title: "External DMARC report destinations authorised",
+        standards: &["RFC 7489"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_DMARC_DESTINATIONS,
+    },
+    CheckSpec {
+        id: ids::MAIL_MX_RECORDS,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Mail servers (MX) published and resolvable",
+        standards: &["RFC 5321", "RFC 7505"],
+        level: Level::Optional,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_MX_RECORDS,
+    },
+    CheckSpec {
+        id: ids::MAIL_STARTTLS_AVAILABLE,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "STARTTLS offered by every mail server",
+        standards: &["RFC 3207"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_STARTTLS_AVAILABLE,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_VERSION,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Only secure TLS versions",
+        standards: &["NCSC-NL TLS guidelines 2025-05", "RFC 8996"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_VERSION,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_CIPHERS,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Only secure cipher suites",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_CIPHERS,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_CIPHER_ORDER,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Server prefers secure cipher suites",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_CIPHER_ORDER,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_KEY_EXCHANGE,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Secure key-exchange parameters",
+        standards: &["NCSC-NL TLS guidelines 2025-05", "RFC 7919"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_KEY_EXCHANGE,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_KEX_HASH,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Secure hash for key-exchange signatures",
+        standards: &["RFC 9155"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_KEX_HASH,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_COMPRESSION,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "No TLS compression",
+        standards: &["RFC 7457"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_COMPRESSION,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_SECURE_RENEGOTIATION,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Secure renegotiation supported",
+        standards: &["RFC 5746"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_SECURE_RENEGOTIATION,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_CLIENT_RENEGOTIATION,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "No client-initiated renegotiation",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_CLIENT_RENEGOTIATION,
+    },
+    CheckSpec {
+        id: ids::MAIL_CERT_TRUST,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Certificate chain is trusted",
+        standards: &["RFC 5280"],
+        level: Level::Optional,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_CERT_TRUST,
+    },
+    CheckSpec {
+        id: ids::MAIL_CERT_PUBLIC_KEY,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Certificate keys are strong enough",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_CERT_PUBLIC_KEY,
+    },
+    CheckSpec {
+        id: ids::MAIL_CERT_SIGNATURE,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Certificates signed with a secure hash",
+        standards: &["NCSC-NL TLS guidelines 2025-05"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_CERT_SIGNATURE,
+    },
+    CheckSpec {
+        id: ids::MAIL_CERT_NAME,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "Certificate matches the mail server name",
+        standards: &["RFC 6125", "RFC 7672"],
+        level: Level::Optional,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_CERT_NAME,
+    },
+    CheckSpec {
+        id: ids::MAIL_DANE_EXISTS,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "DANE TLSA records for every mail server",
+        standards: &["RFC 7672", "RFC 6698"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_DANE_EXISTS,
+    },
+    CheckSpec {
+        id: ids::MAIL_DANE_VALID,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "DANE TLSA records match the certificates",
+        standards: &["RFC 7672", "RFC 7671"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_DANE_VALID,
+    },
+    CheckSpec {
+        id: ids::MAIL_DANE_ROLLOVER,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "DANE rollover scheme",
+        standards: &["RFC 7671"],
+        level: Level::Optional,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_DANE_ROLLOVER,
+    },
+    CheckSpec {
+        id: ids::MAIL_MTA_STS,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "MTA-STS policy valid and covering every MX",
+        standards: &["RFC 8461"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_MTA_STS,
+    },
+    CheckSpec {
+        id: ids::MAIL_TLS_RPT,
+        category: Category::Starttls,
+        kinds: MAIL,
+        title: "TLS reporting (TLS-RPT) configured",
+        standards: &["RFC 8460"],
+        level: Level::Recommended,
+        points: 0,
+        partial_points: 0,
+        guide: ids::MAIL_TLS_RPT,
+    },
+    CheckSpec {
+        id: ids::WEB_RPKI_EXISTS,
+        category: Category::Rpki,
+        kinds: WEB,
+        title: "Web server addresses covered by a ROA",
+        standards: &["RFC 6480", "RFC 6811"],
+        level: Level::Required,
+        points: 5,
+        partial_points: 0,
+        guide: ids::WEB_RPKI_EXISTS,
+    },
+    CheckSpec {
+        id: ids::WEB_RPKI_VALID,
+        category: Category::Rpki,
+        kinds: WEB,
+        title: "Web server routes valid",
+        standards: &["RFC 6811"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::WEB_RPKI_VALID,
+    },
+    CheckSpec {
+        id: ids::MAIL_RPKI_EXISTS,
+        category: Category::Rpki,
+        kinds: MAIL,
+        title: "Mail server addresses covered by a ROA",
+        standards: &["RFC 6480", "RFC 6811"],
+        level: Level::Required,
+        points: 5,
+        partial_points: 0,
+        guide: ids::MAIL_RPKI_EXISTS,
+    },
+    CheckSpec {
+        id: ids::MAIL_RPKI_VALID,
+        category: Category::Rpki,
+        kinds: MAIL,
+        title: "Mail server routes valid",
+        standards: &["RFC 6811"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::MAIL_RPKI_VALID,
+    },
+    CheckSpec {
+        id: ids::NS_RPKI_EXISTS,
+        category: Category::Rpki,
+        kinds: BOTH,
+        title: "Name server addresses covered by a ROA",
+        standards: &["RFC 6480", "RFC 6811"],
+        level: Level::Required,
+        points: 5,
+        partial_points: 0,
+        guide: ids::NS_RPKI_EXISTS,
+    },
+    CheckSpec {
+        id: ids::NS_RPKI_VALID,
+        category: Category::Rpki,
+        kinds: BOTH,
+        title: "Name server routes valid",
+        standards: &["RFC 6811"],
+        level: Level::Required,
+        points: 10,
+        partial_points: 0,
+        guide: ids::NS_RPKI_VALID,
+    },
 ];
 
 /// The ids of the checks, as constants so a typo is a compile error.
@@ -220,12 +878,130 @@ pub mod ids {
     pub const WEB_IPV6_SAME_CONTENT: &str = "web.ipv6.same_content";
     /// Every MX host has an AAAA record.
     pub const MAIL_IPV6_ADDRESS: &str = "mail.ipv6.address";
+    /// Every MX host's IPv6 address answers SMTP on port 25.
+    pub const MAIL_IPV6_REACHABLE: &str = "mail.ipv6.reachable";
     /// The domain's zone is signed.
     pub const DNSSEC_EXISTS: &str = "dns.dnssec.exists";
     /// The domain's records validate from the trust anchor.
     pub const DNSSEC_VALID: &str = "dns.dnssec.valid";
     /// Every MX host's records validate.
     pub const MAIL_DNSSEC_MX_VALID: &str = "mail.dnssec.mx_valid";
+    /// Every A/AAAA address accepts a TLS connection on 443.
+    pub const WEB_HTTPS_AVAILABLE: &str = "web.https.available";
+    /// Plain HTTP first redirects to HTTPS on the same host.
+    pub const WEB_HTTPS_REDIRECT: &str = "web.https.redirect";
+    /// Every address sends a valid Strict-Transport-Security header of at least a year.
+    pub const WEB_HTTPS_HSTS: &str = "web.https.hsts";
+    /// No TLS version below 1.2 is offered.
+    pub const WEB_TLS_VERSION: &str = "web.tls.version";
+    /// Every cipher suite offered is good or sufficient.
+    pub const WEB_TLS_CIPHERS: &str = "web.tls.ciphers";
+    /// The server picks good and sufficient suites over phase-out ones.
+    pub const WEB_TLS_CIPHER_ORDER: &str = "web.tls.cipher_order";
+    /// ECDHE curves and DHE groups are secure; no RSA key exchange.
+    pub const WEB_TLS_KEY_EXCHANGE: &str = "web.tls.key_exchange";
+    /// SHA-1 is not accepted for key-exchange signatures.
+    pub const WEB_TLS_KEX_HASH: &str = "web.tls.kex_hash";
+    /// TLS compression is off (CRIME).
+    pub const WEB_TLS_COMPRESSION: &str = "web.tls.compression";
+    /// The server supports secure renegotiation.
+    pub const WEB_TLS_SECURE_RENEGOTIATION: &str = "web.tls.secure_renegotiation";
+    /// The server refuses client-initiated renegotiation.
+    pub const WEB_TLS_CLIENT_RENEGOTIATION: &str = "web.tls.client_renegotiation";
+    /// The server does not accept 0-RTT early data.
+    pub const WEB_TLS_ZERO_RTT: &str = "web.tls.zero_rtt";
+    /// The server staples a valid OCSP response.
+    pub const WEB_TLS_OCSP_STAPLING: &str = "web.tls.ocsp_stapling";
+    /// The presented chain leads to a trusted root.
+    pub const WEB_CERT_TRUST: &str = "web.cert.trust";
+    /// RSA and EC keys in the chain meet the guidelines.
+    pub const WEB_CERT_PUBLIC_KEY: &str = "web.cert.public_key";
+    /// No chain certificate is signed with SHA-1 or MD5.
+    pub const WEB_CERT_SIGNATURE: &str = "web.cert.signature";
+    /// The leaf certificate names the host.
+    pub const WEB_CERT_NAME: &str = "web.cert.name";
+    /// The leaf certificate is valid now and for 14 days more.
+    pub const WEB_CERT_EXPIRY: &str = "web.cert.expiry";
+    /// A TLSA record exists at _443._tcp of the host and is DNSSEC-secure.
+    pub const WEB_DANE_EXISTS: &str = "web.dane.exists";
+    /// The TLSA records match the chain the server presents.
+    pub const WEB_DANE_VALID: &str = "web.dane.valid";
+    /// X-Frame-Options DENY/SAMEORIGIN or CSP frame-ancestors.
+    pub const WEB_HEADERS_FRAME_OPTIONS: &str = "web.headers.frame_options";
+    /// X-Content-Type-Options: nosniff.
+    pub const WEB_HEADERS_CONTENT_TYPE_OPTIONS: &str = "web.headers.content_type_options";
+    /// A CSP without unsafe-inline, unsafe-eval, http: or * sources, with default-src.
+    pub const WEB_HEADERS_CSP: &str = "web.headers.csp";
+    /// A Referrer-Policy that does not leak the URL to other sites.
+    pub const WEB_HEADERS_REFERRER_POLICY: &str = "web.headers.referrer_policy";
+    /// A valid /.well-known/security.txt over HTTPS.
+    pub const WEB_SECURITY_TXT: &str = "web.security_txt.valid";
+    /// CAA records at the closest enclosing name, valid, with an issue tag.
+    pub const WEB_CAA: &str = "web.caa.valid";
+    /// Exactly one SPF record, syntactically valid and within the lookup limits.
+    pub const MAIL_SPF_RECORD: &str = "mail.spf.record";
+    /// The evaluated SPF policy is strict enough.
+    pub const MAIL_SPF_POLICY: &str = "mail.spf.policy";
+    /// _domainkey exists (NOERROR, not NXDOMAIN).
+    pub const MAIL_DKIM_EXISTS: &str = "mail.dkim.exists";
+    /// Each given selector's key record is valid and strong.
+    pub const MAIL_DKIM_KEYS: &str = "mail.dkim.keys";
+    /// Exactly one valid DMARC record at the domain or its organisational domain.
+    pub const MAIL_DMARC_RECORD: &str = "mail.dmarc.record";
+    /// The DMARC policy protects: quarantine or reject.
+    pub const MAIL_DMARC_POLICY: &str = "mail.dmarc.policy";
+    /// External rua/ruf domains publish the authorisation record of RFC 7489 section 7.1.
+    pub const MAIL_DMARC_DESTINATIONS: &str = "mail.dmarc.destinations";
+    /// MX records present and resolvable, or a null MX.
+    pub const MAIL_MX_RECORDS: &str = "mail.mx.records";
+    /// Every MX address offers STARTTLS.
+    pub const MAIL_STARTTLS_AVAILABLE: &str = "mail.starttls.available";
+    /// No TLS version below 1.2 is offered.
+    pub const MAIL_TLS_VERSION: &str = "mail.tls.version";
+    /// Every cipher suite offered is good or sufficient.
+    pub const MAIL_TLS_CIPHERS: &str = "mail.tls.ciphers";
+    /// The server picks good and sufficient suites over phase-out ones.
+    pub const MAIL_TLS_CIPHER_ORDER: &str = "mail.tls.cipher_order";
+    /// ECDHE curves and DHE groups are secure; no RSA key exchange.
+    pub const MAIL_TLS_KEY_EXCHANGE: &str = "mail.tls.key_exchange";
+    /// SHA-1 is not accepted for key-exchange signatures.
+    pub const MAIL_TLS_KEX_HASH: &str = "mail.tls.kex_hash";
+    /// TLS compression is off.
+    pub const MAIL_TLS_COMPRESSION: &str = "mail.tls.compression";
+    /// The server supports secure renegotiation.
+    pub const MAIL_TLS_SECURE_RENEGOTIATION: &str = "mail.tls.secure_renegotiation";
+    /// The server refuses client-initiated renegotiation.
+    pub const MAIL_TLS_CLIENT_RENEGOTIATION: &str = "mail.tls.client_renegotiation";
+    /// The chain leads to a trusted root (information where DANE authenticates).
+    pub const MAIL_CERT_TRUST: &str = "mail.cert.trust";
+    /// RSA and EC keys in the chain meet the guidelines.
+    pub const MAIL_CERT_PUBLIC_KEY: &str = "mail.cert.public_key";
+    /// No chain certificate is signed with SHA-1 or MD5.
+    pub const MAIL_CERT_SIGNATURE: &str = "mail.cert.signature";
+    /// The leaf certificate names the MX host.
+    pub const MAIL_CERT_NAME: &str = "mail.cert.name";
+    /// A DNSSEC-secure TLSA record at _25._tcp of every MX.
+    pub const MAIL_DANE_EXISTS: &str = "mail.dane.exists";
+    /// The TLSA records match what each MX presents.
+    pub const MAIL_DANE_VALID: &str = "mail.dane.valid";
+    /// Two TLSA records (current and next), or 3 1 1 with 2 1 1.
+    pub const MAIL_DANE_ROLLOVER: &str = "mail.dane.rollover";
+    /// A valid _mta-sts record and policy over valid HTTPS, matching every MX.
+    pub const MAIL_MTA_STS: &str = "mail.mta_sts.valid";
+    /// A valid _smtp._tls record with mailto: or https: destinations.
+    pub const MAIL_TLS_RPT: &str = "mail.tls_rpt.valid";
+    /// Every route to a web server address is covered by a ROA.
+    pub const WEB_RPKI_EXISTS: &str = "web.rpki.exists";
+    /// No route to a web server address is RPKI-invalid.
+    pub const WEB_RPKI_VALID: &str = "web.rpki.valid";
+    /// Every route to an MX address is covered by a ROA.
+    pub const MAIL_RPKI_EXISTS: &str = "mail.rpki.exists";
+    /// No route to an MX address is RPKI-invalid.
+    pub const MAIL_RPKI_VALID: &str = "mail.rpki.valid";
+    /// Every route to a name server address is covered by a ROA.
+    pub const NS_RPKI_EXISTS: &str = "dns.rpki.exists";
+    /// No route to a name server address is RPKI-invalid.
+    pub const NS_RPKI_VALID: &str = "dns.rpki.valid";
 }
 
 /// Looks a check up by id.
@@ -268,8 +1044,8 @@ mod tests {
 
     #[test]
     fn every_category_of_a_kind_has_a_check() {
-        for kind in [TestKind::Web, TestKind::Mail] {
-            for cat in Category::ALL {
+        for cat in Category::ALL {
+            for &kind in cat.kinds() {
                 assert!(
                     checks_for(kind).any(|c| c.category == cat),
                     "{kind:?} has no check in {cat:?}"
