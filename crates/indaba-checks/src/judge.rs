@@ -8,6 +8,7 @@ use indaba_model::{Finding, Observations, Status, TestKind};
 use crate::dnssec::{TrustAnchor, Validator, findings as dnssec};
 use crate::ipv6;
 use crate::lookup::{self, MailHosts};
+use crate::rpki;
 
 /// The findings of a `kind` test of `domain`, judged at `now` (Unix seconds).
 pub fn judge(
@@ -26,8 +27,21 @@ pub fn judge(
         TestKind::Mail => Some(lookup::mail_hosts(obs, domain)),
         TestKind::Web => None,
     };
+    let servers = lookup::server_groups(kind, domain, obs);
     catalogue::checks_for(kind)
         .map(|spec| match spec.id {
+            ids::WEB_RPKI_EXISTS => rpki::exists(spec.id, "web server", obs, &servers.web),
+            ids::WEB_RPKI_VALID => rpki::valid(spec.id, "web server", obs, &servers.web),
+            ids::NS_RPKI_EXISTS => {
+                rpki::exists(spec.id, "name servers", obs, &servers.name_servers)
+            }
+            ids::NS_RPKI_VALID => rpki::valid(spec.id, "name servers", obs, &servers.name_servers),
+            ids::MAIL_RPKI_EXISTS => with_mail_hosts(spec.id, &mail_hosts, |_| {
+                rpki::exists(spec.id, "mail servers", obs, &servers.mail)
+            }),
+            ids::MAIL_RPKI_VALID => with_mail_hosts(spec.id, &mail_hosts, |_| {
+                rpki::valid(spec.id, "mail servers", obs, &servers.mail)
+            }),
             ids::DNSSEC_EXISTS => dnssec::exists(obs, domain),
             ids::DNSSEC_VALID => {
                 let rtypes: &[&str] = match kind {

@@ -160,3 +160,86 @@ pub fn mail_hosts(obs: &Observations, domain: &str) -> Result<MailHosts, String>
 pub fn socket_text(ip: IpAddr, port: u16) -> String {
     std::net::SocketAddr::new(ip, port).to_string()
 }
+
+/// The IPv4 and IPv6 addresses of each of `hosts`, paired with the host
+/// name; hosts whose addresses were not looked up contribute none.
+pub fn host_addresses<'a>(
+    obs: &Observations,
+    hosts: impl IntoIterator<Item = &'a str>,
+) -> Vec<(String, IpAddr)> {
+    let mut out = Vec::new();
+    for host in hosts {
+        for rtype in ["A", "AAAA"] {
+            for ip in addresses(obs, host, rtype).unwrap_or_default() {
+                if !out.iter().any(|(h, a)| h == host && *a == ip) {
+                    out.push((host.to_string(), ip));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The servers of a test, by role, each address paired with its host name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerGroups {
+    /// The web server (the domain's own addresses); empty in a mail test.
+    pub web: Vec<(String, IpAddr)>,
+    /// The name servers of the domain's zone.
+    pub name_servers: Vec<(String, IpAddr)>,
+    /// The mail servers (MX hosts); empty in a web test.
+    pub mail: Vec<(String, IpAddr)>,
+}
+
+impl ServerGroups {
+    /// Every address, each once.
+    pub fn all_addresses(&self) -> Vec<IpAddr> {
+        let mut all: Vec<IpAddr> = Vec::new();
+        for (_, ip) in self.web.iter().chain(&self.name_servers).chain(&self.mail) {
+            if !all.contains(ip) {
+                all.push(*ip);
+            }
+        }
+        all
+    }
+}
+
+/// The servers a `kind` test of `domain` touched, from what was observed.
+pub fn server_groups(
+    kind: indaba_model::TestKind,
+    domain: &str,
+    obs: &Observations,
+) -> ServerGroups {
+    let name_servers = match resolved(obs, domain, "SOA").map(|r| r.soa_owner()) {
+        Ok(Some(zone)) => {
+            let names: Vec<String> = name_servers(obs, &zone.to_ascii())
+                .unwrap_or_default()
+                .iter()
+                .map(|n| n.to_ascii())
+                .collect();
+            host_addresses(obs, names.iter().map(String::as_str))
+        }
+        _ => Vec::new(),
+    };
+    match kind {
+        indaba_model::TestKind::Web => ServerGroups {
+            web: host_addresses(obs, [domain]),
+            name_servers,
+            mail: Vec::new(),
+        },
+        indaba_model::TestKind::Mail => {
+            let mail = match mail_hosts(obs, domain) {
+                Ok(MailHosts::Hosts(list)) => {
+                    let names: Vec<String> = list.iter().map(|(_, n)| n.to_ascii()).collect();
+                    host_addresses(obs, names.iter().map(String::as_str))
+                }
+                _ => Vec::new(),
+            };
+            ServerGroups {
+                web: Vec::new(),
+                name_servers,
+                mail,
+            }
+        }
+    }
+}

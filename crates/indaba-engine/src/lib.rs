@@ -18,7 +18,8 @@ use indaba_model::observation::{DnsQuestion, QueryMode};
 use indaba_model::report::REPORT_FORMAT;
 use indaba_model::score::{self, POLICY_VERSION};
 use indaba_model::{DomainName, Observations, Report, TestKind};
-use indaba_probe::{ProbeSettings, Session, chain};
+use indaba_probe::routing::RoutingSources;
+use indaba_probe::{ProbeSettings, Session, chain, routing};
 
 /// Version of the engine, stored in every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -38,6 +39,9 @@ pub struct EngineSettings {
     pub report_timeout: Duration,
     /// Judge as of this time instead of the clock (reproducible reports).
     pub now: Option<time::OffsetDateTime>,
+    /// Where route origins and VRPs come from (none: the routing checks
+    /// report that they are not configured).
+    pub routing: RoutingSources,
 }
 
 /// Why a test was not run.
@@ -74,11 +78,14 @@ pub async fn run(
     let plan = {
         let session = session.clone();
         let domain = domain.clone();
+        let sources = settings.routing.clone();
         async move {
             match kind {
-                TestKind::Web => probe_web(&session, &domain).await,
-                TestKind::Mail => probe_mail(&session, &domain).await,
+                TestKind::Web => probe_web(&session, &domain).await?,
+                TestKind::Mail => probe_mail(&session, &domain).await?,
             }
+            probe_routes(&session, &sources, &domain, kind).await;
+            Ok(())
         }
     };
     match tokio::time::timeout(settings.report_timeout, plan).await {
@@ -199,6 +206,18 @@ async fn probe_mail(session: &Session, domain: &DomainName) -> Result<(), Engine
         .collect();
     guard(session, domain, addresses.iter())?;
     Ok(())
+}
+
+/// Looks up the routes to every server the test touched.
+async fn probe_routes(
+    session: &Session,
+    sources: &RoutingSources,
+    domain: &DomainName,
+    kind: TestKind,
+) {
+    let servers = lookup::server_groups(kind, &domain.to_fqdn(), &session.observations());
+    let routing = routing::observe(session, sources, &servers.all_addresses()).await;
+    session.note_routing(routing);
 }
 
 /// Finds the zone's name servers, their addresses, and asks each IPv6

@@ -19,6 +19,10 @@ pub struct Observations {
     pub tcp: Vec<TcpConnect>,
     /// Every HTTP request.
     pub http: Vec<HttpFetch>,
+    /// Route origins and VRPs for the addresses tested; `None` when the
+    /// routing probes did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<RoutingObservations>,
     /// Limits that cut the test short (e.g. the report time limit).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cut_short: Vec<String>,
@@ -287,4 +291,61 @@ impl DnsResponse {
             })
             .unwrap_or_default()
     }
+}
+
+/// What the routing sources said about the addresses a test touched: the
+/// announced routes that cover each address, and the VRPs that cover each
+/// route at the time of the test (kept so a report can be re-judged without
+/// asking the sources again).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RoutingObservations {
+    /// Where route origins came from (`DNS zone origin.asn.cymru.com`,
+    /// `file rib.txt`), or `None` when no source is configured.
+    pub origin_source: Option<String>,
+    /// Where the VRPs came from and their state (`RTR 192.0.2.1:8282, serial
+    /// 4, 12 VRPs`), or `None` when no source is configured.
+    pub vrp_source: Option<String>,
+    /// One entry per address, in the order asked.
+    pub addresses: Vec<AddressRoutes>,
+}
+
+impl RoutingObservations {
+    /// The entry for `address`, if it was looked up.
+    pub fn for_address(&self, address: std::net::IpAddr) -> Option<&AddressRoutes> {
+        self.addresses.iter().find(|a| a.address == address)
+    }
+}
+
+/// The routes covering one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AddressRoutes {
+    /// The address looked up.
+    pub address: std::net::IpAddr,
+    /// What the origin source answered.
+    pub outcome: RouteLookup,
+}
+
+/// The answer of a route origin source for one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RouteLookup {
+    /// The covering routes (empty: the address is not routed).
+    Routes {
+        /// Each route with the VRPs covering its prefix.
+        routes: Vec<RouteWithVrps>,
+    },
+    /// The source could not answer.
+    Failed {
+        /// Why, for people.
+        reason: String,
+    },
+}
+
+/// An announced route and the VRPs covering its prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RouteWithVrps {
+    /// The route.
+    pub route: crate::routing::Route,
+    /// Every VRP whose prefix covers the route's prefix.
+    pub covering: Vec<crate::routing::Vrp>,
 }

@@ -42,6 +42,17 @@ pub enum RoutingError {
     /// A VRP file that cannot be read.
     #[error("the VRP file is not JSON in a known format (rpki-client, Routinator, stayrtr): {0}")]
     BadVrpFile(String),
+    /// A record of a route-origin zone that is not in Team Cymru's format.
+    #[error("{0:?} is not a route origin record (\"ASN [ASN...] | PREFIX | ...\")")]
+    BadOriginRecord(String),
+    /// A line of a prefix-to-AS file that does not parse.
+    #[error("origins file line {line}: {reason}")]
+    BadOriginsFile {
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl Prefix {
@@ -434,16 +445,19 @@ impl OriginTable {
                 continue;
             }
             let mut fields = line.split_whitespace();
-            let (Some(prefix), Some(asn)) = (fields.next(), fields.next()) else {
-                return Err(RoutingError::BadVrpFile(format!(
-                    "origins line {}: expected \"PREFIX ASN\"",
-                    i + 1
-                )));
+            let bad = |reason: String| RoutingError::BadOriginsFile {
+                line: i + 1,
+                reason,
             };
-            let prefix: Prefix = prefix.parse()?;
-            let asn: Asn = asn.parse()?;
+            let (Some(prefix), Some(asn)) = (fields.next(), fields.next()) else {
+                return Err(bad("expected \"PREFIX ASN\"".into()));
+            };
+            let prefix: Prefix = prefix
+                .parse()
+                .map_err(|e: RoutingError| bad(e.to_string()))?;
+            let asn: Asn = asn.parse().map_err(|e: RoutingError| bad(e.to_string()))?;
             // Stored as VRPs with maxLength = length: the index is the same.
-            routes.push(Vrp::new(prefix, prefix.len(), asn)?);
+            routes.push(Vrp::new(prefix, prefix.len(), asn).map_err(|e| bad(e.to_string()))?);
         }
         Ok(OriginTable {
             routes: VrpSet::new(routes),
@@ -468,5 +482,85 @@ impl OriginTable {
                 .then(a.origin.cmp(&b.origin))
         });
         routes
+    }
+}
+
+/// The name to ask for the route origins of `addr` in a route-origin zone of
+/// Team Cymru's format under `zone` (`asn.cymru.com` for Team Cymru's own):
+/// reversed octets under `origin.<zone>`, reversed nibbles under `origin6.<zone>`.
+pub fn cymru_query_name(addr: IpAddr, zone: &str) -> String {
+    let zone = zone.trim_end_matches('.');
+    match addr {
+        IpAddr::V4(v4) => {
+            let [a, b, c, d] = v4.octets();
+            format!("{d}.{c}.{b}.{a}.origin.{zone}.")
+        }
+        IpAddr::V6(v6) => {
+            let mut name = String::with_capacity(72 + zone.len());
+            for byte in v6.octets().iter().rev() {
+                name.push_str(&format!("{:x}.{:x}.", byte & 0x0f, byte >> 4));
+            }
+            format!("{name}origin6.{zone}.")
+        }
+    }
+}
+
+/// Parses one TXT string of a Cymru-format origin zone,
+/// `"64500 64501 | 192.0.2.0/24 | ZZ | registry | 2020-01-01"`: one route per
+/// origin AS (several when the prefix is announced by more than one AS).
+pub fn parse_cymru_origin(text: &str) -> Result<Vec<Route>, RoutingError> {
+    let mut fields = text.split('|').map(str::trim);
+    let (Some(asns), Some(prefix)) = (fields.next(), fields.next()) else {
+        return Err(RoutingError::BadOriginRecord(
+            text.chars().take(80).collect(),
+        ));
+    };
+    let prefix: Prefix = prefix.parse()?;
+    let routes = asns
+        .split_whitespace()
+        .map(|asn| asn.parse::<Asn>().map(|origin| Route { prefix, origin }))
+        .collect::<Result<Vec<Route>, RoutingError>>()?;
+    if routes.is_empty() {
+        return Err(RoutingError::BadOriginRecord(
+            text.chars().take(80).collect(),
+        ));
+    }
+    Ok(routes)
+}
+
+#[cfg(test)]
+mod cymru_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn query_names_follow_the_cymru_layout() {
+        assert_eq!(
+            cymru_query_name("192.0.2.10".parse().unwrap(), "asn.cymru.com"),
+            "10.2.0.192.origin.asn.cymru.com."
+        );
+        let v6 = cymru_query_name("2001:db8::1".parse().unwrap(), "asn.test.");
+        assert!(v6.starts_with("1.0.0.0.0.0.0.0."));
+        assert!(v6.ends_with(".8.b.d.0.1.0.0.2.origin6.asn.test."));
+        assert_eq!(v6.split('.').count(), 32 + 3 + 1);
+    }
+
+    #[test]
+    fn origin_records_parse_with_one_or_several_origins() {
+        let one = parse_cymru_origin("64500 | 192.0.2.0/24 | ZZ | test | 2020-01-01").unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].origin, Asn(64500));
+        let moas = parse_cymru_origin("64500 64501 | 2001:db8::/32 | ZZ | test |").unwrap();
+        assert_eq!(moas.len(), 2);
+        assert!(parse_cymru_origin("no pipes here").is_err());
+        assert!(parse_cymru_origin(" | 192.0.2.0/24 | ZZ").is_err());
+        assert!(parse_cymru_origin("AS-X | 192.0.2.0/24").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn origin_parser_never_panics(text in "\\PC{0,120}") {
+            let _ = parse_cymru_origin(&text);
+        }
     }
 }

@@ -7,6 +7,8 @@
 pub mod chain;
 pub mod dns;
 pub mod http;
+pub mod routing;
+pub mod rtr;
 pub mod session;
 
 pub use session::{ProbeSettings, Session};

@@ -215,6 +215,11 @@ impl Session {
         self.record(|o| o.trust_anchor = records);
     }
 
+    /// Records what the routing sources said.
+    pub fn note_routing(&self, routing: indaba_model::observation::RoutingObservations) {
+        self.record(|o| o.routing = Some(routing));
+    }
+
     /// Everything observed so far.
     pub fn observations(&self) -> Observations {
         lock(&self.observations).clone()

@@ -1,6 +1,7 @@
 //! The `indaba` command.
 
 mod output;
+mod routing_args;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -70,21 +71,23 @@ struct CheckArgs {
     /// Judge dates as of this time (RFC 3339), for reproducible reports.
     #[arg(long, value_name = "RFC3339")]
     now: Option<String>,
+    #[command(flatten)]
+    routing: routing_args::RoutingArgs,
 }
 
 #[derive(Debug, Args)]
 struct RovArgs {
-    /// An IP address (its announced routes are looked up in --origins-file)
-    /// or a prefix such as 192.0.2.0/24.
+    /// An IP address (its announced routes are looked up in the origin
+    /// source) or a prefix such as 192.0.2.0/24.
     target: String,
     /// The origin AS to validate, e.g. AS64500 (needed for a prefix).
     asn: Option<String>,
-    /// VRPs as JSON (rpki-client, Routinator or stayrtr format).
-    #[arg(long, value_name = "FILE")]
-    vrps: PathBuf,
-    /// Route origin data: a prefix-to-AS text file ("PREFIX ASN" per line).
-    #[arg(long, value_name = "FILE")]
-    origins_file: Option<PathBuf>,
+    /// Recursive resolver for --origins-zone, ADDR or ADDR:PORT (default: the
+    /// system's).
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    resolver: Option<String>,
+    #[command(flatten)]
+    routing: routing_args::RoutingArgs,
 }
 
 fn main() -> ExitCode {
@@ -156,16 +159,15 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     probe.connect_timeout = query_timeout;
     probe.http_timeout = query_timeout * 2;
     probe.allow_private = args.allow_private_targets;
+    let runtime = runtime()?;
+    let routing = runtime.block_on(args.routing.sources())?;
     let settings = EngineSettings {
         probe,
         anchor,
         report_timeout: Duration::from_secs(args.timeout),
         now,
+        routing,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
     let report = runtime.block_on(indaba_engine::run(&settings, &domain, kind))?;
     if args.json {
         output::print_json(&report)?;
@@ -175,36 +177,63 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
 fn rov(args: RovArgs) -> Result<ExitCode> {
     use indaba_checks::rov::{self, Validity};
-    use indaba_model::routing::{Asn, OriginTable, Prefix, Route, VrpSet};
-    let text = std::fs::read_to_string(&args.vrps)
-        .with_context(|| format!("cannot read the VRP file {}", args.vrps.display()))?;
-    let vrps = VrpSet::from_json(&text)
-        .with_context(|| format!("the VRP file {} is not usable", args.vrps.display()))?;
+    use indaba_model::observation::RouteLookup;
+    use indaba_model::routing::{Asn, Prefix, Route};
     let asn: Option<Asn> = args.asn.as_deref().map(str::parse).transpose()?;
     let target: Prefix = args.target.parse()?;
     let is_address = !args.target.contains('/');
-    let routes: Vec<Route> = match (&args.origins_file, asn) {
-        (Some(path), _) if is_address => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the origins file {}", path.display()))?;
-            let table = OriginTable::from_text(&text)?;
-            table
-                .routes_for(target.addr())
-                .into_iter()
-                .filter(|r| asn.is_none_or(|a| a == r.origin))
-                .collect()
-        }
-        (_, Some(origin)) => vec![Route {
-            prefix: target,
-            origin,
-        }],
-        (_, None) => bail!(
-            "give the origin AS (indaba rov {} AS64500) or --origins-file to look up the routes",
-            args.target
-        ),
+    let runtime = runtime()?;
+    let sources = runtime.block_on(args.routing.sources())?;
+    let Some(vrps) = &sources.vrps else {
+        bail!("no VRP source configured: give --rtr HOST:PORT or --vrps FILE");
     };
+    let snapshot = vrps.snapshot();
+    let routes: Vec<Route> =
+        if let Some(origin) = asn.filter(|_| !is_address || sources.origins.is_none()) {
+            vec![Route {
+                prefix: target,
+                origin,
+            }]
+        } else if is_address && sources.origins.is_some() {
+            let resolver = match &args.resolver {
+                Some(text) => parse_resolver(text)?,
+                None => system_resolver(Path::new("/etc/resolv.conf"))?,
+            };
+            let session = indaba_probe::Session::new(
+                ProbeSettings::new(resolver),
+                std::time::Instant::now() + Duration::from_secs(30),
+            );
+            let observed = runtime.block_on(indaba_probe::routing::observe(
+                &session,
+                &sources,
+                &[target.addr()],
+            ));
+            match observed.addresses.into_iter().next().map(|a| a.outcome) {
+                Some(RouteLookup::Routes { routes }) => routes
+                    .into_iter()
+                    .map(|r| r.route)
+                    .filter(|r| asn.is_none_or(|a| a == r.origin))
+                    .collect(),
+                Some(RouteLookup::Failed { reason }) => bail!("the route lookup failed: {reason}"),
+                None => Vec::new(),
+            }
+        } else {
+            bail!(
+                "give the origin AS (indaba rov {} AS64500), or for an address --origins-zone NAME \
+             or --origins-file FILE to look up its routes",
+                args.target
+            );
+        };
+    println!("VRPs: {}", snapshot.description);
     if routes.is_empty() {
         println!(
             "{}: no announced route covers it in the origin data (not routed)",
@@ -212,9 +241,8 @@ fn rov(args: RovArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} VRPs loaded from {}", vrps.len(), args.vrps.display());
     for route in routes {
-        let covering = vrps.covering(&route.prefix);
+        let covering = snapshot.set.covering(&route.prefix);
         let validity = rov::validate(&route, &covering);
         println!("{} from {}: {validity}", route.prefix, route.origin);
         let deciding = match &validity {

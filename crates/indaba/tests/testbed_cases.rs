@@ -22,7 +22,36 @@ struct Case {
     kind: String,
     #[serde(default)]
     about: String,
+    /// Routing sources: `live` (default: RTR and the Cymru-format zone),
+    /// `files` (VRP JSON and prefix-to-AS file) or `none`.
+    #[serde(default)]
+    routing: Option<String>,
     expect: BTreeMap<String, String>,
+}
+
+/// The routing flags of a case.
+fn routing_args(env: &BTreeMap<String, String>, case: &Case) -> Result<Vec<String>, String> {
+    let get = |key: &str| {
+        env.get(key)
+            .cloned()
+            .ok_or_else(|| format!("{key} missing from the testbed env"))
+    };
+    Ok(match case.routing.as_deref().unwrap_or("live") {
+        "live" => vec![
+            "--rtr".into(),
+            get("INDABA_TB_RTR")?,
+            "--origins-zone".into(),
+            get("INDABA_TB_ORIGINS_ZONE")?,
+        ],
+        "files" => vec![
+            "--vrps".into(),
+            get("INDABA_TB_VRPS")?,
+            "--origins-file".into(),
+            get("INDABA_TB_ORIGINS_FILE")?,
+        ],
+        "none" => vec![],
+        other => return Err(format!("unknown routing {other:?}: live, files or none")),
+    })
 }
 
 fn root() -> PathBuf {
@@ -84,6 +113,7 @@ fn run_case(env: &BTreeMap<String, String>, case: &Case) -> Result<serde_json::V
             "--query-timeout",
             "2",
         ])
+        .args(routing_args(env, case)?)
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
