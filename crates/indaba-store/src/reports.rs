@@ -1,0 +1,151 @@
+//! Reports, stored whole (with their observations, so they can be judged
+//! again without rescanning) plus one row per finding for statistics.
+
+use indaba_model::{Report, TestKind};
+use sqlx::Row;
+
+use crate::{Store, StoreError, new_id, now};
+
+/// A line of a report list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSummary {
+    /// The report's permanent id.
+    pub id: String,
+    /// Web or mail.
+    pub kind: TestKind,
+    /// The domain tested.
+    pub domain: String,
+    /// When the test started (Unix seconds).
+    pub started_at: i64,
+    /// The overall score.
+    pub score: Option<u8>,
+}
+
+fn kind_text(kind: TestKind) -> &'static str {
+    match kind {
+        TestKind::Web => "web",
+        TestKind::Mail => "mail",
+    }
+}
+
+fn parse_kind(text: &str) -> Result<TestKind, StoreError> {
+    match text {
+        "web" => Ok(TestKind::Web),
+        "mail" => Ok(TestKind::Mail),
+        other => Err(StoreError::Corrupt(format!("test kind {other:?}"))),
+    }
+}
+
+impl Store {
+    /// Saves a report and its finding rows; returns its new id.
+    pub async fn save_report(&self, report: &Report) -> Result<String, StoreError> {
+        let id = new_id();
+        let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let started = time::OffsetDateTime::parse(
+            &report.started,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map(|t| t.unix_timestamp())
+        .unwrap_or_else(|_| now());
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO reports (id, kind, domain, started_at, score, policy_version, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(kind_text(report.kind))
+        .bind(report.target.as_str())
+        .bind(started)
+        .bind(report.score.map(i64::from))
+        .bind(&report.policy_version)
+        .bind(&body)
+        .execute(&mut *tx)
+        .await?;
+        for f in &report.findings {
+            sqlx::query(
+                "INSERT INTO findings (report_id, check_id, status, earned, possible) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&id)
+            .bind(&f.check)
+            .bind(f.status.as_str())
+            .bind(f.points.map(|p| i64::from(p.earned)))
+            .bind(f.points.map(|p| i64::from(p.possible)))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The report `id`.
+    pub async fn report(&self, id: &str) -> Result<Report, StoreError> {
+        let row = sqlx::query("SELECT body FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("report"))?;
+        let body: String = row.try_get("body")?;
+        serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("report {id}: {e}")))
+    }
+
+    /// The newest report of `kind` for `domain` started within `max_age_secs`,
+    /// to reuse instead of scanning again.
+    pub async fn recent_report(
+        &self,
+        kind: TestKind,
+        domain: &str,
+        max_age_secs: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id FROM reports WHERE kind = $1 AND domain = $2 AND started_at >= $3 \
+             ORDER BY started_at DESC LIMIT 1",
+        )
+        .bind(kind_text(kind))
+        .bind(domain)
+        .bind(now() - max_age_secs)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get("id")?),
+            None => None,
+        })
+    }
+
+    /// The newest reports, newest first.
+    pub async fn latest_reports(&self, limit: i64) -> Result<Vec<ReportSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, domain, started_at, score FROM reports \
+             ORDER BY started_at DESC LIMIT $1",
+        )
+        .bind(limit.clamp(0, 1000))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                let score: Option<i64> = r.try_get("score")?;
+                Ok(ReportSummary {
+                    id: r.try_get("id")?,
+                    kind: parse_kind(&kind)?,
+                    domain: r.try_get("domain")?,
+                    started_at: r.try_get("started_at")?,
+                    score: score.and_then(|s| u8::try_from(s).ok()),
+                })
+            })
+            .collect()
+    }
+
+    /// How many findings of `check_id` have each status (statistics).
+    pub async fn finding_counts(&self, check_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM findings WHERE check_id = $1 GROUP BY status ORDER BY status",
+        )
+        .bind(check_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
+            .collect()
+    }
+}
