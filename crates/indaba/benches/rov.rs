@@ -75,7 +75,7 @@ fn main() {
         if i % 2 == 0 {
             let vrp = vrps[(rng.next() % vrps.len() as u64) as usize];
             let len = if vrp.prefix.addr().is_ipv4() { 24 } else { 48 };
-            let origin = if rng.next() % 5 == 0 {
+            let origin = if rng.next().is_multiple_of(5) {
                 Asn(1 + (rng.next() % 70_000) as u32)
             } else {
                 vrp.asn

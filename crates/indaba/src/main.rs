@@ -30,6 +30,11 @@ enum Command {
     /// Route origin validation (RFC 6811) of a prefix or an address, with the
     /// VRPs that decided it.
     Rov(RovArgs),
+    /// Run the platform: the public test site, guides, API and accounts.
+    Serve(Box<ServeArgs>),
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// List every check: id, category, title, standards, scoring and guide.
     Checks {
         /// Print JSON instead of a table.
@@ -47,6 +52,19 @@ struct CheckArgs {
     /// Test the mail domain DOMAIN.
     #[arg(long, value_name = "DOMAIN")]
     mail: Option<String>,
+    /// Print the report as JSON (the schema is in schemas/report.schema.json).
+    #[arg(long)]
+    json: bool,
+    /// Judge dates as of this time (RFC 3339), for reproducible reports.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+/// How tests are run: shared by `check` and `serve`.
+#[derive(Debug, Args)]
+struct EngineArgs {
     /// Recursive resolver to use, ADDR or ADDR:PORT (default: the first
     /// nameserver in /etc/resolv.conf).
     #[arg(long, value_name = "ADDR[:PORT]")]
@@ -59,20 +77,90 @@ struct CheckArgs {
     /// (needed on a test network; never on a public instance).
     #[arg(long)]
     allow_private_targets: bool,
-    /// Print the report as JSON (the schema is in schemas/report.schema.json).
-    #[arg(long)]
-    json: bool,
     /// Time limit of the whole test, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     timeout: u64,
     /// Time limit of one DNS query or connection, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     query_timeout: u64,
-    /// Judge dates as of this time (RFC 3339), for reproducible reports.
-    #[arg(long, value_name = "RFC3339")]
-    now: Option<String>,
     #[command(flatten)]
     routing: routing_args::RoutingArgs,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The database: a SQLite file (created if missing) or a postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite:indaba.db",
+        env = "INDABA_DATABASE"
+    )]
+    database: String,
+    /// The site's public address, for links in e-mails.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Set when users reach the site over HTTPS (marks cookies Secure).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Tests running at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    workers: usize,
+    /// Tests queued or running at most; more get "busy, try again".
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    queue_bound: i64,
+    /// Reuse a report younger than this many seconds instead of testing again
+    /// (0: always test).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    reuse_seconds: u64,
+    /// Test submissions a client may make at once.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    submit_burst: u32,
+    /// Test submissions a client may make per minute, sustained.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    submit_per_minute: u32,
+    /// Requests of any kind a client may make per minute.
+    #[arg(long, value_name = "N", default_value_t = 600)]
+    requests_per_minute: u32,
+    /// SMTP relay for password-reset mail, HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    smtp: Option<String>,
+    /// Sender address of the platform's mail.
+    #[arg(long, value_name = "ADDRESS", default_value = "indaba@localhost")]
+    mail_from: String,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a user (the first admin, typically).
+    CreateUser {
+        /// The database: a SQLite file or a postgres:// URL.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "sqlite:indaba.db",
+            env = "INDABA_DATABASE"
+        )]
+        database: String,
+        /// Sign-in address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// admin, analyst or member.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// The password; read from INDABA_PASSWORD when not given (keeps it
+        /// out of the shell history and the process list).
+        #[arg(long, env = "INDABA_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +203,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => check(args),
+        Command::Serve(args) => serve(*args),
+        Command::Admin(command) => admin(command),
         Command::Rov(args) => rov(args),
     }
 }
@@ -127,6 +217,30 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     };
     let domain = DomainName::parse(raw_domain)
         .with_context(|| format!("{raw_domain:?} cannot be tested"))?;
+    let now = args
+        .now
+        .as_deref()
+        .map(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                .with_context(|| {
+                    format!("--now {t:?} is not an RFC 3339 time such as 2026-11-22T12:00:00Z")
+                })
+        })
+        .transpose()?;
+    let runtime = runtime()?;
+    let mut settings = runtime.block_on(engine_settings(&args.engine))?;
+    settings.now = now;
+    let report = runtime.block_on(indaba_engine::run(&settings, &domain, kind))?;
+    if args.json {
+        output::print_json(&report)?;
+    } else {
+        output::print_report(&report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The engine settings of `args` (connects to an RTR server when given one).
+async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
     let resolver = match &args.resolver {
         Some(text) => parse_resolver(text)?,
         None => system_resolver(Path::new("/etc/resolv.conf"))?,
@@ -140,16 +254,6 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         }
         None => TrustAnchor::iana(),
     };
-    let now = args
-        .now
-        .as_deref()
-        .map(|t| {
-            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                .with_context(|| {
-                    format!("--now {t:?} is not an RFC 3339 time such as 2026-11-22T12:00:00Z")
-                })
-        })
-        .transpose()?;
     if args.timeout == 0 || args.query_timeout == 0 {
         bail!("time limits must be at least one second");
     }
@@ -159,22 +263,106 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     probe.connect_timeout = query_timeout;
     probe.http_timeout = query_timeout * 2;
     probe.allow_private = args.allow_private_targets;
-    let runtime = runtime()?;
-    let routing = runtime.block_on(args.routing.sources())?;
-    let settings = EngineSettings {
+    Ok(EngineSettings {
         probe,
         anchor,
         report_timeout: Duration::from_secs(args.timeout),
-        now,
-        routing,
-    };
-    let report = runtime.block_on(indaba_engine::run(&settings, &domain, kind))?;
-    if args.json {
-        output::print_json(&report)?;
-    } else {
-        output::print_report(&report)?;
+        now: None,
+        routing: args.routing.sources().await?,
+    })
+}
+
+fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let engine = engine_settings(&args.engine).await?;
+        let store = indaba_store::Store::open(&args.database).await?;
+        let mailer = match &args.smtp {
+            Some(relay) => {
+                let (host, port) = relay
+                    .rsplit_once(':')
+                    .and_then(|(h, p)| Some((h.trim_matches(['[', ']']), p.parse::<u16>().ok()?)))
+                    .with_context(|| {
+                        format!("--smtp {relay:?}: give HOST:PORT, e.g. 127.0.0.1:25")
+                    })?;
+                Some(std::sync::Arc::new(indaba_web::mail::Mailer::new(
+                    host,
+                    port,
+                    &args.mail_from,
+                )?))
+            }
+            None => None,
+        };
+        let config = indaba_web::WebConfig {
+            reuse_for: Duration::from_secs(args.reuse_seconds),
+            queue_bound: args.queue_bound.max(1),
+            secure_cookies: args.secure_cookies,
+            base_url: args
+                .base_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.listen)),
+            submit_burst: args.submit_burst,
+            submit_per_minute: args.submit_per_minute,
+            requests_per_minute: args.requests_per_minute,
+            workers: args.workers,
+        };
+        let state = indaba_web::AppState::new(store, engine, mailer, config)?;
+        indaba_web::worker::spawn(&state, args.workers);
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {}; is another server using it?",
+                    args.listen
+                )
+            })?;
+        eprintln!("indaba: serving on http://{}", listener.local_addr()?);
+        axum::serve(
+            listener,
+            indaba_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the server stopped")?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn admin(command: AdminCommand) -> Result<ExitCode> {
+    match command {
+        AdminCommand::CreateUser {
+            database,
+            email,
+            name,
+            role,
+            password,
+        } => {
+            let role: indaba_store::Role = role
+                .parse()
+                .map_err(|()| anyhow!("--role {role:?}: give admin, analyst or member"))?;
+            let runtime = runtime()?;
+            let user = runtime.block_on(async {
+                let store = indaba_store::Store::open(&database).await?;
+                store
+                    .create_user(
+                        None,
+                        indaba_store::NewUser {
+                            email: &email,
+                            name: &name,
+                            role,
+                            organisation_id: None,
+                            password: &password,
+                        },
+                    )
+                    .await
+                    .map_err(anyhow::Error::from)
+            })?;
+            println!("created {} ({}), id {}", user.email, user.role, user.id);
+            Ok(ExitCode::SUCCESS)
+        }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -1,0 +1,175 @@
+//! The how-to guides: one Markdown page per check id and language, compiled
+//! into the binary and rendered to HTML once at start.
+//!
+//! Links between guides are written `[text](other.check.id)` and become
+//! `/guides/other.check.id`; raw HTML in a guide is shown as text, never
+//! passed through, so a guide cannot inject markup into the site.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+include!(concat!(env!("OUT_DIR"), "/guides.rs"));
+
+/// One guide, ready to serve.
+#[derive(Debug, Clone)]
+pub struct Guide {
+    /// The check id it explains.
+    pub id: String,
+    /// Its language.
+    pub lang: String,
+    /// The first heading.
+    pub title: String,
+    /// The body as HTML (headings, lists, code, links).
+    pub html: String,
+    /// Every link target in the guide, after rewriting.
+    pub links: Vec<String>,
+}
+
+/// Every guide by (language, id).
+#[derive(Debug, Default)]
+pub struct Guides {
+    by_key: BTreeMap<(String, String), Guide>,
+}
+
+impl Guides {
+    /// Renders the compiled-in guides.
+    pub fn load() -> Guides {
+        Guides::from_sources(GUIDE_SOURCES.iter().map(|(l, i, s)| (*l, *i, *s)))
+    }
+
+    /// Renders guides from (language, id, Markdown) triples.
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Guides {
+        let mut by_key = BTreeMap::new();
+        for (lang, id, markdown) in sources {
+            let (title, html, links) = render(markdown);
+            by_key.insert(
+                (lang.to_string(), id.to_string()),
+                Guide {
+                    id: id.to_string(),
+                    lang: lang.to_string(),
+                    title: if title.is_empty() {
+                        id.to_string()
+                    } else {
+                        title
+                    },
+                    html,
+                    links,
+                },
+            );
+        }
+        Guides { by_key }
+    }
+
+    /// The guide `id` in `lang`, or in English when not translated.
+    pub fn get(&self, lang: &str, id: &str) -> Option<&Guide> {
+        self.by_key
+            .get(&(lang.to_string(), id.to_string()))
+            .or_else(|| {
+                self.by_key
+                    .get(&(crate::i18n::DEFAULT_LANGUAGE.to_string(), id.to_string()))
+            })
+    }
+
+    /// Every guide of `lang`, in id order.
+    pub fn all(&self, lang: &str) -> impl Iterator<Item = &Guide> {
+        let lang = lang.to_string();
+        self.by_key.values().filter(move |g| g.lang == lang)
+    }
+}
+
+/// Markdown to (title, HTML, link targets).
+fn render(markdown: &str) -> (String, String, Vec<String>) {
+    let mut title = String::new();
+    let mut in_title = false;
+    let mut seen_title = false;
+    let mut links = Vec::new();
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, Options::ENABLE_TABLES)
+        .filter_map(|event| match event {
+            // The page template prints the title itself.
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if !seen_title => {
+                in_title = true;
+                None
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if in_title => {
+                in_title = false;
+                seen_title = true;
+                None
+            }
+            Event::Text(text) | Event::Code(text) if in_title => {
+                title.push_str(&text);
+                None
+            }
+            _ if in_title => None,
+            Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(&dest_url);
+                links.push(dest.clone());
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(dest),
+                    title,
+                    id,
+                }))
+            }
+            other => Some(other),
+        })
+        .collect();
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (title, html, links)
+}
+
+/// A bare check id becomes its guide's address; anything else stays.
+fn rewrite_link(dest: &str) -> String {
+    let is_check_id = !dest.is_empty()
+        && dest.contains('.')
+        && !dest.contains(':')
+        && !dest.contains('/')
+        && dest
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
+    if is_check_id {
+        format!("/guides/{dest}")
+    } else {
+        dest.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_links_and_raw_html() {
+        let guides = Guides::from_sources([(
+            "en",
+            "web.https.hsts",
+            "# HSTS\n\nSee [TLS](web.tls.version) and [RFC](https://www.rfc-editor.org/rfc/rfc6797).\n\n<script>alert(1)</script>\n",
+        )]);
+        let g = guides.get("en", "web.https.hsts").unwrap();
+        assert_eq!(g.title, "HSTS");
+        assert!(
+            g.html.contains("href=\"/guides/web.tls.version\""),
+            "{}",
+            g.html
+        );
+        assert!(!g.html.contains("<script>"), "{}", g.html);
+        assert!(g.html.contains("&lt;script&gt;"), "{}", g.html);
+        assert_eq!(g.links.len(), 2);
+        assert!(
+            guides.get("fr", "web.https.hsts").is_some(),
+            "falls back to English"
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! The platform's web server: the public test site, the guides, the JSON API,
+//! sign-in and administration, on top of the store and the engine.
+//!
+//! Handlers are thin: they read the request, call plain functions of the
+//! store or the engine, and render a template. Everything a person reads goes
+//! through [`i18n`]; every response carries the headers of [`protect`].
+
+pub mod accounts;
+pub mod api;
+pub mod app;
+pub mod guides;
+pub mod i18n;
+pub mod mail;
+pub mod pages;
+pub mod protect;
+pub mod view;
+pub mod worker;
+
+pub use app::{AppState, WebConfig, router};

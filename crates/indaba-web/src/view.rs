@@ -1,0 +1,250 @@
+//! Templates and the view models they show: plain data, already translated,
+//! escaped by askama when rendered.
+
+use askama::Template;
+use indaba_model::catalogue::{self, Category};
+use indaba_model::{Report, Status, TestKind};
+
+use crate::i18n::Tr;
+
+/// The signed-in user, as the page header shows it.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    /// Sign-in address.
+    pub email: String,
+    /// Whether to show the admin link.
+    pub is_admin: bool,
+}
+
+/// The home page.
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage<'a> {
+    /// Translator.
+    pub tr: Tr<'a>,
+    /// CSRF token for the forms.
+    pub csrf: &'a str,
+    /// Signed-in user.
+    pub user: Option<UserView>,
+    /// Recent results.
+    pub recent: Vec<RecentView>,
+}
+
+/// A recent result on the home page.
+#[derive(Debug, Clone)]
+pub struct RecentView {
+    /// Report id.
+    pub id: String,
+    /// Domain (Unicode form).
+    pub domain: String,
+    /// Test kind, translated.
+    pub kind: String,
+    /// Score text.
+    pub score: String,
+    /// When, as text.
+    pub when: String,
+}
+
+/// The progress page of a queued or running test.
+#[derive(Template)]
+#[template(path = "progress.html")]
+pub struct ProgressPage<'a> {
+    /// Translator.
+    pub tr: Tr<'a>,
+    /// CSRF token.
+    pub csrf: &'a str,
+    /// Signed-in user.
+    pub user: Option<UserView>,
+    /// Job id.
+    pub job_id: &'a str,
+    /// Domain tested.
+    pub domain: &'a str,
+    /// State, translated.
+    pub state_text: String,
+    /// Place in the queue.
+    pub position: Option<i64>,
+}
+
+/// A report page.
+#[derive(Template)]
+#[template(path = "report.html")]
+pub struct ReportPage<'a> {
+    /// Translator.
+    pub tr: Tr<'a>,
+    /// CSRF token.
+    pub csrf: &'a str,
+    /// Signed-in user.
+    pub user: Option<UserView>,
+    /// Report id.
+    pub id: &'a str,
+    /// Domain.
+    pub domain: String,
+    /// "Website test" / "Mail test".
+    pub kind_label: String,
+    /// Start time.
+    pub started: String,
+    /// Overall score text.
+    pub score: String,
+    /// Categories with their findings.
+    pub categories: Vec<CategoryView>,
+}
+
+/// A category of a report.
+#[derive(Debug, Clone)]
+pub struct CategoryView {
+    /// Id (anchor).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Score text.
+    pub score: String,
+    /// Findings.
+    pub findings: Vec<FindingView>,
+}
+
+/// A finding of a report.
+#[derive(Debug, Clone)]
+pub struct FindingView {
+    /// Check id.
+    pub check: String,
+    /// Check title.
+    pub title: String,
+    /// Status word (CSS class).
+    pub status: String,
+    /// Status, translated.
+    pub status_label: String,
+    /// Summary.
+    pub summary: String,
+    /// Evidence rows.
+    pub evidence: Vec<indaba_model::Evidence>,
+    /// Guide id.
+    pub guide: String,
+    /// Whether to show it unfolded (problems are).
+    pub open: bool,
+}
+
+/// The guide index.
+#[derive(Template)]
+#[template(path = "guides.html")]
+pub struct GuidesPage<'a> {
+    /// Translator.
+    pub tr: Tr<'a>,
+    /// CSRF token.
+    pub csrf: &'a str,
+    /// Signed-in user.
+    pub user: Option<UserView>,
+    /// (category title, [(id, title)]).
+    pub groups: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// One guide.
+#[derive(Template)]
+#[template(path = "guide.html")]
+pub struct GuidePage<'a> {
+    /// Translator.
+    pub tr: Tr<'a>,
+    /// CSRF token.
+    pub csrf: &'a str,
+    /// Signed-in user.
+    pub user: Option<UserView>,
+    /// Check id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Rendered body (HTML from our own Markdown renderer, raw HTML escaped).
+    pub body: &'a str,
+}
+
+/// A page with one message (errors, confirmations).
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    /// Translator.
+    pub tr: Tr<'a>,
+    /// CSRF token.
+    pub csrf: &'a str,
+    /// Signed-in user.
+    pub user: Option<UserView>,
+    /// Heading.
+    pub heading: String,
+    /// Text.
+    pub text: String,
+}
+
+/// The translated word for a status.
+pub fn status_label(tr: &Tr<'_>, status: Status) -> String {
+    tr.t(&format!("status-{}", status.as_str().replace('_', "-")))
+}
+
+/// The translated name of a test kind.
+pub fn kind_label(tr: &Tr<'_>, kind: TestKind) -> String {
+    tr.t(match kind {
+        TestKind::Web => "kind-web",
+        TestKind::Mail => "kind-mail",
+    })
+}
+
+/// The translated title of a category.
+pub fn category_title(tr: &Tr<'_>, category: Category) -> String {
+    tr.t(&format!("category-{}", category.id().replace('_', "-")))
+}
+
+/// The translated title of a check (falls back to the catalogue's English).
+pub fn check_title(tr: &Tr<'_>, id: &str) -> String {
+    let key = format!("check-{}", id.replace(['.', '_'], "-"));
+    let text = tr.t(&key);
+    if text == key {
+        catalogue::check(id)
+            .map(|c| c.title.to_string())
+            .unwrap_or_else(|| id.to_string())
+    } else {
+        text
+    }
+}
+
+/// The score as text.
+pub fn score_text(tr: &Tr<'_>, score: Option<u8>) -> String {
+    match score {
+        Some(s) => format!("{s}%"),
+        None => tr.t("score-none"),
+    }
+}
+
+/// Builds the report page's view model.
+pub fn report_categories(tr: &Tr<'_>, report: &Report) -> Vec<CategoryView> {
+    Category::ALL
+        .iter()
+        .filter_map(|&category| {
+            let findings: Vec<FindingView> = report
+                .findings
+                .iter()
+                .filter(|f| catalogue::check(&f.check).map(|c| c.category) == Some(category))
+                .map(|f| FindingView {
+                    check: f.check.clone(),
+                    title: check_title(tr, &f.check),
+                    status: f.status.as_str().to_string(),
+                    status_label: status_label(tr, f.status),
+                    summary: f.summary.clone(),
+                    evidence: f.evidence.clone(),
+                    guide: f.guide.clone(),
+                    open: matches!(f.status, Status::Fail | Status::Warning | Status::Error),
+                })
+                .collect();
+            if findings.is_empty() {
+                return None;
+            }
+            let score = report
+                .categories
+                .iter()
+                .find(|c| c.category == category.id())
+                .map(|c| score_text(tr, c.score))
+                .unwrap_or_default();
+            Some(CategoryView {
+                id: category.id().to_string(),
+                title: category_title(tr, category),
+                score,
+                findings,
+            })
+        })
+        .collect()
+}
