@@ -59,6 +59,12 @@ impl TrustStore {
         Self::build(roots, "Mozilla root store (webpki-roots)".to_string())
     }
 
+    /// A store with no roots: nothing is PKIX-trusted. For DANE-only
+    /// evaluation, where DANE-TA and DANE-EE need no roots.
+    pub fn empty(description: &str) -> Self {
+        Self::build(Vec::new(), description.to_string())
+    }
+
     /// Every CERTIFICATE in a PEM file (other sections are skipped).
     /// `description` names the file in evidence.
     pub fn from_pem(pem: &[u8], description: &str) -> Result<Self, TrustStoreError> {
@@ -117,7 +123,7 @@ impl TrustStore {
         self.roots.len()
     }
 
-    /// True when the store holds no root (never, for a built store).
+    /// True when the store holds no root.
     pub fn is_empty(&self) -> bool {
         self.roots.is_empty()
     }
