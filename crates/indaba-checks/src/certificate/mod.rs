@@ -42,6 +42,10 @@ pub mod inspect;
 pub mod names;
 pub(crate) mod path;
 pub mod store;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 use time::OffsetDateTime;
 
@@ -133,7 +137,7 @@ pub enum Distrust {
         /// The algorithm.
         algorithm: String,
     },
-    /// A certificate has an RSA key under 2048 bits.
+    /// An issuing certificate has an RSA key under 2048 bits.
     WeakKey {
         /// Which certificate.
         certificate: String,
@@ -369,8 +373,11 @@ fn explain(certificates: &[Presented], store: &TrustStore, now: OffsetDateTime) 
                 algorithm: d.signature.name.clone(),
             });
         }
+        // Only an issuer's key is refused by the validator (it verifies
+        // signatures made with it); a small server key is the key check's.
         if let PublicKeyKind::Rsa { bits } = d.key
             && bits < 2048
+            && p.position > 0
         {
             reasons.push(Distrust::WeakKey {
                 certificate: p.label(),
