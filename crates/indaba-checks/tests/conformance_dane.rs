@@ -63,8 +63,8 @@ struct Tally {
 }
 
 fn main() -> ExitCode {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/dane-openssl");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/dane-openssl");
     if !dir.is_dir() {
         println!(
             "dane-openssl conformance: the vectors were expected at {}, which is missing",
@@ -210,7 +210,9 @@ fn parse(text: &str) -> Result<Vec<Case>, String> {
             .collect::<Result<_, _>>()
             .map_err(|e| format!("line {header_line}: bad header {line:?}: {e}"))?;
         let [ntlsa, ncert, noncheck, want, want_depth] = fields[..] else {
-            return Err(format!("line {header_line}: header needs five numbers: {line:?}"));
+            return Err(format!(
+                "line {header_line}: header needs five numbers: {line:?}"
+            ));
         };
         let mut records = Vec::new();
         for _ in 0..ntlsa {

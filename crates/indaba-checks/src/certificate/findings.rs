@@ -139,11 +139,9 @@ pub fn trust(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -
             Ok(r) => r,
         };
         match &report.trust {
-            Trust::Trusted { path } => t.add(
-                a,
-                Status::Pass,
-                format!("trusted: {}", path.join(" → ")),
-            ),
+            Trust::Trusted { path } => {
+                t.add(a, Status::Pass, format!("trusted: {}", path.join(" → ")))
+            }
             Trust::Untrusted { error, reasons } => {
                 let dane = dane_authenticated.contains(&a.address);
                 let status = if dane { Status::Info } else { Status::Fail };
@@ -152,7 +150,8 @@ pub fn trust(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -
                     detail.push_str(&format!("; {r}"));
                 }
                 if dane {
-                    detail.push_str("; DANE authenticates this server, so PKIX trust is not needed");
+                    detail
+                        .push_str("; DANE authenticates this server, so PKIX trust is not needed");
                 }
                 t.add(a, status, detail);
             }

@@ -530,9 +530,18 @@ mod tests {
     fn ratings_follow_the_guidelines() {
         assert_eq!(PublicKeyKind::Rsa { bits: 4096 }.rating(), Rating::Good);
         assert_eq!(PublicKeyKind::Rsa { bits: 3072 }.rating(), Rating::Good);
-        assert_eq!(PublicKeyKind::Rsa { bits: 3071 }.rating(), Rating::Sufficient);
-        assert_eq!(PublicKeyKind::Rsa { bits: 2048 }.rating(), Rating::Sufficient);
-        assert_eq!(PublicKeyKind::Rsa { bits: 2047 }.rating(), Rating::Insufficient);
+        assert_eq!(
+            PublicKeyKind::Rsa { bits: 3071 }.rating(),
+            Rating::Sufficient
+        );
+        assert_eq!(
+            PublicKeyKind::Rsa { bits: 2048 }.rating(),
+            Rating::Sufficient
+        );
+        assert_eq!(
+            PublicKeyKind::Rsa { bits: 2047 }.rating(),
+            Rating::Insufficient
+        );
         assert_eq!(
             PublicKeyKind::Ec { curve: Curve::P224 }.rating(),
             Rating::PhaseOut

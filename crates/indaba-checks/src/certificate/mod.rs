@@ -43,9 +43,9 @@ pub mod names;
 pub(crate) mod path;
 pub mod store;
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 pub(crate) mod testkit;
+#[cfg(test)]
+mod tests;
 
 use time::OffsetDateTime;
 
@@ -159,7 +159,10 @@ impl std::fmt::Display for Distrust {
         match self {
             Distrust::SelfSigned => f.write_str("the server certificate is self-signed"),
             Distrust::UntrustedRoot { subject } => {
-                write!(f, "the chain ends in the root {subject}, which is not trusted")
+                write!(
+                    f,
+                    "the chain ends in the root {subject}, which is not trusted"
+                )
             }
             Distrust::UnknownIssuer { issuer } => write!(
                 f,
@@ -224,7 +227,9 @@ pub struct ChainReport {
 impl ChainReport {
     /// The server certificate, when it could be read.
     pub fn leaf(&self) -> Option<&CertificateDetails> {
-        self.certificates.first().and_then(|p| p.details.as_ref().ok())
+        self.certificates
+            .first()
+            .and_then(|p| p.details.as_ref().ok())
     }
 }
 
@@ -263,7 +268,12 @@ pub fn assess(endpoints: &[Endpoint], store: &TrustStore, now: OffsetDateTime) -
 }
 
 /// Reads and judges one chain (DER, leaf first) for `host`.
-pub fn report(chain: &[Vec<u8>], host: &str, store: &TrustStore, now: OffsetDateTime) -> ChainReport {
+pub fn report(
+    chain: &[Vec<u8>],
+    host: &str,
+    store: &TrustStore,
+    now: OffsetDateTime,
+) -> ChainReport {
     let examined = chain.get(..MAX_CHAIN).unwrap_or(chain);
     let certificates: Vec<Presented> = examined
         .iter()

@@ -95,7 +95,9 @@ fn path_error(e: webpki::Error) -> PathError {
         | E::UnsupportedSignatureAlgorithmContext(_)
         | E::UnsupportedSignatureAlgorithmForPublicKey
         | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => PathError::UnsupportedAlgorithm,
-        E::CaUsedAsEndEntity => PathError::NotAllowed("a CA certificate as server certificate".into()),
+        E::CaUsedAsEndEntity => {
+            PathError::NotAllowed("a CA certificate as server certificate".into())
+        }
         E::EndEntityUsedAsCa => {
             PathError::NotAllowed("a server certificate as issuer of another".into())
         }

@@ -142,7 +142,8 @@ impl TrustStore {
         let subject = super::der::sequence_contents(subject_der)?;
         let spki = super::der::sequence_contents(spki_der)?;
         self.roots.iter().find(|r| {
-            r.anchor.subject.as_ref() == subject && r.anchor.subject_public_key_info.as_ref() == spki
+            r.anchor.subject.as_ref() == subject
+                && r.anchor.subject_public_key_info.as_ref() == spki
         })
     }
 

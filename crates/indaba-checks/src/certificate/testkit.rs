@@ -69,7 +69,12 @@ impl Ca {
     }
 
     /// A server certificate for `names`, valid over `[from, until]`.
-    pub(crate) fn leaf(&self, names: &[&str], from: OffsetDateTime, until: OffsetDateTime) -> Vec<u8> {
+    pub(crate) fn leaf(
+        &self,
+        names: &[&str],
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Vec<u8> {
         self.leaf_with(names, from, until, &PKCS_ECDSA_P256_SHA256)
     }
 
@@ -93,8 +98,7 @@ impl Ca {
 
 fn leaf_params(names: &[&str], from: OffsetDateTime, until: OffsetDateTime) -> CertificateParams {
     let sans: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-    let mut params =
-        CertificateParams::new(sans).unwrap_or_else(|e| panic!("leaf params: {e}"));
+    let mut params = CertificateParams::new(sans).unwrap_or_else(|e| panic!("leaf params: {e}"));
     params.distinguished_name = name(names.first().copied().unwrap_or("no name"));
     params.not_before = from;
     params.not_after = until;
@@ -127,10 +131,7 @@ pub(crate) fn cn_only(ca: &Ca, cn: &str) -> Vec<u8> {
 
 /// A scratch directory in the system temp dir, emptied first.
 fn scratch(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "indaba-cert-test-{}-{label}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("indaba-cert-test-{}-{label}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
@@ -176,9 +177,24 @@ pub(crate) fn openssl_chain(label: &str, key: OsslKey, digest: &str) -> (Vec<u8>
     openssl(
         &dir,
         &[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-            "ca.pem", "-subj", "/CN=Openssl Test CA", "-days", "3650", "-sha256", "-addext",
-            "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-subj",
+            "/CN=Openssl Test CA",
+            "-days",
+            "3650",
+            "-sha256",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
         ],
     );
     match key {
@@ -186,14 +202,39 @@ pub(crate) fn openssl_chain(label: &str, key: OsslKey, digest: &str) -> (Vec<u8>
             let spec = format!("rsa:{bits}");
             openssl(
                 &dir,
-                &["req", "-newkey", &spec, "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=www.example.nl"],
+                &[
+                    "req",
+                    "-newkey",
+                    &spec,
+                    "-nodes",
+                    "-keyout",
+                    "leaf.key",
+                    "-out",
+                    "leaf.csr",
+                    "-subj",
+                    "/CN=www.example.nl",
+                ],
             );
         }
         OsslKey::Ec(curve) => {
-            openssl(&dir, &["ecparam", "-name", curve, "-genkey", "-noout", "-out", "leaf.key"]);
             openssl(
                 &dir,
-                &["req", "-new", "-key", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=www.example.nl"],
+                &[
+                    "ecparam", "-name", curve, "-genkey", "-noout", "-out", "leaf.key",
+                ],
+            );
+            openssl(
+                &dir,
+                &[
+                    "req",
+                    "-new",
+                    "-key",
+                    "leaf.key",
+                    "-out",
+                    "leaf.csr",
+                    "-subj",
+                    "/CN=www.example.nl",
+                ],
             );
         }
     }
@@ -203,8 +244,21 @@ pub(crate) fn openssl_chain(label: &str, key: OsslKey, digest: &str) -> (Vec<u8>
     openssl(
         &dir,
         &[
-            "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "leaf.pem", "-days", "365", &digest_flag, "-extfile",
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "365",
+            &digest_flag,
+            "-extfile",
             "ext.cnf",
         ],
     );

@@ -28,7 +28,7 @@ struct Pki {
 fn pki() -> Pki {
     let root = Ca::root("Test Root");
     let inter = root.intermediate("Test Intermediate");
-    let store = TrustStore::from_der(&[root.der.clone()], "test roots")
+    let store = TrustStore::from_der(std::slice::from_ref(&root.der), "test roots")
         .unwrap_or_else(|e| panic!("store: {e}"));
     Pki { root, inter, store }
 }
@@ -41,7 +41,11 @@ fn endpoint(chain: Vec<Vec<u8>>) -> Endpoint {
     }
 }
 
-fn judge(chain: Vec<Vec<u8>>, store: &TrustStore, now: OffsetDateTime) -> Vec<indaba_model::Finding> {
+fn judge(
+    chain: Vec<Vec<u8>>,
+    store: &TrustStore,
+    now: OffsetDateTime,
+) -> Vec<indaba_model::Finding> {
     let assessed = assess(&[endpoint(chain)], store, now);
     findings(&CertChecks::WEB, &assessed, &[], now)
 }
@@ -80,7 +84,12 @@ fn a_good_chain_passes_everything() {
         ids::WEB_CERT_NAME,
         ids::WEB_CERT_EXPIRY,
     ] {
-        assert_eq!(status_of(&f, id), Status::Pass, "{id}: {}", evidence_of(&f, id));
+        assert_eq!(
+            status_of(&f, id),
+            Status::Pass,
+            "{id}: {}",
+            evidence_of(&f, id)
+        );
     }
     let trust = evidence_of(&f, ids::WEB_CERT_TRUST);
     assert!(trust.contains("192.0.2.1:443 (www.example.nl)"), "{trust}");
@@ -98,17 +107,27 @@ fn a_root_in_the_chain_is_not_judged() {
     let p = pki();
     let leaf = p.inter.leaf(&[HOST], valid_from(), valid_until());
     let assessed = assess(
-        &[endpoint(vec![leaf, p.inter.der.clone(), p.root.der.clone()])],
+        &[endpoint(vec![
+            leaf,
+            p.inter.der.clone(),
+            p.root.der.clone(),
+        ])],
         &p.store,
         NOW,
     );
     let Ok(report) = &assessed[0].report else {
         panic!("no report")
     };
-    let roots: Vec<bool> = report.certificates.iter().map(|c| c.is_store_root).collect();
+    let roots: Vec<bool> = report
+        .certificates
+        .iter()
+        .map(|c| c.is_store_root)
+        .collect();
     assert_eq!(roots, [false, false, true]);
     let f = findings(&CertChecks::WEB, &assessed, &[], NOW);
-    assert!(evidence_of(&f, ids::WEB_CERT_PUBLIC_KEY).contains("a root of the trust store, not judged"));
+    assert!(
+        evidence_of(&f, ids::WEB_CERT_PUBLIC_KEY).contains("a root of the trust store, not judged")
+    );
     assert_eq!(status_of(&f, ids::WEB_CERT_TRUST), Status::Pass);
 }
 
@@ -175,49 +194,110 @@ fn expiry_fails_warns_and_passes() {
     let p = pki();
     let chain = |from, until| vec![p.inter.leaf(&[HOST], from, until), p.inter.der.clone()];
 
-    let expired = judge(chain(datetime!(2024-01-01 00:00 UTC), datetime!(2025-01-01 00:00 UTC)), &p.store, NOW);
+    let expired = judge(
+        chain(
+            datetime!(2024-01-01 00:00 UTC),
+            datetime!(2025-01-01 00:00 UTC),
+        ),
+        &p.store,
+        NOW,
+    );
     assert_eq!(status_of(&expired, ids::WEB_CERT_EXPIRY), Status::Fail);
     assert!(evidence_of(&expired, ids::WEB_CERT_EXPIRY).contains("expired on 2025-01-01"));
     assert_eq!(status_of(&expired, ids::WEB_CERT_TRUST), Status::Fail);
     assert!(evidence_of(&expired, ids::WEB_CERT_TRUST).contains("expired on"));
 
-    let future = judge(chain(datetime!(2025-07-01 00:00 UTC), datetime!(2026-07-01 00:00 UTC)), &p.store, NOW);
+    let future = judge(
+        chain(
+            datetime!(2025-07-01 00:00 UTC),
+            datetime!(2026-07-01 00:00 UTC),
+        ),
+        &p.store,
+        NOW,
+    );
     assert_eq!(status_of(&future, ids::WEB_CERT_EXPIRY), Status::Fail);
     assert!(evidence_of(&future, ids::WEB_CERT_EXPIRY).contains("not valid before"));
 
-    let soon = judge(chain(datetime!(2025-03-01 00:00 UTC), datetime!(2025-06-06 12:00 UTC)), &p.store, NOW);
+    let soon = judge(
+        chain(
+            datetime!(2025-03-01 00:00 UTC),
+            datetime!(2025-06-06 12:00 UTC),
+        ),
+        &p.store,
+        NOW,
+    );
     assert_eq!(status_of(&soon, ids::WEB_CERT_EXPIRY), Status::Warning);
     assert!(evidence_of(&soon, ids::WEB_CERT_EXPIRY).contains("in 5 days"));
     assert_eq!(status_of(&soon, ids::WEB_CERT_TRUST), Status::Pass);
 
-    let later = judge(chain(datetime!(2025-03-01 00:00 UTC), datetime!(2025-06-16 12:00 UTC)), &p.store, NOW);
+    let later = judge(
+        chain(
+            datetime!(2025-03-01 00:00 UTC),
+            datetime!(2025-06-16 12:00 UTC),
+        ),
+        &p.store,
+        NOW,
+    );
     assert_eq!(status_of(&later, ids::WEB_CERT_EXPIRY), Status::Pass);
 }
 
 #[test]
 fn names_are_matched_by_rfc_9525() {
     let p = pki();
-    let with = |names: &[&str]| judge(vec![p.inter.leaf(names, valid_from(), valid_until()), p.inter.der.clone()], &p.store, NOW);
+    let with = |names: &[&str]| {
+        judge(
+            vec![
+                p.inter.leaf(names, valid_from(), valid_until()),
+                p.inter.der.clone(),
+            ],
+            &p.store,
+            NOW,
+        )
+    };
 
     let wrong = with(&["mail.example.nl", "example.nl"]);
     assert_eq!(status_of(&wrong, ids::WEB_CERT_NAME), Status::Fail);
     assert!(evidence_of(&wrong, ids::WEB_CERT_NAME).contains("mail.example.nl, example.nl"));
-    assert_eq!(status_of(&wrong, ids::WEB_CERT_TRUST), Status::Pass, "the name is its own check");
+    assert_eq!(
+        status_of(&wrong, ids::WEB_CERT_TRUST),
+        Status::Pass,
+        "the name is its own check"
+    );
 
-    assert_eq!(status_of(&with(&["*.example.nl"]), ids::WEB_CERT_NAME), Status::Pass);
-    assert_eq!(status_of(&with(&["*.nl"]), ids::WEB_CERT_NAME), Status::Fail);
-    assert_eq!(status_of(&with(&["w*.example.nl"]), ids::WEB_CERT_NAME), Status::Fail);
-    assert_eq!(status_of(&with(&["WWW.EXAMPLE.NL"]), ids::WEB_CERT_NAME), Status::Pass);
+    assert_eq!(
+        status_of(&with(&["*.example.nl"]), ids::WEB_CERT_NAME),
+        Status::Pass
+    );
+    assert_eq!(
+        status_of(&with(&["*.nl"]), ids::WEB_CERT_NAME),
+        Status::Fail
+    );
+    assert_eq!(
+        status_of(&with(&["w*.example.nl"]), ids::WEB_CERT_NAME),
+        Status::Fail
+    );
+    assert_eq!(
+        status_of(&with(&["WWW.EXAMPLE.NL"]), ids::WEB_CERT_NAME),
+        Status::Pass
+    );
 
-    let cn = judge(vec![cn_only(&p.inter, HOST), p.inter.der.clone()], &p.store, NOW);
+    let cn = judge(
+        vec![cn_only(&p.inter, HOST), p.inter.der.clone()],
+        &p.store,
+        NOW,
+    );
     assert_eq!(status_of(&cn, ids::WEB_CERT_NAME), Status::Fail);
-    assert!(evidence_of(&cn, ids::WEB_CERT_NAME).contains("common name www.example.nl does not count"));
+    assert!(
+        evidence_of(&cn, ids::WEB_CERT_NAME).contains("common name www.example.nl does not count")
+    );
 }
 
 #[test]
 fn an_idn_host_matches_its_a_label() {
     let p = pki();
-    let leaf = p.inter.leaf(&["xn--bcher-kva.example"], valid_from(), valid_until());
+    let leaf = p
+        .inter
+        .leaf(&["xn--bcher-kva.example"], valid_from(), valid_until());
     let assessed = assess(
         &[Endpoint {
             address: "192.0.2.1:443".into(),
@@ -251,15 +331,33 @@ fn an_unreachable_address_is_an_error_never_a_fail() {
             finding
                 .evidence
                 .iter()
-                .any(|e| e.subject.starts_with("[2001:db8::1]:443") && e.detail.contains("connection refused"))
+                .any(|e| e.subject.starts_with("[2001:db8::1]:443")
+                    && e.detail.contains("connection refused"))
         );
     }
     // A real failure elsewhere still shows.
-    let expired = p.inter.leaf(&[HOST], datetime!(2024-01-01 00:00 UTC), datetime!(2025-01-01 00:00 UTC));
-    let endpoints = [endpoints[1].clone(), endpoint(vec![expired, p.inter.der.clone()])];
-    let f = findings(&CertChecks::WEB, &assess(&endpoints, &p.store, NOW), &[], NOW);
+    let expired = p.inter.leaf(
+        &[HOST],
+        datetime!(2024-01-01 00:00 UTC),
+        datetime!(2025-01-01 00:00 UTC),
+    );
+    let endpoints = [
+        endpoints[1].clone(),
+        endpoint(vec![expired, p.inter.der.clone()]),
+    ];
+    let f = findings(
+        &CertChecks::WEB,
+        &assess(&endpoints, &p.store, NOW),
+        &[],
+        NOW,
+    );
     assert_eq!(status_of(&f, ids::WEB_CERT_EXPIRY), Status::Fail);
-    let empty = findings(&CertChecks::WEB, &assess(&[endpoint(vec![])], &p.store, NOW), &[], NOW);
+    let empty = findings(
+        &CertChecks::WEB,
+        &assess(&[endpoint(vec![])], &p.store, NOW),
+        &[],
+        NOW,
+    );
     assert_eq!(status_of(&empty, ids::WEB_CERT_TRUST), Status::Error);
 }
 
@@ -272,7 +370,12 @@ fn mail_trust_and_name_are_information_where_dane_authenticates() {
     assert_eq!(plain.len(), 4, "mail has no expiry check");
     assert_eq!(status_of(&plain, ids::MAIL_CERT_TRUST), Status::Fail);
     assert_eq!(status_of(&plain, ids::MAIL_CERT_NAME), Status::Fail);
-    let dane = findings(&CertChecks::MAIL, &assessed, &["192.0.2.1:443".to_string()], NOW);
+    let dane = findings(
+        &CertChecks::MAIL,
+        &assessed,
+        &["192.0.2.1:443".to_string()],
+        NOW,
+    );
     assert_eq!(status_of(&dane, ids::MAIL_CERT_TRUST), Status::Info);
     assert_eq!(status_of(&dane, ids::MAIL_CERT_NAME), Status::Info);
     assert!(evidence_of(&dane, ids::MAIL_CERT_TRUST).contains("DANE authenticates"));
@@ -281,19 +384,28 @@ fn mail_trust_and_name_are_information_where_dane_authenticates() {
 #[test]
 fn ed25519_keys_are_good() {
     let p = pki();
-    let leaf = p.inter.leaf_with(&[HOST], valid_from(), valid_until(), &rcgen::PKCS_ED25519);
+    let leaf = p
+        .inter
+        .leaf_with(&[HOST], valid_from(), valid_until(), &rcgen::PKCS_ED25519);
     let assessed = assess(&[endpoint(vec![leaf, p.inter.der.clone()])], &p.store, NOW);
     let Ok(report) = &assessed[0].report else {
         panic!("no report")
     };
-    assert_eq!(report.leaf().map(|l| l.key.clone()), Some(PublicKeyKind::Ed25519));
+    assert_eq!(
+        report.leaf().map(|l| l.key.clone()),
+        Some(PublicKeyKind::Ed25519)
+    );
     let f = findings(&CertChecks::WEB, &assessed, &[], NOW);
     assert_eq!(status_of(&f, ids::WEB_CERT_PUBLIC_KEY), Status::Pass);
     assert_eq!(status_of(&f, ids::WEB_CERT_TRUST), Status::Pass);
 }
 
 /// Judges an openssl-made leaf and CA (the CA as trust store) now.
-fn openssl_case(label: &str, key: OsslKey, digest: &str) -> (Vec<indaba_model::Finding>, ChainReport) {
+fn openssl_case(
+    label: &str,
+    key: OsslKey,
+    digest: &str,
+) -> (Vec<indaba_model::Finding>, ChainReport) {
     let (leaf, ca) = openssl_chain(label, key, digest);
     let store = TrustStore::from_der(&[ca], "openssl CA").unwrap_or_else(|e| panic!("{e}"));
     let now = OffsetDateTime::now_utc();
@@ -305,7 +417,10 @@ fn openssl_case(label: &str, key: OsslKey, digest: &str) -> (Vec<indaba_model::F
 #[test]
 fn rsa_key_sizes_follow_the_guidelines() {
     let (f, r) = openssl_case("rsa2048", OsslKey::Rsa(2048), "sha256");
-    assert_eq!(r.leaf().map(|l| l.key.clone()), Some(PublicKeyKind::Rsa { bits: 2048 }));
+    assert_eq!(
+        r.leaf().map(|l| l.key.clone()),
+        Some(PublicKeyKind::Rsa { bits: 2048 })
+    );
     assert_eq!(status_of(&f, ids::WEB_CERT_PUBLIC_KEY), Status::Pass);
     assert!(evidence_of(&f, ids::WEB_CERT_PUBLIC_KEY).contains("RSA 2048 bits (sufficient)"));
     assert_eq!(status_of(&f, ids::WEB_CERT_TRUST), Status::Pass);
@@ -341,12 +456,18 @@ fn curves_follow_the_guidelines() {
 #[test]
 fn signature_hashes_follow_the_guidelines() {
     let (f, r) = openssl_case("sha1", OsslKey::Rsa(2048), "sha1");
-    assert_eq!(r.leaf().map(|l| l.signature.hash), Some(SignatureHash::Sha1));
+    assert_eq!(
+        r.leaf().map(|l| l.signature.hash),
+        Some(SignatureHash::Sha1)
+    );
     assert_eq!(status_of(&f, ids::WEB_CERT_SIGNATURE), Status::Fail);
-    assert!(evidence_of(&f, ids::WEB_CERT_SIGNATURE).contains("sha1WithRSAEncryption (insufficient)"));
+    assert!(
+        evidence_of(&f, ids::WEB_CERT_SIGNATURE).contains("sha1WithRSAEncryption (insufficient)")
+    );
     assert_eq!(status_of(&f, ids::WEB_CERT_TRUST), Status::Fail);
     assert!(
-        evidence_of(&f, ids::WEB_CERT_TRUST).contains("sha1WithRSAEncryption, which is no longer accepted")
+        evidence_of(&f, ids::WEB_CERT_TRUST)
+            .contains("sha1WithRSAEncryption, which is no longer accepted")
     );
 
     let (f, _) = openssl_case("sha224", OsslKey::Rsa(2048), "sha224");
@@ -365,7 +486,10 @@ fn pem_trust_stores() {
     );
     let store = TrustStore::from_pem(pem.as_bytes(), "ca.pem").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(store.len(), 1);
-    assert_eq!(TrustStore::from_pem(b"nothing", "x").err(), Some(TrustStoreError::Empty));
+    assert_eq!(
+        TrustStore::from_pem(b"nothing", "x").err(),
+        Some(TrustStoreError::Empty)
+    );
     assert!(TrustStore::mozilla().len() > 100);
 }
 
@@ -385,7 +509,7 @@ proptest! {
             if let Some(b) = leaf.get_mut(i) { *b ^= byte; }
         }
         leaf.truncate(cut % (leaf.len() + 1));
-        let store = TrustStore::from_der(&[root.der.clone()], "fuzz").unwrap_or_else(|e| panic!("{e}"));
+        let store = TrustStore::from_der(std::slice::from_ref(&root.der), "fuzz").unwrap_or_else(|e| panic!("{e}"));
         let assessed = assess(&[endpoint(vec![leaf, inter.der.clone()])], &store, NOW);
         let f = findings(&CertChecks::WEB, &assessed, &[], NOW);
         prop_assert_eq!(f.len(), 5);

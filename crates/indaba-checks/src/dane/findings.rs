@@ -150,7 +150,10 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
                 statuses.push(Status::NotApplicable);
                 evidence.push(Evidence::new(
                     subject,
-                    format!("no DNSSEC-signed TLSA records at {} to validate", a.tlsa_name),
+                    format!(
+                        "no DNSSEC-signed TLSA records at {} to validate",
+                        a.tlsa_name
+                    ),
                 ));
                 continue;
             }
@@ -220,7 +223,9 @@ pub fn rollover(id: &str, assessed: &[DaneAssessment]) -> Finding {
         let (status, detail) = if ee >= 2 || (ee >= 1 && ta >= 1) || ta >= 2 {
             (
                 Status::Pass,
-                format!("{ee} DANE-EE and {ta} DANE-TA record(s): a key change can be published ahead"),
+                format!(
+                    "{ee} DANE-EE and {ta} DANE-TA record(s): a key change can be published ahead"
+                ),
             )
         } else {
             (

@@ -10,6 +10,8 @@
 //! records that are insecure or bogus are reported, never used.
 
 pub mod findings;
+#[cfg(test)]
+mod tests;
 pub mod tlsa;
 pub mod verify;
 

@@ -215,7 +215,12 @@ pub enum TlsaError {
 
 impl Tlsa {
     /// A record from its four fields.
-    pub fn new(usage: u8, selector: u8, matching_type: u8, data: Vec<u8>) -> Result<Self, TlsaError> {
+    pub fn new(
+        usage: u8,
+        selector: u8,
+        matching_type: u8,
+        data: Vec<u8>,
+    ) -> Result<Self, TlsaError> {
         if data.len() > MAX_DATA {
             return Err(TlsaError::TooLong(data.len()));
         }
@@ -309,7 +314,16 @@ impl Tlsa {
 
 impl fmt::Display for Tlsa {
     /// Presentation form: `3 1 1 ABCD...` (upper-case hex, as dig prints).
+    /// A record without data has no standard form (RFC 6698 §2.2 needs
+    /// hex digits), so it is written in the RFC 3597 generic form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.data.is_empty() {
+            return write!(
+                f,
+                "\\# 3 {:02X}{:02X}{:02X}",
+                self.usage, self.selector, self.matching_type
+            );
+        }
         write!(
             f,
             "{} {} {} {}",
@@ -348,13 +362,17 @@ impl FromStr for Tlsa {
             }
             return Tlsa::from_rdata(&rdata);
         }
-        let usage = field(first, "usage", &[
-            ("PKIX-TA", 0),
-            ("PKIX-EE", 1),
-            ("DANE-TA", 2),
-            ("DANE-EE", 3),
-            ("PrivCert", 255),
-        ])?;
+        let usage = field(
+            first,
+            "usage",
+            &[
+                ("PKIX-TA", 0),
+                ("PKIX-EE", 1),
+                ("DANE-TA", 2),
+                ("DANE-EE", 3),
+                ("PrivCert", 255),
+            ],
+        )?;
         let selector = field(
             tokens.next().ok_or(TlsaError::Missing("selector"))?,
             "selector",
@@ -394,7 +412,7 @@ fn field(text: &str, name: &'static str, mnemonics: &[(&str, u8)]) -> Result<u8,
 
 fn hex<'a>(tokens: impl Iterator<Item = &'a str>) -> Result<Vec<u8>, TlsaError> {
     let joined: String = tokens.collect();
-    if joined.len() % 2 != 0 {
+    if !joined.len().is_multiple_of(2) {
         return Err(TlsaError::BadHex("an odd number of hex digits".to_string()));
     }
     let bytes = data_encoding::HEXLOWER_PERMISSIVE
@@ -489,7 +507,9 @@ pub fn usable(records: &[Tlsa], protocol: Protocol) -> (Vec<Tlsa>, Vec<(Tlsa, Un
             }),
             _ if r.data.is_empty() => Some(Unusable::Empty),
             (u @ (Usage::Private | Usage::Unassigned(_)), _, _) => Some(Unusable::Usage(u)),
-            (_, s @ (Selector::Private | Selector::Unassigned(_)), _) => Some(Unusable::Selector(s)),
+            (_, s @ (Selector::Private | Selector::Unassigned(_)), _) => {
+                Some(Unusable::Selector(s))
+            }
             (_, _, m @ (MatchingType::Private | MatchingType::Unassigned(_))) => {
                 Some(Unusable::MatchingType(m))
             }
@@ -536,7 +556,9 @@ mod tests {
         assert_eq!(a.selector(), Selector::Spki);
         assert_eq!(a.matching_type(), MatchingType::Sha256);
         assert_eq!(a.data().len(), 32);
-        let b = t("DANE-EE SPKI SHA2-256 01020304 05060708090A0B0C0D0E0F10 1112131415161718191a1b1c1d1e1f20");
+        let b = t(
+            "DANE-EE SPKI SHA2-256 01020304 05060708090A0B0C0D0E0F10 1112131415161718191a1b1c1d1e1f20",
+        );
         assert_eq!(a, b);
         assert_eq!(a.to_string().parse::<Tlsa>(), Ok(a.clone()));
         let c = Tlsa::from_record_line(
@@ -551,14 +573,26 @@ mod tests {
     #[test]
     fn presentation_errors() {
         assert_eq!("".parse::<Tlsa>(), Err(TlsaError::Missing("usage")));
-        assert_eq!("3 1".parse::<Tlsa>(), Err(TlsaError::Missing("matching type")));
+        assert_eq!(
+            "3 1".parse::<Tlsa>(),
+            Err(TlsaError::Missing("matching type"))
+        );
         assert_eq!(
             "3 1 1".parse::<Tlsa>(),
             Err(TlsaError::Missing("certificate association data"))
         );
-        assert!(matches!("256 1 1 00".parse::<Tlsa>(), Err(TlsaError::BadField { .. })));
-        assert!(matches!("3 1 1 0g".parse::<Tlsa>(), Err(TlsaError::BadHex(_))));
-        assert!(matches!("3 1 1 abc".parse::<Tlsa>(), Err(TlsaError::BadHex(_))));
+        assert!(matches!(
+            "256 1 1 00".parse::<Tlsa>(),
+            Err(TlsaError::BadField { .. })
+        ));
+        assert!(matches!(
+            "3 1 1 0g".parse::<Tlsa>(),
+            Err(TlsaError::BadHex(_))
+        ));
+        assert!(matches!(
+            "3 1 1 abc".parse::<Tlsa>(),
+            Err(TlsaError::BadHex(_))
+        ));
         assert!(matches!(
             "\\# 4 030101".parse::<Tlsa>(),
             Err(TlsaError::GenericLength { .. })
@@ -586,12 +620,22 @@ mod tests {
         assert_eq!(params, ["3 1 2", "3 0 1", "3 1 0", "1 1 1"]);
         let (smtp, ignored) = usable(&records, Protocol::Smtp);
         assert_eq!(smtp.len(), 3);
-        assert!(ignored.iter().any(|(_, why)| *why == Unusable::PkixForSmtp(Usage::PkixEe)));
-        assert!(ignored.iter().any(|(_, why)| *why == Unusable::WeakerDigest));
         assert!(
             ignored
                 .iter()
-                .any(|(_, why)| matches!(why, Unusable::DigestLength { expected: 32, found: 1 }))
+                .any(|(_, why)| *why == Unusable::PkixForSmtp(Usage::PkixEe))
         );
+        assert!(
+            ignored
+                .iter()
+                .any(|(_, why)| *why == Unusable::WeakerDigest)
+        );
+        assert!(ignored.iter().any(|(_, why)| matches!(
+            why,
+            Unusable::DigestLength {
+                expected: 32,
+                found: 1
+            }
+        )));
     }
 }

@@ -337,11 +337,17 @@ fn authenticate(
             continue;
         };
         let on_path = |p: &webpki::VerifiedPath<'_>| {
-            p.intermediate_certificates()
-                .any(|c| record.matches(c.der().as_ref(), Some(c.subject_public_key_info().as_ref())))
-                || anchor_matches(record, store, p.anchor())
+            p.intermediate_certificates().any(|c| {
+                record.matches(c.der().as_ref(), Some(c.subject_public_key_info().as_ref()))
+            }) || anchor_matches(record, store, p.anchor())
         };
-        match path::validate(leaf.der, &intermediates, store.anchors(), now, Some(&on_path)) {
+        match path::validate(
+            leaf.der,
+            &intermediates,
+            store.anchors(),
+            now,
+            Some(&on_path),
+        ) {
             Err(error) => note(DaneFailure::PkixInvalid {
                 record: record.clone(),
                 at: seen_at,
@@ -426,14 +432,19 @@ fn dane_ta(
             let fail_at = MatchedAt::KeyInRecord { signed: top };
             let spki = sequence_contents(record.data()).ok_or((
                 fail_at,
-                PathError::Malformed("the record's public key is not a SubjectPublicKeyInfo".into()),
+                PathError::Malformed(
+                    "the record's public key is not a SubjectPublicKeyInfo".into(),
+                ),
             ))?;
             // The key has no name of its own: it may have issued any
             // certificate of the chain, so it stands in under each issuer
             // name the chain uses, and webpki finds the one that verifies.
             let mut subjects: Vec<&[u8]> = Vec::new();
             for c in certs {
-                if let Some(subject) = c.details.as_ref().and_then(|d| sequence_contents(&d.issuer_der))
+                if let Some(subject) = c
+                    .details
+                    .as_ref()
+                    .and_then(|d| sequence_contents(&d.issuer_der))
                     && !subjects.contains(&subject)
                 {
                     subjects.push(subject);
