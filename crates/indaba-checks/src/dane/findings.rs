@@ -180,6 +180,9 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
         };
         statuses.push(status);
         evidence.push(Evidence::new(subject.clone(), detail));
+        if let Some(leaf) = &a.leaf {
+            evidence.push(Evidence::new(subject.clone(), leaf.clone()));
+        }
         for (record, why) in &verdict.ignored {
             evidence.push(Evidence::new(
                 subject.clone(),

@@ -84,6 +84,9 @@ pub struct DaneAssessment {
     pub verdict: Option<Result<DaneVerdict, String>>,
     /// The protocol rules applied.
     pub protocol: Protocol,
+    /// One line on the server certificate (subject, issuer, key, signature,
+    /// dates), when one was presented and could be read.
+    pub leaf: Option<String>,
 }
 
 impl DaneAssessment {
@@ -122,7 +125,15 @@ pub fn assess(
                     Ok(verify(records, chain, &names, store, now, protocol))
                 }
             });
+            let leaf = e
+                .chain
+                .as_ref()
+                .ok()
+                .and_then(|c| c.first())
+                .and_then(|der| crate::certificate::inspect(der).ok())
+                .map(|d| format!("server certificate: {}", d.summary()));
             DaneAssessment {
+                leaf,
                 address: e.address.clone(),
                 host: e.host.clone(),
                 tlsa_name: e.tlsa_name.clone(),

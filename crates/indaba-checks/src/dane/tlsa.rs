@@ -312,6 +312,20 @@ impl Tlsa {
     }
 }
 
+impl TryFrom<&hickory_proto::rr::rdata::TLSA> for Tlsa {
+    type Error = TlsaError;
+
+    /// A record as hickory-proto decoded it from a DNS message.
+    fn try_from(r: &hickory_proto::rr::rdata::TLSA) -> Result<Self, TlsaError> {
+        Tlsa::new(
+            u8::from(r.cert_usage),
+            u8::from(r.selector),
+            u8::from(r.matching),
+            r.cert_data.clone(),
+        )
+    }
+}
+
 impl fmt::Display for Tlsa {
     /// Presentation form: `3 1 1 ABCD...` (upper-case hex, as dig prints).
     /// A record without data has no standard form (RFC 6698 §2.2 needs
@@ -567,7 +581,25 @@ mod tests {
         assert_eq!(c, Ok(a.clone()));
         let generic = format!("\\# 35 030101 {}", data_encoding::HEXLOWER.encode(a.data()));
         assert_eq!(generic.parse::<Tlsa>(), Ok(a.clone()));
-        assert_eq!(Tlsa::from_rdata(&a.to_rdata()), Ok(a));
+        assert_eq!(Tlsa::from_rdata(&a.to_rdata()), Ok(a.clone()));
+        use hickory_proto::rr::rdata::tlsa::{CertUsage, Matching, Selector as HSelector, TLSA};
+        let h = TLSA::new(
+            CertUsage::DaneEe,
+            HSelector::Spki,
+            Matching::Sha256,
+            a.data().to_vec(),
+        );
+        assert_eq!(Tlsa::try_from(&h), Ok(a));
+        let odd = TLSA::new(
+            CertUsage::from(7),
+            HSelector::from(9),
+            Matching::from(200),
+            vec![1],
+        );
+        assert_eq!(
+            Tlsa::try_from(&odd).map(|t| t.parameters()),
+            Ok("7 9 200".to_string())
+        );
     }
 
     #[test]
