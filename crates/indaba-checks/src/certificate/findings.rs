@@ -5,7 +5,7 @@ use indaba_model::{Evidence, Finding, Status};
 use time::OffsetDateTime;
 
 use super::inspect::{Rating, date};
-use super::{Assessment, Presented, Trust};
+use super::{Assessment, Distrust, PathError, Presented, Trust};
 
 /// Days before expiry from which the expiry check warns.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;
@@ -145,9 +145,24 @@ pub fn trust(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -
             Trust::Untrusted { error, reasons } => {
                 let dane = dane_authenticated.contains(&a.address);
                 let status = if dane { Status::Info } else { Status::Fail };
-                let mut detail = format!("not trusted: {error}");
-                for r in reasons {
-                    detail.push_str(&format!("; {r}"));
+                let mut detail = "not trusted: ".to_string();
+                let said: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+                detail.push_str(&said.join("; "));
+                // The validator's own error adds nothing when the chain's
+                // top already explains a missing issuer.
+                let explained = *error == PathError::UnknownIssuer
+                    && reasons.iter().any(|r| {
+                        matches!(
+                            r,
+                            Distrust::SelfSigned
+                                | Distrust::UntrustedRoot { .. }
+                                | Distrust::UnknownIssuer { .. }
+                        )
+                    });
+                if said.is_empty() {
+                    detail.push_str(&error.to_string());
+                } else if !explained {
+                    detail.push_str(&format!(" (validation: {error})"));
                 }
                 if dane {
                     detail
@@ -174,7 +189,7 @@ pub fn trust(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -
 
 fn cert_evidence(a: &Assessment, p: &Presented) -> Evidence {
     let detail = match &p.details {
-        Ok(d) => format!("{}: {}", p.label(), d.summary()),
+        Ok(d) => format!("{}: {}", p.role(), d.summary()),
         Err(e) => format!("{}: could not be read: {e}", p.label()),
     };
     Evidence::new(a.subject(), detail)

@@ -86,13 +86,18 @@ pub struct Presented {
 }
 
 impl Presented {
-    /// "certificate 2 (CN=R11,O=Let's Encrypt,C=US)" for evidence.
-    pub fn label(&self) -> String {
-        let role = if self.position == 0 {
+    /// "server certificate" or "chain certificate 2".
+    pub fn role(&self) -> String {
+        if self.position == 0 {
             "server certificate".to_string()
         } else {
             format!("chain certificate {}", self.position)
-        };
+        }
+    }
+
+    /// "chain certificate 2 (CN=R11,O=Let's Encrypt,C=US)" for evidence.
+    pub fn label(&self) -> String {
+        let role = self.role();
         match &self.details {
             Ok(d) if !d.subject.is_empty() => format!("{role} ({})", d.subject),
             _ => role,

@@ -87,7 +87,7 @@ impl NameMatch {
                 } else {
                     format!(
                         "the certificate has no subjectAltName dNSName; its common name {} does not count (RFC 9525)",
-                        common_names.join(", ")
+                        list(common_names)
                     )
                 }
             }

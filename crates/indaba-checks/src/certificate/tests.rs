@@ -481,7 +481,7 @@ fn signature_hashes_follow_the_guidelines() {
 fn pem_trust_stores() {
     let root = Ca::root("PEM Root");
     let pem = format!(
-        "junk before\n-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        "junk before\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
         data_encoding::BASE64.encode(&root.der)
     );
     let store = TrustStore::from_pem(pem.as_bytes(), "ca.pem").unwrap_or_else(|e| panic!("{e}"));

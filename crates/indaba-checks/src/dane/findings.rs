@@ -80,7 +80,7 @@ fn worst(statuses: &[Status]) -> Status {
 fn record_list(records: &[Tlsa]) -> String {
     records
         .iter()
-        .map(Tlsa::to_string)
+        .map(Tlsa::short)
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -166,7 +166,7 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
         };
         let (status, detail) = match &verdict.outcome {
             DaneOutcome::Authenticated(auth) => {
-                let mut detail = format!("the record {} matches {}", auth.record, auth.at);
+                let mut detail = format!("the record {} matches {}", auth.record.short(), auth.at);
                 if let Some(name) = &auth.name {
                     detail.push_str(&format!("; {}", name.describe()));
                 }
@@ -186,7 +186,7 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
         for (record, why) in &verdict.ignored {
             evidence.push(Evidence::new(
                 subject.clone(),
-                format!("ignored {record}: {why}"),
+                format!("ignored {}: {why}", record.short()),
             ));
         }
     }

@@ -287,6 +287,21 @@ impl Tlsa {
         format!("{} {} {}", self.usage, self.selector, self.matching_type)
     }
 
+    /// The record for evidence: as [`fmt::Display`], but data longer than
+    /// a SHA2-512 digest is cut to its first 32 bytes and its length.
+    pub fn short(&self) -> String {
+        if self.data.len() <= 64 {
+            return self.to_string();
+        }
+        let head = self.data.get(..32).unwrap_or_default();
+        format!(
+            "{} {}... ({} bytes)",
+            self.parameters(),
+            data_encoding::HEXUPPER.encode(head),
+            self.data.len()
+        )
+    }
+
     /// Whether the record matches a certificate (DER) whose
     /// SubjectPublicKeyInfo is `spki` (DER; `None` when it could not be
     /// read, so selector 1 cannot match).

@@ -6,7 +6,7 @@
 //!   (RFC 7671 §5.1). A match authenticates.
 //! - **DANE-TA(2)** matches a certificate the server sent above its own (or,
 //!   with matching type Full(0), supplies the trust anchor certificate or
-//!   key in the record itself, RFC 7671 §5.2.2). The chain must then
+//!   key in the record itself, RFC 7671 §5.2). The chain must then
 //!   validate from that anchor down to the server certificate — signatures,
 //!   the dates of the server and intermediate certificates, constraints —
 //!   and the server certificate must carry one of the reference names
