@@ -7,6 +7,8 @@
 //! [`Observations`]: indaba_model::Observations
 //! [`Finding`]: indaba_model::Finding
 
+pub mod certificate;
+pub mod dane;
 pub mod dnssec;
 pub mod ipv6;
 pub mod judge;

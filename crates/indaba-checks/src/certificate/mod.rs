@@ -1,0 +1,456 @@
+//! The server certificate: is the chain trusted, are its keys and signatures
+//! strong enough, does it name the host, is it within its validity period.
+//!
+//! Input is what the TLS probe saw at each address — the certificates the
+//! server presented (DER, leaf first) or why there were none — plus the host
+//! name tested, a [`TrustStore`] and the time to judge at. [`assess`] reads
+//! every chain once; the finding functions in [`findings`] turn the
+//! assessments into findings for whichever check ids they are given, so the
+//! same code serves the web test (`web.cert.*`) and the mail test
+//! (`mail.cert.*`).
+//!
+//! What is judged, and on what grounds:
+//! - **trust** — RFC 5280 path validation by rustls-webpki against the trust
+//!   store: signatures, validity periods of every certificate on the path,
+//!   basic and name constraints, serverAuth usage. webpki refuses SHA-1 and
+//!   MD5 signatures and RSA keys under 2048 bits, as browsers do, so such a
+//!   chain is untrusted. When validation fails, our own reading of the
+//!   chain (x509-parser) says why in terms an owner can act on: self-signed,
+//!   unknown issuer (missing intermediate), expired, weak signature or key.
+//!   The host name is *not* part of trust: it has its own check, so one
+//!   mistake is not counted twice.
+//! - **public key** and **signature** — every presented certificate except
+//!   roots of the trust store (whose key and signature the client takes on
+//!   trust), rated in the words of the NCSC-NL TLS guidelines: good and
+//!   sufficient pass, phase out warns, insufficient fails. A self-signed
+//!   certificate's own signature is not judged: no client relies on it (a
+//!   trust anchor is trusted by its key; a DANE-EE leaf by its TLSA record).
+//!   internet.nl judges it; we do not, because a SHA-1 self-signature on a
+//!   DANE-authenticated mail server's certificate weakens nothing.
+//! - **name** — the leaf against the host, by RFC 9525 (see [`names`]).
+//! - **expiry** — the leaf: fail when expired or not yet valid, warning when
+//!   it expires within 14 days. Intermediates' dates count under trust.
+//!
+//! An address that could not be tested gives `error` evidence, never a
+//! failure. Across addresses a finding takes the worst status, in the order
+//! fail, warning, error, info, pass: a known problem is reported even when
+//! another address could not be tested.
+
+pub(crate) mod der;
+pub mod findings;
+pub mod inspect;
+pub mod names;
+pub(crate) mod path;
+pub mod store;
+#[cfg(test)]
+pub(crate) mod testkit;
+#[cfg(test)]
+mod tests;
+
+use time::OffsetDateTime;
+
+pub use findings::{CertChecks, findings};
+pub use inspect::{
+    CertificateDetails, CertificateError, Curve, PublicKeyKind, Rating, SignatureAlgorithm,
+    SignatureHash, inspect,
+};
+pub use names::NameMatch;
+pub use path::PathError;
+pub use store::{TrustStore, TrustStoreError};
+
+/// Most certificates of one chain that are examined; real chains have 2–5.
+pub const MAX_CHAIN: usize = 20;
+
+/// What the TLS probe saw at one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Where the server was reached (`192.0.2.1:443`, `[2001:db8::1]:25`).
+    pub address: String,
+    /// The host name tested (sent as SNI), in any form; it is converted to
+    /// A-labels for matching.
+    pub host: String,
+    /// The certificates presented, DER, leaf first; or why there are none
+    /// (unreachable, handshake failed, ...).
+    pub chain: Result<Vec<Vec<u8>>, String>,
+}
+
+/// One presented certificate, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presented {
+    /// Position in the chain as sent: 0 is the leaf.
+    pub position: usize,
+    /// What it says, or why it could not be read.
+    pub details: Result<CertificateDetails, CertificateError>,
+    /// True when it is a root of the trust store (same subject and key).
+    pub is_store_root: bool,
+}
+
+impl Presented {
+    /// "server certificate" or "chain certificate 2".
+    pub fn role(&self) -> String {
+        if self.position == 0 {
+            "server certificate".to_string()
+        } else {
+            format!("chain certificate {}", self.position)
+        }
+    }
+
+    /// "chain certificate 2 (CN=R11,O=Let's Encrypt,C=US)" for evidence.
+    pub fn label(&self) -> String {
+        let role = self.role();
+        match &self.details {
+            Ok(d) if !d.subject.is_empty() => format!("{role} ({})", d.subject),
+            _ => role,
+        }
+    }
+}
+
+/// Why a chain is not trusted, in terms an owner can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Distrust {
+    /// The server certificate is self-signed and not a trusted root.
+    SelfSigned,
+    /// The chain ends in a self-signed root that is not in the trust store.
+    UntrustedRoot {
+        /// The root's subject.
+        subject: String,
+    },
+    /// The chain ends in a certificate whose issuer is neither sent nor
+    /// trusted: most often a missing intermediate.
+    UnknownIssuer {
+        /// The issuer named by the top certificate.
+        issuer: String,
+    },
+    /// A certificate has expired.
+    Expired {
+        /// Which certificate.
+        certificate: String,
+        /// Its notAfter.
+        not_after: OffsetDateTime,
+    },
+    /// A certificate is not valid yet.
+    NotYetValid {
+        /// Which certificate.
+        certificate: String,
+        /// Its notBefore.
+        not_before: OffsetDateTime,
+    },
+    /// A certificate is signed with a hash no longer accepted.
+    WeakSignature {
+        /// Which certificate.
+        certificate: String,
+        /// The algorithm.
+        algorithm: String,
+    },
+    /// An issuing certificate has an RSA key under 2048 bits.
+    WeakKey {
+        /// Which certificate.
+        certificate: String,
+        /// The key.
+        key: String,
+    },
+    /// A certificate could not be read.
+    Unreadable {
+        /// Which certificate.
+        certificate: String,
+        /// Why.
+        error: String,
+    },
+}
+
+impl std::fmt::Display for Distrust {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use inspect::date;
+        match self {
+            Distrust::SelfSigned => f.write_str("the server certificate is self-signed"),
+            Distrust::UntrustedRoot { subject } => {
+                write!(
+                    f,
+                    "the chain ends in the root {subject}, which is not trusted"
+                )
+            }
+            Distrust::UnknownIssuer { issuer } => write!(
+                f,
+                "the issuer {issuer} is neither sent by the server nor a trusted root (missing intermediate certificate?)"
+            ),
+            Distrust::Expired {
+                certificate,
+                not_after,
+            } => write!(f, "{certificate} expired on {}", date(*not_after)),
+            Distrust::NotYetValid {
+                certificate,
+                not_before,
+            } => write!(f, "{certificate} is not valid before {}", date(*not_before)),
+            Distrust::WeakSignature {
+                certificate,
+                algorithm,
+            } => write!(
+                f,
+                "{certificate} is signed with {algorithm}, which is no longer accepted"
+            ),
+            Distrust::WeakKey { certificate, key } => {
+                write!(f, "{certificate} has a {key} key, too short to be accepted")
+            }
+            Distrust::Unreadable { certificate, error } => {
+                write!(f, "{certificate} could not be read: {error}")
+            }
+        }
+    }
+}
+
+/// Whether the chain leads to a trusted root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trust {
+    /// A valid path to a root of the store.
+    Trusted {
+        /// Subjects along the path, the server certificate first and the
+        /// root last.
+        path: Vec<String>,
+    },
+    /// No valid path.
+    Untrusted {
+        /// What the validator reported.
+        error: PathError,
+        /// Why, as read from the chain (may be empty when only `error` says).
+        reasons: Vec<Distrust>,
+    },
+}
+
+/// A chain, read and judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// The certificates examined, as sent.
+    pub certificates: Vec<Presented>,
+    /// Certificates past [`MAX_CHAIN`] that were not examined.
+    pub not_examined: usize,
+    /// Trust.
+    pub trust: Trust,
+    /// The server certificate against the host name.
+    pub name: NameMatch,
+}
+
+impl ChainReport {
+    /// The server certificate, when it could be read.
+    pub fn leaf(&self) -> Option<&CertificateDetails> {
+        self.certificates
+            .first()
+            .and_then(|p| p.details.as_ref().ok())
+    }
+}
+
+/// One endpoint, judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// Where the server was reached.
+    pub address: String,
+    /// The host name tested.
+    pub host: String,
+    /// The chain's report, or why the endpoint could not be tested.
+    pub report: Result<ChainReport, String>,
+}
+
+impl Assessment {
+    /// "192.0.2.1:443 (www.example.nl)" for evidence.
+    pub fn subject(&self) -> String {
+        format!("{} ({})", self.address, self.host)
+    }
+}
+
+/// Reads and judges every endpoint's chain.
+pub fn assess(endpoints: &[Endpoint], store: &TrustStore, now: OffsetDateTime) -> Vec<Assessment> {
+    endpoints
+        .iter()
+        .map(|e| Assessment {
+            address: e.address.clone(),
+            host: e.host.clone(),
+            report: match &e.chain {
+                Err(why) => Err(why.clone()),
+                Ok(chain) if chain.is_empty() => Err("the server sent no certificate".to_string()),
+                Ok(chain) => Ok(report(chain, &e.host, store, now)),
+            },
+        })
+        .collect()
+}
+
+/// Reads and judges one chain (DER, leaf first) for `host`.
+pub fn report(
+    chain: &[Vec<u8>],
+    host: &str,
+    store: &TrustStore,
+    now: OffsetDateTime,
+) -> ChainReport {
+    let examined = chain.get(..MAX_CHAIN).unwrap_or(chain);
+    let certificates: Vec<Presented> = examined
+        .iter()
+        .enumerate()
+        .map(|(position, der)| {
+            let details = inspect(der);
+            let is_store_root = details
+                .as_ref()
+                .map(|d| store.root_for(&d.subject_der, &d.spki).is_some())
+                .unwrap_or(false);
+            Presented {
+                position,
+                details,
+                is_store_root,
+            }
+        })
+        .collect();
+    let trust = trust(examined, &certificates, store, now);
+    let name = match certificates.first().map(|p| &p.details) {
+        Some(Ok(leaf)) => names::check(leaf, &[host.to_string()]),
+        Some(Err(e)) => NameMatch::Unreadable(e.to_string()),
+        None => NameMatch::Unreadable("no certificate".to_string()),
+    };
+    ChainReport {
+        certificates,
+        not_examined: chain.len().saturating_sub(examined.len()),
+        trust,
+        name,
+    }
+}
+
+fn trust(
+    chain: &[Vec<u8>],
+    certificates: &[Presented],
+    store: &TrustStore,
+    now: OffsetDateTime,
+) -> Trust {
+    let Some((leaf, rest)) = chain.split_first() else {
+        return Trust::Untrusted {
+            error: PathError::Malformed("no certificate".into()),
+            reasons: Vec::new(),
+        };
+    };
+    match path::validate(leaf, rest, store.anchors(), now, None) {
+        Ok(valid) => {
+            let mut path = vec![subject_of(leaf)];
+            path.extend(valid.intermediates.iter().map(|c| subject_of(c)));
+            path.push(root_subject(store, valid.anchor));
+            Trust::Trusted { path }
+        }
+        Err(error) => Trust::Untrusted {
+            error,
+            reasons: explain(certificates, store, now),
+        },
+    }
+}
+
+fn subject_of(der: &[u8]) -> String {
+    inspect(der)
+        .map(|d| d.subject)
+        .unwrap_or_else(|_| "(unreadable certificate)".to_string())
+}
+
+fn root_subject(store: &TrustStore, index: usize) -> String {
+    use x509_parser::prelude::FromDer;
+    let Some(root) = store.roots().get(index) else {
+        return "(trust anchor)".to_string();
+    };
+    let wrapped = der::wrap_sequence(root.anchor.subject.as_ref());
+    match x509_parser::x509::X509Name::from_der(&wrapped) {
+        Ok((_, name)) => name.to_string(),
+        Err(_) => "(trust anchor)".to_string(),
+    }
+}
+
+/// Why a chain that failed validation fails, read from the certificates.
+fn explain(certificates: &[Presented], store: &TrustStore, now: OffsetDateTime) -> Vec<Distrust> {
+    let mut reasons = Vec::new();
+    for p in certificates {
+        let d = match &p.details {
+            Err(e) => {
+                reasons.push(Distrust::Unreadable {
+                    certificate: p.label(),
+                    error: e.to_string(),
+                });
+                continue;
+            }
+            Ok(d) => d,
+        };
+        if p.is_store_root {
+            continue;
+        }
+        if now > d.not_after {
+            reasons.push(Distrust::Expired {
+                certificate: p.label(),
+                not_after: d.not_after,
+            });
+        } else if now < d.not_before {
+            reasons.push(Distrust::NotYetValid {
+                certificate: p.label(),
+                not_before: d.not_before,
+            });
+        }
+        if !d.self_issued && d.signature.hash.rating() == Rating::Insufficient {
+            reasons.push(Distrust::WeakSignature {
+                certificate: p.label(),
+                algorithm: d.signature.name.clone(),
+            });
+        }
+        // Only an issuer's key is refused by the validator (it verifies
+        // signatures made with it); a small server key is the key check's.
+        if let PublicKeyKind::Rsa { bits } = d.key
+            && bits < 2048
+            && p.position > 0
+        {
+            reasons.push(Distrust::WeakKey {
+                certificate: p.label(),
+                key: d.key.to_string(),
+            });
+        }
+    }
+    if let Some(top) = top_of_chain(certificates) {
+        match &top.details {
+            Ok(d) if top.is_store_root || store.has_subject(&d.issuer_der) => {}
+            Ok(d) if d.self_issued && top.position == 0 => reasons.insert(0, Distrust::SelfSigned),
+            Ok(d) if d.self_issued => reasons.insert(
+                0,
+                Distrust::UntrustedRoot {
+                    subject: d.subject.clone(),
+                },
+            ),
+            Ok(d) => reasons.insert(
+                0,
+                Distrust::UnknownIssuer {
+                    issuer: d.issuer.clone(),
+                },
+            ),
+            Err(_) => {}
+        }
+    }
+    reasons
+}
+
+/// The certificate reached by following issuers from the leaf through the
+/// presented certificates (each used once, so a loop ends).
+fn top_of_chain(certificates: &[Presented]) -> Option<&Presented> {
+    let mut current = certificates.first()?;
+    let mut used = vec![false; certificates.len()];
+    if let Some(u) = used.get_mut(0) {
+        *u = true;
+    }
+    loop {
+        let Ok(d) = &current.details else {
+            return Some(current);
+        };
+        if d.self_issued {
+            return Some(current);
+        }
+        let next = certificates.iter().find(|c| {
+            !used.get(c.position).copied().unwrap_or(true)
+                && c.details
+                    .as_ref()
+                    .is_ok_and(|cd| cd.subject_der == d.issuer_der)
+        });
+        match next {
+            Some(n) => {
+                if let Some(u) = used.get_mut(n.position) {
+                    *u = true;
+                }
+                current = n;
+            }
+            None => return Some(current),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! DANE: TLSA records (RFC 6698) and whether they authenticate the server,
+//! by the rules of RFC 7671 for any TLS service and RFC 7672 for SMTP.
+//!
+//! [`tlsa`] parses records and sorts out the usable ones, [`verify`] matches
+//! them against a presented chain, [`findings`] turns per-endpoint results
+//! into the `*.dane.*` findings for whichever ids it is given.
+//!
+//! TLSA records count only when DNSSEC proves them (RFC 6698 §4.1, RFC 7672
+//! §2.2): the caller says how the lookup went with [`TlsaLookup`], and
+//! records that are insecure or bogus are reported, never used.
+
+pub mod findings;
+#[cfg(test)]
+mod tests;
+pub mod tlsa;
+pub mod verify;
+
+use time::OffsetDateTime;
+
+use crate::certificate::TrustStore;
+
+pub use findings::{DaneChecks, findings};
+pub use tlsa::{MatchingType, Protocol, Selector, Tlsa, TlsaError, Unusable, Usage, usable};
+pub use verify::{Authentication, DaneFailure, DaneOutcome, DaneVerdict, MatchedAt, verify};
+
+/// How the TLSA lookup went, with its DNSSEC status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsaLookup {
+    /// Records, and DNSSEC proves them.
+    Secure(Vec<Tlsa>),
+    /// Records, but in an unsigned zone: they must not be used.
+    Insecure(Vec<Tlsa>),
+    /// DNSSEC validation failed; the reason.
+    Bogus(String),
+    /// No TLSA records (NXDOMAIN or NODATA).
+    NoRecords,
+    /// The lookup gave no answer (timeout, SERVFAIL...); the reason.
+    Failed(String),
+}
+
+impl TlsaLookup {
+    /// The records DANE may use: those of a secure answer.
+    pub fn secure_records(&self) -> Option<&[Tlsa]> {
+        match self {
+            TlsaLookup::Secure(records) if !records.is_empty() => Some(records),
+            _ => None,
+        }
+    }
+}
+
+/// What the probes saw at one address: the TLSA answer for its TLSA name
+/// and the chain the server presented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaneEndpoint {
+    /// Where the server was reached (`192.0.2.1:25`).
+    pub address: String,
+    /// The host name: the TLSA base domain, and the first reference
+    /// identifier for name checks.
+    pub host: String,
+    /// Further reference identifiers (for SMTP the next-hop domain,
+    /// RFC 7672 §3.2.3); usually empty.
+    pub extra_names: Vec<String>,
+    /// The name the TLSA records were asked for (`_25._tcp.mx.example.nl`).
+    pub tlsa_name: String,
+    /// The TLSA answer.
+    pub tlsa: TlsaLookup,
+    /// The certificates presented, DER, leaf first; or why there are none.
+    pub chain: Result<Vec<Vec<u8>>, String>,
+}
+
+/// One endpoint, judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaneAssessment {
+    /// Where the server was reached.
+    pub address: String,
+    /// The host name.
+    pub host: String,
+    /// The TLSA name.
+    pub tlsa_name: String,
+    /// The TLSA answer.
+    pub tlsa: TlsaLookup,
+    /// `None` when there are no secure records to use; otherwise the
+    /// verdict, or why the server could not be tested.
+    pub verdict: Option<Result<DaneVerdict, String>>,
+    /// The protocol rules applied.
+    pub protocol: Protocol,
+    /// One line on the server certificate (subject, issuer, key, signature,
+    /// dates), when one was presented and could be read.
+    pub leaf: Option<String>,
+}
+
+impl DaneAssessment {
+    /// "192.0.2.1:25 (mx.example.nl)" for evidence.
+    pub fn subject(&self) -> String {
+        format!("{} ({})", self.address, self.host)
+    }
+
+    /// True when DANE authenticated the server.
+    pub fn authenticated(&self) -> bool {
+        matches!(
+            self.verdict,
+            Some(Ok(DaneVerdict {
+                outcome: DaneOutcome::Authenticated(_),
+                ..
+            }))
+        )
+    }
+}
+
+/// Judges every endpoint.
+pub fn assess(
+    endpoints: &[DaneEndpoint],
+    store: &TrustStore,
+    now: OffsetDateTime,
+    protocol: Protocol,
+) -> Vec<DaneAssessment> {
+    endpoints
+        .iter()
+        .map(|e| {
+            let verdict = e.tlsa.secure_records().map(|records| match &e.chain {
+                Err(why) => Err(why.clone()),
+                Ok(chain) => {
+                    let mut names = vec![e.host.clone()];
+                    names.extend(e.extra_names.iter().cloned());
+                    Ok(verify(records, chain, &names, store, now, protocol))
+                }
+            });
+            let leaf = e
+                .chain
+                .as_ref()
+                .ok()
+                .and_then(|c| c.first())
+                .and_then(|der| crate::certificate::inspect(der).ok())
+                .map(|d| format!("server certificate: {}", d.summary()));
+            DaneAssessment {
+                leaf,
+                address: e.address.clone(),
+                host: e.host.clone(),
+                tlsa_name: e.tlsa_name.clone(),
+                tlsa: e.tlsa.clone(),
+                verdict,
+                protocol,
+            }
+        })
+        .collect()
+}
+
+/// The addresses where DANE authenticated the server: pass them to
+/// `certificate::findings` so mail trust and name failures there are only
+/// information.
+pub fn authenticated(assessed: &[DaneAssessment]) -> Vec<String> {
+    assessed
+        .iter()
+        .filter(|a| a.authenticated())
+        .map(|a| a.address.clone())
+        .collect()
+}
