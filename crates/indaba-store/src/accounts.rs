@@ -253,7 +253,7 @@ impl Store {
             ));
         }
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT id FROM organisations WHERE name = $1")
             .bind(name)
             .fetch_optional(&mut *tx)
@@ -320,7 +320,7 @@ impl Store {
         }
         let hash = hash_password(new.password)?;
         let id = new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT id FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(&mut *tx)
@@ -430,7 +430,7 @@ impl Store {
                 (None, false)
             }
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let subject = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
         audit(
             &mut tx,
@@ -453,7 +453,7 @@ impl Store {
         organisation_id: Option<&str>,
         disabled: bool,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE users SET role = $1, organisation_id = $2, disabled = $3 WHERE id = $4",
         )
@@ -485,7 +485,7 @@ impl Store {
         password: &str,
     ) -> Result<(), StoreError> {
         let hash = hash_password(password)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(&hash)
             .bind(id)
@@ -507,7 +507,7 @@ impl Store {
     /// token for the cookie.
     pub async fn create_session(&self, user_id: &str, ttl_secs: i64) -> Result<String, StoreError> {
         let token = new_id() + &new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)",
         )
@@ -560,7 +560,7 @@ impl Store {
     /// Ends the session of `token`.
     pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
         let hash = token_hash(token);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT user_id FROM sessions WHERE token_hash = $1")
             .bind(&hash)
             .fetch_optional(&mut *tx)
@@ -591,7 +591,7 @@ impl Store {
         ttl_secs: i64,
     ) -> Result<String, StoreError> {
         let token = new_id() + &new_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO reset_tokens (token_hash, user_id, expires_at, used) VALUES ($1, $2, $3, 0)")
             .bind(token_hash(&token))
             .bind(user_id)
@@ -619,7 +619,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let hash = token_hash(token);
         let new_hash = hash_password(password)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let claimed = sqlx::query(
             "UPDATE reset_tokens SET used = 1 WHERE token_hash = $1 AND used = 0 AND expires_at > $2 RETURNING user_id",
         )
@@ -660,7 +660,7 @@ impl Store {
         label: &str,
     ) -> Result<String, StoreError> {
         let key = format!("ik_{}{}", new_id(), new_id());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO api_keys (key_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)",
         )

@@ -124,7 +124,7 @@ impl Store {
         batch_id: Option<&str>,
         bound: i64,
     ) -> Result<Result<String, QueueFull>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             // One enqueuer at a time, so the bound holds under concurrency.
             sqlx::query("SELECT pg_advisory_xact_lock(7243)")

@@ -112,6 +112,17 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
+    /// A transaction that will write. SQLite's must take the write lock at
+    /// once (`BEGIN IMMEDIATE`): a deferred one that reads first and writes
+    /// later cannot wait for the lock and fails with "database is locked"
+    /// under concurrent writers.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend

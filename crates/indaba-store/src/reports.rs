@@ -47,7 +47,7 @@ impl Store {
         )
         .map(|t| t.unix_timestamp())
         .unwrap_or_else(|_| now());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO reports (id, kind, domain, started_at, score, policy_version, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -1,0 +1,425 @@
+//! The platform end to end: `indaba serve` started here on the test network,
+//! with SQLite and with PostgreSQL, driven over HTTP like a browser and an
+//! API client would.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use indaba_testkit::{testbed, testbed_env};
+use reqwest::StatusCode;
+use sqlx::Connection;
+
+/// A running `indaba serve`, stopped on drop.
+struct Server {
+    child: Child,
+    base: String,
+    database: String,
+    _dir: TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct TempDir(PathBuf);
+impl TempDir {
+    fn new() -> TempDir {
+        let p = std::env::temp_dir().join(format!("indaba-platform-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&p).expect("temp dir");
+        TempDir(p)
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rand_suffix() -> String {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    format!("{:x}{:x}", t.as_nanos(), std::process::id())
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+async fn database_url(db: Db, dir: &TempDir) -> String {
+    match db {
+        Db::Sqlite => format!("sqlite:{}", dir.0.join("indaba.db").display()),
+        Db::Postgres => {
+            sqlx::any::install_default_drivers();
+            let admin = testbed("INDABA_TB_POSTGRES");
+            let name = format!("indaba_p_{}", rand_suffix());
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("PostgreSQL on the test network");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+async fn start(db: Db, extra: &[&str]) -> Server {
+    let env = testbed_env();
+    let dir = TempDir::new();
+    let database = database_url(db, &dir).await;
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_indaba"))
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+            &database,
+            "--base-url",
+            &base,
+            "--resolver",
+            &env["INDABA_TB_RESOLVER"],
+            "--trust-anchor",
+            &env["INDABA_TB_TRUST_ANCHOR"],
+            "--allow-private-targets",
+            "--query-timeout",
+            "2",
+            "--timeout",
+            "30",
+            "--rtr",
+            &env["INDABA_TB_RTR"],
+            "--origins-zone",
+            &env["INDABA_TB_ORIGINS_ZONE"],
+            "--smtp",
+            &env["INDABA_TB_SMTP"],
+            "--mail-from",
+            "indaba@relay.test",
+        ])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start indaba serve");
+    let server = Server { child, base, database, _dir: dir };
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = client.get(&server.base).send().await
+            && r.status() == StatusCode::OK
+        {
+            return server;
+        }
+        assert!(Instant::now() < deadline, "indaba serve did not answer within 30 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The CSRF token the site put in its forms (and cookie).
+async fn csrf(client: &reqwest::Client, url: &str) -> String {
+    let page = client.get(url).send().await.expect("page").text().await.expect("body");
+    let marker = "name=\"csrf\" value=\"";
+    let start = page.find(marker).expect("a form with a CSRF token") + marker.len();
+    page[start..].split('"').next().unwrap_or_default().to_string()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Submits a test through the form and follows the progress page to the report.
+async fn test_through_the_site(server: &Server, kind: &str, domain: &str) -> String {
+    let client = browser();
+    let token = csrf(&client, &server.base).await;
+    let r = client
+        .post(format!("{}/test/{kind}", server.base))
+        .form(&[("csrf", token.as_str()), ("domain", domain)])
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap_or_default());
+    let mut next = location(&r);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while next.contains("/test/") {
+        assert!(Instant::now() < deadline, "the test did not finish in 60 s");
+        let r = client.get(format!("{}{}", server.base, next.trim_start_matches(&server.base))).send().await.expect("progress");
+        if r.status() == StatusCode::SEE_OTHER {
+            next = location(&r);
+        } else {
+            let body = r.text().await.unwrap_or_default();
+            assert!(body.contains("http-equiv=\"refresh\""), "a progress page refreshes itself: {body}");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+    assert!(next.contains("/report/"), "{next}");
+    let page = client.get(format!("{}{}", server.base, next.trim_start_matches(&server.base))).send().await.expect("report");
+    assert_eq!(page.status(), StatusCode::OK);
+    page.text().await.expect("report body")
+}
+
+async fn site_flow(db: Db) {
+    let server = start(db, &[]).await;
+    let web = test_through_the_site(&server, "web", "signed.test").await;
+    assert!(web.contains("Test result for signed.test"), "{web}");
+    assert!(web.contains("DNSSEC signatures validate from the root"), "{web}");
+    assert!(web.contains("href=\"/guides/dns.dnssec.valid\""), "{web}");
+    let mail = test_through_the_site(&server, "mail", "mail.test").await;
+    assert!(mail.contains("Every mail server (MX) has an IPv6 address"), "{mail}");
+    let guide = reqwest::get(format!("{}/guides/dns.dnssec.valid", server.base)).await.expect("guide");
+    assert_eq!(guide.status(), StatusCode::OK, "every finding links to a guide that exists");
+    // A second submission within the reuse window shows the same report.
+    let again = test_through_the_site(&server, "web", "https://signed.test/").await;
+    assert_eq!(report_id_of(&again), report_id_of(&web));
+}
+
+fn report_id_of(page: &str) -> String {
+    let marker = "href=\"/report/";
+    let start = page.find(marker).expect("a permalink") + marker.len();
+    page[start..].split('"').next().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_and_mail_tests_through_the_site_sqlite() {
+    site_flow(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_and_mail_tests_through_the_site_postgres() {
+    site_flow(Db::Postgres).await;
+}
+
+fn validator_for(doc: &serde_json::Value, component: &str) -> jsonschema::Validator {
+    let mut root = doc.clone();
+    root["$ref"] = serde_json::Value::String(format!("#/components/schemas/{component}"));
+    jsonschema::validator_for(&root).expect("the OpenAPI document's schemas compile")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, value: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{what} does not match the OpenAPI document: {errors:?}\n{value}");
+}
+
+async fn api_flow(db: Db) {
+    let server = start(db, &["--reuse-seconds", "0"]).await;
+    let client = reqwest::Client::new();
+    let doc: serde_json::Value = client.get(format!("{}/api/v1/openapi.json", server.base)).send().await.unwrap().json().await.unwrap();
+    let status_schema = validator_for(&doc, "TestStatus");
+    let report_schema = validator_for(&doc, "Report");
+    let error_schema = validator_for(&doc, "Error");
+    let batch_schema = validator_for(&doc, "BatchStatus");
+
+    let r = client.post(format!("{}/api/v1/tests", server.base)).json(&serde_json::json!({"kind": "web", "domain": "signed.test"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let submitted: serde_json::Value = r.json().await.unwrap();
+    assert_valid(&status_schema, &submitted, "POST /api/v1/tests");
+    let id = submitted["id"].as_str().expect("an id").to_string();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let report_id = loop {
+        let status: serde_json::Value = client.get(format!("{}/api/v1/tests/{id}", server.base)).send().await.unwrap().json().await.unwrap();
+        assert_valid(&status_schema, &status, "GET /api/v1/tests/{id}");
+        if status["state"] == "done" {
+            break status["report_id"].as_str().expect("report id").to_string();
+        }
+        assert_ne!(status["state"], "failed", "{status}");
+        assert!(Instant::now() < deadline, "not done in 60 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let report: serde_json::Value = client.get(format!("{}/api/v1/reports/{report_id}", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_valid(&report_schema, &report, "GET /api/v1/reports/{id}");
+    assert_eq!(report["target"], "signed.test");
+
+    let bad = client.post(format!("{}/api/v1/tests", server.base)).json(&serde_json::json!({"kind": "web", "domain": "a".repeat(300)})).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert_valid(&error_schema, &bad.json().await.unwrap(), "a 400 answer");
+    let missing = client.get(format!("{}/api/v1/reports/nope", server.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_valid(&error_schema, &missing.json().await.unwrap(), "a 404 answer");
+
+    // Batches need an API key, made by an admin on the admin page.
+    let no_key = client.post(format!("{}/api/v1/batches", server.base)).json(&serde_json::json!({"kind": "web", "domains": ["signed.test"]})).send().await.unwrap();
+    assert_eq!(no_key.status(), StatusCode::UNAUTHORIZED);
+    create_user(&server, "admin@example.test", "admin", "an admin password");
+    let admin = signed_in(&server, "admin@example.test", "an admin password").await;
+    let admin_page = admin.get(format!("{}/admin", server.base)).send().await.unwrap().text().await.unwrap();
+    let user_id = admin_page
+        .split("id=\"k-user\"")
+        .nth(1)
+        .and_then(|s| s.split("<option value=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("the API key form lists users")
+        .to_string();
+    let token = csrf(&admin, &format!("{}/admin", server.base)).await;
+    let page = admin.post(format!("{}/admin/api-keys", server.base)).form(&[("csrf", token.as_str()), ("user", user_id.as_str()), ("label", "batch test")]).send().await.unwrap().text().await.unwrap();
+    let key = page.split("ik_").nth(1).map(|s| format!("ik_{}", s.split(['<', ' ', '"']).next().unwrap_or_default())).expect("the new key is shown once");
+    let r = client.post(format!("{}/api/v1/batches", server.base)).bearer_auth(&key).json(&serde_json::json!({"kind": "web", "domains": ["signed.test", "unsigned.test", "not a domain"]})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let batch: serde_json::Value = r.json().await.unwrap();
+    assert_valid(&batch_schema, &batch, "POST /api/v1/batches");
+    assert_eq!(batch["tests"][2]["state"], "rejected");
+    let batch_id = batch["id"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let b: serde_json::Value = client.get(format!("{}/api/v1/batches/{batch_id}", server.base)).bearer_auth(&key).send().await.unwrap().json().await.unwrap();
+        assert_valid(&batch_schema, &b, "GET /api/v1/batches/{id}");
+        if b["finished"] == 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "batch not finished: {b}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let forged = client.get(format!("{}/api/v1/batches/{batch_id}", server.base)).bearer_auth("ik_forged").send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_matches_its_openapi_document_sqlite() {
+    api_flow(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_matches_its_openapi_document_postgres() {
+    api_flow(Db::Postgres).await;
+}
+
+fn create_user(server: &Server, email: &str, role: &str, password: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_indaba"))
+        .args(["admin", "create-user", "--database", &server.database, "--email", email, "--role", role])
+        .env("INDABA_PASSWORD", password)
+        .output()
+        .expect("indaba admin create-user");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+async fn signed_in(server: &Server, email: &str, password: &str) -> reqwest::Client {
+    let client = browser();
+    let token = csrf(&client, &format!("{}/login", server.base)).await;
+    let r = client.post(format!("{}/login", server.base)).form(&[("csrf", token.as_str()), ("email", email), ("password", password)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign-in of {email} failed");
+    client
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn roles_sign_in_and_password_reset_through_real_mail() {
+    let server = start(Db::Sqlite, &[]).await;
+    create_user(&server, "member@example.test", "member", "a member password");
+    // Anonymous visitors are sent to sign in; members are refused.
+    let anonymous = browser();
+    let r = anonymous.get(format!("{}/admin", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).ends_with("/login"));
+    let member = signed_in(&server, "member@example.test", "a member password").await;
+    assert_eq!(member.get(format!("{}/admin", server.base)).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    // A wrong password and SQL in the address are just wrong.
+    let other = browser();
+    let token = csrf(&other, &format!("{}/login", server.base)).await;
+    for (email, password) in [("member@example.test", "not the password"), ("' OR 1=1 --", "x")] {
+        let r = other.post(format!("{}/login", server.base)).form(&[("csrf", token.as_str()), ("email", email), ("password", password)]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Without the CSRF token, nothing happens.
+    let r = other.post(format!("{}/login", server.base)).form(&[("email", "member@example.test"), ("password", "a member password")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Reset: the link arrives through Postfix on the test network.
+    let maildir = PathBuf::from(testbed("INDABA_TB_MAILDIR")).join("new");
+    let before: Vec<PathBuf> = std::fs::read_dir(&maildir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let token = csrf(&other, &format!("{}/password/forgot", server.base)).await;
+    let r = other.post(format!("{}/password/forgot", server.base)).form(&[("csrf", token.as_str()), ("email", "member@example.test")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let link = loop {
+        let found = std::fs::read_dir(&maildir)
+            .map(|d| d.flatten().map(|e| e.path()).filter(|p| !before.contains(p)).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .find(|m| m.contains("member@example.test") && m.contains("/password/reset/"));
+        if let Some(mail) = found {
+            let start = mail.find(&format!("{}/password/reset/", server.base)).expect("the link");
+            break mail[start..].split_whitespace().next().unwrap_or_default().to_string();
+        }
+        assert!(Instant::now() < deadline, "no reset mail arrived in {} within 30 s", maildir.display());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let token = csrf(&other, &link).await;
+    let r = other.post(&link).form(&[("csrf", token.as_str()), ("password", "a brand new password")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = other.post(&link).form(&[("csrf", token.as_str()), ("password", "yet another password")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "a reset link works once");
+    signed_in(&server, "member@example.test", "a brand new password").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_input_gets_clear_answers_and_the_queue_stays_bounded() {
+    let server = start(Db::Sqlite, &["--queue-bound", "20", "--workers", "1", "--submit-burst", "5000", "--submit-per-minute", "5000", "--requests-per-minute", "100000", "--reuse-seconds", "0"]).await;
+    let client = browser();
+    let token = csrf(&client, &server.base).await;
+    let post = |domain: String| {
+        let client = client.clone();
+        let token = token.clone();
+        let url = format!("{}/test/web", server.base);
+        async move { client.post(url).form(&[("csrf", token), ("domain", domain)]).send().await.expect("answer") }
+    };
+    let long = post(format!("{}.test", "a".repeat(296))).await;
+    assert_eq!(long.status(), StatusCode::BAD_REQUEST);
+    let html = post("<script>alert(1)</script>.test".into()).await;
+    assert_eq!(html.status(), StatusCode::BAD_REQUEST);
+    let body = html.text().await.unwrap();
+    assert!(!body.contains("<script>alert(1)"), "output is escaped: {body}");
+    for name in ["bücher.test", "xn--bcher-kva.test"] {
+        assert_eq!(post(name.into()).await.status(), StatusCode::SEE_OTHER, "{name} is a valid name");
+    }
+    let huge = client.post(format!("{}/test/web", server.base)).header("content-type", "application/x-www-form-urlencoded").body(vec![b'a'; 10 * 1024 * 1024]).send().await.unwrap();
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let answers = futures_join_all((0..1000).map(|i| {
+        let client = reqwest::Client::new();
+        let url = format!("{}/api/v1/tests", server.base);
+        async move {
+            let r = client.post(url).json(&serde_json::json!({"kind": "web", "domain": format!("n{i}.signed.test")})).send().await.expect("an answer, not a hang");
+            let status = r.status();
+            let id = r.json::<serde_json::Value>().await.ok().and_then(|v| v["id"].as_str().map(str::to_string));
+            (status, id)
+        }
+    }))
+    .await;
+    let accepted: Vec<String> = answers.iter().filter(|(s, _)| *s == StatusCode::ACCEPTED).filter_map(|(_, id)| id.clone()).collect();
+    let busy = answers.iter().filter(|(s, _)| *s == StatusCode::SERVICE_UNAVAILABLE).count();
+    let other: Vec<_> = answers.iter().filter(|(s, _)| *s != StatusCode::ACCEPTED && *s != StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(other.is_empty(), "only 202 or 503: {other:?}");
+    assert!(busy > 0, "the bound of 20 was hit");
+    assert!(accepted.len() < 200, "{} accepted with a bound of 20 and one worker", accepted.len());
+    // Nothing accepted is lost.
+    for id in accepted {
+        let r = reqwest::get(format!("{}/api/v1/tests/{id}", server.base)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "job {id}");
+    }
+}
+
+async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
