@@ -11,4 +11,5 @@ pub mod dnssec;
 pub mod ipv6;
 pub mod judge;
 pub mod lookup;
+pub mod psl;
 pub mod rov;
