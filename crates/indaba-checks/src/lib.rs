@@ -7,6 +7,7 @@
 //! [`Observations`]: indaba_model::Observations
 //! [`Finding`]: indaba_model::Finding
 
+pub mod dkim;
 pub mod dmarc;
 pub mod dnssec;
 pub mod ipv6;
