@@ -13,5 +13,6 @@ pub mod dnssec;
 pub mod ipv6;
 pub mod judge;
 pub mod lookup;
+pub mod mta_sts;
 pub mod psl;
 pub mod rov;

@@ -33,6 +33,7 @@ pub use findings::{
     Authorisation, DestinationAnswer, authorisation, authorisation_name, destinations_finding,
     external_destinations, policy_finding, record_finding,
 };
+pub(crate) use record::mailto_target;
 pub use record::{
     AlignmentMode, DmarcError, DmarcNote, DmarcRecord, FailureOption, ParsedRecord, Percent,
     Policy, PolicySource, ReportFormat, ReportUri, UriTarget, parse,

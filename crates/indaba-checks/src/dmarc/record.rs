@@ -686,7 +686,7 @@ fn parse_size(size: &str) -> Result<u64, String> {
 }
 
 /// The address of a `mailto:` URI (RFC 6068): `addr-spec [ "?" hfields ]`.
-fn mailto_target(rest: &str) -> Result<UriTarget, String> {
+pub(crate) fn mailto_target(rest: &str) -> Result<UriTarget, String> {
     let to = rest.split('?').next().unwrap_or_default();
     let address = percent_encoding::percent_decode_str(to)
         .decode_utf8()
