@@ -238,17 +238,17 @@ impl KeyRecord {
         if key_type != self.key_type {
             return Err(Refusal::KeyType);
         }
-        if let Some(hashes) = &self.hashes {
-            if !hashes.contains(&hash) {
-                return Err(Refusal::Hash);
-            }
+        if let Some(hashes) = &self.hashes
+            && !hashes.contains(&hash)
+        {
+            return Err(Refusal::Hash);
         }
-        if self.strict_identity {
-            if let Some(identity) = i {
-                let domain = identity.rsplit_once('@').map_or(identity, |(_, d)| d);
-                if !domain.eq_ignore_ascii_case(d) {
-                    return Err(Refusal::StrictIdentity);
-                }
+        if self.strict_identity
+            && let Some(identity) = i
+        {
+            let domain = identity.rsplit_once('@').map_or(identity, |(_, d)| d);
+            if !domain.eq_ignore_ascii_case(d) {
+                return Err(Refusal::StrictIdentity);
             }
         }
         Ok(())
@@ -578,12 +578,16 @@ pub fn judge_key(text: &str) -> KeyVerdict {
             if *bits < RSA_MIN_BITS {
                 raise(
                     Status::Fail,
-                    format!("RSA key of {bits} bits: signers must use at least 1024 bits (RFC 8301 §3.2)"),
+                    format!(
+                        "RSA key of {bits} bits: signers must use at least 1024 bits (RFC 8301 §3.2)"
+                    ),
                 );
             } else if *bits < RSA_RECOMMENDED_BITS {
                 raise(
                     Status::Warning,
-                    format!("RSA key of {bits} bits: at least 2048 bits are recommended (RFC 8301 §3.2)"),
+                    format!(
+                        "RSA key of {bits} bits: at least 2048 bits are recommended (RFC 8301 §3.2)"
+                    ),
                 );
             } else {
                 raise(Status::Pass, format!("RSA key of {bits} bits"));
@@ -591,7 +595,8 @@ pub fn judge_key(text: &str) -> KeyVerdict {
             if *encoding == RsaEncoding::RsaPublicKey {
                 raise(
                     Status::Warning,
-                    "the key is a bare RSAPublicKey; most verifiers expect a SubjectPublicKeyInfo".into(),
+                    "the key is a bare RSAPublicKey; most verifiers expect a SubjectPublicKeyInfo"
+                        .into(),
                 );
             }
         }
@@ -599,7 +604,8 @@ pub fn judge_key(text: &str) -> KeyVerdict {
     if record.hashes.as_deref() == Some(&[HashAlgorithm::Sha1]) {
         raise(
             Status::Fail,
-            "h=sha1 only: rsa-sha1 must not be used for signing or verifying (RFC 8301 §3.1)".into(),
+            "h=sha1 only: rsa-sha1 must not be used for signing or verifying (RFC 8301 §3.1)"
+                .into(),
         );
     }
     if record.testing {
@@ -722,7 +728,10 @@ mod tests {
     fn ed25519() {
         let k = parse_key_record(&format!("v=DKIM1; k=ed25519; p={ED25519}")).unwrap();
         assert_eq!(k.record.key, PublicKey::Ed25519);
-        assert_eq!(judge_key(&format!("k=ed25519; p={ED25519}")).status, Status::Pass);
+        assert_eq!(
+            judge_key(&format!("k=ed25519; p={ED25519}")).status,
+            Status::Pass
+        );
         let spki = "MCowBQYDK2VwAyEA3SUqa9UbfciWkk7tlcJ9P1VD5pXAasg0JUn/OgjVbKE=";
         assert_eq!(
             parse_key_record(&format!("k=ed25519; p={spki}")),
@@ -733,12 +742,18 @@ mod tests {
     #[test]
     fn record_errors() {
         assert_eq!(parse_key_record(""), Err(DkimError::Empty));
-        assert!(matches!(parse_key_record("k=rsa; t; p="), Err(DkimError::Syntax(_))));
+        assert!(matches!(
+            parse_key_record("k=rsa; t; p="),
+            Err(DkimError::Syntax(_))
+        ));
         assert_eq!(
             parse_key_record("v=DKIM3; p="),
             Err(DkimError::BadVersion("DKIM3".into()))
         );
-        assert_eq!(parse_key_record("p=; v=DKIM1"), Err(DkimError::VersionNotFirst));
+        assert_eq!(
+            parse_key_record("p=; v=DKIM1"),
+            Err(DkimError::VersionNotFirst)
+        );
         assert_eq!(
             parse_key_record("k=foobar; p="),
             Err(DkimError::UnknownKeyType("foobar".into()))
@@ -756,8 +771,14 @@ mod tests {
             parse_key_record("p=; p="),
             Err(DkimError::DuplicateTag("p".into()))
         );
-        assert!(matches!(parse_key_record("p=!!!"), Err(DkimError::BadBase64(_))));
-        assert!(matches!(parse_key_record("p=AAAA"), Err(DkimError::BadRsaKey(_))));
+        assert!(matches!(
+            parse_key_record("p=!!!"),
+            Err(DkimError::BadBase64(_))
+        ));
+        assert!(matches!(
+            parse_key_record("p=AAAA"),
+            Err(DkimError::BadRsaKey(_))
+        ));
     }
 
     #[test]
@@ -769,20 +790,35 @@ mod tests {
         assert!(k.record.testing && k.record.strict_identity && k.record.email_only);
         assert_eq!(k.notes.len(), 4, "{:?}", k.notes);
         let r = &k.record;
-        assert_eq!(r.permits(SigningAlgorithm::RsaSha256, "a.example", None), Err(Refusal::Hash));
-        assert_eq!(r.permits(SigningAlgorithm::RsaSha1, "a.example", Some("x@a.example")), Ok(()));
         assert_eq!(
-            r.permits(SigningAlgorithm::RsaSha1, "a.example", Some("x@sub.a.example")),
+            r.permits(SigningAlgorithm::RsaSha256, "a.example", None),
+            Err(Refusal::Hash)
+        );
+        assert_eq!(
+            r.permits(SigningAlgorithm::RsaSha1, "a.example", Some("x@a.example")),
+            Ok(())
+        );
+        assert_eq!(
+            r.permits(
+                SigningAlgorithm::RsaSha1,
+                "a.example",
+                Some("x@sub.a.example")
+            ),
             Err(Refusal::StrictIdentity)
         );
         assert_eq!(
             r.permits(SigningAlgorithm::Ed25519Sha256, "a.example", None),
             Err(Refusal::KeyType)
         );
-        assert_eq!(judge_key(&format!("h=sha1; p={RSA_1024}")).status, Status::Fail);
+        assert_eq!(
+            judge_key(&format!("h=sha1; p={RSA_1024}")).status,
+            Status::Fail
+        );
         let revoked = parse_key_record("k=rsa; t=y; p=").unwrap();
         assert_eq!(
-            revoked.record.permits(SigningAlgorithm::RsaSha256, "a", None),
+            revoked
+                .record
+                .permits(SigningAlgorithm::RsaSha256, "a", None),
             Err(Refusal::Revoked)
         );
     }
@@ -791,9 +827,18 @@ mod tests {
     fn findings() {
         let d = name("example.nl");
         let answered = TxtAnswer::Answered(vec![]);
-        assert_eq!(exists_finding(&d, &answered, MailUse::Sending).status, Status::Pass);
-        assert_eq!(exists_finding(&d, &TxtAnswer::NxDomain, MailUse::Sending).status, Status::Fail);
-        assert_eq!(exists_finding(&d, &TxtAnswer::NxDomain, MailUse::NonSending).status, Status::Pass);
+        assert_eq!(
+            exists_finding(&d, &answered, MailUse::Sending).status,
+            Status::Pass
+        );
+        assert_eq!(
+            exists_finding(&d, &TxtAnswer::NxDomain, MailUse::Sending).status,
+            Status::Fail
+        );
+        assert_eq!(
+            exists_finding(&d, &TxtAnswer::NxDomain, MailUse::NonSending).status,
+            Status::Pass
+        );
         assert_eq!(
             exists_finding(&d, &TxtAnswer::Failed("timeout".into()), MailUse::Sending).status,
             Status::Error
@@ -803,10 +848,19 @@ mod tests {
             answer: a,
         };
         assert_eq!(keys_finding(&d, &[]).status, Status::NotApplicable);
-        let good = sel("ed", TxtAnswer::Answered(vec![format!("k=ed25519; p={ED25519}")]));
-        assert_eq!(keys_finding(&d, std::slice::from_ref(&good)).status, Status::Pass);
+        let good = sel(
+            "ed",
+            TxtAnswer::Answered(vec![format!("k=ed25519; p={ED25519}")]),
+        );
+        assert_eq!(
+            keys_finding(&d, std::slice::from_ref(&good)).status,
+            Status::Pass
+        );
         let weak = sel("rsa", TxtAnswer::Answered(vec![format!("p={RSA_1024}")]));
-        assert_eq!(keys_finding(&d, &[good.clone(), weak]).status, Status::Warning);
+        assert_eq!(
+            keys_finding(&d, &[good.clone(), weak]).status,
+            Status::Warning
+        );
         let missing = sel("gone", TxtAnswer::NxDomain);
         assert_eq!(keys_finding(&d, &[good, missing]).status, Status::Fail);
     }

@@ -16,3 +16,4 @@ pub mod lookup;
 pub mod mta_sts;
 pub mod psl;
 pub mod rov;
+pub mod tls_rpt;

@@ -63,7 +63,10 @@ pub(crate) fn split_fields<'a>(
             ));
         };
         let name_ok = name.len() <= 32
-            && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
             && name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
@@ -120,8 +123,8 @@ pub fn parse_record(text: &str) -> Result<StsRecord, StsRecordError> {
     let mut extensions = Vec::new();
     for (name, value) in fields {
         if name == "id" {
-            let ok = (1..=32).contains(&value.len())
-                && value.bytes().all(|b| b.is_ascii_alphanumeric());
+            let ok =
+                (1..=32).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric());
             if !ok {
                 return Err(StsRecordError::BadId(value.chars().take(40).collect()));
             }
@@ -228,7 +231,9 @@ impl fmt::Display for StsPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
     /// Larger than senders read.
-    #[error("the policy is {0} bytes, more than the 64 KiB senders are expected to read (RFC 8461 §3.3)")]
+    #[error(
+        "the policy is {0} bytes, more than the 64 KiB senders are expected to read (RFC 8461 §3.3)"
+    )]
     TooLarge(usize),
     /// Not UTF-8.
     #[error("the policy is not UTF-8 text")]
@@ -418,7 +423,9 @@ fn parse_mx(line: usize, value: &str) -> Result<MxPattern, PolicyError> {
         return Err(bad("names must be in A-label (ASCII) form"));
     }
     if name.contains('*') {
-        return Err(bad("a wildcard is only allowed as the whole leftmost label"));
+        return Err(bad(
+            "a wildcard is only allowed as the whole leftmost label",
+        ));
     }
     if name.ends_with('.') {
         return Err(bad("no trailing dot"));
@@ -489,8 +496,12 @@ pub fn finding(
     let records = match txt.records() {
         Ok(r) => r,
         Err(reason) => {
-            return Finding::new(id, Status::Error, "The MTA-STS record could not be looked up.")
-                .with(txt_subject, reason.to_string());
+            return Finding::new(
+                id,
+                Status::Error,
+                "The MTA-STS record could not be looked up.",
+            )
+            .with(txt_subject, reason.to_string());
         }
     };
     let candidates: Vec<&String> = records
@@ -539,7 +550,9 @@ pub fn finding(
                 format!("The MTA-STS policy could not be fetched: HTTP {status}."),
                 evidence,
                 &url,
-                format!("HTTP {status}; senders need 200 and do not follow redirects (RFC 8461 §3.3)"),
+                format!(
+                    "HTTP {status}; senders need 200 and do not follow redirects (RFC 8461 §3.3)"
+                ),
             );
         }
         PolicyFetch::TlsError(reason) => {
@@ -675,8 +688,7 @@ mod tests {
         DomainName::parse(s).unwrap()
     }
 
-    const POLICY: &str =
-        "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n";
+    const POLICY: &str = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n";
 
     #[test]
     fn records() {
@@ -686,13 +698,22 @@ mod tests {
         );
         assert!(parse_record("v=STSv1;id=abc; ext=1").is_ok());
         assert_eq!(parse_record("v=STSv1"), Err(StsRecordError::MissingId));
-        assert!(matches!(parse_record("v=STSv1; id=a-b"), Err(StsRecordError::BadId(_))));
+        assert!(matches!(
+            parse_record("v=STSv1; id=a-b"),
+            Err(StsRecordError::BadId(_))
+        ));
         assert!(matches!(
             parse_record(&format!("v=STSv1; id={}", "a".repeat(33))),
             Err(StsRecordError::BadId(_))
         ));
-        assert!(matches!(parse_record("v=stsv1; id=1"), Err(StsRecordError::Syntax(_))));
-        assert!(matches!(parse_record("v=STSv1; id = 1"), Err(StsRecordError::Syntax(_))));
+        assert!(matches!(
+            parse_record("v=stsv1; id=1"),
+            Err(StsRecordError::Syntax(_))
+        ));
+        assert!(matches!(
+            parse_record("v=STSv1; id = 1"),
+            Err(StsRecordError::Syntax(_))
+        ));
         assert!(begins_with("v=STSv1; id=1", "v=STSv1"));
         assert!(!begins_with("v=STSv10; id=1", "v=STSv1"));
     }
@@ -709,17 +730,36 @@ mod tests {
         // LF works, and so does a missing final line ending.
         assert!(parse_policy(POLICY.replace("\r\n", "\n").trim_end().as_bytes()).is_ok());
         let bad = |body: &str| parse_policy(body.as_bytes()).unwrap_err();
-        assert!(matches!(bad("version: STSv2\nmode: enforce\nmx: a.b\nmax_age: 1\n"), PolicyError::BadVersion(_)));
-        assert!(matches!(bad("version: STSv1\nmode: on\nmx: a.b\nmax_age: 1\n"), PolicyError::BadMode(_)));
-        assert!(matches!(bad("version: STSv1\nmode: enforce\nmx: a.b\nmax_age: 31557601\n"), PolicyError::BadMaxAge(_)));
-        assert!(matches!(bad("version: STSv1\nmode: enforce\nmax_age: 1\n"), PolicyError::NoMx));
-        assert!(matches!(bad("version: STSv1\nmode: enforce\nmx: a.*.b\nmax_age: 1\n"), PolicyError::BadMx { .. }));
-        assert!(matches!(bad("version: STSv1\n\nmode: enforce\n"), PolicyError::Syntax { .. }));
+        assert!(matches!(
+            bad("version: STSv2\nmode: enforce\nmx: a.b\nmax_age: 1\n"),
+            PolicyError::BadVersion(_)
+        ));
+        assert!(matches!(
+            bad("version: STSv1\nmode: on\nmx: a.b\nmax_age: 1\n"),
+            PolicyError::BadMode(_)
+        ));
+        assert!(matches!(
+            bad("version: STSv1\nmode: enforce\nmx: a.b\nmax_age: 31557601\n"),
+            PolicyError::BadMaxAge(_)
+        ));
+        assert!(matches!(
+            bad("version: STSv1\nmode: enforce\nmax_age: 1\n"),
+            PolicyError::NoMx
+        ));
+        assert!(matches!(
+            bad("version: STSv1\nmode: enforce\nmx: a.*.b\nmax_age: 1\n"),
+            PolicyError::BadMx { .. }
+        ));
+        assert!(matches!(
+            bad("version: STSv1\n\nmode: enforce\n"),
+            PolicyError::Syntax { .. }
+        ));
         assert!(matches!(
             parse_policy(&vec![b'a'; MAX_POLICY_BYTES + 1]),
             Err(PolicyError::TooLarge(_))
         ));
-        let p = parse_policy(b"version: STSv1\nmode: none\nmax_age: 0\nmode: enforce\nfoo: bar\n").unwrap();
+        let p = parse_policy(b"version: STSv1\nmode: none\nmax_age: 0\nmode: enforce\nfoo: bar\n")
+            .unwrap();
         assert_eq!(p.policy.mode, Mode::None);
         assert_eq!(p.notes.len(), 2);
     }
@@ -742,7 +782,11 @@ mod tests {
         };
         assert_eq!(status(&txt, Some(&fetched(POLICY)), &mx), Status::Pass);
         assert_eq!(
-            status(&txt, Some(&fetched(&POLICY.replace("enforce", "testing"))), &mx),
+            status(
+                &txt,
+                Some(&fetched(&POLICY.replace("enforce", "testing"))),
+                &mx
+            ),
             Status::Warning
         );
         assert_eq!(
@@ -750,9 +794,15 @@ mod tests {
             Status::Fail
         );
         assert_eq!(status(&TxtAnswer::NxDomain, None, &mx), Status::Warning);
-        assert_eq!(status(&TxtAnswer::Failed("x".into()), None, &mx), Status::Error);
+        assert_eq!(
+            status(&TxtAnswer::Failed("x".into()), None, &mx),
+            Status::Error
+        );
         assert_eq!(status(&txt, None, &mx), Status::Error);
-        assert_eq!(status(&txt, Some(&PolicyFetch::HttpStatus(301)), &mx), Status::Fail);
+        assert_eq!(
+            status(&txt, Some(&PolicyFetch::HttpStatus(301)), &mx),
+            Status::Fail
+        );
         let html = PolicyFetch::Fetched {
             content_type: Some("text/html".into()),
             body: POLICY.as_bytes().to_vec(),
@@ -770,10 +820,18 @@ mod tests {
     }
 
     fn pattern() -> impl Strategy<Value = MxPattern> {
-        ("[a-z][a-z0-9]{0,8}(\\.[a-z][a-z0-9]{0,8}){1,3}", any::<bool>()).prop_map(|(n, w)| {
-            let n = name(&n);
-            if w { MxPattern::Wildcard(n) } else { MxPattern::Exact(n) }
-        })
+        (
+            "[a-z][a-z0-9]{0,8}(\\.[a-z][a-z0-9]{0,8}){1,3}",
+            any::<bool>(),
+        )
+            .prop_map(|(n, w)| {
+                let n = name(&n);
+                if w {
+                    MxPattern::Wildcard(n)
+                } else {
+                    MxPattern::Exact(n)
+                }
+            })
     }
 
     proptest! {

@@ -249,16 +249,17 @@ impl PublicSuffixList {
                     exception = Some((labels - 1, section));
                 }
             }
-            if let Some(section) = admitted(rules.exact) {
-                if labels > best.0 {
-                    best = (labels, Some(section));
-                }
+            if let Some(section) = admitted(rules.exact)
+                && labels > best.0
+            {
+                best = (labels, Some(section));
             }
             // `*.b.c` matches the one label left of `b.c`, when there is one.
-            if let Some(section) = admitted(rules.wildcard) {
-                if index >= 1 && labels + 1 > best.0 {
-                    best = (labels + 1, Some(section));
-                }
+            if let Some(section) = admitted(rules.wildcard)
+                && index >= 1
+                && labels + 1 > best.0
+            {
+                best = (labels + 1, Some(section));
             }
         }
         let (labels, section) = match exception {
@@ -324,7 +325,10 @@ mod tests {
             org(&list, "b.a.ex.futurecms.at").as_deref(),
             Some("b.a.ex.futurecms.at")
         );
-        assert_eq!(org(&list, "x.y.futurecms.at").as_deref(), Some("x.y.futurecms.at"));
+        assert_eq!(
+            org(&list, "x.y.futurecms.at").as_deref(),
+            Some("x.y.futurecms.at")
+        );
     }
 
     #[test]
@@ -334,9 +338,15 @@ mod tests {
         );
         assert_eq!(org(&list, "www.www.ck").as_deref(), Some("www.ck"));
         assert_eq!(org(&list, "a.b.test.ck").as_deref(), Some("b.test.ck"));
-        assert_eq!(org(&list, "a.example.uk.com").as_deref(), Some("example.uk.com"));
+        assert_eq!(
+            org(&list, "a.example.uk.com").as_deref(),
+            Some("example.uk.com")
+        );
         let icann = list.organisational_domain(&name("a.example.uk.com"), Scope::Icann);
-        assert_eq!(icann.map(|d| d.as_str().to_string()).as_deref(), Some("uk.com"));
+        assert_eq!(
+            icann.map(|d| d.as_str().to_string()).as_deref(),
+            Some("uk.com")
+        );
         let ps = list.public_suffix(&name("a.example.uk.com"), Scope::All);
         assert_eq!(ps.section, Some(Section::Private));
         let ps = list.public_suffix(&name("a.example.zz"), Scope::All);

@@ -199,7 +199,11 @@ fn run(dir: &Path, tally: &mut Tally) -> Result<(), String> {
                 let reason = format!(
                     "invalid because of the signature, not the key record ({}); signed-message \
                      verification is out of scope",
-                    if comment.is_empty() { "no comment" } else { comment }
+                    if comment.is_empty() {
+                        "no comment"
+                    } else {
+                        comment
+                    }
                 );
                 tally.skip(&reason, file);
                 continue;
@@ -212,11 +216,14 @@ fn run(dir: &Path, tally: &mut Tally) -> Result<(), String> {
         if let Some(bits) = verdict.weak_bits {
             tally.weak.push(format!("{file} ({bits} bits)"));
         }
-        let origin = format!("{file} (Mail::DKIM: {result}{})", if comment.is_empty() {
-            String::new()
-        } else {
-            format!(", {comment}")
-        });
+        let origin = format!(
+            "{file} (Mail::DKIM: {result}{})",
+            if comment.is_empty() {
+                String::new()
+            } else {
+                format!(", {comment}")
+            }
+        );
         if verdict.usable == want_usable {
             tally.passed += 1;
         } else if verdict.usable && verdict.has_granularity {
@@ -241,8 +248,8 @@ fn run(dir: &Path, tally: &mut Tally) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/dkim-maildkim");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/dkim-maildkim");
     let mut tally = Tally::default();
     if let Err(e) = run(&dir, &mut tally) {
         println!("dkim-maildkim conformance: {e}");

@@ -34,9 +34,7 @@ fn status_of(record: &str) -> &'static str {
         }
         Err(DmarcError::MissingPolicy) => "DMARC_PARSE_ERROR_NO_REQUIRED_P",
         Err(_) => "DMARC_PARSE_ERROR_BAD_VALUE",
-        Ok(p) if p.errors.contains(&DmarcError::MissingPolicy) => {
-            "DMARC_PARSE_ERROR_NO_REQUIRED_P"
-        }
+        Ok(p) if p.errors.contains(&DmarcError::MissingPolicy) => "DMARC_PARSE_ERROR_NO_REQUIRED_P",
         Ok(p) if !p.errors.is_empty() => "DMARC_PARSE_ERROR_BAD_VALUE",
         Ok(_) => "DMARC_PARSE_OKAY",
     }
@@ -133,9 +131,10 @@ fn main() -> ExitCode {
 
     for (i, line) in parse_cases.lines().enumerate().skip(1) {
         let Some((record, expected)) = line.rsplit_once('\t') else {
-            tally
-                .failed
-                .push(format!("dmarc_parse_cases.tsv:{}: no tab in {line:?}", i + 1));
+            tally.failed.push(format!(
+                "dmarc_parse_cases.tsv:{}: no tab in {line:?}",
+                i + 1
+            ));
             continue;
         };
         counted += 1;
@@ -144,9 +143,9 @@ fn main() -> ExitCode {
         if ours == expected {
             tally.passed += 1;
         } else if let Some(reason) = explain_parse(record, expected) {
-            tally
-                .differs
-                .push(format!("{origin}: OpenDMARC {expected}, ours {ours}: {reason}"));
+            tally.differs.push(format!(
+                "{origin}: OpenDMARC {expected}, ours {ours}: {reason}"
+            ));
         } else {
             tally
                 .failed
@@ -158,11 +157,15 @@ fn main() -> ExitCode {
         let fields: Vec<&str> = line.split('\t').collect();
         let origin = format!("alignment_cases.tsv:{}", i + 1);
         let [a, b, mode, expected] = fields.as_slice() else {
-            tally.failed.push(format!("{origin}: not four fields: {line:?}"));
+            tally
+                .failed
+                .push(format!("{origin}: not four fields: {line:?}"));
             continue;
         };
         let (Some(mode), Ok(expected)) = (mode_of(mode), expected.parse::<i32>()) else {
-            tally.failed.push(format!("{origin}: unreadable mode or result: {line:?}"));
+            tally
+                .failed
+                .push(format!("{origin}: unreadable mode or result: {line:?}"));
             continue;
         };
         counted += 1;
@@ -172,9 +175,9 @@ fn main() -> ExitCode {
         if ours == expected_aligned {
             tally.passed += 1;
         } else if let Some(reason) = explain_alignment(a, b, expected_aligned) {
-            tally.differs.push(format!(
-                "{origin}: OpenDMARC aligned, ours not: {reason}"
-            ));
+            tally
+                .differs
+                .push(format!("{origin}: OpenDMARC aligned, ours not: {reason}"));
         } else {
             tally.failed.push(format!(
                 "{origin}: expected aligned={expected_aligned}, got {ours}"

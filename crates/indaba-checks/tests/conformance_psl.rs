@@ -92,8 +92,7 @@ fn run(cases: &[Case], list: &PublicSuffixList, tally: &mut Tally) {
             tally
                 .skipped
                 .entry(
-                    "null input: a typed API takes a name, so there is no null to pass"
-                        .to_string(),
+                    "null input: a typed API takes a name, so there is no null to pass".to_string(),
                 )
                 .or_default()
                 .push(case.origin.clone());

@@ -257,7 +257,11 @@ mod tests {
 
     #[test]
     fn failures_and_absence() {
-        let d = discover(&name("example.com"), &TxtAnswer::Failed("timeout".into()), None);
+        let d = discover(
+            &name("example.com"),
+            &TxtAnswer::Failed("timeout".into()),
+            None,
+        );
         assert!(matches!(d, Discovery::LookupFailed { .. }));
         // Organisational domain needed but not queried.
         let d = discover(&name("a.example.com"), &txt(&[]), None);
@@ -284,7 +288,11 @@ mod tests {
         assert!(aligned(&name("a.b.c.bcx.com"), &name("bcx.com"), r));
         assert!(!aligned(&name("a.b.c.bcx.com"), &name("bcx.com"), s));
         assert!(!aligned(&name("oooo.com"), &name("ooo.com"), r));
-        assert!(!aligned(&name("a.example.co.uk"), &name("b.other.co.uk"), r));
+        assert!(!aligned(
+            &name("a.example.co.uk"),
+            &name("b.other.co.uk"),
+            r
+        ));
         assert!(!aligned(&name("co.uk"), &name("example.co.uk"), r));
     }
 }

@@ -249,24 +249,24 @@ pub fn policy_finding(discovery: &Discovery, domain: &DomainName, mail_use: Mail
 /// Notes on `sp`/`np` weaker than `p`, for a domain whose own record passed.
 fn subdomain_notes(record: &DmarcRecord) -> Vec<Evidence> {
     let mut notes = Vec::new();
-    if let Some(sp) = record.subdomain_policy {
-        if sp < record.policy {
-            notes.push(Evidence::new(
-                "subdomains",
-                format!(
-                    "sp={sp} is weaker than p={}: subdomains are less protected",
-                    record.policy
-                ),
-            ));
-        }
+    if let Some(sp) = record.subdomain_policy
+        && sp < record.policy
+    {
+        notes.push(Evidence::new(
+            "subdomains",
+            format!(
+                "sp={sp} is weaker than p={}: subdomains are less protected",
+                record.policy
+            ),
+        ));
     }
-    if let Some(np) = record.nonexistent_policy {
-        if np < record.effective_subdomain_policy() {
-            notes.push(Evidence::new(
-                "non-existent subdomains",
-                format!("np={np} is weaker than the subdomain policy"),
-            ));
-        }
+    if let Some(np) = record.nonexistent_policy
+        && np < record.effective_subdomain_policy()
+    {
+        notes.push(Evidence::new(
+            "non-existent subdomains",
+            format!("np={np} is weaker than the subdomain policy"),
+        ));
     }
     notes
 }
@@ -458,7 +458,11 @@ mod tests {
         );
         let none = discover(&name("example.com"), &TxtAnswer::NxDomain, None);
         assert_eq!(record_finding(&none).status, Status::Fail);
-        let failed = discover(&name("example.com"), &TxtAnswer::Failed("SERVFAIL".into()), None);
+        let failed = discover(
+            &name("example.com"),
+            &TxtAnswer::Failed("SERVFAIL".into()),
+            None,
+        );
         assert_eq!(record_finding(&failed).status, Status::Error);
         let two = discover(
             &name("example.com"),
@@ -472,14 +476,21 @@ mod tests {
     fn policy_statuses() {
         let d = name("example.com");
         let s = MailUse::Sending;
-        let status = |rec: &str, use_: MailUse| policy_finding(&at("example.com", rec), &d, use_).status;
+        let status =
+            |rec: &str, use_: MailUse| policy_finding(&at("example.com", rec), &d, use_).status;
         assert_eq!(status("v=DMARC1; p=none", s), Status::Fail);
         assert_eq!(status("v=DMARC1; p=quarantine", s), Status::Pass);
         assert_eq!(status("v=DMARC1; p=quarantine; pct=50", s), Status::Warning);
         assert_eq!(status("v=DMARC1; p=quarantine; pct=0", s), Status::Fail);
         assert_eq!(status("v=DMARC1; p=reject; pct=10", s), Status::Pass);
-        assert_eq!(status("v=DMARC1; p=quarantine", MailUse::NonSending), Status::Warning);
-        assert_eq!(status("v=DMARC1; p=reject", MailUse::NonSending), Status::Pass);
+        assert_eq!(
+            status("v=DMARC1; p=quarantine", MailUse::NonSending),
+            Status::Warning
+        );
+        assert_eq!(
+            status("v=DMARC1; p=reject", MailUse::NonSending),
+            Status::Pass
+        );
         assert_eq!(
             status("v=DMARC1; rua=mailto:a@example.com", s),
             Status::Fail
@@ -497,13 +508,19 @@ mod tests {
             &TxtAnswer::NxDomain,
             Some(&txt(&["v=DMARC1; p=reject; sp=none"])),
         );
-        assert_eq!(policy_finding(&d, &sub, MailUse::Sending).status, Status::Fail);
+        assert_eq!(
+            policy_finding(&d, &sub, MailUse::Sending).status,
+            Status::Fail
+        );
         let d = discover(
             &sub,
             &TxtAnswer::NxDomain,
             Some(&txt(&["v=DMARC1; p=reject"])),
         );
-        assert_eq!(policy_finding(&d, &sub, MailUse::Sending).status, Status::Pass);
+        assert_eq!(
+            policy_finding(&d, &sub, MailUse::Sending).status,
+            Status::Pass
+        );
     }
 
     #[test]
@@ -513,14 +530,18 @@ mod tests {
             "v=DMARC1; p=reject; rua=mailto:a@example.com,mailto:b@reports.example.net; \
              ruf=mailto:c@mail.example.com,mailto:d@other.example.org",
         );
-        let Discovery::Found(found) = &d else { panic!() };
+        let Discovery::Found(found) = &d else {
+            panic!()
+        };
         let ext = external_destinations(found);
         assert_eq!(
             ext.iter().map(DomainName::as_str).collect::<Vec<_>>(),
             ["other.example.org", "reports.example.net"]
         );
         assert_eq!(
-            authorisation_name(&found.policy_domain, &ext[0]).unwrap().as_str(),
+            authorisation_name(&found.policy_domain, &ext[0])
+                .unwrap()
+                .as_str(),
             "example.com._report._dmarc.other.example.org"
         );
         let ok = |dest: &DomainName| DestinationAnswer {
@@ -541,6 +562,9 @@ mod tests {
         let internal = at("example.com", "v=DMARC1; p=none; rua=mailto:a@example.com");
         assert_eq!(destinations_finding(&internal, &[]).status, Status::Pass);
         let none = at("example.com", "v=DMARC1; p=none");
-        assert_eq!(destinations_finding(&none, &[]).status, Status::NotApplicable);
+        assert_eq!(
+            destinations_finding(&none, &[]).status,
+            Status::NotApplicable
+        );
     }
 }

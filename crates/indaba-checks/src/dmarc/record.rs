@@ -314,7 +314,9 @@ pub enum DmarcError {
     )]
     NotDmarc(String),
     /// `v` has another value than exactly `DMARC1`.
-    #[error("the version is {0:?}, but it must be exactly DMARC1 (case-sensitive); receivers ignore the record")]
+    #[error(
+        "the version is {0:?}, but it must be exactly DMARC1 (case-sensitive); receivers ignore the record"
+    )]
     BadVersion(String),
     /// `p` is missing (and no valid `rua` rescues the record).
     #[error("the required p= tag is missing (RFC 7489 §6.3)")]
@@ -323,7 +325,9 @@ pub enum DmarcError {
     #[error("p={0:?} is not one of none, quarantine or reject")]
     BadPolicy(String),
     /// `sp` has a value other than none, quarantine or reject.
-    #[error("sp={0:?} is not one of none, quarantine or reject; receivers treat the whole record as broken (RFC 7489 §6.6.3)")]
+    #[error(
+        "sp={0:?} is not one of none, quarantine or reject; receivers treat the whole record as broken (RFC 7489 §6.6.3)"
+    )]
     BadSubdomainPolicy(String),
     /// A tag's value does not follow the grammar; receivers use the default.
     #[error("{tag}={value:?}: {reason}")]
@@ -360,7 +364,9 @@ pub enum DmarcNote {
     #[error("the tag {0:?} is not defined by RFC 7489 and is ignored")]
     UnknownTag(String),
     /// A report URI with a scheme other than mailto.
-    #[error("{tag}: {uri:?} uses the {scheme}: scheme; receivers need only support mailto: and ignore others (RFC 7489 §6.2)")]
+    #[error(
+        "{tag}: {uri:?} uses the {scheme}: scheme; receivers need only support mailto: and ignore others (RFC 7489 §6.2)"
+    )]
     UnsupportedScheme {
         /// `rua` or `ruf`.
         tag: String,
@@ -528,9 +534,9 @@ pub fn parse(text: &str) -> Result<ParsedRecord, DmarcError> {
     let problem = match (&policy, &sp) {
         (None, _) => Some(DmarcError::MissingPolicy),
         (Some(Err(v)), _) => Some(DmarcError::BadPolicy(v.chars().take(60).collect())),
-        (Some(Ok(_)), Some(Err(v))) => Some(DmarcError::BadSubdomainPolicy(
-            v.chars().take(60).collect(),
-        )),
+        (Some(Ok(_)), Some(Err(v))) => {
+            Some(DmarcError::BadSubdomainPolicy(v.chars().take(60).collect()))
+        }
         _ => None,
     };
     match problem {
@@ -627,9 +633,7 @@ fn parse_uri(raw: &str) -> Result<ReportUri, String> {
         .chars()
         .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
     {
-        return Err(format!(
-            "{c:?} must be percent-encoded in a URI (RFC 3986)"
-        ));
+        return Err(format!("{c:?} must be percent-encoded in a URI (RFC 3986)"));
     }
     let (scheme, rest) = uri
         .split_once(':')
@@ -682,7 +686,7 @@ fn parse_size(size: &str) -> Result<u64, String> {
         }
     };
     let number = digits.parse::<u64>().unwrap_or(u64::MAX);
-    Ok(number.checked_mul(1u64 << shift).unwrap_or(u64::MAX))
+    Ok(number.saturating_mul(1u64 << shift))
 }
 
 /// The address of a `mailto:` URI (RFC 6068): `addr-spec [ "?" hfields ]`.
@@ -736,10 +740,19 @@ mod tests {
     fn fatal_errors() {
         assert_eq!(parse("  "), Err(DmarcError::Empty));
         assert_eq!(parse("V=BOB"), Err(DmarcError::BadVersion("BOB".into())));
-        assert_eq!(parse("v=dmarc1; p=none"), Err(DmarcError::BadVersion("dmarc1".into())));
-        assert!(matches!(parse("p=none; v=DMARC1"), Err(DmarcError::NotDmarc(_))));
+        assert_eq!(
+            parse("v=dmarc1; p=none"),
+            Err(DmarcError::BadVersion("dmarc1".into()))
+        );
+        assert!(matches!(
+            parse("p=none; v=DMARC1"),
+            Err(DmarcError::NotDmarc(_))
+        ));
         assert_eq!(parse("v=DMARC1; pct=100"), Err(DmarcError::MissingPolicy));
-        assert_eq!(parse("v=DMARC1; p=n"), Err(DmarcError::BadPolicy("n".into())));
+        assert_eq!(
+            parse("v=DMARC1; p=n"),
+            Err(DmarcError::BadPolicy("n".into()))
+        );
         assert_eq!(
             parse("v=DMARC1; p=reject; sp=bob"),
             Err(DmarcError::BadSubdomainPolicy("bob".into()))
