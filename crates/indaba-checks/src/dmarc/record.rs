@@ -811,13 +811,13 @@ mod tests {
     #[test]
     fn many_tags_stay_linear() {
         let mut text = String::from("v=DMARC1; p=none");
-        for i in 0..12_000 {
+        for i in 0..7_000 {
             text.push_str(&format!(";t{i}=x"));
         }
         text.push_str(";p=reject");
         let started = std::time::Instant::now();
         let p = parse(&text).unwrap();
-        assert_eq!(p.notes.len(), 12_000);
+        assert_eq!(p.notes.len(), 7_000);
         assert_eq!(p.errors, vec![DmarcError::DuplicateTag("p".into())]);
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
         assert_eq!(parse(&"x".repeat(70_000)), Err(DmarcError::TooLong(70_000)));
