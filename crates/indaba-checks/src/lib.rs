@@ -9,9 +9,14 @@
 
 pub mod certificate;
 pub mod dane;
+pub mod dkim;
+pub mod dmarc;
 pub mod dnssec;
 pub mod ipv6;
 pub mod judge;
 pub mod lookup;
+pub mod mta_sts;
+pub mod psl;
 pub mod rov;
 pub mod rpki;
+pub mod tls_rpt;
