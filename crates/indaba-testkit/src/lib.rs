@@ -33,7 +33,7 @@ pub fn testbed_env() -> BTreeMap<String, String> {
 
 /// One setting of the test network; panics with the missing key's name.
 pub fn testbed(key: &str) -> String {
-    testbed_env()
-        .remove(key)
-        .unwrap_or_else(|| panic!("{key} is missing from the test network's env file; is testbed/up current?"))
+    testbed_env().remove(key).unwrap_or_else(|| {
+        panic!("{key} is missing from the test network's env file; is testbed/up current?")
+    })
 }
