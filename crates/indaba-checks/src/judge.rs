@@ -8,7 +8,7 @@ use indaba_model::{Finding, Observations, Status, TestKind};
 use crate::dnssec::{TrustAnchor, Validator, findings as dnssec};
 use crate::ipv6;
 use crate::lookup::{self, MailHosts};
-use crate::rpki;
+use crate::{mailauth, rpki};
 
 /// The findings of a `kind` test of `domain`, judged at `now` (Unix seconds).
 pub fn judge(
@@ -28,8 +28,27 @@ pub fn judge(
         TestKind::Web => None,
     };
     let servers = lookup::server_groups(kind, domain, obs);
+    let name = indaba_model::DomainName::parse(domain);
+    let mail_policy =
+        |judge: &dyn Fn(&indaba_model::DomainName) -> Finding, id: &str| match (&name, &mail_hosts)
+        {
+            (Err(e), _) => Finding::new(id, Status::Error, e.to_string()),
+            (_, Some(Err(reason))) => Finding::new(id, Status::Error, reason.clone()),
+            (Ok(n), _) => judge(n),
+        };
     catalogue::checks_for(kind)
         .map(|spec| match spec.id {
+            ids::MAIL_DMARC_RECORD => mail_policy(&|n| mailauth::dmarc_record(obs, n), spec.id),
+            ids::MAIL_DMARC_POLICY => mail_policy(&|n| mailauth::dmarc_policy(obs, n), spec.id),
+            ids::MAIL_DMARC_DESTINATIONS => {
+                mail_policy(&|n| mailauth::dmarc_destinations(obs, n), spec.id)
+            }
+            ids::MAIL_DKIM_EXISTS => mail_policy(&|n| mailauth::dkim_exists(obs, n), spec.id),
+            ids::MAIL_DKIM_KEYS => mail_policy(
+                &|n| mailauth::dkim_keys(obs, n, &obs.dkim_selectors),
+                spec.id,
+            ),
+            ids::MAIL_TLS_RPT => mail_policy(&|n| mailauth::tls_rpt(obs, n), spec.id),
             ids::WEB_RPKI_EXISTS => rpki::exists(spec.id, "web server", obs, &servers.web),
             ids::WEB_RPKI_VALID => rpki::valid(spec.id, "web server", obs, &servers.web),
             ids::NS_RPKI_EXISTS => {

@@ -15,6 +15,7 @@ pub mod dnssec;
 pub mod ipv6;
 pub mod judge;
 pub mod lookup;
+pub mod mailauth;
 pub mod mta_sts;
 pub mod psl;
 pub mod rov;

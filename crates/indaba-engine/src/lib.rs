@@ -39,6 +39,8 @@ pub struct EngineSettings {
     pub report_timeout: Duration,
     /// Judge as of this time instead of the clock (reproducible reports).
     pub now: Option<time::OffsetDateTime>,
+    /// DKIM selectors whose key records the mail test checks.
+    pub dkim_selectors: Vec<String>,
     /// Where route origins and VRPs come from (none: the routing checks
     /// report that they are not configured).
     pub routing: RoutingSources,
@@ -79,10 +81,14 @@ pub async fn run(
         let session = session.clone();
         let domain = domain.clone();
         let sources = settings.routing.clone();
+        let selectors = settings.dkim_selectors.clone();
         async move {
             match kind {
                 TestKind::Web => probe_web(&session, &domain).await?,
-                TestKind::Mail => probe_mail(&session, &domain).await?,
+                TestKind::Mail => {
+                    probe_mail(&session, &domain).await?;
+                    probe_mail_policies(&session, &domain, &selectors).await;
+                }
             }
             probe_routes(&session, &sources, &domain, kind).await;
             Ok(())
@@ -206,6 +212,26 @@ async fn probe_mail(session: &Session, domain: &DomainName) -> Result<(), Engine
         .collect();
     guard(session, domain, addresses.iter())?;
     Ok(())
+}
+
+/// Looks up the DNS-published mail policies (DMARC, DKIM, TLS-RPT, MTA-STS),
+/// then the authorisation records of external DMARC report destinations.
+async fn probe_mail_policies(session: &Session, domain: &DomainName, selectors: &[String]) {
+    session.note_dkim_selectors(selectors.to_vec());
+    let first = indaba_checks::mailauth::policy_queries(domain, selectors);
+    join_all(
+        first
+            .iter()
+            .map(|n| session.resolve(DnsQuestion::new(n, "TXT"), QueryMode::Raw)),
+    )
+    .await;
+    let second = indaba_checks::mailauth::destination_queries(&session.observations(), domain);
+    join_all(
+        second
+            .iter()
+            .map(|n| session.resolve(DnsQuestion::new(n, "TXT"), QueryMode::Raw)),
+    )
+    .await;
 }
 
 /// Looks up the routes to every server the test touched.

@@ -19,6 +19,10 @@ pub struct Observations {
     pub tcp: Vec<TcpConnect>,
     /// Every HTTP request.
     pub http: Vec<HttpFetch>,
+    /// The DKIM selectors the user asked to check (an input, kept so the
+    /// report can be judged again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dkim_selectors: Vec<String>,
     /// Route origins and VRPs for the addresses tested; `None` when the
     /// routing probes did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -215,6 +215,11 @@ impl Session {
         self.record(|o| o.trust_anchor = records);
     }
 
+    /// Records the DKIM selectors the test was asked to check.
+    pub fn note_dkim_selectors(&self, selectors: Vec<String>) {
+        self.record(|o| o.dkim_selectors = selectors);
+    }
+
     /// Records what the routing sources said.
     pub fn note_routing(&self, routing: indaba_model::observation::RoutingObservations) {
         self.record(|o| o.routing = Some(routing));

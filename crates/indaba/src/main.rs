@@ -58,6 +58,9 @@ struct CheckArgs {
     /// Judge dates as of this time (RFC 3339), for reproducible reports.
     #[arg(long, value_name = "RFC3339")]
     now: Option<String>,
+    /// A DKIM selector whose key record the mail test checks (repeatable).
+    #[arg(long = "dkim-selector", value_name = "NAME")]
+    dkim_selectors: Vec<String>,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -230,6 +233,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let runtime = runtime()?;
     let mut settings = runtime.block_on(engine_settings(&args.engine))?;
     settings.now = now;
+    settings.dkim_selectors = args.dkim_selectors.clone();
     let report = runtime.block_on(indaba_engine::run(&settings, &domain, kind))?;
     if args.json {
         output::print_json(&report)?;
@@ -268,6 +272,7 @@ async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
         anchor,
         report_timeout: Duration::from_secs(args.timeout),
         now: None,
+        dkim_selectors: Vec::new(),
         routing: args.routing.sources().await?,
     })
 }

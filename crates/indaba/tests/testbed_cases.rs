@@ -26,6 +26,9 @@ struct Case {
     /// `files` (VRP JSON and prefix-to-AS file) or `none`.
     #[serde(default)]
     routing: Option<String>,
+    /// Extra arguments for `indaba check` (e.g. `--dkim-selector sel1`).
+    #[serde(default)]
+    args: Vec<String>,
     expect: BTreeMap<String, String>,
 }
 
@@ -114,6 +117,7 @@ fn run_case(env: &BTreeMap<String, String>, case: &Case) -> Result<serde_json::V
             "2",
         ])
         .args(routing_args(env, case)?)
+        .args(&case.args)
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
