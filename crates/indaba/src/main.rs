@@ -183,6 +183,9 @@ struct RovArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Several crates bring rustls with different providers; pick ring, which
+    // DNSSEC validation already uses, once for the whole process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("INDABA_LOG")
