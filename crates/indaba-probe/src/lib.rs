@@ -8,5 +8,6 @@ pub mod chain;
 pub mod dns;
 pub mod http;
 pub mod session;
+pub mod tls;
 
 pub use session::{ProbeSettings, Session};
