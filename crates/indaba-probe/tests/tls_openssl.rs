@@ -64,6 +64,46 @@ impl Pki {
     }
 }
 
+/// Runs the openssl binary with `args` in `dir`, expecting success.
+fn openssl_in(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success(), "openssl {args:?} failed");
+}
+
+impl Pki {
+    /// A CA, a leaf it signed (replacing key.pem and cert.pem) with an OCSP
+    /// responder URL, and a signed OCSP response saying the leaf is good.
+    fn with_ocsp(tag: &str) -> (Pki, Vec<u8>) {
+        let pki = Pki::new(tag);
+        let d = &pki.dir;
+        openssl_in(d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=Indaba Test CA", "-keyout", "ca.key", "-out", "ca.pem"]);
+        openssl_in(d, &["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+            "-keyout", "key.pem", "-out", "leaf.csr"]);
+        std::fs::write(
+            d.join("ext.cnf"),
+            "authorityInfoAccess=OCSP;URI:http://127.0.0.1:1/\nsubjectAltName=DNS:localhost\n",
+        )
+        .expect("write");
+        openssl_in(d, &["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-set_serial", "0x1234", "-days", "2", "-extfile", "ext.cnf", "-out", "cert.pem"]);
+        std::fs::write(d.join("index.txt"), "V\t301231000000Z\t\t1234\tunknown\t/CN=localhost\n")
+            .expect("write");
+        openssl_in(d, &["ocsp", "-issuer", "ca.pem", "-cert", "cert.pem", "-reqout", "req.der",
+            "-no_nonce"]);
+        openssl_in(d, &["ocsp", "-index", "index.txt", "-rsigner", "ca.pem", "-rkey", "ca.key",
+            "-CA", "ca.pem", "-reqin", "req.der", "-respout", "resp.der", "-ndays", "1"]);
+        let response = std::fs::read(d.join("resp.der")).expect("the OCSP response");
+        (pki, response)
+    }
+}
+
 impl Drop for Pki {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
@@ -370,6 +410,34 @@ async fn zero_rtt_not_offered_by_default() {
 }
 
 #[tokio::test]
+async fn ocsp_staple_over_tls13_and_over_a_clear_text_tls12_flight() {
+    use base64::Engine as _;
+    let (pki, response) = Pki::with_ocsp("ocsp");
+    let expected = base64::engine::general_purpose::STANDARD.encode(&response);
+    let status = pki.path("resp.der").to_string_lossy().to_string();
+    // TLS 1.3: read through rustls.
+    let server = s_server(&pki, &["-status_file", &status]).await;
+    let scan13 = scan(&server).await;
+    let staple = scan13.ocsp_staple.seen().expect("tested");
+    assert_eq!(staple.der.as_deref(), Some(expected.as_str()));
+    // TLS 1.2 with a suite rustls cannot speak: read from the clear-text flight.
+    let server = s_server(
+        &pki,
+        &["-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0", "-status_file", &status],
+    )
+    .await;
+    let scan12 = scan(&server).await;
+    let chain = scan12.certificates.seen().expect("a chain");
+    assert_eq!(chain.source, indaba_model::tls::ChainSource::ServerFlight);
+    let staple = scan12.ocsp_staple.seen().expect("tested");
+    assert_eq!(staple.der.as_deref(), Some(expected.as_str()));
+    // Without -status_file: nothing stapled.
+    let server = s_server(&pki, &[]).await;
+    let plain = scan(&server).await;
+    assert_eq!(plain.ocsp_staple.seen().expect("tested").der, None);
+}
+
+#[tokio::test]
 async fn unreachable_address() {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()));
     let scan = enumerate(
@@ -381,9 +449,4 @@ async fn unreachable_address() {
     let failure = scan.connect_error.expect("unreachable");
     assert_eq!(failure.kind, ConnectFailureKind::Unreachable);
     assert!(scan.versions.is_empty());
-}
-
-#[allow(dead_code)]
-fn exists(p: &Path) -> bool {
-    p.exists()
 }
