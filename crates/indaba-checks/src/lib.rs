@@ -12,3 +12,4 @@ pub mod ipv6;
 pub mod judge;
 pub mod lookup;
 pub mod rov;
+pub mod tls;

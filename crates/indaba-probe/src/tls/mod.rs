@@ -360,7 +360,9 @@ impl<C: Connector> Ctx<'_, C> {
                     }
                     if chosen.is_empty() {
                         result.support = VersionSupport::Accepted;
-                        if legacy {
+                        // tls-parser reads no extensions of an SSL 3.0
+                        // ServerHello, so those stay unknown there.
+                        if legacy && version != TlsVersion::Ssl3 {
                             result.secure_renegotiation =
                                 Some(sh.has(hello::ext::RENEGOTIATION_INFO));
                             result.extended_master_secret =
