@@ -136,11 +136,16 @@ async fn garbage_after_the_server_hello() {
     let (scan, took) = scan_direct(address, Duration::from_secs(30)).await;
     assert!(took < Duration::from_secs(30), "took {took:?}");
     assert!(
-        scan.errors.iter().any(|e| e.contains("after the ServerHello")),
+        scan.errors
+            .iter()
+            .any(|e| e.contains("after the ServerHello")),
         "{:?}",
         scan.errors
     );
-    assert!(matches!(scan.key_exchange.ecdhe_groups, Probed::Error { .. }));
+    assert!(matches!(
+        scan.key_exchange.ecdhe_groups,
+        Probed::Error { .. }
+    ));
     assert!(scan.connect_error.is_none());
 }
 
@@ -159,7 +164,11 @@ async fn a_server_that_stalls() {
     let (scan, took) = scan_direct(address, Duration::from_secs(30)).await;
     // Two silent handshakes of 0.8 s, then everything else is not tried.
     assert!(took < Duration::from_secs(5), "took {took:?}");
-    assert!(scan.versions.iter().all(|v| matches!(v.support, VersionSupport::Error { .. })));
+    assert!(
+        scan.versions
+            .iter()
+            .all(|v| matches!(v.support, VersionSupport::Error { .. }))
+    );
     assert!(
         scan.errors.iter().any(|e| e.contains("stopped answering")),
         "{:?}",
@@ -202,7 +211,11 @@ async fn legacy_server(mut stream: TcpStream) {
         record(21, 0x0303, &[2, 70])
     } else if let Some(suite) = hello.suites.iter().find(|s| SUITES.contains(s)) {
         let compression = u8::from(hello.compression.contains(&1));
-        let mut r = record(22, hello.version, &server_hello(hello.version, *suite, compression));
+        let mut r = record(
+            22,
+            hello.version,
+            &server_hello(hello.version, *suite, compression),
+        );
         r.extend(record(22, hello.version, &handshake(14, &[])));
         r
     } else {
@@ -232,13 +245,18 @@ async fn a_legacy_server_with_ssl3_rc4_3des_and_deflate() {
     assert_eq!(compression.version, TlsVersion::Tls12);
     // RSA key exchange only: nothing signed, no groups.
     assert!(matches!(scan.kex_hash_sha1, Probed::NotTested { .. }));
-    assert!(matches!(scan.key_exchange.ecdhe_groups, Probed::NotTested { .. }));
+    assert!(matches!(
+        scan.key_exchange.ecdhe_groups,
+        Probed::NotTested { .. }
+    ));
 }
 
 /// An SMTP server that offers STARTTLS and then relays to `tls`.
 async fn smtp_front(mut stream: TcpStream, tls: Option<SocketAddr>) {
     let mut buf = Vec::new();
-    let _ = stream.write_all(b"220-test.invalid ESMTP\r\n220 ready\r\n").await;
+    let _ = stream
+        .write_all(b"220-test.invalid ESMTP\r\n220 ready\r\n")
+        .await;
     for answer in [
         if tls.is_some() {
             &b"250-test.invalid\r\n250-PIPELINING\r\n250 STARTTLS\r\n"[..]
@@ -272,7 +290,12 @@ async fn starttls_through_an_smtp_front_end() {
         address: front,
         ehlo_name: "indaba.test".into(),
     };
-    let scan = enumerate(&connector, &settings(), Instant::now() + Duration::from_secs(30)).await;
+    let scan = enumerate(
+        &connector,
+        &settings(),
+        Instant::now() + Duration::from_secs(30),
+    )
+    .await;
     assert!(scan.connect_error.is_none(), "{:?}", scan.connect_error);
     let accepted: Vec<TlsVersion> = scan.accepted_versions().collect();
     assert_eq!(accepted, vec![TlsVersion::Ssl3, TlsVersion::Tls12]);
@@ -282,7 +305,12 @@ async fn starttls_through_an_smtp_front_end() {
         address: plain,
         ehlo_name: "indaba.test".into(),
     };
-    let scan = enumerate(&connector, &settings(), Instant::now() + Duration::from_secs(30)).await;
+    let scan = enumerate(
+        &connector,
+        &settings(),
+        Instant::now() + Duration::from_secs(30),
+    )
+    .await;
     let failure = scan.connect_error.expect("no STARTTLS");
     assert_eq!(failure.kind, ConnectFailureKind::NoStarttls);
 }
@@ -298,7 +326,12 @@ async fn an_smtp_server_that_never_stops_talking() {
         address,
         ehlo_name: "indaba.test".into(),
     };
-    let scan = enumerate(&connector, &settings(), Instant::now() + Duration::from_secs(10)).await;
+    let scan = enumerate(
+        &connector,
+        &settings(),
+        Instant::now() + Duration::from_secs(10),
+    )
+    .await;
     let failure = scan.connect_error.expect("refused");
     assert_eq!(failure.kind, ConnectFailureKind::Protocol, "{failure:?}");
 }

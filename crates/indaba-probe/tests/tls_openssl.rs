@@ -30,8 +30,15 @@ impl Pki {
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let status = std::process::Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
-            .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args([
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+            ])
             .arg("-keyout")
             .arg(dir.join("key.pem"))
             .arg("-out")
@@ -82,23 +89,103 @@ impl Pki {
     fn with_ocsp(tag: &str) -> (Pki, Vec<u8>) {
         let pki = Pki::new(tag);
         let d = &pki.dir;
-        openssl_in(d, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", "/CN=Indaba Test CA", "-keyout", "ca.key", "-out", "ca.pem"]);
-        openssl_in(d, &["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-            "-keyout", "key.pem", "-out", "leaf.csr"]);
+        openssl_in(
+            d,
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=Indaba Test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+            ],
+        );
+        openssl_in(
+            d,
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "leaf.csr",
+            ],
+        );
         std::fs::write(
             d.join("ext.cnf"),
             "authorityInfoAccess=OCSP;URI:http://127.0.0.1:1/\nsubjectAltName=DNS:localhost\n",
         )
         .expect("write");
-        openssl_in(d, &["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-set_serial", "0x1234", "-days", "2", "-extfile", "ext.cnf", "-out", "cert.pem"]);
-        std::fs::write(d.join("index.txt"), "V\t301231000000Z\t\t1234\tunknown\t/CN=localhost\n")
-            .expect("write");
-        openssl_in(d, &["ocsp", "-issuer", "ca.pem", "-cert", "cert.pem", "-reqout", "req.der",
-            "-no_nonce"]);
-        openssl_in(d, &["ocsp", "-index", "index.txt", "-rsigner", "ca.pem", "-rkey", "ca.key",
-            "-CA", "ca.pem", "-reqin", "req.der", "-respout", "resp.der", "-ndays", "1"]);
+        openssl_in(
+            d,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-set_serial",
+                "0x1234",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+                "-out",
+                "cert.pem",
+            ],
+        );
+        std::fs::write(
+            d.join("index.txt"),
+            "V\t301231000000Z\t\t1234\tunknown\t/CN=localhost\n",
+        )
+        .expect("write");
+        openssl_in(
+            d,
+            &[
+                "ocsp",
+                "-issuer",
+                "ca.pem",
+                "-cert",
+                "cert.pem",
+                "-reqout",
+                "req.der",
+                "-no_nonce",
+            ],
+        );
+        openssl_in(
+            d,
+            &[
+                "ocsp",
+                "-index",
+                "index.txt",
+                "-rsigner",
+                "ca.pem",
+                "-rkey",
+                "ca.key",
+                "-CA",
+                "ca.pem",
+                "-reqin",
+                "req.der",
+                "-respout",
+                "resp.der",
+                "-ndays",
+                "1",
+            ],
+        );
         let response = std::fs::read(d.join("resp.der")).expect("the OCSP response");
         (pki, response)
     }
@@ -220,11 +307,20 @@ async fn tls13_only() {
         .map(|g| g.name.clone())
         .collect();
     for g in ["x25519", "secp256r1", "secp384r1", "secp521r1", "x448"] {
-        assert!(groups.contains(&g.to_string()), "{g} missing from {groups:?}");
+        assert!(
+            groups.contains(&g.to_string()),
+            "{g} missing from {groups:?}"
+        );
     }
-    assert!(matches!(scan.key_exchange.ecdhe_groups, Probed::NotTested { .. }));
+    assert!(matches!(
+        scan.key_exchange.ecdhe_groups,
+        Probed::NotTested { .. }
+    ));
     assert!(matches!(scan.compression, Probed::NotTested { .. }));
-    assert!(matches!(scan.client_renegotiation, Probed::NotTested { .. }));
+    assert!(matches!(
+        scan.client_renegotiation,
+        Probed::NotTested { .. }
+    ));
     let chain = scan.certificates.seen().expect("a chain");
     assert_eq!(chain.version, TlsVersion::Tls13);
     assert_eq!(chain.der.len(), 1);
@@ -283,7 +379,10 @@ async fn tls12_with_good_suites_and_server_order() {
     let reneg = scan.client_renegotiation.seen().expect("tested");
     assert_eq!(reneg.accepted, 0, "{reneg:?}");
     assert!(matches!(scan.zero_rtt, Probed::NotTested { .. }));
-    assert_eq!(scan.certificates.seen().expect("chain").version, TlsVersion::Tls12);
+    assert_eq!(
+        scan.certificates.seen().expect("chain").version,
+        TlsVersion::Tls12
+    );
     assert!(scan.errors.is_empty(), "{:?}", scan.errors);
 }
 
@@ -324,9 +423,15 @@ async fn tls10_and_tls11_at_security_level_0() {
     assert!(s10.iter().all(|s| s.ends_with("_SHA")), "{s10:?}");
     // At security level 0 the server signs with SHA-1 when that is all we offer.
     let sha1 = &scan.kex_hash_sha1.seen().expect("tested").outcome;
-    assert!(matches!(sha1, SignatureOutcome::Accepted { .. }), "{sha1:?}");
+    assert!(
+        matches!(sha1, SignatureOutcome::Accepted { .. }),
+        "{sha1:?}"
+    );
     let sha224 = &scan.kex_hash_sha224.seen().expect("tested").outcome;
-    assert!(matches!(sha224, SignatureOutcome::Accepted { .. }), "{sha224:?}");
+    assert!(
+        matches!(sha224, SignatureOutcome::Accepted { .. }),
+        "{sha224:?}"
+    );
 }
 
 #[tokio::test]
@@ -375,7 +480,10 @@ async fn dhe_with_a_1024_bit_group() {
     let dhe = scan.key_exchange.dhe.seen().expect("DHE parameters");
     assert_eq!(dhe.bits, 1024);
     assert_eq!(dhe.suite.name, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
-    assert!(matches!(scan.key_exchange.ecdhe_groups, Probed::NotTested { .. }));
+    assert!(matches!(
+        scan.key_exchange.ecdhe_groups,
+        Probed::NotTested { .. }
+    ));
 }
 
 #[tokio::test]
@@ -423,7 +531,13 @@ async fn ocsp_staple_over_tls13_and_over_a_clear_text_tls12_flight() {
     // TLS 1.2 with a suite rustls cannot speak: read from the clear-text flight.
     let server = s_server(
         &pki,
-        &["-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0", "-status_file", &status],
+        &[
+            "-tls1_2",
+            "-cipher",
+            "AES128-SHA:@SECLEVEL=0",
+            "-status_file",
+            &status,
+        ],
     )
     .await;
     let scan12 = scan(&server).await;

@@ -280,12 +280,20 @@ pub fn version(id: &str, scans: &[TlsScan]) -> Finding {
             if !bad.is_empty() {
                 verdict(
                     Status::Fail,
-                    format!("insufficient: {}; offered: {}", bad.join(", "), offered.join(", ")),
+                    format!(
+                        "insufficient: {}; offered: {}",
+                        bad.join(", "),
+                        offered.join(", ")
+                    ),
                 )
             } else if !unknown.is_empty() {
                 verdict(
                     Status::Error,
-                    format!("not tested: {}; offered: {}", unknown.join(", "), names(&offered)),
+                    format!(
+                        "not tested: {}; offered: {}",
+                        unknown.join(", "),
+                        names(&offered)
+                    ),
                 )
             } else {
                 verdict(Status::Pass, format!("offered: {}", offered.join(", ")))
@@ -343,7 +351,10 @@ pub fn ciphers(id: &str, scans: &[TlsScan]) -> Finding {
                     format!("enumeration incomplete: {}", incomplete.join("; ")),
                 )
             } else if !phase_out.is_empty() {
-                verdict(Status::Warning, format!("phase out: {}", phase_out.join(", ")))
+                verdict(
+                    Status::Warning,
+                    format!("phase out: {}", phase_out.join(", ")),
+                )
             } else {
                 verdict(
                     Status::Pass,
@@ -497,7 +508,8 @@ pub fn key_exchange(id: &str, scans: &[TlsScan]) -> Finding {
                 .iter()
                 .flat_map(|v| v.cipher_suites.iter())
                 .filter(|s| {
-                    tls_parser::TlsCipherSuite::from_id(s.id).is_some_and(|c| c.kx == TlsCipherKx::Rsa)
+                    tls_parser::TlsCipherSuite::from_id(s.id)
+                        .is_some_and(|c| c.kx == TlsCipherKx::Rsa)
                 })
                 .map(|s| s.name.clone())
                 .collect();
@@ -509,12 +521,22 @@ pub fn key_exchange(id: &str, scans: &[TlsScan]) -> Finding {
             if !bad.is_empty() {
                 verdict(
                     Status::Fail,
-                    format!("insufficient: {}; phase out: {}", bad.join(", "), names(&phase_out)),
+                    format!(
+                        "insufficient: {}; phase out: {}",
+                        bad.join(", "),
+                        names(&phase_out)
+                    ),
                 )
             } else if !untested.is_empty() {
-                verdict(Status::Error, format!("not tested: {}", untested.join("; ")))
+                verdict(
+                    Status::Error,
+                    format!("not tested: {}", untested.join("; ")),
+                )
             } else if !phase_out.is_empty() {
-                verdict(Status::Warning, format!("phase out: {}", phase_out.join(", ")))
+                verdict(
+                    Status::Warning,
+                    format!("phase out: {}", phase_out.join(", ")),
+                )
             } else if ok.is_empty() {
                 verdict(
                     Status::NotApplicable,
@@ -548,7 +570,10 @@ pub fn kex_hash(id: &str, scans: &[TlsScan]) -> Finding {
                 Probed::NotTested { .. } => Ok(None),
                 Probed::Error { reason } => Err(reason.clone()),
             };
-            match (accepted(&scan.kex_hash_sha1), accepted(&scan.kex_hash_sha224)) {
+            match (
+                accepted(&scan.kex_hash_sha1),
+                accepted(&scan.kex_hash_sha224),
+            ) {
                 (Ok(Some(alg)), _) => verdict(
                     Status::Fail,
                     format!("signed with {alg} when only SHA-1 was offered"),
@@ -560,10 +585,7 @@ pub fn kex_hash(id: &str, scans: &[TlsScan]) -> Finding {
                 ),
                 (Ok(None), Ok(None)) => match &scan.kex_hash_sha1 {
                     Probed::NotTested { reason } => verdict(Status::Pass, reason.clone()),
-                    _ => verdict(
-                        Status::Pass,
-                        "SHA-1 and SHA-224 signatures are not used",
-                    ),
+                    _ => verdict(Status::Pass, "SHA-1 and SHA-224 signatures are not used"),
                 },
             }
         },
@@ -590,7 +612,10 @@ pub fn compression(id: &str, scans: &[TlsScan]) -> Finding {
             ),
             Probed::Seen { value } => verdict(
                 Status::Pass,
-                format!("{}: DEFLATE offered, null compression chosen", value.version),
+                format!(
+                    "{}: DEFLATE offered, null compression chosen",
+                    value.version
+                ),
             ),
             Probed::NotTested { reason } => verdict(Status::Pass, reason.clone()),
             Probed::Error { reason } => verdict(Status::Error, format!("not tested: {reason}")),
@@ -679,7 +704,9 @@ pub fn zero_rtt(id: &str, scans: &[TlsScan]) -> Finding {
             _ => "0-RTT could not be tested on every address.",
         },
         |scan| match &scan.zero_rtt {
-            Probed::Seen { value } if value.early_data_accepted && value.http_status == Some(425) => {
+            Probed::Seen { value }
+                if value.early_data_accepted && value.http_status == Some(425) =>
+            {
                 verdict(
                     Status::Pass,
                     "early data accepted but answered 425 Too Early",

@@ -122,9 +122,11 @@ pub fn suite_rating(id: u16) -> Rating {
 /// standard, but the guidelines do not list it, so it is not good.
 pub fn group_rating(id: u16) -> Rating {
     match id {
-        0x11ec | 0x11eb | 0x11ed => Rating::Good,
-        0x0017 | 0x0018 | 0x0019 | 0x001d | 0x001e | 0x001a | 0x001b | 0x001c | 0x001f
-        | 0x0020 | 0x0021 => Rating::Sufficient,
+        // X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024.
+        0x11eb..=0x11ed => Rating::Good,
+        // secp256r1, secp384r1, secp521r1, the brainpool curves of TLS 1.2,
+        // x25519, x448 and the brainpool curves of TLS 1.3.
+        0x0017..=0x0021 => Rating::Sufficient,
         0x0200..=0x0202 => Rating::Sufficient,
         0x0015 => Rating::PhaseOut,
         0x0101..=0x0104 => Rating::PhaseOut,

@@ -1,8 +1,8 @@
 //! Unit tests of the TLS checks on hand-made observations.
 
 use indaba_model::tls::{
-    CertificateChain, ChainSource, CipherPreference, CipherSuite, ClientRenegotiation,
-    Compression, ConnectFailure, ConnectFailureKind, DhParams, NamedGroup, OcspStaple, Probed,
+    CertificateChain, ChainSource, CipherPreference, CipherSuite, ClientRenegotiation, Compression,
+    ConnectFailure, ConnectFailureKind, DhParams, NamedGroup, OcspStaple, Probed,
     SignatureAlgorithm, SignatureOutcome, SignatureProbe, TlsScan, TlsTransport, TlsVersion,
     VersionResult, VersionSupport, ZeroRtt,
 };
@@ -113,7 +113,12 @@ fn suite(id: u16) -> CipherSuite {
     }
 }
 
-fn accept(mut s: TlsScan, version: TlsVersion, suites: &[u16], preference: CipherPreference) -> TlsScan {
+fn accept(
+    mut s: TlsScan,
+    version: TlsVersion,
+    suites: &[u16],
+    preference: CipherPreference,
+) -> TlsScan {
     if let Some(v) = s.versions.iter_mut().find(|v| v.version == version) {
         v.support = VersionSupport::Accepted;
         v.cipher_suites = suites.iter().map(|id| suite(*id)).collect();
@@ -128,8 +133,18 @@ fn accept(mut s: TlsScan, version: TlsVersion, suites: &[u16], preference: Ciphe
 
 /// A modern server: TLS 1.3 and 1.2 with ECDHE AEAD suites in server order.
 fn modern(address: &str) -> TlsScan {
-    let s = accept(scan(address), TlsVersion::Tls13, &[0x1302, 0x1303, 0x1301], CipherPreference::Client);
-    let mut s = accept(s, TlsVersion::Tls12, &[0xc030, 0xc02f, 0xcca8], CipherPreference::Server);
+    let s = accept(
+        scan(address),
+        TlsVersion::Tls13,
+        &[0x1302, 0x1303, 0x1301],
+        CipherPreference::Client,
+    );
+    let mut s = accept(
+        s,
+        TlsVersion::Tls12,
+        &[0xc030, 0xc02f, 0xcca8],
+        CipherPreference::Server,
+    );
     s.key_exchange.ecdhe_groups = Probed::Seen {
         value: vec![group(0x1d), group(0x17), group(0x18)],
     };
@@ -221,11 +236,19 @@ fn web_and_mail_ids_are_in_the_catalogue() {
     assert_eq!(mail.len(), 9);
     for f in web {
         let spec = indaba_model::catalogue::check(&f.check).expect("in the catalogue");
-        assert!(spec.kinds.contains(&indaba_model::TestKind::Web), "{}", f.check);
+        assert!(
+            spec.kinds.contains(&indaba_model::TestKind::Web),
+            "{}",
+            f.check
+        );
     }
     for f in mail {
         let spec = indaba_model::catalogue::check(&f.check).expect("in the catalogue");
-        assert!(spec.kinds.contains(&indaba_model::TestKind::Mail), "{}", f.check);
+        assert!(
+            spec.kinds.contains(&indaba_model::TestKind::Mail),
+            "{}",
+            f.check
+        );
     }
 }
 
@@ -233,8 +256,13 @@ fn web_and_mail_ids_are_in_the_catalogue() {
 fn versions() {
     let id = TlsIds::WEB.version;
     assert_eq!(status(&version(id, &[modern("a")])), Status::Pass);
-    let old = accept(modern("a"), TlsVersion::Tls10, &[0xc013], CipherPreference::Server);
-    let f = version(id, &[old.clone()]);
+    let old = accept(
+        modern("a"),
+        TlsVersion::Tls10,
+        &[0xc013],
+        CipherPreference::Server,
+    );
+    let f = version(id, std::slice::from_ref(&old));
     assert_eq!(f.status, Status::Fail);
     assert!(f.evidence[0].detail.contains("TLS 1.0"), "{f:?}");
     let mut unknown = modern("a");
@@ -243,20 +271,43 @@ fn versions() {
     };
     assert_eq!(status(&version(id, &[unknown])), Status::Error);
     // An unreachable address is an error, never a fail; a fail elsewhere still fails.
-    assert_eq!(status(&version(id, &[modern("a"), unreachable("b")])), Status::Error);
+    assert_eq!(
+        status(&version(id, &[modern("a"), unreachable("b")])),
+        Status::Error
+    );
     assert_eq!(status(&version(id, &[old, unreachable("b")])), Status::Fail);
     assert_eq!(status(&version(id, &[])), Status::NotApplicable);
-    let ssl3 = accept(scan("a"), TlsVersion::Ssl3, &[0x0005], CipherPreference::Undetermined);
+    let ssl3 = accept(
+        scan("a"),
+        TlsVersion::Ssl3,
+        &[0x0005],
+        CipherPreference::Undetermined,
+    );
     assert_eq!(status(&version(id, &[ssl3])), Status::Fail);
 }
 
 #[test]
 fn cipher_suites() {
     let id = TlsIds::MAIL.ciphers;
-    let phase_out = accept(modern("a"), TlsVersion::Tls12, &[0xc030, 0x009e], CipherPreference::Server);
+    let phase_out = accept(
+        modern("a"),
+        TlsVersion::Tls12,
+        &[0xc030, 0x009e],
+        CipherPreference::Server,
+    );
     assert_eq!(status(&ciphers(id, &[phase_out])), Status::Warning);
-    for weak in [0x000a /* 3DES */, 0x0005 /* RC4 */, 0xc013 /* CBC-SHA1 */, 0x009c /* RSA kx */] {
-        let s = accept(modern("a"), TlsVersion::Tls12, &[0xc030, weak], CipherPreference::Server);
+    for weak in [
+        0x000a, /* 3DES */
+        0x0005, /* RC4 */
+        0xc013, /* CBC-SHA1 */
+        0x009c, /* RSA kx */
+    ] {
+        let s = accept(
+            modern("a"),
+            TlsVersion::Tls12,
+            &[0xc030, weak],
+            CipherPreference::Server,
+        );
         assert_eq!(status(&ciphers(id, &[s])), Status::Fail, "0x{weak:04x}");
     }
     let mut incomplete = modern("a");
@@ -268,23 +319,58 @@ fn cipher_suites() {
 fn cipher_order_only_matters_with_phase_out_suites() {
     let id = TlsIds::WEB.cipher_order;
     // Client order, but nothing to phase out.
-    let s = accept(modern("a"), TlsVersion::Tls12, &[0xc02f, 0xc030], CipherPreference::Client);
+    let s = accept(
+        modern("a"),
+        TlsVersion::Tls12,
+        &[0xc02f, 0xc030],
+        CipherPreference::Client,
+    );
     assert_eq!(status(&cipher_order(id, &[s])), Status::Pass);
     // Server order, secure first.
-    let s = accept(modern("a"), TlsVersion::Tls12, &[0xc02f, 0xcca8, 0x009e, 0xc027], CipherPreference::Server);
+    let s = accept(
+        modern("a"),
+        TlsVersion::Tls12,
+        &[0xc02f, 0xcca8, 0x009e, 0xc027],
+        CipherPreference::Server,
+    );
     assert_eq!(status(&cipher_order(id, &[s])), Status::Pass);
     // Server order, a phase-out suite before a secure one.
-    let s = accept(modern("a"), TlsVersion::Tls12, &[0xc02f, 0x009e, 0xcca8], CipherPreference::Server);
+    let s = accept(
+        modern("a"),
+        TlsVersion::Tls12,
+        &[0xc02f, 0x009e, 0xcca8],
+        CipherPreference::Server,
+    );
     let f = cipher_order(id, &[s]);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.evidence[0].detail.contains("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"), "{f:?}");
+    assert!(
+        f.evidence[0]
+            .detail
+            .contains("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"),
+        "{f:?}"
+    );
     // Client order with phase-out suites.
-    let s = accept(modern("a"), TlsVersion::Tls12, &[0xc02f, 0x009e], CipherPreference::Client);
+    let s = accept(
+        modern("a"),
+        TlsVersion::Tls12,
+        &[0xc02f, 0x009e],
+        CipherPreference::Client,
+    );
     assert_eq!(status(&cipher_order(id, &[s])), Status::Fail);
-    let s = accept(modern("a"), TlsVersion::Tls12, &[0xc02f, 0x009e], CipherPreference::Undetermined);
+    let s = accept(
+        modern("a"),
+        TlsVersion::Tls12,
+        &[0xc02f, 0x009e],
+        CipherPreference::Undetermined,
+    );
     assert_eq!(status(&cipher_order(id, &[s])), Status::Error);
     // TLS 1.3 only.
-    let s = accept(scan("a"), TlsVersion::Tls13, &[0x1302, 0x1301], CipherPreference::Client);
+    let s = accept(
+        scan("a"),
+        TlsVersion::Tls13,
+        &[0x1302, 0x1301],
+        CipherPreference::Client,
+    );
     assert_eq!(status(&cipher_order(id, &[s])), Status::Pass);
 }
 
@@ -308,7 +394,11 @@ fn key_exchange_parameters() {
     s.key_exchange.ecdhe_groups = Probed::Seen {
         value: vec![group(0x1d), group(0x15)],
     };
-    assert_eq!(status(&key_exchange(id, &[s])), Status::Warning, "secp224r1");
+    assert_eq!(
+        status(&key_exchange(id, &[s])),
+        Status::Warning,
+        "secp224r1"
+    );
     let mut s = modern("a");
     s.key_exchange.ecdhe_groups = Probed::Seen {
         value: vec![group(0x1d), group(0x13)],
@@ -316,7 +406,11 @@ fn key_exchange_parameters() {
     assert_eq!(status(&key_exchange(id, &[s])), Status::Fail, "secp192r1");
     let mut s = modern("a");
     s.key_exchange.dhe = dhe(super::ffdhe::FFDHE_PRIMES[1].1.to_string(), 3072);
-    assert_eq!(status(&key_exchange(id, &[s])), Status::Warning, "ffdhe3072");
+    assert_eq!(
+        status(&key_exchange(id, &[s])),
+        Status::Warning,
+        "ffdhe3072"
+    );
     let mut s = modern("a");
     s.key_exchange.dhe = dhe(super::ffdhe::FFDHE_PRIMES[0].1.to_string(), 2048);
     assert_eq!(status(&key_exchange(id, &[s])), Status::Fail, "ffdhe2048");
@@ -325,7 +419,12 @@ fn key_exchange_parameters() {
     let f = key_exchange(id, &[s]);
     assert_eq!(f.status, Status::Fail);
     assert!(f.evidence[0].detail.contains("1024-bit custom"), "{f:?}");
-    let s = accept(modern("a"), TlsVersion::Tls12, &[0xc030, 0x009c], CipherPreference::Server);
+    let s = accept(
+        modern("a"),
+        TlsVersion::Tls12,
+        &[0xc030, 0x009c],
+        CipherPreference::Server,
+    );
     let f = key_exchange(id, &[s]);
     assert_eq!(f.status, Status::Fail);
     assert!(f.evidence[0].detail.contains("RSA key exchange"), "{f:?}");
@@ -333,7 +432,11 @@ fn key_exchange_parameters() {
     s.key_exchange.tls13_groups = Probed::Seen {
         value: vec![group(0x11ec), group(0x1d)],
     };
-    assert_eq!(status(&key_exchange(id, &[s])), Status::Pass, "X25519MLKEM768");
+    assert_eq!(
+        status(&key_exchange(id, &[s])),
+        Status::Pass,
+        "X25519MLKEM768"
+    );
     let mut s = modern("a");
     s.key_exchange.tls13_groups = Probed::error("timeout");
     assert_eq!(status(&key_exchange(id, &[s])), Status::Error);
@@ -366,17 +469,31 @@ fn compression_and_renegotiation() {
             method: 1,
         },
     };
-    assert_eq!(status(&compression(TlsIds::WEB.compression, &[s])), Status::Fail);
+    assert_eq!(
+        status(&compression(TlsIds::WEB.compression, &[s])),
+        Status::Fail
+    );
 
     let mut s = modern("a");
     s.versions[3].secure_renegotiation = Some(false);
     assert_eq!(
-        status(&secure_renegotiation(TlsIds::WEB.secure_renegotiation, &[s])),
+        status(&secure_renegotiation(
+            TlsIds::WEB.secure_renegotiation,
+            &[s]
+        )),
         Status::Fail
     );
-    let only13 = accept(scan("a"), TlsVersion::Tls13, &[0x1302], CipherPreference::Client);
+    let only13 = accept(
+        scan("a"),
+        TlsVersion::Tls13,
+        &[0x1302],
+        CipherPreference::Client,
+    );
     assert_eq!(
-        status(&secure_renegotiation(TlsIds::WEB.secure_renegotiation, &[only13])),
+        status(&secure_renegotiation(
+            TlsIds::WEB.secure_renegotiation,
+            &[only13]
+        )),
         Status::Pass
     );
 
@@ -390,13 +507,19 @@ fn compression_and_renegotiation() {
         },
     };
     assert_eq!(
-        status(&client_renegotiation(TlsIds::MAIL.client_renegotiation, &[s])),
+        status(&client_renegotiation(
+            TlsIds::MAIL.client_renegotiation,
+            &[s]
+        )),
         Status::Warning
     );
 
     let mut s = modern("a");
     s.versions[3].extended_master_secret = Some(false);
-    assert_eq!(status(&extended_master_secret("web.tls.ems", &[s])), Status::Fail);
+    assert_eq!(
+        status(&extended_master_secret("web.tls.ems", &[s])),
+        Status::Fail
+    );
     assert_eq!(
         status(&extended_master_secret("web.tls.ems", &[modern("a")])),
         Status::Pass
@@ -445,7 +568,10 @@ fn with_chain(leaf: &str, staple: Option<&str>) -> TlsScan {
 fn ocsp_stapling_statuses() {
     let id = TlsIds::WEB.ocsp_stapling.unwrap_or_default();
     assert_eq!(
-        status(&ocsp_stapling(id, &[with_chain(LEAF_WITH_OCSP, Some(OCSP_GOOD))])),
+        status(&ocsp_stapling(
+            id,
+            &[with_chain(LEAF_WITH_OCSP, Some(OCSP_GOOD))]
+        )),
         Status::Pass
     );
     assert_eq!(
@@ -454,9 +580,13 @@ fn ocsp_stapling_statuses() {
     );
     // tryLater (3): SEQUENCE { ENUMERATED 3 }.
     use base64::Engine as _;
-    let try_later = base64::engine::general_purpose::STANDARD.encode([0x30, 0x03, 0x0a, 0x01, 0x03]);
+    let try_later =
+        base64::engine::general_purpose::STANDARD.encode([0x30, 0x03, 0x0a, 0x01, 0x03]);
     assert_eq!(
-        status(&ocsp_stapling(id, &[with_chain(LEAF_WITH_OCSP, Some(&try_later))])),
+        status(&ocsp_stapling(
+            id,
+            &[with_chain(LEAF_WITH_OCSP, Some(&try_later))]
+        )),
         Status::Warning
     );
     assert_eq!(
@@ -475,9 +605,16 @@ fn availability() {
     }
     assert_eq!(status(&available(id, &[no_starttls])), Status::Fail);
     assert_eq!(status(&available(id, &[unreachable("a")])), Status::Error);
-    assert_eq!(status(&available(id, &[scan("a")])), Status::Fail, "every version refused");
+    assert_eq!(
+        status(&available(id, &[scan("a")])),
+        Status::Fail,
+        "every version refused"
+    );
     // The other checks do not judge an address without TLS.
-    assert_eq!(status(&version(TlsIds::MAIL.version, &[scan("a")])), Status::Error);
+    assert_eq!(
+        status(&version(TlsIds::MAIL.version, &[scan("a")])),
+        Status::Error
+    );
 }
 
 proptest::proptest! {

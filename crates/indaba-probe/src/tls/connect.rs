@@ -222,7 +222,9 @@ impl Smtp<'_> {
                         "the SMTP server closed the connection",
                     ));
                 }
-                Ok(Ok(n)) => self.buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
+                Ok(Ok(n)) => self
+                    .buf
+                    .extend_from_slice(chunk.get(..n).unwrap_or_default()),
             }
         }
     }

@@ -249,7 +249,8 @@ impl<S: AsyncRead + Unpin> Reader<'_, S> {
             if self.read > self.max_bytes {
                 return Err(NoHello::TooLarge(self.max_bytes));
             }
-            self.buf.extend_from_slice(chunk.get(..got).unwrap_or_default());
+            self.buf
+                .extend_from_slice(chunk.get(..got).unwrap_or_default());
         }
         Ok(())
     }
@@ -261,7 +262,8 @@ fn take_message(buf: &mut Vec<u8>) -> Result<Option<(u8, Vec<u8>)>, String> {
         return Ok(None);
     };
     let kind = header[0];
-    let len = (usize::from(header[1]) << 16) | (usize::from(header[2]) << 8) | usize::from(header[3]);
+    let len =
+        (usize::from(header[1]) << 16) | (usize::from(header[2]) << 8) | usize::from(header[3]);
     if len > 1 << 20 {
         return Err(format!("a handshake message of {len} bytes"));
     }
@@ -480,7 +482,10 @@ mod tests {
             HRR_RANDOM,
             0x1302,
             0,
-            Some(&[(ext::SUPPORTED_VERSIONS, &[3, 4]), (ext::KEY_SHARE, &[0, 0x17])]),
+            Some(&[
+                (ext::SUPPORTED_VERSIONS, &[3, 4]),
+                (ext::KEY_SHARE, &[0, 0x17]),
+            ]),
         );
         let flight = read(record(22, 0x0303, &handshake(2, &body)), Until::Done)
             .await

@@ -286,7 +286,8 @@ impl Io<'_> {
     async fn flush(&mut self, conn: &mut ClientConnection) -> Result<(), String> {
         while conn.wants_write() {
             let mut out = Vec::new();
-            conn.write_tls(&mut out).map_err(|e| format!("rustls: {e}"))?;
+            conn.write_tls(&mut out)
+                .map_err(|e| format!("rustls: {e}"))?;
             let left = self.deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.stream.write_all(&out)).await {
                 Ok(Ok(())) => {}
@@ -315,7 +316,10 @@ impl Io<'_> {
         }
         self.read += n;
         if self.read > self.max_bytes {
-            return Err(format!("the server sent more than {} bytes", self.max_bytes));
+            return Err(format!(
+                "the server sent more than {} bytes",
+                self.max_bytes
+            ));
         }
         let mut slice = buf.get(..n).unwrap_or_default();
         while !slice.is_empty() {

@@ -139,8 +139,8 @@ pub(crate) fn signature_name(id: u16) -> String {
 
 /// The signature algorithms of an ordinary modern client.
 pub(crate) const DEFAULT_SIGNATURE_ALGORITHMS: [u16; 17] = [
-    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b,
-    0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0201,
+    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401,
+    0x0501, 0x0601, 0x0303, 0x0301, 0x0201,
 ];
 
 /// SHA-1 only: RSA, DSA and ECDSA.
@@ -171,7 +171,13 @@ pub(crate) fn legacy_suites() -> Vec<u16> {
         // CHACHA20 last among equals, so OpenSSL's "prioritize ChaCha"
         // option (which only acts when the client lists ChaCha first) stays idle.
         let chacha = u8::from(s.enc == tls_parser::TlsCipherEnc::Chacha20_Poly1305);
-        (kx_rank, mac_rank, chacha, std::cmp::Reverse(s.enc_size), s.id.0)
+        (
+            kx_rank,
+            mac_rank,
+            chacha,
+            std::cmp::Reverse(s.enc_size),
+            s.id.0,
+        )
     });
     suites.into_iter().map(|s| s.id.0).collect()
 }
@@ -300,7 +306,14 @@ impl ClientHello {
         record.push(22); // handshake
         // Record version: SSL 3.0 for an SSL 3.0 hello, TLS 1.0 otherwise,
         // which is what servers of every age accept.
-        put_u16(&mut record, if self.version <= 0x0300 { 0x0300 } else { 0x0301 });
+        put_u16(
+            &mut record,
+            if self.version <= 0x0300 {
+                0x0300
+            } else {
+                0x0301
+            },
+        );
         put_vec16(&mut record, &handshake);
         record
     }

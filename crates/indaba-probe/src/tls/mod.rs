@@ -32,9 +32,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use indaba_model::tls::{
-    CertificateChain, ChainSource, CipherPreference, CipherSuite, ClientRenegotiation,
-    Compression, DhParams, KeyExchange, NamedGroup, OcspStaple, Probed, SignatureAlgorithm,
-    SignatureOutcome, SignatureProbe, TlsScan, TlsVersion, VersionResult, VersionSupport, ZeroRtt,
+    CertificateChain, ChainSource, CipherPreference, CipherSuite, ClientRenegotiation, Compression,
+    DhParams, KeyExchange, NamedGroup, OcspStaple, Probed, SignatureAlgorithm, SignatureOutcome,
+    SignatureProbe, TlsScan, TlsVersion, VersionResult, VersionSupport, ZeroRtt,
 };
 use tls_parser::TlsCipherKx;
 use tokio::io::AsyncWriteExt;
@@ -147,9 +147,7 @@ pub async fn enumerate<C: Connector>(
         tls13_groups: ctx.tls13_groups(tls13).await,
         dhe: ctx.dhe(legacy).await,
     };
-    let kex_hash_sha1 = ctx
-        .kex_hash(tls12, &hello::SHA1_SIGNATURE_ALGORITHMS)
-        .await;
+    let kex_hash_sha1 = ctx.kex_hash(tls12, &hello::SHA1_SIGNATURE_ALGORITHMS).await;
     let kex_hash_sha224 = ctx
         .kex_hash(tls12, &hello::SHA224_SIGNATURE_ALGORITHMS)
         .await;
@@ -432,7 +430,10 @@ impl<C: Connector> Ctx<'_, C> {
         };
         let suites = suites_with_kx(result, TlsCipherKx::Ecdhe);
         if suites.is_empty() {
-            return Probed::not_tested(format!("no ECDHE suite is accepted with {}", result.version));
+            return Probed::not_tested(format!(
+                "no ECDHE suite is accepted with {}",
+                result.version
+            ));
         }
         let mut offered = hello::all_groups();
         let mut chosen = Vec::new();
@@ -453,7 +454,8 @@ impl<C: Connector> Ctx<'_, C> {
                             tls_parser::ServerECDHParams {
                                 curve_params:
                                     tls_parser::ECParameters {
-                                        params_content: tls_parser::ECParametersContent::NamedGroup(g),
+                                        params_content:
+                                            tls_parser::ECParametersContent::NamedGroup(g),
                                         ..
                                     },
                                 ..
@@ -470,7 +472,10 @@ impl<C: Connector> Ctx<'_, C> {
                     if !offered.contains(&group) {
                         return partial(
                             chosen,
-                            format!("the server used {}, which was not offered", hello::group_name(group)),
+                            format!(
+                                "the server used {}, which was not offered",
+                                hello::group_name(group)
+                            ),
                         );
                     }
                     chosen.push(group);
@@ -495,8 +500,11 @@ impl<C: Connector> Ctx<'_, C> {
         let mut offered = hello::all_groups();
         let mut chosen = Vec::new();
         for _ in 0..MAX_GROUP_ROUNDS {
-            let mut hello =
-                ClientHello::new(TlsVersion::Tls13.wire(), hello::TLS13_SUITES.to_vec(), self.sni());
+            let mut hello = ClientHello::new(
+                TlsVersion::Tls13.wire(),
+                hello::TLS13_SUITES.to_vec(),
+                self.sni(),
+            );
             hello.groups = offered.clone();
             // No key share: the server must name its group in a HelloRetryRequest.
             hello.key_shares = Vec::new();
@@ -508,7 +516,10 @@ impl<C: Connector> Ctx<'_, C> {
                     if !offered.contains(&group) {
                         return partial(
                             chosen,
-                            format!("the server chose {}, which was not offered", hello::group_name(group)),
+                            format!(
+                                "the server chose {}, which was not offered",
+                                hello::group_name(group)
+                            ),
                         );
                     }
                     chosen.push(group);
@@ -560,9 +571,9 @@ impl<C: Connector> Ctx<'_, C> {
                     Err(e) => Probed::error(format!("the ServerKeyExchange does not parse: {e:?}")),
                 }
             }
-            Exchange::Refused(e) => Probed::error(format!(
-                "the server refused its own DHE suites: {e}"
-            )),
+            Exchange::Refused(e) => {
+                Probed::error(format!("the server refused its own DHE suites: {e}"))
+            }
             Exchange::Failed(e) => Probed::error(e),
         }
     }
@@ -582,8 +593,7 @@ impl<C: Connector> Ctx<'_, C> {
                 "no ECDHE or DHE suite is accepted with TLS 1.2, so no key exchange is signed",
             );
         }
-        let offered: Vec<SignatureAlgorithm> =
-            algorithms.iter().map(|a| signature(*a)).collect();
+        let offered: Vec<SignatureAlgorithm> = algorithms.iter().map(|a| signature(*a)).collect();
         let mut hello = ClientHello::new(TlsVersion::Tls12.wire(), suites, self.sni());
         hello.signature_algorithms = algorithms.to_vec();
         let outcome = match self.exchange(&hello, Until::Done).await {
@@ -642,7 +652,11 @@ impl<C: Connector> Ctx<'_, C> {
         &mut self,
         legacy: Option<&VersionResult>,
         tls13: Option<&VersionResult>,
-    ) -> (Probed<CertificateChain>, Probed<OcspStaple>, Probed<ZeroRtt>) {
+    ) -> (
+        Probed<CertificateChain>,
+        Probed<OcspStaple>,
+        Probed<ZeroRtt>,
+    ) {
         let b64 = |der: &[u8]| base64::engine::general_purpose::STANDARD.encode(der);
         let no_tls13 = || Probed::not_tested("TLS 1.3 is not accepted, so there is no 0-RTT");
         if legacy.is_none() && tls13.is_none() {

@@ -60,7 +60,8 @@ pub(crate) fn try_renegotiation(
     // renegotiation is the worse finding, and must not go unseen.
     // (LEGACY_SERVER_CONNECT, which OpenSSL 3 no longer sets by default, is
     // not named by the openssl crate.)
-    let legacy_server_connect = SslOptions::from_bits_retain(openssl_sys::SSL_OP_LEGACY_SERVER_CONNECT as _);
+    let legacy_server_connect =
+        SslOptions::from_bits_retain(openssl_sys::SSL_OP_LEGACY_SERVER_CONNECT as _);
     builder.set_options(SslOptions::ALLOW_UNSAFE_LEGACY_RENEGOTIATION | legacy_server_connect);
     let connector = builder.build();
     let mut config = connector.configure().map_err(openssl)?;
