@@ -95,6 +95,7 @@ fn server_hello(version: u16, suite: u16, compression: u8) -> Vec<u8> {
 struct Hello {
     version: u16,
     tls13: bool,
+    groups: Vec<u16>,
     suites: Vec<u16>,
     compression: Vec<u8>,
 }
@@ -114,9 +115,17 @@ fn parse_hello(record: &[u8]) -> Option<Hello> {
     let tls13 = exts.iter().any(|e| {
         matches!(e, tls_parser::TlsExtension::SupportedVersions(v) if v.iter().any(|v| v.0 == 0x0304))
     });
+    let groups = exts
+        .iter()
+        .find_map(|e| match e {
+            tls_parser::TlsExtension::EllipticCurves(g) => Some(g.iter().map(|g| g.0).collect()),
+            _ => None,
+        })
+        .unwrap_or_default();
     Some(Hello {
         version: ch.version.0,
         tls13,
+        groups,
         suites: ch.ciphers.iter().map(|c| c.0).collect(),
         compression: ch.comp.iter().map(|c| c.0).collect(),
     })
@@ -334,4 +343,51 @@ async fn an_smtp_server_that_never_stops_talking() {
     .await;
     let failure = scan.connect_error.expect("refused");
     assert_eq!(failure.kind, ConnectFailureKind::Protocol, "{failure:?}");
+}
+
+/// A TLS 1.3 server that only does X25519MLKEM768 (0x11ec): it answers every
+/// TLS 1.3 ClientHello offering that group with a HelloRetryRequest naming
+/// it (our ClientHellos never carry an ML-KEM key share), and refuses the rest.
+async fn mlkem_server(mut stream: TcpStream) {
+    const HRR_RANDOM: [u8; 32] = [
+        0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8,
+        0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8,
+        0x33, 0x9c,
+    ];
+    let Some(raw) = read_client_hello(&mut stream).await else {
+        return;
+    };
+    let Some(hello) = parse_hello(&raw) else {
+        return;
+    };
+    let answer = if !hello.tls13 {
+        record(21, 0x0303, &[2, 70])
+    } else if let (true, Some(suite)) = (hello.groups.contains(&0x11ec), hello.suites.first()) {
+        let mut b = 0x0303u16.to_be_bytes().to_vec();
+        b.extend_from_slice(&HRR_RANDOM);
+        b.push(0);
+        b.extend_from_slice(&suite.to_be_bytes());
+        b.push(0);
+        // supported_versions = TLS 1.3, key_share = X25519MLKEM768.
+        b.extend_from_slice(&[0, 12, 0, 0x2b, 0, 2, 3, 4, 0, 0x33, 0, 2, 0x11, 0xec]);
+        record(22, 0x0303, &handshake(2, &b))
+    } else {
+        record(21, 0x0303, &[2, 40])
+    };
+    let _ = stream.write_all(&answer).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+#[tokio::test]
+async fn x25519mlkem768_from_a_hello_retry_request() {
+    let address = serve(mlkem_server).await;
+    let (scan, _) = scan_direct(address, Duration::from_secs(30)).await;
+    let accepted: Vec<TlsVersion> = scan.accepted_versions().collect();
+    assert_eq!(accepted, vec![TlsVersion::Tls13]);
+    let groups = scan.key_exchange.tls13_groups.seen().expect("groups");
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0].id, 0x11ec);
+    assert_eq!(groups[0].name, "X25519MLKEM768");
+    // The fake cannot finish a handshake: no chain, said plainly.
+    assert!(matches!(scan.certificates, Probed::Error { .. }));
 }

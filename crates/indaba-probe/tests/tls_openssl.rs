@@ -551,6 +551,75 @@ async fn ocsp_staple_over_tls13_and_over_a_clear_text_tls12_flight() {
     assert_eq!(plain.ocsp_staple.seen().expect("tested").der, None);
 }
 
+/// A whole enumeration with the default settings (as the engine would run
+/// it) against s_server's defaults, judged by the checks: prints the time,
+/// for comparison with sslyze.
+#[tokio::test]
+async fn full_enumeration_with_default_settings_judged() {
+    use indaba_checks::tls::{TlsIds, findings};
+    use indaba_model::Status;
+    let pki = Pki::new("full");
+    let server = s_server(&pki, &["-client_renegotiation"]).await;
+    let settings = TlsProbeSettings {
+        server_name: Some("localhost".into()),
+        zero_rtt_http: true,
+        ..TlsProbeSettings::default()
+    };
+    let started = Instant::now();
+    let scan = enumerate(
+        &Direct {
+            address: server.address,
+        },
+        &settings,
+        Instant::now() + Duration::from_secs(120),
+    )
+    .await;
+    let took = started.elapsed();
+    eprintln!(
+        "full enumeration against openssl s_server on loopback: {} ms, {} connections",
+        took.as_millis(),
+        scan.connections
+    );
+    assert_eq!(accepted(&scan), vec![TlsVersion::Tls12, TlsVersion::Tls13]);
+    eprintln!("TLS 1.2 suites: {:?}", suites(&scan, TlsVersion::Tls12));
+    let judged = findings(&TlsIds::WEB, std::slice::from_ref(&scan));
+    let status = |id: &str| {
+        judged
+            .iter()
+            .find(|f| f.check == id)
+            .map(|f| f.status)
+            .expect("judged")
+    };
+    let ids = TlsIds::WEB;
+    assert_eq!(status(ids.available), Status::Pass);
+    assert_eq!(status(ids.version), Status::Pass);
+    // OpenSSL's default list has DHE-RSA suites (phase out) and CBC-SHA1 ones (insufficient).
+    assert_eq!(status(ids.ciphers), Status::Fail);
+    // s_server follows the client's order by default, with phase-out suites on offer.
+    assert_eq!(status(ids.cipher_order), Status::Fail);
+    // It signs with SHA-224 when asked.
+    assert_eq!(status(ids.kex_hash), Status::Warning);
+    assert_eq!(status(ids.compression), Status::Pass);
+    assert_eq!(status(ids.secure_renegotiation), Status::Pass);
+    assert_eq!(status(ids.client_renegotiation), Status::Warning);
+    let reneg = scan.client_renegotiation.seen().expect("tested");
+    assert_eq!(reneg.accepted, 11, "{reneg:?}");
+    assert_eq!(status(ids.zero_rtt.unwrap_or_default()), Status::Pass);
+    // A self-signed certificate names no OCSP responder.
+    assert_eq!(
+        status(ids.ocsp_stapling.unwrap_or_default()),
+        Status::NotApplicable
+    );
+    for f in &judged {
+        eprintln!(
+            "{} {}: {:?}",
+            f.check,
+            f.status,
+            f.evidence.first().map(|e| &e.detail)
+        );
+    }
+}
+
 #[tokio::test]
 async fn unreachable_address() {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()));

@@ -492,6 +492,11 @@ pub fn key_exchange(id: &str, scans: &[TlsScan]) -> Finding {
                     let (rating, named) = dh_rating(&value.prime, &value.generator);
                     let text = match named {
                         Some(bits) => format!("DHE ffdhe{bits}"),
+                        // The RFC 2409/3526 MODP groups share this prefix
+                        // (the digits of pi); they are not RFC 7919 groups.
+                        None if value.prime.starts_with("ffffffffffffffffc90fdaa22168c234") => {
+                            format!("DHE {}-bit RFC 3526 MODP group", value.bits)
+                        }
                         None => format!("DHE {}-bit custom group", value.bits),
                     };
                     match rating {
