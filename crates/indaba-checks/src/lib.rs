@@ -20,4 +20,5 @@ pub mod mta_sts;
 pub mod psl;
 pub mod rov;
 pub mod rpki;
+pub mod tls;
 pub mod tls_rpt;
