@@ -376,8 +376,17 @@ async fn tls12_with_good_suites_and_server_order() {
         matches!(sha224, SignatureOutcome::Accepted { algorithm } if algorithm.name == "rsa_pkcs1_sha224"),
         "{sha224:?}"
     );
-    let reneg = scan.client_renegotiation.seen().expect("tested");
-    assert_eq!(reneg.accepted, 0, "{reneg:?}");
+    #[cfg(feature = "client-renegotiation")]
+    {
+        let reneg = scan.client_renegotiation.seen().expect("tested");
+        assert_eq!(reneg.accepted, 0, "{reneg:?}");
+    }
+    #[cfg(not(feature = "client-renegotiation"))]
+    assert!(
+        matches!(&scan.client_renegotiation, Probed::NotTested { reason } if reason.contains("client-renegotiation")),
+        "a build without OpenSSL says so: {:?}",
+        scan.client_renegotiation
+    );
     assert!(matches!(scan.zero_rtt, Probed::NotTested { .. }));
     assert_eq!(
         scan.certificates.seen().expect("chain").version,
@@ -487,6 +496,10 @@ async fn dhe_with_a_1024_bit_group() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "client-renegotiation"),
+    ignore = "needs OpenSSL: --features client-renegotiation (./run-tests enables it)"
+)]
 async fn client_initiated_renegotiation_allowed() {
     let pki = Pki::new("reneg");
     let server = s_server(&pki, &["-tls1_2", "-client_renegotiation"]).await;
@@ -555,6 +568,10 @@ async fn ocsp_staple_over_tls13_and_over_a_clear_text_tls12_flight() {
 /// it) against s_server's defaults, judged by the checks: prints the time,
 /// for comparison with sslyze.
 #[tokio::test]
+#[cfg_attr(
+    not(feature = "client-renegotiation"),
+    ignore = "needs OpenSSL: --features client-renegotiation (./run-tests enables it)"
+)]
 async fn full_enumeration_with_default_settings_judged() {
     use indaba_checks::tls::{TlsIds, findings};
     use indaba_model::Status;

@@ -26,6 +26,7 @@ mod connect;
 pub(crate) mod flight;
 pub(crate) mod handshake;
 pub(crate) mod hello;
+#[cfg(feature = "client-renegotiation")]
 mod reneg;
 
 use std::time::{Duration, Instant};
@@ -848,6 +849,19 @@ impl<C: Connector> Ctx<'_, C> {
                 "only SSL 3.0 is accepted below TLS 1.3, which the system OpenSSL cannot speak",
             );
         }
+        self.renegotiate(result.version).await
+    }
+
+    #[cfg(not(feature = "client-renegotiation"))]
+    async fn renegotiate(&mut self, _version: TlsVersion) -> Probed<ClientRenegotiation> {
+        Probed::not_tested(
+            "this build of Indaba has no OpenSSL to renegotiate with (build it with \
+             --features client-renegotiation)",
+        )
+    }
+
+    #[cfg(feature = "client-renegotiation")]
+    async fn renegotiate(&mut self, version: TlsVersion) -> Probed<ClientRenegotiation> {
         let stream = match self.open().await {
             Ok(s) => s,
             Err(e) => return Probed::error(e),
@@ -859,7 +873,6 @@ impl<C: Connector> Ctx<'_, C> {
             Ok(s) => s,
             Err(e) => return Probed::error(format!("socket: {e}")),
         };
-        let version = result.version;
         let name = self.settings.server_name.clone();
         let attempts = self.settings.renegotiation_attempts;
         let deadline = Instant::now() + self.step_limit();
