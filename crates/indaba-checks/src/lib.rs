@@ -22,3 +22,4 @@ pub mod rov;
 pub mod rpki;
 pub mod tls;
 pub mod tls_rpt;
+pub mod transport;
