@@ -168,10 +168,9 @@ mod tests {
         let missing: Vec<&&str> = ids
             .iter()
             .filter(|id| {
-                guides
+                !guides
                     .by_key
-                    .get(&("en".to_string(), id.to_string()))
-                    .is_none()
+                    .contains_key(&("en".to_string(), id.to_string()))
             })
             .collect();
         assert!(
