@@ -45,6 +45,18 @@ pub fn judge(
         }
         TestKind::Mail => Vec::new(),
     };
+    // No server to judge because its addresses could not be looked up is an
+    // error (untestable), not "nothing to test".
+    if kind == TestKind::Web
+        && servers.web.is_empty()
+        && let Some(reason) = ["A", "AAAA"]
+            .iter()
+            .find_map(|rtype| lookup::addresses(obs, domain, rtype).err())
+    {
+        for f in &mut grouped {
+            *f = Finding::new(&f.check, Status::Error, reason.clone());
+        }
+    }
     let name = indaba_model::DomainName::parse(domain);
     let mail_policy =
         |judge: &dyn Fn(&indaba_model::DomainName) -> Finding, id: &str| match (&name, &mail_hosts)
