@@ -105,6 +105,7 @@ pub fn judge(
             ids::WEB_IPV6_ADDRESS => ipv6::web_address(obs, domain),
             ids::WEB_IPV6_REACHABLE => ipv6::web_reachable(obs, domain),
             ids::WEB_IPV6_SAME_CONTENT => ipv6::web_same_content(obs, domain),
+            ids::WEB_HTTPS_REDIRECT => crate::redirect::finding(obs, domain, &servers.web),
             ids::MAIL_IPV6_ADDRESS => {
                 with_mail_hosts(spec.id, &mail_hosts, |hosts| ipv6::mail_address(obs, hosts))
             }

@@ -18,6 +18,7 @@ pub mod lookup;
 pub mod mailauth;
 pub mod mta_sts;
 pub mod psl;
+pub mod redirect;
 pub mod rov;
 pub mod rpki;
 pub mod tls;

@@ -243,3 +243,13 @@ pub fn server_groups(
         }
     }
 }
+
+/// The URL the probes record for a plain-HTTP fetch of `path` on `host`.
+pub fn http_url(host: &str, path: &str) -> String {
+    format!("http://{}{path}", host.trim_end_matches('.'))
+}
+
+/// The URL the probes record for an HTTPS fetch of `path` on `host`.
+pub fn https_url(host: &str, path: &str) -> String {
+    format!("https://{}{path}", host.trim_end_matches('.'))
+}

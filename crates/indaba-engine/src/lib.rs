@@ -169,13 +169,25 @@ async fn probe_web(session: &Session, domain: &DomainName) -> Result<(), EngineE
         });
         join_all(tries).await;
     };
+    // Every address over plain HTTP (redirect, same content) and HTTPS (HSTS,
+    // headers); security.txt from the first address.
     let pages = async {
-        let fetches = v4
-            .first()
-            .into_iter()
-            .chain(v6.first())
+        let plain = v4
+            .iter()
+            .chain(v6.iter())
             .map(|ip| session.http_get(domain.as_str(), "/", SocketAddr::new(*ip, 80)));
-        join_all(fetches).await;
+        let secure = v4
+            .iter()
+            .chain(v6.iter())
+            .map(|ip| session.https_get(domain.as_str(), "/", SocketAddr::new(*ip, 443)));
+        let security_txt = v4.iter().chain(v6.iter()).take(1).map(|ip| {
+            session.https_get(
+                domain.as_str(),
+                "/.well-known/security.txt",
+                SocketAddr::new(*ip, 443),
+            )
+        });
+        tokio::join!(join_all(plain), join_all(secure), join_all(security_txt));
     };
     let tls = async {
         let scans = v4

@@ -1,4 +1,4 @@
-//! Plain-HTTP requests to one chosen address.
+//! HTTP and HTTPS requests to one chosen address.
 //!
 //! The request goes to the address we choose (an A or AAAA of the host), not
 //! to whatever the system resolver returns, so IPv4 and IPv6 answers can be
@@ -19,25 +19,52 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// The User-Agent we announce.
 pub const USER_AGENT: &str = concat!("Indaba/", env!("CARGO_PKG_VERSION"), " (standards test)");
 
+/// HTTP or HTTPS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Plain HTTP.
+    Http,
+    /// HTTP over TLS. The certificate is not checked here: the TLS probe
+    /// records it and the certificate checks judge it.
+    Https,
+}
+
+impl Scheme {
+    fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+}
+
 /// The URL of `path` on `host` for the report.
-pub fn url(host: &str, path: &str, port: u16) -> String {
-    if port == 80 {
-        format!("http://{host}{path}")
+pub fn url(scheme: Scheme, host: &str, path: &str, port: u16) -> String {
+    if port == scheme.default_port() {
+        format!("{}://{host}{path}", scheme.name())
     } else {
-        format!("http://{host}:{port}{path}")
+        format!("{}://{host}:{port}{path}", scheme.name())
     }
 }
 
 /// GETs `path` from `target` with `Host: host`, within `limit`, keeping at most
 /// `body_limit` bytes of the body.
 pub async fn get(
+    scheme: Scheme,
     host: &str,
     path: &str,
     target: SocketAddr,
     limit: Duration,
     body_limit: usize,
 ) -> HttpOutcome {
-    match tokio::time::timeout(limit, fetch(host, path, target, body_limit)).await {
+    match tokio::time::timeout(limit, fetch(scheme, host, path, target, body_limit)).await {
         Ok(Ok(response)) => HttpOutcome::Response(response),
         Ok(Err(reason)) => HttpOutcome::Failure { reason },
         Err(_) => HttpOutcome::Failure {
@@ -50,6 +77,7 @@ pub async fn get(
 }
 
 async fn fetch(
+    scheme: Scheme,
     host: &str,
     path: &str,
     target: SocketAddr,
@@ -58,6 +86,25 @@ async fn fetch(
     let stream = tokio::net::TcpStream::connect(target)
         .await
         .map_err(|e| format!("connection failed: {e}"))?;
+    match scheme {
+        Scheme::Http => exchange(stream, host, path, body_limit).await,
+        Scheme::Https => {
+            let (config, _seen) = crate::tls::handshake::recording_config()?;
+            let name = rustls::pki_types::ServerName::try_from(host.trim_end_matches('.').to_string())
+                .map_err(|e| format!("{host} cannot be sent as TLS server name: {e}"))?;
+            let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+                .connect(name, stream)
+                .await
+                .map_err(|e| format!("TLS handshake failed: {e}"))?;
+            exchange(tls, host, path, body_limit).await
+        }
+    }
+}
+
+async fn exchange<S>(stream: S, host: &str, path: &str, body_limit: usize) -> Result<HttpResponse, String>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
+{
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(MAX_HEAD_BYTES.max(8192))
         .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))

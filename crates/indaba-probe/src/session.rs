@@ -234,7 +234,17 @@ impl Session {
 
     /// Fetches `http://host/path` from one address, once per session.
     pub async fn http_get(&self, host: &str, path: &str, target: SocketAddr) -> HttpFetch {
-        let url = http::url(host, path, target.port());
+        self.fetch(http::Scheme::Http, host, path, target).await
+    }
+
+    /// GETs `https://host/path` from `target`, once per session per URL and
+    /// address (the certificate is judged from the TLS scan, not here).
+    pub async fn https_get(&self, host: &str, path: &str, target: SocketAddr) -> HttpFetch {
+        self.fetch(http::Scheme::Https, host, path, target).await
+    }
+
+    async fn fetch(&self, scheme: http::Scheme, host: &str, path: &str, target: SocketAddr) -> HttpFetch {
+        let url = http::url(scheme, host, path, target.port());
         let cell = {
             let mut cache = lock(&self.http_cache);
             cache.entry((url.clone(), target)).or_default().clone()
@@ -245,7 +255,8 @@ impl Session {
                 Err(reason) => HttpOutcome::Failure { reason },
                 Ok(()) => {
                     let limit = self.limit(self.settings.http_timeout);
-                    http::get(host, path, target, limit, self.settings.http_body_limit).await
+                    http::get(scheme, host, path, target, limit, self.settings.http_body_limit)
+                        .await
                 }
             };
             let fetch = HttpFetch {

@@ -81,13 +81,17 @@ async fn database_url(db: Db, dir: &TempDir) -> String {
 }
 
 async fn start(db: Db, extra: &[&str]) -> Server {
-    let env = testbed_env();
-    let dir = TempDir::new();
-    let database = database_url(db, &dir).await;
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
+    start_on(db, port, extra).await
+}
+
+async fn start_on(db: Db, port: u16, extra: &[&str]) -> Server {
+    let env = testbed_env();
+    let dir = TempDir::new();
+    let database = database_url(db, &dir).await;
     let base = format!("http://127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_indaba"))
         .args([
@@ -978,4 +982,34 @@ async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
     let page = b.source().await.unwrap();
     assert!(page.contains("Password changed"), "{page}");
     signed_in(&server, "member@example.test", "the browser's new password").await;
+}
+
+/// Indaba's own site, behind TLS on the test network (nginx at indaba.test
+/// proxies to 127.0.0.1:18080), passes Indaba's own website test at 100%.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_platform_passes_its_own_web_test() {
+    let _server = start_on(Db::Sqlite, 18080, &["--base-url", "https://indaba.test", "--secure-cookies"]).await;
+    let env = testbed_env();
+    let out = Command::new(env!("CARGO_BIN_EXE_indaba"))
+        .args([
+            "check", "--web", "indaba.test", "--json", "--allow-private-targets",
+            "--resolver", &env["INDABA_TB_RESOLVER"],
+            "--trust-anchor", &env["INDABA_TB_TRUST_ANCHOR"],
+            "--ca-file", &env["INDABA_TB_CA"],
+            "--rtr", &env["INDABA_TB_RTR"],
+            "--origins-zone", &env["INDABA_TB_ORIGINS_ZONE"],
+            "--query-timeout", "2", "--timeout", "60",
+        ])
+        .output()
+        .expect("indaba check");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let problems: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["points"].is_object() && f["points"]["earned"] != f["points"]["possible"])
+        .map(|f| format!("{} {}: {}", f["check"], f["status"], f["summary"]))
+        .collect();
+    assert_eq!(report["score"], 100, "Indaba's own site scores {}: {problems:#?}", report["score"]);
 }

@@ -146,27 +146,35 @@ pub(crate) struct Done {
     pub data: Vec<u8>,
 }
 
+/// A rustls configuration whose verifier accepts any certificate and records
+/// what it was shown: for probes that judge certificates from the observation
+/// (the HTTPS fetches of the web test use it too).
+pub(crate) fn recording_config() -> Result<(ClientConfig, Arc<Mutex<Option<Seen>>>), String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let schemes = provider
+        .signature_verification_algorithms
+        .supported_schemes();
+    let seen = Arc::new(Mutex::new(None));
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| format!("rustls configuration: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Recorder {
+            seen: seen.clone(),
+            schemes,
+        }))
+        .with_no_client_auth();
+    Ok((config, seen))
+}
+
 impl Client {
     /// A client for `server_name` (or the address when there is no usable name).
     pub(crate) fn new(server_name: Option<&str>, ip: IpAddr) -> Result<Client, String> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let schemes = provider
-            .signature_verification_algorithms
-            .supported_schemes();
-        let seen = Arc::new(Mutex::new(None));
         let tickets = Arc::new(TicketWatch {
             inner: ClientSessionMemoryCache::new(8),
             tickets: Mutex::new((0, 0)),
         });
-        let mut config = ClientConfig::builder_with_provider(provider)
-            .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-            .map_err(|e| format!("rustls configuration: {e}"))?
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(Recorder {
-                seen: seen.clone(),
-                schemes,
-            }))
-            .with_no_client_auth();
+        let (mut config, seen) = recording_config()?;
         config.enable_early_data = true;
         config.resumption = rustls::client::Resumption::store(tickets.clone());
         let name = server_name
