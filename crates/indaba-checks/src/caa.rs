@@ -1,0 +1,1 @@
+//! CAA placeholder
