@@ -458,9 +458,7 @@ pub fn search_names(domain: &DomainName) -> Vec<DomainName> {
 
 /// The relevant record set: the first non-empty one of `sets`, which are
 /// given in [`search_names`] order.
-pub fn relevant<'a>(
-    sets: &'a [(DomainName, Vec<Vec<u8>>)],
-) -> Option<&'a (DomainName, Vec<Vec<u8>>)> {
+pub fn relevant(sets: &[(DomainName, Vec<Vec<u8>>)]) -> Option<&(DomainName, Vec<Vec<u8>>)> {
     sets.iter().find(|(_, records)| !records.is_empty())
 }
 

@@ -578,11 +578,13 @@ fn broad_sources(d: &Directive, sources: &[(String, Source)], aspect: Aspect) ->
     issues
 }
 
+/// A bypass list, what its entries are, and which hosts to leave out.
+type BypassList<'a> = (&'a [BypassUrl], &'a str, &'a dyn Fn(&str) -> bool);
+
 fn bypass_issues(
     d: &Directive,
     sources: &[(String, Source)],
-    lists: &[(&[BypassUrl], &str)],
-    skip_host: &dyn Fn(&str) -> bool,
+    lists: &[BypassList<'_>],
     aspect: Aspect,
 ) -> Vec<Issue> {
     let mut issues = Vec::new();
@@ -591,7 +593,7 @@ fn bypass_issues(
         if h.allows_any_host() {
             continue;
         }
-        for (list, kind) in lists {
+        for (list, kind, skip_host) in lists {
             if let Some(url) = list.iter().find(|u| !skip_host(&u.host) && h.allows(u)) {
                 issues.push(Issue {
                     aspect,
@@ -691,16 +693,16 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
         }
         out.issues
             .extend(broad_sources(d, &sources, Aspect::ScriptUrls));
+        // Some JSONP endpoints only help an attacker who can also eval.
         let needs_eval =
             |host: &str| !has_unsafe_eval && bypasses.jsonp_needs_eval.iter().any(|h| h == host);
         out.issues.extend(bypass_issues(
             d,
             &sources,
             &[
-                (&bypasses.angular, "an AngularJS library"),
-                (&bypasses.jsonp, "JSONP endpoints"),
+                (&bypasses.angular, "an AngularJS library", &|_| false),
+                (&bypasses.jsonp, "JSONP endpoints", &needs_eval),
             ],
-            &needs_eval,
             Aspect::ScriptUrls,
         ));
     }
@@ -720,8 +722,7 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             out.issues.extend(bypass_issues(
                 d,
                 &sources,
-                &[(&bypasses.flash, "Flash files")],
-                &|_| false,
+                &[(&bypasses.flash, "Flash files", &|_| false)],
                 Aspect::Objects,
             ));
         }
@@ -1095,6 +1096,11 @@ mod tests {
             "default-src 'self'; script-src https://www.googletagmanager.com; object-src 'none'",
         );
         assert_eq!(f.status, Status::Pass, "{f:?}");
+        // ...but an AngularJS library on the same host is a bypass anyway.
+        let f = csp(
+            "default-src 'self'; script-src https://www.googleadservices.com/pageadimg/; object-src 'none'",
+        );
+        assert_eq!(f.status, Status::Warning);
         // 'strict-dynamic' makes browsers ignore the allowlist.
         let f = csp(
             "script-src 'nonce-x' 'strict-dynamic' https://ajax.googleapis.com; object-src 'none'; base-uri 'none'",

@@ -325,7 +325,7 @@ enum Verdict {
 
 fn days(seconds: u64) -> String {
     let d = seconds / 86_400;
-    if seconds % 86_400 == 0 {
+    if seconds.is_multiple_of(86_400) {
         format!("{d} days")
     } else {
         format!("about {d} days")
