@@ -610,12 +610,23 @@ pub fn finding(domain: &DomainName, lookup: &CaaLookup) -> Finding {
             ),
         )
     };
-    let finding = Finding::new(id, status, summary).with_all(evidence);
-    if status == Status::Pass {
-        finding
+    let fix = if errors > 0 {
+        Some("fix or remove the invalid records listed above".to_string())
+    } else if !critical_unknown.is_empty() {
+        Some(format!(
+            "clear the critical flag (128) on the {} record, or remove it",
+            critical_unknown.join(", ")
+        ))
+    } else if !has_issue {
+        Some(format!(
+            "add an issue record naming your CA, e.g. {name}. CAA 0 issue \"letsencrypt.org\""
+        ))
     } else {
-        finding.with_all([advice])
-    }
+        None
+    };
+    Finding::new(id, status, summary)
+        .with_all(evidence)
+        .with_all(fix.map(|f| Evidence::new("advice", f)))
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use indaba_model::catalogue::ids;
 use indaba_model::{Evidence, Finding, Status};
 
-use crate::headers::{ResponseHeaders, shown};
+use crate::headers::{ResponseHeaders, capped, shown};
 
 /// One directive of a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -633,6 +633,27 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             });
         }
     }
+    if elem.is_some() {
+        // Only script-src-elem (or -attr) given: the rest falls back to nothing.
+        if attr.is_none() {
+            out.issues.push(Issue {
+                aspect: Aspect::InlineScript,
+                directive: "script-src-attr".into(),
+                detail: "no script-src-attr, script-src or default-src, so inline event \
+                         handlers are not restricted; add script-src"
+                    .into(),
+            });
+        }
+        if eval.is_none() {
+            out.issues.push(Issue {
+                aspect: Aspect::Eval,
+                directive: "script-src".into(),
+                detail: "no script-src or default-src, so eval() is not restricted; add \
+                         script-src"
+                    .into(),
+            });
+        }
+    }
     let mut script_lists: Vec<&Directive> = Vec::new();
     for d in [elem, attr, eval].into_iter().flatten() {
         if !script_lists.iter().any(|s| s.name == d.name) {
@@ -864,6 +885,9 @@ pub fn frame_ancestors(policies: &[Policy]) -> Option<FrameAncestors> {
     open.map(FrameAncestors::Open)
 }
 
+/// Most evidence lines in a CSP finding.
+const MAX_EVIDENCE: usize = 60;
+
 /// `web.headers.csp`: a `Content-Security-Policy` is enforced and not
 /// weakened (inline script without nonce or hash, eval, broad or plain-http
 /// script sources, known allowlist-bypass hosts, unrestricted plugins, a
@@ -888,11 +912,13 @@ pub fn finding_with(headers: &ResponseHeaders, bypasses: &AllowlistBypasses) -> 
         ));
     }
     if enforced.is_empty() {
-        let summary = if report_only.is_empty() {
+        let summary = if !report_only.is_empty() {
+            "Only a report-only Content-Security-Policy: nothing is enforced."
+        } else if headers.values("content-security-policy").next().is_some() {
+            "The Content-Security-Policy header has no directives, so it restricts nothing."
+        } else {
             "No Content-Security-Policy header: the browser does not restrict where scripts \
              come from."
-        } else {
-            "Only a report-only Content-Security-Policy: nothing is enforced."
         };
         if headers.values("content-security-policy").next().is_some() {
             evidence.push(Evidence::new(
@@ -905,7 +931,7 @@ pub fn finding_with(headers: &ResponseHeaders, bypasses: &AllowlistBypasses) -> 
             "start from default-src 'self'; object-src 'none'; base-uri 'none'; \
              frame-ancestors 'self' and trust scripts by nonce or hash",
         ));
-        return Finding::new(id, Status::Warning, summary).with_all(evidence);
+        return Finding::new(id, Status::Warning, summary).with_all(capped(evidence, MAX_EVIDENCE));
     }
     let result = evaluate(&enforced, bypasses);
     let several = result.policies.len() > 1;
@@ -937,7 +963,7 @@ pub fn finding_with(headers: &ResponseHeaders, bypasses: &AllowlistBypasses) -> 
             Status::Pass,
             "A Content-Security-Policy is enforced and restricts scripts, plugins and <base>.",
         )
-        .with_all(evidence)
+        .with_all(capped(evidence, MAX_EVIDENCE))
     } else {
         let what: Vec<&str> = result.weakened.iter().map(|a| a.describe()).collect();
         Finding::new(
@@ -948,7 +974,7 @@ pub fn finding_with(headers: &ResponseHeaders, bypasses: &AllowlistBypasses) -> 
                 what.join("; ")
             ),
         )
-        .with_all(evidence)
+        .with_all(capped(evidence, MAX_EVIDENCE))
     }
 }
 
@@ -1040,7 +1066,7 @@ mod tests {
 
     #[test]
     fn weak_policies_warn() {
-        let cases: [(&str, Aspect); 10] = [
+        let cases: [(&str, Aspect); 11] = [
             ("default-src 'self' 'unsafe-inline'", Aspect::InlineScript),
             (
                 "default-src 'self'; script-src 'self' 'unsafe-eval'",
@@ -1063,6 +1089,7 @@ mod tests {
                 "default-src 'self'; script-src 'nonce-abc'",
                 Aspect::BaseUri,
             ),
+            ("script-src-elem 'self'; object-src 'none'", Aspect::Eval),
         ];
         for (p, aspect) in cases {
             let f = csp(p);
@@ -1158,6 +1185,17 @@ mod tests {
     }
 
     #[test]
+    fn evidence_is_bounded() {
+        let policy = format!("default-src 'self'; img-src {}", "bad_source ".repeat(5000));
+        let f = csp(&policy);
+        assert!(f.evidence.len() <= 61, "{}", f.evidence.len());
+        let many = "script-src *,".repeat(2000);
+        let f = csp(&many);
+        assert_eq!(f.status, Status::Warning);
+        assert!(f.evidence.len() <= 61);
+    }
+
+    #[test]
     fn frame_ancestors_verdicts() {
         let fa = |s: &str| frame_ancestors(&parse_policy_list(s.as_bytes()));
         assert!(matches!(
@@ -1195,6 +1233,12 @@ mod tests {
                     }
                 }
             }
+        }
+
+        #[test]
+        fn sources_never_panic(text in "\\PC{0,40}") {
+            let _ = parse_source(&text);
+            let _ = parse_source(&format!("'{text}'"));
         }
 
         #[test]

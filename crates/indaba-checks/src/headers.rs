@@ -35,6 +35,21 @@ pub(crate) fn shown(bytes: &[u8], max: usize) -> String {
     out
 }
 
+/// Keeps at most `max` pieces of evidence and says how many were left out:
+/// a hostile file or header can hold thousands of problems, and a report
+/// must stay readable and small.
+pub(crate) fn capped(mut evidence: Vec<Evidence>, max: usize) -> Vec<Evidence> {
+    if evidence.len() > max {
+        let left = evidence.len() - max;
+        evidence.truncate(max);
+        evidence.push(Evidence::new(
+            "more",
+            format!("{left} more not shown; fix the ones above first"),
+        ));
+    }
+    evidence
+}
+
 /// The header fields of one HTTP response, in the order received. Values
 /// are bytes: HTTP allows obs-text, and a hostile server sends anything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

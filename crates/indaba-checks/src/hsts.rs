@@ -325,10 +325,11 @@ enum Verdict {
 
 fn days(seconds: u64) -> String {
     let d = seconds / 86_400;
+    let unit = if d == 1 { "day" } else { "days" };
     if seconds.is_multiple_of(86_400) {
-        format!("{d} days")
+        format!("{d} {unit}")
     } else {
-        format!("about {d} days")
+        format!("about {d} {unit}")
     }
 }
 

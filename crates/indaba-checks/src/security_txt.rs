@@ -29,11 +29,14 @@ use indaba_model::{Evidence, Finding, Status};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use crate::headers::shown;
+use crate::headers::{capped, shown};
 
 /// Largest file accepted: 32 KiB. RFC 9116 sets no limit; a contact file
 /// has no reason to be larger, and a hostile one must not cost more.
 pub const MAX_BYTES: usize = 32 * 1024;
+
+/// Most problems listed in a finding (a hostile file can have thousands).
+const MAX_PROBLEMS_SHOWN: usize = 40;
 
 /// How far ahead `Expires` may be before it is flagged: RFC 9116 §2.5.5
 /// recommends less than a year; a day of slack covers leap years.
@@ -1059,14 +1062,20 @@ pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
     } else {
         Status::Warning
     };
-    evidence.extend(problems.iter().map(|p| {
-        let prefix = match p.severity {
-            Severity::Error => "",
-            Severity::Recommendation => "recommendation: ",
-            Severity::Note => "note: ",
-        };
-        Evidence::new(&p.subject, format!("{prefix}{}", p.detail))
-    }));
+    evidence.extend(capped(
+        problems
+            .iter()
+            .map(|p| {
+                let prefix = match p.severity {
+                    Severity::Error => "",
+                    Severity::Recommendation => "recommendation: ",
+                    Severity::Note => "note: ",
+                };
+                Evidence::new(&p.subject, format!("{prefix}{}", p.detail))
+            })
+            .collect(),
+        MAX_PROBLEMS_SHOWN,
+    ));
     if let Some(txt) = &parsed {
         for f in txt.fields.iter().filter(|f| {
             matches!(
@@ -1322,6 +1331,10 @@ mod tests {
         assert!(f.evidence.iter().any(|e| e.detail.contains("legacy")));
         let f = finding(&SecurityTxtFetch::Failed("connection refused".into()), NOW);
         assert_eq!(f.status, Status::Error);
+        let junk = "junk\n".repeat(5000);
+        let f = with(200, Some("text/plain"), junk.as_bytes(), false, URL);
+        assert!(f.evidence.len() < 60, "{}", f.evidence.len());
+        assert!(f.summary.contains("5002 problems"), "{}", f.summary);
         let bom = [b"\xef\xbb\xbf".as_slice(), body].concat();
         assert_eq!(
             with(200, Some("text/plain"), &bom, false, URL).status,
