@@ -10,15 +10,25 @@ use crate::ipv6;
 use crate::lookup::{self, MailHosts};
 use crate::{mailauth, rpki};
 
-/// The findings of a `kind` test of `domain`, judged at `now` (Unix seconds).
+/// What judging needs besides the observations.
+#[derive(Debug, Clone, Copy)]
+pub struct JudgeContext<'a> {
+    /// The DNSSEC trust anchor.
+    pub anchor: &'a TrustAnchor,
+    /// The certificate trust roots.
+    pub roots: &'a crate::certificate::TrustStore,
+    /// The moment to judge at (signature and certificate validity).
+    pub now: time::OffsetDateTime,
+}
+
+/// The findings of a `kind` test of `domain`.
 pub fn judge(
     kind: TestKind,
     domain: &str,
     obs: &Observations,
-    anchor: &TrustAnchor,
-    now: i64,
+    ctx: &JudgeContext<'_>,
 ) -> Vec<Finding> {
-    let validator = Validator::new(obs, anchor, now);
+    let validator = Validator::new(obs, ctx.anchor, ctx.now.unix_timestamp());
     let zone = lookup::resolved(obs, domain, "SOA").and_then(|r| {
         r.soa_owner()
             .ok_or_else(|| format!("the SOA answer for {domain} names no zone"))
@@ -28,6 +38,25 @@ pub fn judge(
         TestKind::Web => None,
     };
     let servers = lookup::server_groups(kind, domain, obs);
+    // Checks judged together (one TLS scan per address feeds many findings).
+    let mut grouped: Vec<Finding> = match kind {
+        TestKind::Web => {
+            crate::transport::web_findings(obs, &validator, &servers.web, ctx.roots, ctx.now)
+        }
+        TestKind::Mail => Vec::new(),
+    };
+    // No server to judge because its addresses could not be looked up is an
+    // error (untestable), not "nothing to test".
+    if kind == TestKind::Web
+        && servers.web.is_empty()
+        && let Some(reason) = ["A", "AAAA"]
+            .iter()
+            .find_map(|rtype| lookup::addresses(obs, domain, rtype).err())
+    {
+        for f in &mut grouped {
+            *f = Finding::new(&f.check, Status::Error, reason.clone());
+        }
+    }
     let name = indaba_model::DomainName::parse(domain);
     let mail_policy =
         |judge: &dyn Fn(&indaba_model::DomainName) -> Finding, id: &str| match (&name, &mail_hosts)
@@ -82,11 +111,14 @@ pub fn judge(
             ids::MAIL_DNSSEC_MX_VALID => with_mail_hosts(spec.id, &mail_hosts, |hosts| {
                 dnssec::mx_valid(&validator, hosts)
             }),
-            other => Finding::new(
-                other,
-                Status::Error,
-                "this version of the engine cannot judge this check",
-            ),
+            other => match grouped.iter().position(|f| f.check == other) {
+                Some(i) => grouped.swap_remove(i),
+                None => Finding::new(
+                    other,
+                    Status::Error,
+                    "this version of the engine cannot judge this check",
+                ),
+            },
         })
         .collect()
 }

@@ -25,4 +25,6 @@ pub mod psl;
 pub mod rov;
 pub mod rpki;
 pub mod security_txt;
+pub mod tls;
 pub mod tls_rpt;
+pub mod transport;

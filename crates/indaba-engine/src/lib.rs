@@ -35,6 +35,8 @@ pub struct EngineSettings {
     pub probe: ProbeSettings,
     /// The DNSSEC trust anchor.
     pub anchor: TrustAnchor,
+    /// The roots certificates must chain to (`--ca-file`, or Mozilla's).
+    pub roots: Arc<indaba_checks::certificate::TrustStore>,
     /// Time limit of a whole test.
     pub report_timeout: Duration,
     /// Judge as of this time instead of the clock (reproducible reports).
@@ -123,9 +125,12 @@ pub fn judge(
     started_at: time::OffsetDateTime,
     duration: Duration,
 ) -> Report {
-    let now = settings.now.unwrap_or(started_at).unix_timestamp();
-    let mut findings =
-        indaba_checks::judge::judge(kind, domain.as_str(), &observations, &settings.anchor, now);
+    let context = indaba_checks::judge::JudgeContext {
+        anchor: &settings.anchor,
+        roots: &settings.roots,
+        now: settings.now.unwrap_or(started_at),
+    };
+    let mut findings = indaba_checks::judge::judge(kind, domain.as_str(), &observations, &context);
     let (score, categories) = score::score(&mut findings);
     Report {
         format: REPORT_FORMAT,
@@ -172,7 +177,24 @@ async fn probe_web(session: &Session, domain: &DomainName) -> Result<(), EngineE
             .map(|ip| session.http_get(domain.as_str(), "/", SocketAddr::new(*ip, 80)));
         join_all(fetches).await;
     };
-    tokio::join!(connects, pages, probe_name_servers(session, &name));
+    let tls = async {
+        let scans = v4
+            .iter()
+            .chain(v6.iter())
+            .map(|ip| session.tls_scan(SocketAddr::new(*ip, 443), domain.as_str(), false));
+        join_all(scans).await;
+    };
+    let tlsa = session.resolve(
+        DnsQuestion::new(&indaba_checks::transport::tlsa_name(&name, 443), "TLSA"),
+        QueryMode::Raw,
+    );
+    tokio::join!(
+        connects,
+        pages,
+        tls,
+        tlsa,
+        probe_name_servers(session, &name)
+    );
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod observation;
 pub mod report;
 pub mod routing;
 pub mod score;
+pub mod tls;
 
 pub use catalogue::{CATALOGUE, Category, CheckSpec, Level};
 pub use name::{DomainName, NameError};

@@ -19,6 +19,9 @@ pub struct Observations {
     pub tcp: Vec<TcpConnect>,
     /// Every HTTP request.
     pub http: Vec<HttpFetch>,
+    /// Every TLS enumeration (one per address and port).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tls: Vec<crate::tls::TlsScan>,
     /// The DKIM selectors the user asked to check (an input, kept so the
     /// report can be judged again).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

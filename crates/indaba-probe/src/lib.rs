@@ -10,5 +10,6 @@ pub mod http;
 pub mod routing;
 pub mod rtr;
 pub mod session;
+pub mod tls;
 
 pub use session::{ProbeSettings, Session};

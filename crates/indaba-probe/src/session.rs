@@ -62,6 +62,7 @@ pub struct Session {
     dns_cache: Mutex<HashMap<DnsKey, Shared<DnsExchange>>>,
     tcp_cache: Mutex<HashMap<SocketAddr, Shared<TcpConnect>>>,
     http_cache: Mutex<HashMap<(String, SocketAddr), Shared<HttpFetch>>>,
+    tls_cache: Mutex<HashMap<(SocketAddr, bool), Shared<indaba_model::tls::TlsScan>>>,
     observations: Mutex<Observations>,
 }
 
@@ -79,6 +80,7 @@ impl Session {
             dns_cache: Mutex::default(),
             tcp_cache: Mutex::default(),
             http_cache: Mutex::default(),
+            tls_cache: Mutex::default(),
             observations: Mutex::new(observations),
         }
     }
@@ -138,6 +140,61 @@ impl Session {
                 .await;
             self.record(|o| o.dns.push(exchange.clone()));
             exchange
+        })
+        .await
+        .clone()
+    }
+
+    /// Enumerates the TLS of `target`, once per session per address and
+    /// transport: directly (HTTPS) or after SMTP STARTTLS (mail). Every
+    /// check that needs TLS facts reads this one scan.
+    pub async fn tls_scan(
+        &self,
+        target: SocketAddr,
+        server_name: &str,
+        starttls: bool,
+    ) -> indaba_model::tls::TlsScan {
+        use crate::tls::{Direct, SmtpStarttls, TlsProbeSettings, enumerate};
+        let cell = {
+            let mut cache = lock(&self.tls_cache);
+            cache.entry((target, starttls)).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let transport = if starttls {
+                indaba_model::tls::TlsTransport::SmtpStarttls
+            } else {
+                indaba_model::tls::TlsTransport::Direct
+            };
+            let scan = match self.guard(target.ip()) {
+                Err(reason) => indaba_model::tls::TlsScan::unreachable(
+                    target.to_string(),
+                    Some(server_name.to_string()),
+                    transport,
+                    indaba_model::tls::ConnectFailure {
+                        kind: indaba_model::tls::ConnectFailureKind::Unreachable,
+                        reason,
+                    },
+                ),
+                Ok(()) => {
+                    let settings = TlsProbeSettings {
+                        server_name: Some(server_name.to_string()),
+                        step_timeout: self.settings.connect_timeout * 2,
+                        zero_rtt_http: !starttls,
+                        ..TlsProbeSettings::default()
+                    };
+                    if starttls {
+                        let connector = SmtpStarttls {
+                            address: target,
+                            ehlo_name: "indaba.invalid".into(),
+                        };
+                        enumerate(&connector, &settings, self.deadline).await
+                    } else {
+                        enumerate(&Direct { address: target }, &settings, self.deadline).await
+                    }
+                }
+            };
+            self.record(|o| o.tls.push(scan.clone()));
+            scan
         })
         .await
         .clone()

@@ -132,6 +132,14 @@ fn render(markdown: &str) -> (String, String, Vec<String>) {
 
 /// A bare check id becomes its guide's address; anything else stays.
 fn rewrite_link(dest: &str) -> String {
+    // Only web, mail and in-site links; a guide cannot carry script.
+    if dest
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("javascript:")
+    {
+        return "#".into();
+    }
     let is_check_id = !dest.is_empty()
         && dest.contains('.')
         && !dest.contains(':')
@@ -149,6 +157,61 @@ fn rewrite_link(dest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_check_has_an_english_guide_and_every_guide_a_check() {
+        let guides = Guides::load();
+        let ids: Vec<&str> = indaba_model::catalogue::CATALOGUE
+            .iter()
+            .map(|c| c.guide)
+            .collect();
+        let missing: Vec<&&str> = ids
+            .iter()
+            .filter(|id| {
+                !guides
+                    .by_key
+                    .contains_key(&("en".to_string(), id.to_string()))
+            })
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "checks without a guide in guides/en/: {missing:?}"
+        );
+        let orphans: Vec<&String> = guides
+            .by_key
+            .keys()
+            .map(|(_, id)| id)
+            .filter(|id| !ids.contains(&id.as_str()))
+            .collect();
+        assert!(orphans.is_empty(), "guides for no check: {orphans:?}");
+    }
+
+    #[test]
+    fn every_link_in_a_guide_resolves_inside_the_site_or_is_absolute() {
+        let guides = Guides::load();
+        let mut broken = Vec::new();
+        for guide in guides.all("en") {
+            for link in &guide.links {
+                let ok = if let Some(id) = link.strip_prefix("/guides/") {
+                    guides
+                        .get("en", id.split('#').next().unwrap_or(id))
+                        .is_some()
+                } else if link.starts_with('/') {
+                    ["/", "/guides", "/api/v1/openapi.json"].contains(&link.as_str())
+                } else if link.starts_with('#') {
+                    true
+                } else {
+                    link.starts_with("https://")
+                        || link.starts_with("http://")
+                        || link.starts_with("mailto:")
+                };
+                if !ok {
+                    broken.push(format!("{}: {link}", guide.id));
+                }
+            }
+        }
+        assert!(broken.is_empty(), "links that do not resolve: {broken:?}");
+    }
 
     #[test]
     fn titles_links_and_raw_html() {

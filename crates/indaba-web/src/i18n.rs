@@ -172,6 +172,72 @@ mod tests {
     }
 
     #[test]
+    fn every_key_the_site_uses_exists_in_english() {
+        let tr = Translations::load().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = Vec::new();
+        for sub in ["templates", "src"] {
+            for entry in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                for marker in [".t(\"", ".t1(\"", "message(&state, &ctx, StatusCode::"] {
+                    for part in text.split(marker).skip(1) {
+                        let key = if marker.starts_with("message") {
+                            part.split('"').nth(1).unwrap_or("")
+                        } else {
+                            part.split('"').next().unwrap_or("")
+                        };
+                        if !key.is_empty()
+                            && key.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                        {
+                            used.push(key.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        // Keys passed around as plain literals (`message(.., "error-csrf-title", ..)`).
+        let namespaces = [
+            "error-",
+            "reset-",
+            "login-",
+            "admin-",
+            "progress-",
+            "report-",
+            "home-",
+            "form-",
+            "nav-",
+            "guides-",
+        ];
+        for sub in ["src"] {
+            for entry in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                for literal in text.split('"').skip(1).step_by(2) {
+                    if namespaces.iter().any(|n| literal.starts_with(n))
+                        && !literal.ends_with('-')
+                        && literal.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    {
+                        used.push(literal.to_string());
+                    }
+                }
+            }
+        }
+        // Keys built from model values.
+        for status in ["pass", "fail", "warning", "info", "not-applicable", "error"] {
+            used.push(format!("status-{status}"));
+        }
+        for category in indaba_model::catalogue::Category::ALL {
+            used.push(format!("category-{}", category.id().replace('_', "-")));
+        }
+        used.extend(["kind-web".to_string(), "kind-mail".to_string()]);
+        assert!(used.len() > 50, "the scan found only {} keys", used.len());
+        let missing: Vec<&String> = used.iter().filter(|k| !tr.has("en", k)).collect();
+        assert!(
+            missing.is_empty(),
+            "keys missing from locales/en/main.ftl: {missing:?}"
+        );
+    }
+
+    #[test]
     fn arguments_are_substituted_without_isolation_marks() {
         let tr = Translations::load().unwrap();
         let text = tr.get("en", "report-title", &[("domain", "example.test".into())]);

@@ -80,6 +80,10 @@ struct EngineArgs {
     /// (needed on a test network; never on a public instance).
     #[arg(long)]
     allow_private_targets: bool,
+    /// PEM file of the root certificates servers must chain to, replacing
+    /// the default (Mozilla's roots); e.g. a test network's own CA.
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
     /// Time limit of the whole test, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     timeout: u64,
@@ -183,6 +187,9 @@ struct RovArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Several crates bring rustls with different providers; pick ring, which
+    // DNSSEC validation already uses, once for the whole process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("INDABA_LOG")
@@ -267,9 +274,19 @@ async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
     probe.connect_timeout = query_timeout;
     probe.http_timeout = query_timeout * 2;
     probe.allow_private = args.allow_private_targets;
+    let roots = match &args.ca_file {
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("cannot read the CA file {}", path.display()))?;
+            indaba_checks::certificate::TrustStore::from_pem(&pem, &format!("{}", path.display()))
+                .with_context(|| format!("the CA file {} is not usable", path.display()))?
+        }
+        None => indaba_checks::certificate::TrustStore::mozilla(),
+    };
     Ok(EngineSettings {
         probe,
         anchor,
+        roots: std::sync::Arc::new(roots),
         report_timeout: Duration::from_secs(args.timeout),
         now: None,
         dkim_selectors: Vec::new(),

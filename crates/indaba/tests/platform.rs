@@ -561,10 +561,7 @@ async fn roles_sign_in_and_password_reset_through_real_mail() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // Reset: the link arrives through Postfix on the test network.
-    let maildir = PathBuf::from(testbed("INDABA_TB_MAILDIR")).join("new");
-    let before: Vec<PathBuf> = std::fs::read_dir(&maildir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let before = mailbox();
     let token = csrf(&other, &format!("{}/password/forgot", server.base)).await;
     let r = other
         .post(format!("{}/password/forgot", server.base))
@@ -573,37 +570,7 @@ async fn roles_sign_in_and_password_reset_through_real_mail() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let link = loop {
-        let found = std::fs::read_dir(&maildir)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.path())
-                    .filter(|p| !before.contains(p))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .map(|m| decode_quoted_printable(&m))
-            .find(|m| m.contains("member@example.test") && m.contains("/password/reset/"));
-        if let Some(mail) = found {
-            let start = mail
-                .find(&format!("{}/password/reset/", server.base))
-                .expect("the link");
-            break mail[start..]
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no reset mail arrived in {} within 30 s",
-            maildir.display()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let link = reset_link(&server, "member@example.test", &before).await;
     let token = csrf(&other, &link).await;
     let r = other
         .post(&link)
@@ -785,4 +752,230 @@ fn decode_quoted_printable(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The mails in the test relay's mailbox now.
+fn mailbox() -> Vec<PathBuf> {
+    let maildir = PathBuf::from(testbed("INDABA_TB_MAILDIR")).join("new");
+    std::fs::read_dir(&maildir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+/// Waits for a new reset mail to `email` and returns its link.
+async fn reset_link(server: &Server, email: &str, before: &[PathBuf]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = mailbox()
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .map(|m| decode_quoted_printable(&m))
+            .find(|m| m.contains(&format!("To: {email}")) && m.contains("/password/reset/"));
+        if let Some(mail) = found {
+            let start = mail
+                .find(&format!("{}/password/reset/", server.base))
+                .expect("the link");
+            return mail[start..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no reset mail for {email} arrived within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Headless Chromium driven by Debian's chromedriver, stopped on drop.
+struct Browser {
+    driver: Child,
+    client: fantoccini::Client,
+    _profile: TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn chromium() -> Browser {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian's chromium-driver; ./run-tests installs it)");
+    let profile = TempDir::new();
+    let caps: fantoccini::wd::Capabilities = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync",
+                     format!("--user-data-dir={}", profile.0.display())]
+        }
+    }))
+    .expect("capabilities");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let client = loop {
+        let attempt = fantoccini::ClientBuilder::rustls()
+            .expect("TLS for WebDriver")
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match attempt {
+            Ok(c) => break c,
+            Err(e) => {
+                assert!(
+                    Instant::now() < deadline,
+                    "chromedriver did not start a browser: {e}"
+                );
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    };
+    Browser {
+        driver,
+        client,
+        _profile: profile,
+    }
+}
+
+/// Waits until the browser's address contains `part` (the progress page
+/// refreshes itself until the report is ready).
+async fn wait_for_url(b: &fantoccini::Client, part: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let url = b
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        if url.contains(part) {
+            return url;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the browser never reached {part}; it is at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn fill_and_submit(b: &fantoccini::Client, fields: &[(&str, &str)]) {
+    use fantoccini::Locator;
+    let mut last = None;
+    for (id, value) in fields {
+        let input = b.find(Locator::Id(id)).await.expect("form field");
+        input.send_keys(value).await.expect("type");
+        last = Some(input);
+    }
+    let form = last.expect("a field");
+    form.find(Locator::XPath("ancestor::form//button[@type='submit']"))
+        .await
+        .expect("submit button")
+        .click()
+        .await
+        .expect("click");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
+    use fantoccini::Locator;
+    let server = start(Db::Sqlite, &[]).await;
+    let browser = chromium().await;
+    let b = &browser.client;
+
+    for (field, domain, expected) in [
+        (
+            "web-domain",
+            "signed.test",
+            "DNSSEC signatures validate from the root",
+        ),
+        (
+            "mail-domain",
+            "mail.test",
+            "Every mail server (MX) has an IPv6 address",
+        ),
+    ] {
+        b.goto(&server.base).await.expect("home page");
+        fill_and_submit(b, &[(field, domain)]).await;
+        wait_for_url(b, "/report/").await;
+        let page = b.source().await.expect("report page");
+        assert!(
+            page.contains(&format!("Test result for {domain}")),
+            "{page}"
+        );
+        assert!(page.contains(expected), "{page}");
+    }
+    let guide = b
+        .find(Locator::Css("a[href='/guides/dns.dnssec.valid']"))
+        .await
+        .expect("a guide link");
+    let href = guide.attr("href").await.ok().flatten().expect("href");
+    b.goto(&format!("{}{href}", server.base))
+        .await
+        .expect("guide");
+    let h1 = b
+        .find(Locator::Css("h1"))
+        .await
+        .expect("guide title")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        !h1.is_empty() && !h1.contains("Not found"),
+        "guide title {h1:?}"
+    );
+
+    create_user(
+        &server,
+        "member@example.test",
+        "member",
+        "a member password",
+    );
+    b.goto(&format!("{}/login", server.base)).await.unwrap();
+    fill_and_submit(
+        b,
+        &[
+            ("email", "member@example.test"),
+            ("password", "a member password"),
+        ],
+    )
+    .await;
+    wait_for_url(b, "/").await;
+    assert!(
+        b.source()
+            .await
+            .unwrap()
+            .contains("Sign out (member@example.test)")
+    );
+    b.goto(&format!("{}/admin", server.base)).await.unwrap();
+    assert!(
+        b.source().await.unwrap().contains("Not allowed"),
+        "a member may not see the admin page"
+    );
+
+    let before = mailbox();
+    b.goto(&format!("{}/password/forgot", server.base))
+        .await
+        .unwrap();
+    fill_and_submit(b, &[("email", "member@example.test")]).await;
+    let link = reset_link(&server, "member@example.test", &before).await;
+    b.goto(&link).await.unwrap();
+    fill_and_submit(b, &[("password", "the browser's new password")]).await;
+    let page = b.source().await.unwrap();
+    assert!(page.contains("Password changed"), "{page}");
+    signed_in(&server, "member@example.test", "the browser's new password").await;
 }

@@ -109,6 +109,9 @@ fn run_case(env: &BTreeMap<String, String>, case: &Case) -> Result<serde_json::V
             resolver,
             "--trust-anchor",
             anchor,
+            "--ca-file",
+            env.get("INDABA_TB_CA")
+                .ok_or("INDABA_TB_CA missing from the testbed env")?,
             "--allow-private-targets",
             "--json",
             "--timeout",

@@ -1,0 +1,137 @@
+//! Transport security judged from observations: the TLS scans, the
+//! certificate chains they captured, and DANE (TLSA records with their DNSSEC
+//! status). The standards' modules ([`crate::tls`], [`crate::certificate`],
+//! [`crate::dane`]) judge; this one assembles their inputs for the web test
+//! (HTTPS on 443) and the mail test (STARTTLS on 25).
+
+use hickory_proto::rr::{RData, RecordType};
+use indaba_model::tls::{TlsScan, TlsTransport};
+use indaba_model::{Finding, Observations};
+use time::OffsetDateTime;
+
+use crate::certificate::{self, CertChecks, Endpoint, TrustStore};
+use crate::dane::{self, DaneChecks, DaneEndpoint, Protocol, Tlsa, TlsaLookup};
+use crate::dnssec::{Security, Validator};
+use crate::lookup;
+use crate::tls::{self, TlsIds};
+
+/// The HTTPS port.
+pub const HTTPS_PORT: u16 = 443;
+/// The SMTP port.
+pub const SMTP_PORT: u16 = 25;
+
+/// The scans of `transport` among the observations, for the given host/address pairs.
+fn scans_for(
+    obs: &Observations,
+    servers: &[(String, std::net::IpAddr)],
+    port: u16,
+    transport: TlsTransport,
+) -> Vec<(String, TlsScan)> {
+    servers
+        .iter()
+        .filter_map(|(host, ip)| {
+            let address = lookup::socket_text(*ip, port);
+            obs.tls
+                .iter()
+                .find(|s| s.address == address && s.transport == transport)
+                .map(|s| (host.trim_end_matches('.').to_string(), s.clone()))
+        })
+        .collect()
+}
+
+fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, String> {
+    use base64::Engine;
+    if let Some(failure) = &scan.connect_error {
+        return Err(failure.reason.clone());
+    }
+    match &scan.certificates {
+        indaba_model::tls::Probed::Seen { value } => value
+            .der
+            .iter()
+            .map(|b| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .map_err(|e| format!("stored certificate is not base64: {e}"))
+            })
+            .collect(),
+        indaba_model::tls::Probed::NotTested { reason }
+        | indaba_model::tls::Probed::Error { reason } => Err(reason.clone()),
+    }
+}
+
+/// The TLSA answer at `name`, with its DNSSEC status.
+pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) -> TlsaLookup {
+    let response = match lookup::raw(obs, name, "TLSA") {
+        Ok(r) => r,
+        Err(reason) => return TlsaLookup::Failed(reason),
+    };
+    if response.rcode == "NXDOMAIN" {
+        return TlsaLookup::NoRecords;
+    }
+    if response.rcode != "NOERROR" {
+        return TlsaLookup::Failed(format!("{name} TLSA: {}", response.rcode));
+    }
+    let records: Vec<Tlsa> = response
+        .answer_data(RecordType::TLSA)
+        .iter()
+        .filter_map(|d| match d {
+            RData::TLSA(t) => Tlsa::try_from(t).ok(),
+            _ => None,
+        })
+        .collect();
+    if records.is_empty() {
+        return TlsaLookup::NoRecords;
+    }
+    match validator.answer(name, "TLSA") {
+        Some(Security::Secure) => TlsaLookup::Secure(records),
+        Some(Security::Insecure(_)) => TlsaLookup::Insecure(records),
+        Some(Security::Bogus(reason)) => TlsaLookup::Bogus(reason),
+        Some(Security::Indeterminate(reason)) => TlsaLookup::Failed(reason),
+        None => TlsaLookup::NoRecords,
+    }
+}
+
+/// The TLSA name of a service.
+pub fn tlsa_name(host: &str, port: u16) -> String {
+    format!("_{port}._tcp.{}.", host.trim_end_matches('.'))
+}
+
+/// Every HTTPS finding of the web test: TLS, certificate and DANE.
+pub fn web_findings(
+    obs: &Observations,
+    validator: &Validator<'_>,
+    servers: &[(String, std::net::IpAddr)],
+    roots: &TrustStore,
+    now: OffsetDateTime,
+) -> Vec<Finding> {
+    let scans = scans_for(obs, servers, HTTPS_PORT, TlsTransport::Direct);
+    let only_scans: Vec<TlsScan> = scans.iter().map(|(_, s)| s.clone()).collect();
+    let mut out = tls::findings(&TlsIds::WEB, &only_scans);
+    let endpoints: Vec<Endpoint> = scans
+        .iter()
+        .map(|(host, s)| Endpoint {
+            address: s.address.clone(),
+            host: host.clone(),
+            chain: chain_of(s),
+        })
+        .collect();
+    let assessed = certificate::assess(&endpoints, roots, now);
+    out.extend(certificate::findings(&CertChecks::WEB, &assessed, &[], now));
+    let dane_endpoints: Vec<DaneEndpoint> = scans
+        .iter()
+        .map(|(host, s)| {
+            let name = tlsa_name(host, HTTPS_PORT);
+            DaneEndpoint {
+                address: s.address.clone(),
+                host: host.clone(),
+                extra_names: Vec::new(),
+                tlsa: tlsa_lookup(obs, validator, &name),
+                tlsa_name: name,
+                chain: chain_of(s),
+            }
+        })
+        .collect();
+    let dane_assessed = dane::assess(&dane_endpoints, roots, now, Protocol::Tls);
+    out.extend(dane::findings(&DaneChecks::WEB, &dane_assessed));
+    out
+}
