@@ -7,11 +7,15 @@
 //! [`Observations`]: indaba_model::Observations
 //! [`Finding`]: indaba_model::Finding
 
+pub mod caa;
 pub mod certificate;
+pub mod csp;
 pub mod dane;
 pub mod dkim;
 pub mod dmarc;
 pub mod dnssec;
+pub mod headers;
+pub mod hsts;
 pub mod ipv6;
 pub mod judge;
 pub mod lookup;
@@ -21,6 +25,7 @@ pub mod psl;
 pub mod redirect;
 pub mod rov;
 pub mod rpki;
+pub mod security_txt;
 pub mod tls;
 pub mod tls_rpt;
 pub mod transport;
