@@ -8,7 +8,7 @@ use indaba_model::{Finding, Observations, Status, TestKind};
 use crate::dnssec::{TrustAnchor, Validator, findings as dnssec};
 use crate::ipv6;
 use crate::lookup::{self, MailHosts};
-use crate::{mailauth, rpki};
+use crate::{mailauth, rpki, website};
 
 /// What judging needs besides the observations.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,13 @@ pub fn judge(
     // Checks judged together (one TLS scan per address feeds many findings).
     let mut grouped: Vec<Finding> = match kind {
         TestKind::Web => {
-            crate::transport::web_findings(obs, &validator, &servers.web, ctx.roots, ctx.now)
+            let mut web =
+                crate::transport::web_findings(obs, &validator, &servers.web, ctx.roots, ctx.now);
+            web.push(crate::redirect::finding(obs, domain, &servers.web));
+            web.push(website::hsts(obs, domain, &servers.web));
+            web.extend(website::header_findings(obs, domain, &servers.web));
+            web.push(website::security_txt(obs, domain, &servers.web, ctx.now));
+            web
         }
         TestKind::Mail => Vec::new(),
     };
@@ -105,7 +111,7 @@ pub fn judge(
             ids::WEB_IPV6_ADDRESS => ipv6::web_address(obs, domain),
             ids::WEB_IPV6_REACHABLE => ipv6::web_reachable(obs, domain),
             ids::WEB_IPV6_SAME_CONTENT => ipv6::web_same_content(obs, domain),
-            ids::WEB_HTTPS_REDIRECT => crate::redirect::finding(obs, domain, &servers.web),
+            ids::WEB_CAA => website::caa(obs, domain),
             ids::MAIL_IPV6_ADDRESS => {
                 with_mail_hosts(spec.id, &mail_hosts, |hosts| ipv6::mail_address(obs, hosts))
             }

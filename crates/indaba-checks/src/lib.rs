@@ -29,3 +29,4 @@ pub mod security_txt;
 pub mod tls;
 pub mod tls_rpt;
 pub mod transport;
+pub mod website;

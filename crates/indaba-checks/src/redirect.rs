@@ -107,15 +107,46 @@ pub fn finding(obs: &Observations, host: &str, addresses: &[(String, IpAddr)]) -
         evidence.push(Evidence::new(address, detail));
     }
     let (status, summary) = if bad > 0 {
-        (Status::Fail, format!("Plain HTTP on {host} does not send every visitor straight to HTTPS on the same host."))
+        (
+            Status::Fail,
+            format!(
+                "Plain HTTP on {host} does not send every visitor straight to HTTPS on the same host."
+            ),
+        )
     } else if unknown > 0 {
-        (Status::Error, format!("Not every address of {host} could be tested over plain HTTP."))
+        (
+            Status::Error,
+            format!("Not every address of {host} could be tested over plain HTTP."),
+        )
+    } else if good == 0 && silent > 0 && !serves_https(obs, host, addresses) {
+        (
+            Status::NotApplicable,
+            format!("No address of {host} answers on port 80 or 443: there is no website to test."),
+        )
     } else if good == 0 && silent > 0 {
-        (Status::Pass, format!("{host} does not serve plain HTTP at all."))
+        (
+            Status::Pass,
+            format!("{host} does not serve plain HTTP at all, only HTTPS."),
+        )
     } else {
-        (Status::Pass, format!("Plain HTTP on {host} redirects to HTTPS on the same host."))
+        (
+            Status::Pass,
+            format!("Plain HTTP on {host} redirects to HTTPS on the same host."),
+        )
     };
     Finding::new(id, status, summary).with_all(evidence)
+}
+
+/// Whether any address answered an HTTPS request: an HTTPS-only site needs
+/// no redirect, but a host that serves nothing at all is no such site.
+fn serves_https(obs: &Observations, host: &str, addresses: &[(String, IpAddr)]) -> bool {
+    let url = lookup::https_url(host, "/");
+    addresses.iter().any(|(_, ip)| {
+        let address = lookup::socket_text(*ip, 443);
+        obs.http.iter().any(|f| {
+            f.url == url && f.address == address && matches!(f.outcome, HttpOutcome::Response(_))
+        })
+    })
 }
 
 #[cfg(test)]
@@ -124,12 +155,37 @@ mod tests {
 
     #[test]
     fn first_hops() {
-        assert!(matches!(classify("example.nl", 301, Some("https://example.nl/")), Hop::ToHttpsSameHost(_)));
-        assert!(matches!(classify("example.nl", 302, Some("HTTPS://Example.NL:443/x")), Hop::ToHttpsSameHost(_)));
-        assert!(matches!(classify("example.nl", 301, Some("https://www.example.nl/")), Hop::Elsewhere(_)));
-        assert!(matches!(classify("example.nl", 301, Some("http://example.nl/")), Hop::Elsewhere(_)));
-        assert!(matches!(classify("example.nl", 301, Some("https://evil.test@example.nl.attacker/")), Hop::Elsewhere(_)));
-        assert!(matches!(classify("example.nl", 200, None), Hop::NoRedirect(200)));
-        assert!(matches!(classify("example.nl", 200, Some("https://example.nl/")), Hop::NoRedirect(200)));
+        assert!(matches!(
+            classify("example.nl", 301, Some("https://example.nl/")),
+            Hop::ToHttpsSameHost(_)
+        ));
+        assert!(matches!(
+            classify("example.nl", 302, Some("HTTPS://Example.NL:443/x")),
+            Hop::ToHttpsSameHost(_)
+        ));
+        assert!(matches!(
+            classify("example.nl", 301, Some("https://www.example.nl/")),
+            Hop::Elsewhere(_)
+        ));
+        assert!(matches!(
+            classify("example.nl", 301, Some("http://example.nl/")),
+            Hop::Elsewhere(_)
+        ));
+        assert!(matches!(
+            classify(
+                "example.nl",
+                301,
+                Some("https://evil.test@example.nl.attacker/")
+            ),
+            Hop::Elsewhere(_)
+        ));
+        assert!(matches!(
+            classify("example.nl", 200, None),
+            Hop::NoRedirect(200)
+        ));
+        assert!(matches!(
+            classify("example.nl", 200, Some("https://example.nl/")),
+            Hop::NoRedirect(200)
+        ));
     }
 }

@@ -183,7 +183,7 @@ async fn probe_web(session: &Session, domain: &DomainName) -> Result<(), EngineE
         let security_txt = v4.iter().chain(v6.iter()).take(1).map(|ip| {
             session.https_get(
                 domain.as_str(),
-                "/.well-known/security.txt",
+                indaba_checks::website::SECURITY_TXT_PATH,
                 SocketAddr::new(*ip, 443),
             )
         });
@@ -200,11 +200,19 @@ async fn probe_web(session: &Session, domain: &DomainName) -> Result<(), EngineE
         DnsQuestion::new(&indaba_checks::transport::tlsa_name(&name, 443), "TLSA"),
         QueryMode::Raw,
     );
+    // CAA at the domain and every parent: the set a CA would use is the
+    // closest non-empty one, so all are asked at once.
+    let caa = join_all(
+        indaba_checks::caa::search_names(domain)
+            .into_iter()
+            .map(|n| session.resolve(DnsQuestion::new(&n.to_fqdn(), "CAA"), QueryMode::Raw)),
+    );
     tokio::join!(
         connects,
         pages,
         tls,
         tlsa,
+        caa,
         probe_name_servers(session, &name)
     );
     Ok(())

@@ -90,8 +90,9 @@ async fn fetch(
         Scheme::Http => exchange(stream, host, path, body_limit).await,
         Scheme::Https => {
             let (config, _seen) = crate::tls::handshake::recording_config()?;
-            let name = rustls::pki_types::ServerName::try_from(host.trim_end_matches('.').to_string())
-                .map_err(|e| format!("{host} cannot be sent as TLS server name: {e}"))?;
+            let name =
+                rustls::pki_types::ServerName::try_from(host.trim_end_matches('.').to_string())
+                    .map_err(|e| format!("{host} cannot be sent as TLS server name: {e}"))?;
             let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
                 .connect(name, stream)
                 .await
@@ -101,7 +102,12 @@ async fn fetch(
     }
 }
 
-async fn exchange<S>(stream: S, host: &str, path: &str, body_limit: usize) -> Result<HttpResponse, String>
+async fn exchange<S>(
+    stream: S,
+    host: &str,
+    path: &str,
+    body_limit: usize,
+) -> Result<HttpResponse, String>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
 {

@@ -243,7 +243,13 @@ impl Session {
         self.fetch(http::Scheme::Https, host, path, target).await
     }
 
-    async fn fetch(&self, scheme: http::Scheme, host: &str, path: &str, target: SocketAddr) -> HttpFetch {
+    async fn fetch(
+        &self,
+        scheme: http::Scheme,
+        host: &str,
+        path: &str,
+        target: SocketAddr,
+    ) -> HttpFetch {
         let url = http::url(scheme, host, path, target.port());
         let cell = {
             let mut cache = lock(&self.http_cache);
@@ -255,8 +261,15 @@ impl Session {
                 Err(reason) => HttpOutcome::Failure { reason },
                 Ok(()) => {
                     let limit = self.limit(self.settings.http_timeout);
-                    http::get(scheme, host, path, target, limit, self.settings.http_body_limit)
-                        .await
+                    http::get(
+                        scheme,
+                        host,
+                        path,
+                        target,
+                        limit,
+                        self.settings.http_body_limit,
+                    )
+                    .await
                 }
             };
             let fetch = HttpFetch {

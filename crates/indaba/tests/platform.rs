@@ -100,8 +100,6 @@ async fn start_on(db: Db, port: u16, extra: &[&str]) -> Server {
             &format!("127.0.0.1:{port}"),
             "--database",
             &database,
-            "--base-url",
-            &base,
             "--resolver",
             &env["INDABA_TB_RESOLVER"],
             "--trust-anchor",
@@ -121,6 +119,11 @@ async fn start_on(db: Db, port: u16, extra: &[&str]) -> Server {
             "indaba@relay.test",
         ])
         .args(extra)
+        .args(if extra.contains(&"--base-url") {
+            Vec::new()
+        } else {
+            vec!["--base-url", base.as_str()]
+        })
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -988,21 +991,42 @@ async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
 /// proxies to 127.0.0.1:18080), passes Indaba's own website test at 100%.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_platform_passes_its_own_web_test() {
-    let _server = start_on(Db::Sqlite, 18080, &["--base-url", "https://indaba.test", "--secure-cookies"]).await;
+    let _server = start_on(
+        Db::Sqlite,
+        18080,
+        &["--base-url", "https://indaba.test", "--secure-cookies"],
+    )
+    .await;
     let env = testbed_env();
     let out = Command::new(env!("CARGO_BIN_EXE_indaba"))
         .args([
-            "check", "--web", "indaba.test", "--json", "--allow-private-targets",
-            "--resolver", &env["INDABA_TB_RESOLVER"],
-            "--trust-anchor", &env["INDABA_TB_TRUST_ANCHOR"],
-            "--ca-file", &env["INDABA_TB_CA"],
-            "--rtr", &env["INDABA_TB_RTR"],
-            "--origins-zone", &env["INDABA_TB_ORIGINS_ZONE"],
-            "--query-timeout", "2", "--timeout", "60",
+            "check",
+            "--web",
+            "indaba.test",
+            "--json",
+            "--allow-private-targets",
+            "--resolver",
+            &env["INDABA_TB_RESOLVER"],
+            "--trust-anchor",
+            &env["INDABA_TB_TRUST_ANCHOR"],
+            "--ca-file",
+            &env["INDABA_TB_CA"],
+            "--rtr",
+            &env["INDABA_TB_RTR"],
+            "--origins-zone",
+            &env["INDABA_TB_ORIGINS_ZONE"],
+            "--query-timeout",
+            "2",
+            "--timeout",
+            "60",
         ])
         .output()
         .expect("indaba check");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let problems: Vec<String> = report["findings"]
         .as_array()
@@ -1011,5 +1035,9 @@ async fn the_platform_passes_its_own_web_test() {
         .filter(|f| f["points"].is_object() && f["points"]["earned"] != f["points"]["possible"])
         .map(|f| format!("{} {}: {}", f["check"], f["status"], f["summary"]))
         .collect();
-    assert_eq!(report["score"], 100, "Indaba's own site scores {}: {problems:#?}", report["score"]);
+    assert_eq!(
+        report["score"], 100,
+        "Indaba's own site scores {}: {problems:#?}",
+        report["score"]
+    );
 }
