@@ -146,10 +146,13 @@ pub(crate) struct Done {
     pub data: Vec<u8>,
 }
 
+/// Where the recording verifier leaves what it was shown.
+pub(crate) type SeenSlot = Arc<Mutex<Option<Seen>>>;
+
 /// A rustls configuration whose verifier accepts any certificate and records
 /// what it was shown: for probes that judge certificates from the observation
 /// (the HTTPS fetches of the web test use it too).
-pub(crate) fn recording_config() -> Result<(ClientConfig, Arc<Mutex<Option<Seen>>>), String> {
+pub(crate) fn recording_config() -> Result<(ClientConfig, SeenSlot), String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let schemes = provider
         .signature_verification_algorithms
