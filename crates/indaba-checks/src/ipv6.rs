@@ -150,24 +150,64 @@ pub fn web_address(obs: &Observations, host: &str) -> Finding {
 /// `web.ipv6.reachable`: every IPv6 address accepts connections on 80 and 443.
 pub fn web_reachable(obs: &Observations, host: &str) -> Finding {
     let id = ids::WEB_IPV6_REACHABLE;
-    let addresses = match ipv6_addresses(obs, host) {
-        Err(reason) => return Finding::new(id, Status::Error, reason),
-        Ok(a) if a.is_empty() => {
-            return Finding::new(
-                id,
-                Status::NotApplicable,
-                format!("{host} has no IPv6 address to connect to."),
-            );
+    match ipv6_addresses(obs, host) {
+        Err(reason) => Finding::new(id, Status::Error, reason),
+        Ok(a) if a.is_empty() => Finding::new(
+            id,
+            Status::NotApplicable,
+            format!("{host} has no IPv6 address to connect to."),
+        ),
+        Ok(a) => reachable(id, obs, &a, &WEB_PORTS, host, "ports 80 and 443"),
+    }
+}
+
+/// `mail.ipv6.reachable`: every IPv6 address of every mail server accepts
+/// connections on port 25.
+pub fn mail_reachable(obs: &Observations, hosts: &[Name]) -> Finding {
+    let id = ids::MAIL_IPV6_REACHABLE;
+    let mut addresses = Vec::new();
+    for host in hosts {
+        match ipv6_addresses(obs, &host.to_ascii()) {
+            Err(reason) => return Finding::new(id, Status::Error, reason),
+            Ok(a) => addresses.extend(a),
         }
-        Ok(a) => a,
-    };
+    }
+    if addresses.is_empty() {
+        return Finding::new(
+            id,
+            Status::NotApplicable,
+            "No mail server has an IPv6 address to connect to.",
+        );
+    }
+    reachable(
+        id,
+        obs,
+        &addresses,
+        &[SMTP_PORT],
+        "the mail servers",
+        "port 25",
+    )
+}
+
+/// The SMTP port, tried over IPv6 by the mail test.
+pub const SMTP_PORT: u16 = 25;
+
+/// Judges the recorded connection attempts to every address and port.
+fn reachable(
+    id: &str,
+    obs: &Observations,
+    addresses: &[IpAddr],
+    ports: &[u16],
+    subject: &str,
+    ports_text: &str,
+) -> Finding {
     let mut open = 0;
     let mut closed = 0;
     let mut untested = 0;
     let mut evidence = Vec::new();
-    for ip in &addresses {
-        for port in WEB_PORTS {
-            let target = socket_text(*ip, port);
+    for ip in addresses {
+        for port in ports {
+            let target = socket_text(*ip, *port);
             match obs.tcp.iter().rev().find(|c| c.address == target) {
                 Some(c) if c.error.is_none() => {
                     open += 1;
@@ -191,7 +231,7 @@ pub fn web_reachable(obs: &Observations, host: &str) -> Finding {
         Finding::new(
             id,
             Status::Pass,
-            format!("{host} accepts connections over IPv6 on ports 80 and 443."),
+            format!("Every IPv6 address of {subject} accepts connections on {ports_text}."),
         )
     } else if closed == 0 {
         Finding::new(
@@ -204,7 +244,7 @@ pub fn web_reachable(obs: &Observations, host: &str) -> Finding {
             id,
             Status::Fail,
             format!(
-                "{host} does not accept every connection over IPv6 ({closed} of {} failed).",
+                "Not every IPv6 address of {subject} accepts connections on {ports_text} ({closed} of {} failed).",
                 open + closed
             ),
         );

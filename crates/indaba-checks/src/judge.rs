@@ -8,6 +8,7 @@ use indaba_model::{Finding, Observations, Status, TestKind};
 use crate::dnssec::{TrustAnchor, Validator, findings as dnssec};
 use crate::ipv6;
 use crate::lookup::{self, MailHosts};
+use crate::transport::{self, Service};
 use crate::{mailauth, rpki, website};
 
 /// What judging needs besides the observations.
@@ -41,15 +42,39 @@ pub fn judge(
     // Checks judged together (one TLS scan per address feeds many findings).
     let mut grouped: Vec<Finding> = match kind {
         TestKind::Web => {
-            let mut web =
-                crate::transport::web_findings(obs, &validator, &servers.web, ctx.roots, ctx.now);
+            let mut web = transport::findings(
+                &Service::HTTPS,
+                obs,
+                &validator,
+                &servers.web,
+                ctx.roots,
+                ctx.now,
+            );
             web.push(crate::redirect::finding(obs, domain, &servers.web));
             web.push(website::hsts(obs, domain, &servers.web));
             web.extend(website::header_findings(obs, domain, &servers.web));
             web.push(website::security_txt(obs, domain, &servers.web, ctx.now));
             web
         }
-        TestKind::Mail => Vec::new(),
+        TestKind::Mail => {
+            let smtp = transport::findings(
+                &Service::SMTP,
+                obs,
+                &validator,
+                &servers.mail,
+                ctx.roots,
+                ctx.now,
+            );
+            match &mail_hosts {
+                Some(Ok(MailHosts::Hosts(_))) => smtp,
+                // A null MX, no MX or an unresolvable MX: every mail-server
+                // check says why there is nothing to test.
+                _ => smtp
+                    .iter()
+                    .map(|f| with_mail_hosts(&f.check, &mail_hosts, |_| f.clone()))
+                    .collect(),
+            }
+        }
     };
     // No server to judge because its addresses could not be looked up is an
     // error (untestable), not "nothing to test".
@@ -115,11 +140,15 @@ pub fn judge(
             ids::MAIL_IPV6_ADDRESS => {
                 with_mail_hosts(spec.id, &mail_hosts, |hosts| ipv6::mail_address(obs, hosts))
             }
+            ids::MAIL_IPV6_REACHABLE => with_mail_hosts(spec.id, &mail_hosts, |hosts| {
+                ipv6::mail_reachable(obs, hosts)
+            }),
             ids::MAIL_DNSSEC_MX_VALID => with_mail_hosts(spec.id, &mail_hosts, |hosts| {
                 dnssec::mx_valid(&validator, hosts)
             }),
             other => match grouped.iter().position(|f| f.check == other) {
                 Some(i) => grouped.swap_remove(i),
+
                 None => Finding::new(
                     other,
                     Status::Error,

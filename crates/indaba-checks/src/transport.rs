@@ -96,31 +96,58 @@ pub fn tlsa_name(host: &str, port: u16) -> String {
     format!("_{port}._tcp.{}.", host.trim_end_matches('.'))
 }
 
-/// Every HTTPS finding of the web test: TLS, certificate and DANE.
-pub fn web_findings(
+/// One kind of TLS service the tests judge: where it listens and which
+/// findings it gives.
+#[derive(Debug, Clone, Copy)]
+pub struct Service {
+    /// The port.
+    pub port: u16,
+    /// How TLS starts on it.
+    pub transport: TlsTransport,
+    /// The TLS findings' ids.
+    pub tls: &'static TlsIds,
+    /// The certificate findings' ids.
+    pub certificate: &'static CertChecks,
+    /// The DANE findings' ids and rules.
+    pub dane: &'static DaneChecks,
+}
+
+impl Service {
+    /// HTTPS on 443, for the web test.
+    pub const HTTPS: Service = Service {
+        port: HTTPS_PORT,
+        transport: TlsTransport::Direct,
+        tls: &TlsIds::WEB,
+        certificate: &CertChecks::WEB,
+        dane: &DaneChecks::WEB,
+    };
+    /// SMTP with STARTTLS on 25, for the mail test (RFC 7672 DANE; where DANE
+    /// authenticates a server, its WebPKI trust and name are information).
+    pub const SMTP: Service = Service {
+        port: SMTP_PORT,
+        transport: TlsTransport::SmtpStarttls,
+        tls: &TlsIds::MAIL,
+        certificate: &CertChecks::MAIL,
+        dane: &DaneChecks::MAIL,
+    };
+}
+
+/// Every TLS, certificate and DANE finding of `service` on `servers`.
+pub fn findings(
+    service: &Service,
     obs: &Observations,
     validator: &Validator<'_>,
     servers: &[(String, std::net::IpAddr)],
     roots: &TrustStore,
     now: OffsetDateTime,
 ) -> Vec<Finding> {
-    let scans = scans_for(obs, servers, HTTPS_PORT, TlsTransport::Direct);
+    let scans = scans_for(obs, servers, service.port, service.transport);
     let only_scans: Vec<TlsScan> = scans.iter().map(|(_, s)| s.clone()).collect();
-    let mut out = tls::findings(&TlsIds::WEB, &only_scans);
-    let endpoints: Vec<Endpoint> = scans
-        .iter()
-        .map(|(host, s)| Endpoint {
-            address: s.address.clone(),
-            host: host.clone(),
-            chain: chain_of(s),
-        })
-        .collect();
-    let assessed = certificate::assess(&endpoints, roots, now);
-    out.extend(certificate::findings(&CertChecks::WEB, &assessed, &[], now));
+    let mut out = tls::findings(service.tls, &only_scans);
     let dane_endpoints: Vec<DaneEndpoint> = scans
         .iter()
         .map(|(host, s)| {
-            let name = tlsa_name(host, HTTPS_PORT);
+            let name = tlsa_name(host, service.port);
             DaneEndpoint {
                 address: s.address.clone(),
                 host: host.clone(),
@@ -131,7 +158,32 @@ pub fn web_findings(
             }
         })
         .collect();
-    let dane_assessed = dane::assess(&dane_endpoints, roots, now, Protocol::Tls);
-    out.extend(dane::findings(&DaneChecks::WEB, &dane_assessed));
+    let protocol = service.dane.protocol;
+    let dane_assessed = dane::assess(&dane_endpoints, roots, now, protocol);
+    let dane_authenticated: Vec<String> = match protocol {
+        // For the web, browsers ignore DANE: WebPKI trust always counts.
+        Protocol::Tls => Vec::new(),
+        Protocol::Smtp => dane_assessed
+            .iter()
+            .filter(|a| a.authenticated())
+            .map(|a| a.address.clone())
+            .collect(),
+    };
+    let endpoints: Vec<Endpoint> = scans
+        .iter()
+        .map(|(host, s)| Endpoint {
+            address: s.address.clone(),
+            host: host.clone(),
+            chain: chain_of(s),
+        })
+        .collect();
+    let assessed = certificate::assess(&endpoints, roots, now);
+    out.extend(certificate::findings(
+        service.certificate,
+        &assessed,
+        &dane_authenticated,
+        now,
+    ));
+    out.extend(dane::findings(service.dane, &dane_assessed));
     out
 }

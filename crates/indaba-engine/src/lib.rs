@@ -218,6 +218,9 @@ async fn probe_web(session: &Session, domain: &DomainName) -> Result<(), EngineE
     Ok(())
 }
 
+/// SMTP's port.
+const SMTP_PORT: u16 = indaba_checks::transport::SMTP_PORT;
+
 async fn probe_mail(session: &Session, domain: &DomainName) -> Result<(), EngineError> {
     let name = domain.to_fqdn();
     tokio::join!(
@@ -253,6 +256,29 @@ async fn probe_mail(session: &Session, domain: &DomainName) -> Result<(), Engine
         })
         .collect();
     guard(session, domain, addresses.iter())?;
+    // STARTTLS on every MX address (one scan per address: the session caches
+    // it) and each MX host's TLSA records.
+    let transport = hosts.iter().map(|host| {
+        let host = host.to_ascii();
+        let mut ips = lookup::addresses(&obs, &host, "A").unwrap_or_default();
+        ips.extend(lookup::addresses(&obs, &host, "AAAA").unwrap_or_default());
+        async move {
+            let tlsa_name = indaba_checks::transport::tlsa_name(&host, SMTP_PORT);
+            let scans = ips
+                .iter()
+                .map(|ip| session.tls_scan(SocketAddr::new(*ip, SMTP_PORT), &host, true));
+            let connects = ips
+                .iter()
+                .filter(|ip| ip.is_ipv6())
+                .map(|ip| session.connect(SocketAddr::new(*ip, SMTP_PORT)));
+            tokio::join!(
+                join_all(scans),
+                join_all(connects),
+                session.resolve(DnsQuestion::new(&tlsa_name, "TLSA"), QueryMode::Raw),
+            );
+        }
+    });
+    join_all(transport).await;
     Ok(())
 }
 

@@ -778,7 +778,12 @@ async fn reset_link(server: &Server, email: &str, before: &[PathBuf]) -> String 
             .filter(|p| !before.contains(p))
             .filter_map(|p| std::fs::read_to_string(p).ok())
             .map(|m| decode_quoted_printable(&m))
-            .find(|m| m.contains(&format!("To: {email}")) && m.contains("/password/reset/"));
+            // Tests run side by side and may share an address: the link must
+            // be this server's.
+            .find(|m| {
+                m.contains(&format!("To: {email}"))
+                    && m.contains(&format!("{}/password/reset/", server.base))
+            });
         if let Some(mail) = found {
             let start = mail
                 .find(&format!("{}/password/reset/", server.base))
