@@ -108,6 +108,19 @@ pub fn judge(
                 &|n| mailauth::dkim_keys(obs, n, &obs.dkim_selectors),
                 spec.id,
             ),
+            ids::MAIL_MTA_STS => with_mail_hosts(spec.id, &mail_hosts, |hosts| {
+                mail_policy(
+                    &|n| {
+                        let mx: Vec<indaba_model::DomainName> = hosts
+                            .iter()
+                            .filter_map(|h| indaba_model::DomainName::parse(&h.to_ascii()).ok())
+                            .collect();
+                        mailauth::mta_sts(obs, n, &mx, ctx.roots, ctx.now)
+                    },
+                    spec.id,
+                )
+            }),
+            ids::MAIL_MX_RECORDS => crate::mx::finding(obs, domain),
             ids::MAIL_TLS_RPT => mail_policy(&|n| mailauth::tls_rpt(obs, n), spec.id),
             ids::WEB_RPKI_EXISTS => rpki::exists(spec.id, "web server", obs, &servers.web),
             ids::WEB_RPKI_VALID => rpki::valid(spec.id, "web server", obs, &servers.web),

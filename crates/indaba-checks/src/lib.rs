@@ -21,6 +21,7 @@ pub mod judge;
 pub mod lookup;
 pub mod mailauth;
 pub mod mta_sts;
+pub mod mx;
 pub mod psl;
 pub mod redirect;
 pub mod rov;

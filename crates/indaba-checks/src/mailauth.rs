@@ -4,6 +4,11 @@
 //! queries the engine must make (so planning and judging agree on names).
 
 use hickory_proto::rr::{RData, RecordType};
+use indaba_model::observation::HttpOutcome;
+use time::OffsetDateTime;
+
+use crate::certificate::{self, Endpoint, NameMatch, Trust, TrustStore};
+use crate::mta_sts::{self, PolicyFetch};
 use indaba_model::{DomainName, Finding, Observations};
 
 use crate::dkim::{self, SelectorAnswer};
@@ -158,4 +163,117 @@ pub fn tls_rpt(obs: &Observations, domain: &DomainName) -> Finding {
         .map(|n| txt_answer(obs, &n.to_fqdn()))
         .unwrap_or_else(|e| TxtAnswer::Failed(e.to_string()));
     tls_rpt::finding(domain, &answer)
+}
+
+/// Where the MTA-STS policy is served (RFC 8461 §3.2).
+pub const MTA_STS_PATH: &str = "/.well-known/mta-sts.txt";
+
+/// The policy host `mta-sts.<domain>` when the domain publishes an
+/// `_mta-sts` record, so the engine knows to fetch the policy.
+pub fn mta_sts_policy_host(obs: &Observations, domain: &DomainName) -> Option<DomainName> {
+    let name = domain.child("_mta-sts").ok()?;
+    let answer = txt_answer(obs, &name.to_fqdn());
+    let announced = answer
+        .records()
+        .ok()?
+        .iter()
+        .any(|r| r.trim_start().starts_with("v=STSv1"));
+    announced.then(|| domain.child("mta-sts").ok()).flatten()
+}
+
+/// `mail.mta_sts.valid` for `domain` with MX hosts `mx_hosts`; the policy's
+/// certificate is judged against `roots` at `now`.
+pub fn mta_sts(
+    obs: &Observations,
+    domain: &DomainName,
+    mx_hosts: &[DomainName],
+    roots: &TrustStore,
+    now: OffsetDateTime,
+) -> Finding {
+    let answer = domain
+        .child("_mta-sts")
+        .map(|n| txt_answer(obs, &n.to_fqdn()))
+        .unwrap_or_else(|e| TxtAnswer::Failed(e.to_string()));
+    let fetch = mta_sts_policy_host(obs, domain).map(|host| policy_fetch(obs, &host, roots, now));
+    mta_sts::finding(domain, &answer, fetch.as_ref(), mx_hosts)
+}
+
+/// The policy fetch as observed: the first address of the policy host that
+/// was asked.
+fn policy_fetch(
+    obs: &Observations,
+    host: &DomainName,
+    roots: &TrustStore,
+    now: OffsetDateTime,
+) -> PolicyFetch {
+    let url = lookup::https_url(host.as_str(), MTA_STS_PATH);
+    let Some(fetch) = obs.http.iter().find(|f| f.url == url) else {
+        let why = ["A", "AAAA"]
+            .iter()
+            .find_map(|t| lookup::addresses(obs, &host.to_fqdn(), t).err())
+            .unwrap_or_else(|| format!("{host} has no address"));
+        return PolicyFetch::Unreachable(why);
+    };
+    match &fetch.outcome {
+        HttpOutcome::Failure { reason } if reason.contains("TLS handshake failed") => {
+            PolicyFetch::TlsError(reason.clone())
+        }
+        HttpOutcome::Failure { reason } => PolicyFetch::Unreachable(reason.clone()),
+        HttpOutcome::Response(r) if r.status != 200 => PolicyFetch::HttpStatus(r.status),
+        HttpOutcome::Response(r) => PolicyFetch::Fetched {
+            content_type: r
+                .headers
+                .iter()
+                .find(|(n, _)| n == "content-type")
+                .map(|(_, v)| v.clone()),
+            body: r.body.as_bytes().to_vec(),
+            certificate: policy_certificate(&fetch.address, host, &r.peer_certificates, roots, now),
+        },
+    }
+}
+
+/// Whether the policy host's certificate is trusted, valid now and names
+/// the host (RFC 8461 §3.3).
+fn policy_certificate(
+    address: &str,
+    host: &DomainName,
+    chain: &[String],
+    roots: &TrustStore,
+    now: OffsetDateTime,
+) -> mta_sts::Certificate {
+    use base64::Engine;
+    let decoded: Result<Vec<Vec<u8>>, String> = chain
+        .iter()
+        .map(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|e| format!("stored certificate is not base64: {e}"))
+        })
+        .collect();
+    let endpoint = Endpoint {
+        address: address.to_string(),
+        host: host.as_str().to_string(),
+        chain: decoded,
+    };
+    let assessed = certificate::assess(std::slice::from_ref(&endpoint), roots, now);
+    match assessed.first().map(|a| &a.report) {
+        Some(Ok(report)) => match (&report.trust, &report.name) {
+            (Trust::Trusted { .. }, NameMatch::Matched { .. }) => mta_sts::Certificate::Valid,
+            (Trust::Trusted { .. }, _) => {
+                mta_sts::Certificate::Invalid(format!("the certificate does not name {host}"))
+            }
+            (Trust::Untrusted { error, reasons }, _) if reasons.is_empty() => {
+                mta_sts::Certificate::Invalid(error.to_string())
+            }
+            (Trust::Untrusted { reasons, .. }, _) => mta_sts::Certificate::Invalid(
+                reasons
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        },
+        Some(Err(reason)) => mta_sts::Certificate::Invalid(reason.clone()),
+        None => mta_sts::Certificate::Invalid("no certificate was recorded".into()),
+    }
 }

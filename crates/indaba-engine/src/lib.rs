@@ -293,13 +293,46 @@ async fn probe_mail_policies(session: &Session, domain: &DomainName, selectors: 
             .map(|n| session.resolve(DnsQuestion::new(n, "TXT"), QueryMode::Raw)),
     )
     .await;
-    let second = indaba_checks::mailauth::destination_queries(&session.observations(), domain);
-    join_all(
+    let obs = session.observations();
+    let second = indaba_checks::mailauth::destination_queries(&obs, domain);
+    let destinations = join_all(
         second
             .iter()
             .map(|n| session.resolve(DnsQuestion::new(n, "TXT"), QueryMode::Raw)),
-    )
-    .await;
+    );
+    let policy = indaba_checks::mailauth::mta_sts_policy_host(&obs, domain)
+        .map(|host| fetch_mta_sts_policy(session, host));
+    drop(obs);
+    tokio::join!(destinations, async {
+        if let Some(fetch) = policy {
+            fetch.await;
+        }
+    });
+}
+
+/// Fetches the MTA-STS policy from the first address of its host (RFC 8461
+/// §3.3: HTTPS, no redirects; the certificate is judged from the record).
+async fn fetch_mta_sts_policy(session: &Session, host: DomainName) {
+    let name = host.to_fqdn();
+    tokio::join!(
+        session.resolve(DnsQuestion::new(&name, "A"), QueryMode::Raw),
+        session.resolve(DnsQuestion::new(&name, "AAAA"), QueryMode::Raw),
+    );
+    let obs = session.observations();
+    let first = ["A", "AAAA"]
+        .iter()
+        .flat_map(|t| lookup::addresses(&obs, &name, t).unwrap_or_default())
+        .next();
+    drop(obs);
+    if let Some(ip) = first {
+        session
+            .https_get(
+                host.as_str(),
+                indaba_checks::mailauth::MTA_STS_PATH,
+                SocketAddr::new(ip, 443),
+            )
+            .await;
+    }
 }
 
 /// Looks up the routes to every server the test touched.

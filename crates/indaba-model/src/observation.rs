@@ -191,6 +191,10 @@ pub struct HttpResponse {
     pub body_bytes: u64,
     /// True when the body was longer than the limit and was cut.
     pub body_truncated: bool,
+    /// Over HTTPS: the certificates the server presented, leaf first, DER in
+    /// base64 (not verified during the fetch; the checks judge them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peer_certificates: Vec<String>,
 }
 
 impl Observations {

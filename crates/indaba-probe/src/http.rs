@@ -8,6 +8,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
@@ -89,7 +90,7 @@ async fn fetch(
     match scheme {
         Scheme::Http => exchange(stream, host, path, body_limit).await,
         Scheme::Https => {
-            let (config, _seen) = crate::tls::handshake::recording_config()?;
+            let (config, seen) = crate::tls::handshake::recording_config()?;
             let name =
                 rustls::pki_types::ServerName::try_from(host.trim_end_matches('.').to_string())
                     .map_err(|e| format!("{host} cannot be sent as TLS server name: {e}"))?;
@@ -97,7 +98,17 @@ async fn fetch(
                 .connect(name, stream)
                 .await
                 .map_err(|e| format!("TLS handshake failed: {e}"))?;
-            exchange(tls, host, path, body_limit).await
+            let chain = seen
+                .lock()
+                .ok()
+                .and_then(|s| s.as_ref().map(|s| s.chain.clone()))
+                .unwrap_or_default();
+            let mut response = exchange(tls, host, path, body_limit).await?;
+            response.peer_certificates = chain
+                .iter()
+                .map(|der| base64::engine::general_purpose::STANDARD.encode(der))
+                .collect();
+            Ok(response)
         }
     }
 }
@@ -171,5 +182,6 @@ async fn read_response(
         body: String::from_utf8_lossy(&kept).into_owned(),
         body_bytes: total,
         body_truncated: truncated,
+        peer_certificates: Vec::new(),
     })
 }
