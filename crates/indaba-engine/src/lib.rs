@@ -46,6 +46,9 @@ pub struct EngineSettings {
     /// Where route origins and VRPs come from (none: the routing checks
     /// report that they are not configured).
     pub routing: RoutingSources,
+    /// TLS scans shared with the other tests of a scan run (the platform's
+    /// worker, batches): domains sharing mail servers cost one scan each.
+    pub shared_scans: Option<indaba_probe::SharedScans>,
 }
 
 /// Why a test was not run.
@@ -74,10 +77,11 @@ pub async fn run(
 ) -> Result<Report, EngineError> {
     let started_at = time::OffsetDateTime::now_utc();
     let started = Instant::now();
-    let session = Arc::new(Session::new(
-        settings.probe.clone(),
-        started + settings.report_timeout,
-    ));
+    let mut session = Session::new(settings.probe.clone(), started + settings.report_timeout);
+    if let Some(scans) = &settings.shared_scans {
+        session = session.with_shared_scans(scans.clone());
+    }
+    let session = Arc::new(session);
     session.note_trust_anchor(settings.anchor.text.clone());
     let plan = {
         let session = session.clone();

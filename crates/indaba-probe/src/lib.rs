@@ -10,6 +10,8 @@ pub mod http;
 pub mod routing;
 pub mod rtr;
 pub mod session;
+pub mod shared_scans;
 pub mod tls;
 
 pub use session::{ProbeSettings, Session};
+pub use shared_scans::SharedScans;

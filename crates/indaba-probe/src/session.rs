@@ -63,6 +63,7 @@ pub struct Session {
     tcp_cache: Mutex<HashMap<SocketAddr, Shared<TcpConnect>>>,
     http_cache: Mutex<HashMap<(String, SocketAddr), Shared<HttpFetch>>>,
     tls_cache: Mutex<HashMap<(SocketAddr, bool), Shared<indaba_model::tls::TlsScan>>>,
+    shared_scans: Option<crate::SharedScans>,
     observations: Mutex<Observations>,
 }
 
@@ -81,8 +82,16 @@ impl Session {
             tcp_cache: Mutex::default(),
             http_cache: Mutex::default(),
             tls_cache: Mutex::default(),
+            shared_scans: None,
             observations: Mutex::new(observations),
         }
+    }
+
+    /// Reuses TLS scans of other sessions that share `scans` (see
+    /// [`crate::SharedScans`]).
+    pub fn with_shared_scans(mut self, scans: crate::SharedScans) -> Self {
+        self.shared_scans = Some(scans);
+        self
     }
 
     /// The settings in force.
@@ -154,50 +163,69 @@ impl Session {
         server_name: &str,
         starttls: bool,
     ) -> indaba_model::tls::TlsScan {
-        use crate::tls::{Direct, SmtpStarttls, TlsProbeSettings, enumerate};
         let cell = {
             let mut cache = lock(&self.tls_cache);
             cache.entry((target, starttls)).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let transport = if starttls {
-                indaba_model::tls::TlsTransport::SmtpStarttls
-            } else {
-                indaba_model::tls::TlsTransport::Direct
-            };
-            let scan = match self.guard(target.ip()) {
-                Err(reason) => indaba_model::tls::TlsScan::unreachable(
-                    target.to_string(),
-                    Some(server_name.to_string()),
-                    transport,
-                    indaba_model::tls::ConnectFailure {
-                        kind: indaba_model::tls::ConnectFailureKind::Unreachable,
-                        reason,
-                    },
-                ),
-                Ok(()) => {
-                    let settings = TlsProbeSettings {
-                        server_name: Some(server_name.to_string()),
-                        step_timeout: self.settings.connect_timeout * 2,
-                        zero_rtt_http: !starttls,
-                        ..TlsProbeSettings::default()
-                    };
-                    if starttls {
-                        let connector = SmtpStarttls {
-                            address: target,
-                            ehlo_name: "indaba.invalid".into(),
-                        };
-                        enumerate(&connector, &settings, self.deadline).await
-                    } else {
-                        enumerate(&Direct { address: target }, &settings, self.deadline).await
-                    }
-                }
+            let scan = match (&self.shared_scans, self.guard(target.ip())) {
+                // Only a target this session may reach can come from the
+                // shared cache; a refusal is this session's own.
+                (Some(shared), Ok(())) => shared
+                    .cell(target, starttls, server_name)
+                    .get_or_init(|| self.run_tls_scan(target, server_name, starttls))
+                    .await
+                    .clone(),
+                _ => self.run_tls_scan(target, server_name, starttls).await,
             };
             self.record(|o| o.tls.push(scan.clone()));
             scan
         })
         .await
         .clone()
+    }
+
+    /// One TLS enumeration of `target`, under this session's guard and
+    /// deadline.
+    async fn run_tls_scan(
+        &self,
+        target: SocketAddr,
+        server_name: &str,
+        starttls: bool,
+    ) -> indaba_model::tls::TlsScan {
+        use crate::tls::{Direct, SmtpStarttls, TlsProbeSettings, enumerate};
+        use indaba_model::tls::{ConnectFailure, ConnectFailureKind, TlsScan, TlsTransport};
+        let transport = if starttls {
+            TlsTransport::SmtpStarttls
+        } else {
+            TlsTransport::Direct
+        };
+        if let Err(reason) = self.guard(target.ip()) {
+            return TlsScan::unreachable(
+                target.to_string(),
+                Some(server_name.to_string()),
+                transport,
+                ConnectFailure {
+                    kind: ConnectFailureKind::Unreachable,
+                    reason,
+                },
+            );
+        }
+        let settings = TlsProbeSettings {
+            server_name: Some(server_name.to_string()),
+            step_timeout: self.settings.connect_timeout * 2,
+            zero_rtt_http: !starttls,
+            ..TlsProbeSettings::default()
+        };
+        if starttls {
+            let connector = SmtpStarttls {
+                address: target,
+                ehlo_name: "indaba.invalid".into(),
+            };
+            enumerate(&connector, &settings, self.deadline).await
+        } else {
+            enumerate(&Direct { address: target }, &settings, self.deadline).await
+        }
     }
 
     /// Opens (and closes) a TCP connection, once per session per address.

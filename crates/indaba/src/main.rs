@@ -291,13 +291,19 @@ async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
         now: None,
         dkim_selectors: Vec::new(),
         routing: args.routing.sources().await?,
+        shared_scans: None,
     })
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
     let runtime = runtime()?;
     runtime.block_on(async {
-        let engine = engine_settings(&args.engine).await?;
+        let mut engine = engine_settings(&args.engine).await?;
+        // Tests running close together (a batch, a sector) share TLS scans
+        // for as long as they share reports.
+        engine.shared_scans = Some(indaba_probe::SharedScans::new(Duration::from_secs(
+            args.reuse_seconds.max(60),
+        )));
         let store = indaba_store::Store::open(&args.database).await?;
         let mailer = match &args.smtp {
             Some(relay) => {
