@@ -18,13 +18,16 @@ use tokio::sync::OnceCell;
 /// What identifies one scan: the address, STARTTLS or not, the server name.
 type ScanKey = (SocketAddr, bool, String);
 
+/// A scan and when it started.
+type Entry = (Instant, Arc<OnceCell<TlsScan>>);
+
 /// Most scans kept; past it, expired ones go first, then everything.
 const MAX_ENTRIES: usize = 10_000;
 
 /// A cache of TLS scans that several sessions share. Cloning shares it.
 #[derive(Debug, Clone)]
 pub struct SharedScans {
-    entries: Arc<Mutex<HashMap<ScanKey, (Instant, Arc<OnceCell<TlsScan>>)>>>,
+    entries: Arc<Mutex<HashMap<ScanKey, Entry>>>,
     ttl: Duration,
 }
 
