@@ -221,11 +221,7 @@ fn policy_fetch(
         HttpOutcome::Failure { reason } => PolicyFetch::Unreachable(reason.clone()),
         HttpOutcome::Response(r) if r.status != 200 => PolicyFetch::HttpStatus(r.status),
         HttpOutcome::Response(r) => PolicyFetch::Fetched {
-            content_type: r
-                .headers
-                .iter()
-                .find(|(n, _)| n == "content-type")
-                .map(|(_, v)| v.clone()),
+            content_type: r.header("content-type").map(str::to_string),
             body: r.body.as_bytes().to_vec(),
             certificate: policy_certificate(&fetch.address, host, &r.peer_certificates, roots, now),
         },
@@ -241,19 +237,10 @@ fn policy_certificate(
     roots: &TrustStore,
     now: OffsetDateTime,
 ) -> mta_sts::Certificate {
-    use base64::Engine;
-    let decoded: Result<Vec<Vec<u8>>, String> = chain
-        .iter()
-        .map(|b| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b)
-                .map_err(|e| format!("stored certificate is not base64: {e}"))
-        })
-        .collect();
     let endpoint = Endpoint {
         address: address.to_string(),
         host: host.as_str().to_string(),
-        chain: decoded,
+        chain: certificate::decode_chain(chain),
     };
     let assessed = certificate::assess(std::slice::from_ref(&endpoint), roots, now);
     match assessed.first().map(|a| &a.report) {

@@ -73,14 +73,7 @@ pub fn finding(obs: &Observations, host: &str, addresses: &[(String, IpAddr)]) -
                 Hop::NoListener(reason.clone())
             }
             Some(HttpOutcome::Failure { reason }) => Hop::Unknown(reason.clone()),
-            Some(HttpOutcome::Response(r)) => classify(
-                host,
-                r.status,
-                r.headers
-                    .iter()
-                    .find(|(n, _)| n == "location")
-                    .map(|(_, v)| v.as_str()),
-            ),
+            Some(HttpOutcome::Response(r)) => classify(host, r.status, r.header("location")),
         };
         let detail = match &hop {
             Hop::NoListener(_) => {

@@ -40,20 +40,11 @@ fn scans_for(
 }
 
 fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, String> {
-    use base64::Engine;
     if let Some(failure) = &scan.connect_error {
         return Err(failure.reason.clone());
     }
     match &scan.certificates {
-        indaba_model::tls::Probed::Seen { value } => value
-            .der
-            .iter()
-            .map(|b| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(b)
-                    .map_err(|e| format!("stored certificate is not base64: {e}"))
-            })
-            .collect(),
+        indaba_model::tls::Probed::Seen { value } => certificate::decode_chain(&value.der),
         indaba_model::tls::Probed::NotTested { reason }
         | indaba_model::tls::Probed::Error { reason } => Err(reason.clone()),
     }

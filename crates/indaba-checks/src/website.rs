@@ -151,11 +151,7 @@ pub fn security_txt(
     let fetch = match https_outcome(obs, host, SECURITY_TXT_PATH, *ip) {
         Some(HttpOutcome::Response(r)) => SecurityTxtFetch::Response {
             status: r.status,
-            content_type: r
-                .headers
-                .iter()
-                .find(|(n, _)| n == "content-type")
-                .map(|(_, v)| v.clone()),
+            content_type: r.header("content-type").map(str::to_string),
             body: r.body.as_bytes().to_vec(),
             truncated: r.body_truncated,
             final_url: lookup::https_url(host, SECURITY_TXT_PATH),

@@ -197,6 +197,16 @@ pub struct HttpResponse {
     pub peer_certificates: Vec<String>,
 }
 
+impl HttpResponse {
+    /// The first value of the header `name` (given in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 impl Observations {
     /// The exchanges for a question asked in a mode, newest last.
     pub fn dns_for<'a>(

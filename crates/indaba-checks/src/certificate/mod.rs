@@ -256,6 +256,19 @@ impl Assessment {
     }
 }
 
+/// A chain as stored in observations (base64 DER, leaf first), decoded.
+pub fn decode_chain(stored: &[String]) -> Result<Vec<Vec<u8>>, String> {
+    use base64::Engine;
+    stored
+        .iter()
+        .map(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|e| format!("stored certificate is not base64: {e}"))
+        })
+        .collect()
+}
+
 /// Reads and judges every endpoint's chain.
 pub fn assess(endpoints: &[Endpoint], store: &TrustStore, now: OffsetDateTime) -> Vec<Assessment> {
     endpoints
