@@ -421,6 +421,37 @@ impl RdapObject {
     }
 }
 
+/// One RDAP lookup: what was asked, where, and what came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RdapLookup {
+    /// What was asked: `127.0.30.1`, `AS64530`, `tls-good.test`.
+    pub query: String,
+    /// The URL asked first, when the bootstrap gave one.
+    pub url: Option<String>,
+    /// The URL that answered, after redirects.
+    pub final_url: Option<String>,
+    /// What came back.
+    pub outcome: RdapOutcome,
+}
+
+/// What an RDAP lookup gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum RdapOutcome {
+    /// An object.
+    Object {
+        /// What it says.
+        object: RdapObject,
+    },
+    /// The server has no such object (HTTP 404, RFC 7480 §5.3).
+    NotFound,
+    /// No usable answer: why.
+    Failed {
+        /// The reason, in words.
+        reason: String,
+    },
+}
+
 /// Reads an RDAP answer to `query`.
 pub fn parse_answer(query: &RdapQuery, body: &[u8]) -> Result<RdapObject, RdapError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| RdapError::Json(e.to_string()))?;
