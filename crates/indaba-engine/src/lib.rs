@@ -5,6 +5,8 @@
 //! The CLI, the web site, the API and the monitor all call [`run`], so every
 //! door gives the same report.
 
+pub mod contacts;
+
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,6 +48,9 @@ pub struct EngineSettings {
     /// Where route origins and VRPs come from (none: the routing checks
     /// report that they are not configured).
     pub routing: RoutingSources,
+    /// The RDAP client (bootstrap location, limits, answer cache), shared by
+    /// every test and contact lookup of the process.
+    pub rdap: Arc<indaba_probe::rdap::RdapClient>,
 }
 
 /// Why a test was not run.

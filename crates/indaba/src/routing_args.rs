@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use indaba_model::routing::{OriginTable, VrpSet};
+use indaba_probe::rdap::{BootstrapSource, RdapClient, RdapSettings};
 use indaba_probe::routing::{OriginSource, RoutingSources, VrpSource};
 use indaba_probe::rtr::RtrFeed;
 
@@ -27,6 +28,11 @@ pub struct RoutingArgs {
     /// Look up route origins in a prefix-to-AS file ("PREFIX ASN" per line).
     #[arg(long, value_name = "FILE")]
     pub origins_file: Option<PathBuf>,
+    /// Where the RDAP bootstrap files (RFC 9224: dns.json, ipv4.json,
+    /// ipv6.json, asn.json) are: a directory or a URL (default: IANA's,
+    /// https://data.iana.org/rdap/).
+    #[arg(long, value_name = "DIR|URL")]
+    pub rdap_bootstrap: Option<String>,
     /// Time to wait for the RTR server's first full data set, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub rtr_timeout: u64,
@@ -70,6 +76,34 @@ impl RoutingArgs {
             (None, None) => None,
         };
         Ok(RoutingSources { origins, vrps })
+    }
+}
+
+impl RoutingArgs {
+    /// The RDAP client: bootstrap files from `--rdap-bootstrap`, server
+    /// certificates checked against `roots` (the `--ca-file` roots).
+    pub fn rdap_client(
+        &self,
+        roots: &indaba_checks::certificate::TrustStore,
+    ) -> Result<Arc<RdapClient>> {
+        let bootstrap = match &self.rdap_bootstrap {
+            Some(text) => {
+                let source = BootstrapSource::parse(text);
+                if let BootstrapSource::Dir(dir) = &source {
+                    if !dir.is_dir() {
+                        bail!(
+                            "--rdap-bootstrap {text:?} is neither an http(s) URL nor a directory \
+                             (one holding dns.json, ipv4.json, ipv6.json and asn.json)"
+                        );
+                    }
+                }
+                source
+            }
+            None => BootstrapSource::default(),
+        };
+        let settings = RdapSettings::new(bootstrap, roots.trust_anchors().to_vec());
+        let client = RdapClient::new(settings).map_err(anyhow::Error::msg)?;
+        Ok(Arc::new(client))
     }
 }
 
