@@ -49,10 +49,10 @@ impl FromStr for ContactTarget {
         if let Ok(ip) = t.trim_matches(['[', ']']).parse::<IpAddr>() {
             return Ok(ContactTarget::Address(ip));
         }
-        if let Some(digits) = t.strip_prefix("AS").or_else(|| t.strip_prefix("as")) {
-            if let Ok(n) = digits.parse::<u32>() {
-                return Ok(ContactTarget::Asn(n));
-            }
+        if let Some(digits) = t.strip_prefix("AS").or_else(|| t.strip_prefix("as"))
+            && let Ok(n) = digits.parse::<u32>()
+        {
+            return Ok(ContactTarget::Asn(n));
         }
         DomainName::parse(t)
             .map(ContactTarget::Domain)
@@ -186,19 +186,24 @@ pub async fn contacts(
             for rtype in ["A", "AAAA"] {
                 match lookup::addresses(&obs, &name, rtype) {
                     Ok(list) => report.addresses.extend(list),
-                    Err(reason) if resolved.is_ok() => report
-                        .problems
-                        .push(format!("{domain} {rtype}: {reason}")),
+                    Err(reason) if resolved.is_ok() => {
+                        report.problems.push(format!("{domain} {rtype}: {reason}"))
+                    }
                     Err(_) => {}
                 }
+            }
+            if report.addresses.is_empty() && resolved.is_ok() {
+                report.problems.push(format!(
+                    "{domain} has no address (A or AAAA): no network to look up, no security.txt \
+                     to fetch"
+                ));
             }
             if !report.addresses.is_empty() {
                 let now = settings
                     .now
                     .unwrap_or_else(time::OffsetDateTime::now_utc)
                     .unix_timestamp();
-                let validator =
-                    indaba_checks::dnssec::Validator::new(&obs, &settings.anchor, now);
+                let validator = indaba_checks::dnssec::Validator::new(&obs, &settings.anchor, now);
                 let security = ["A", "AAAA"]
                     .iter()
                     .filter_map(|t| validator.answer(&name, t))
@@ -246,8 +251,11 @@ pub async fn contacts(
 
     // The queries, in the order their contacts are listed.
     let rdap = async {
-        let mut queries: Vec<RdapQuery> =
-            report.addresses.iter().map(|ip| RdapQuery::Ip(*ip)).collect();
+        let mut queries: Vec<RdapQuery> = report
+            .addresses
+            .iter()
+            .map(|ip| RdapQuery::Ip(*ip))
+            .collect();
         if !report.addresses.is_empty() && settings.routing.origins.is_some() {
             let routes = tokio::time::timeout_at(
                 until,
@@ -315,12 +323,11 @@ fn read_security_txt(
     if let SecurityTxtFetch::Response {
         status: 200, body, ..
     } = fetch
+        && let Ok(parsed) = security_txt::parse(body)
     {
-        if let Ok(parsed) = security_txt::parse(body) {
-            for field in parsed.fields {
-                if let FieldValue::Contact(uri) = field.value {
-                    values.push(uri.as_str().to_string());
-                }
+        for field in parsed.fields {
+            if let FieldValue::Contact(uri) = field.value {
+                values.push(uri.as_str().to_string());
             }
         }
     }
@@ -422,9 +429,9 @@ fn rdap_contacts(lookup: &RdapLookup, contacts: &mut Vec<Contact>, problems: &mu
                     postal: card.addresses.clone(),
                 });
             }
-            CardOutcome::Missing => {
-                problems.push(format!("{at}: abuse {label} has no contact card (vcardArray)"))
-            }
+            CardOutcome::Missing => problems.push(format!(
+                "{at}: abuse {label} has no contact card (vcardArray)"
+            )),
             CardOutcome::Malformed { reason } => problems.push(format!(
                 "{at}: abuse {label} has a malformed jCard: {reason}"
             )),
@@ -454,7 +461,10 @@ mod tests {
             ContactTarget::Asn(64530)
         );
         assert_eq!(
-            "Tls-Good.test.".parse::<ContactTarget>().unwrap().to_string(),
+            "Tls-Good.test."
+                .parse::<ContactTarget>()
+                .unwrap()
+                .to_string(),
             "tls-good.test"
         );
         assert!("a..b".parse::<ContactTarget>().is_err());
@@ -469,8 +479,7 @@ mod tests {
                     ["fn", {}, "text", "Abuse"], ["email", {}, "text", "abuse@reg.test"]]]},
                 {"handle": "A2", "roles": ["abuse"], "vcardArray": ["vcard", [["email", {}, "text", 1]]]},
                 {"handle": "A3", "roles": ["abuse"]}]}]});
-        let object =
-            indaba_model::rdap::parse_answer(&query, body.to_string().as_bytes()).unwrap();
+        let object = indaba_model::rdap::parse_answer(&query, body.to_string().as_bytes()).unwrap();
         let lookup = RdapLookup {
             query: "x.test".into(),
             url: Some("https://rdap.test/rdap/domain/x.test".into()),

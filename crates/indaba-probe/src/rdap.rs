@@ -201,21 +201,20 @@ impl RdapClient {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let now = Instant::now();
-        if let Some((at, cell)) = answers.get(url) {
-            if now.duration_since(*at) < self.settings.cache_for {
-                return cell.clone();
-            }
+        if let Some((at, cell)) = answers.get(url)
+            && now.duration_since(*at) < self.settings.cache_for
+        {
+            return cell.clone();
         }
         if answers.len() >= self.settings.max_cached {
             answers.retain(|_, (at, _)| now.duration_since(*at) < self.settings.cache_for);
-            if answers.len() >= self.settings.max_cached {
-                if let Some(oldest) = answers
+            if answers.len() >= self.settings.max_cached
+                && let Some(oldest) = answers
                     .iter()
                     .min_by_key(|(_, (at, _))| *at)
                     .map(|(k, _)| k.clone())
-                {
-                    answers.remove(&oldest);
-                }
+            {
+                answers.remove(&oldest);
             }
         }
         let cell: Shared<RdapLookup> = Arc::default();
@@ -316,7 +315,13 @@ impl RdapClient {
         let mut current = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
         let mut redirects = 0;
         loop {
-            let response = self.get_once(session, &current, limit, accept).await?;
+            let response = match self.get_once(session, &current, limit, accept).await {
+                Ok(r) => r,
+                Err(e) if redirects > 0 => {
+                    return Err(format!("after {redirects} redirect(s), {current}: {e}"));
+                }
+                Err(e) => return Err(e),
+            };
             let status = response.status;
             if !matches!(status, 301 | 302 | 303 | 307 | 308) {
                 return Ok(Answer {
@@ -389,13 +394,11 @@ impl RdapClient {
             let attempt = exchange(&self.tls, https, &host, url, target, limit, accept);
             match tokio::time::timeout(timeout, attempt).await {
                 Ok(Ok(r)) => return Ok(r),
-                Ok(Err(Step::Connect(e))) => {
-                    last = format!("{url}: cannot connect to {target}: {e}")
-                }
-                Ok(Err(Step::After(e))) => return Err(format!("{url} ({target}): {e}")),
+                Ok(Err(Step::Connect(e))) => last = format!("cannot connect to {target}: {e}"),
+                Ok(Err(Step::After(e))) => return Err(format!("{e} (server {target})")),
                 Err(_) => {
                     return Err(format!(
-                        "{url} ({target}): no complete answer within {} ms",
+                        "no complete answer within {} ms (server {target})",
                         timeout.as_millis()
                     ));
                 }
@@ -575,12 +578,11 @@ where
             .get(hyper::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
+            && length > limit as u64
         {
-            if length > limit as u64 {
-                return Err(format!(
-                    "the answer is {length} bytes, over the limit of {limit} bytes; not read"
-                ));
-            }
+            return Err(format!(
+                "the answer is {length} bytes, over the limit of {limit} bytes; not read"
+            ));
         }
         let mut body = response.into_body();
         let mut kept: Vec<u8> = Vec::new();

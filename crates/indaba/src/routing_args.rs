@@ -89,13 +89,13 @@ impl RoutingArgs {
         let bootstrap = match &self.rdap_bootstrap {
             Some(text) => {
                 let source = BootstrapSource::parse(text);
-                if let BootstrapSource::Dir(dir) = &source {
-                    if !dir.is_dir() {
-                        bail!(
-                            "--rdap-bootstrap {text:?} is neither an http(s) URL nor a directory \
-                             (one holding dns.json, ipv4.json, ipv6.json and asn.json)"
-                        );
-                    }
+                if let BootstrapSource::Dir(dir) = &source
+                    && !dir.is_dir()
+                {
+                    bail!(
+                        "--rdap-bootstrap {text:?} is neither an http(s) URL nor a directory \
+                         (one holding dns.json, ipv4.json, ipv6.json and asn.json)"
+                    );
                 }
                 source
             }
