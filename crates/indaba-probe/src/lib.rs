@@ -7,6 +7,7 @@
 pub mod chain;
 pub mod dns;
 pub mod http;
+pub mod mrt;
 pub mod rdap;
 pub mod routing;
 pub mod rtr;
