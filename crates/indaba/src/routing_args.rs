@@ -31,8 +31,8 @@ pub struct RoutingArgs {
     #[arg(long, value_name = "FILE")]
     pub origins_file: Option<PathBuf>,
     /// Where the RDAP bootstrap files (RFC 9224: dns.json, ipv4.json,
-    /// ipv6.json, asn.json) are: a directory or a URL (default: IANA's,
-    /// https://data.iana.org/rdap/).
+    /// ipv6.json, asn.json) are, for RDAP lookups (`contacts`): a directory
+    /// or a URL (default: IANA's, https://data.iana.org/rdap/).
     #[arg(long, value_name = "DIR|URL")]
     pub rdap_bootstrap: Option<String>,
     /// Time to wait for the RTR server's first full data set, in seconds.
