@@ -5,6 +5,8 @@
 //! The CLI, the web site, the API and the monitor all call [`run`], so every
 //! door gives the same report.
 
+pub mod contacts;
+
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,6 +51,9 @@ pub struct EngineSettings {
     /// TLS scans shared with the other tests of a scan run (the platform's
     /// worker, batches): domains sharing mail servers cost one scan each.
     pub shared_scans: Option<indaba_probe::SharedScans>,
+    /// The RDAP client (bootstrap location, limits, answer cache), shared by
+    /// every test and contact lookup of the process.
+    pub rdap: Arc<indaba_probe::rdap::RdapClient>,
 }
 
 /// Why a test was not run.

@@ -6,8 +6,10 @@
 
 pub mod address;
 pub mod catalogue;
+pub mod jcard;
 pub mod name;
 pub mod observation;
+pub mod rdap;
 pub mod report;
 pub mod routing;
 pub mod score;

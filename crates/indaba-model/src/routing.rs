@@ -464,6 +464,17 @@ impl OriginTable {
         })
     }
 
+    /// A table of `routes` (duplicates are harmless).
+    pub fn from_routes(routes: impl IntoIterator<Item = Route>) -> OriginTable {
+        let vrps = routes.into_iter().filter_map(|r| {
+            // maxLength = length never fails for a normalised prefix.
+            Vrp::new(r.prefix, r.prefix.len(), r.origin).ok()
+        });
+        OriginTable {
+            routes: VrpSet::new(vrps),
+        }
+    }
+
     /// The announced routes covering `addr`, most specific first.
     pub fn routes_for(&self, addr: IpAddr) -> Vec<Route> {
         let mut routes: Vec<Route> = self

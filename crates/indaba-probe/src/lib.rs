@@ -7,6 +7,8 @@
 pub mod chain;
 pub mod dns;
 pub mod http;
+pub mod mrt;
+pub mod rdap;
 pub mod routing;
 pub mod rtr;
 pub mod session;

@@ -1,5 +1,6 @@
 //! The `indaba` command.
 
+mod contacts_cmd;
 mod output;
 mod routing_args;
 
@@ -30,6 +31,9 @@ enum Command {
     /// Route origin validation (RFC 6811) of a prefix or an address, with the
     /// VRPs that decided it.
     Rov(RovArgs),
+    /// Who to tell about a problem with a domain, an address or an AS:
+    /// security.txt contacts, then RDAP abuse contacts, with their sources.
+    Contacts(contacts_cmd::ContactsArgs),
     /// Run the platform: the public test site, guides, API and accounts.
     Serve(Box<ServeArgs>),
     /// Administration tasks.
@@ -216,6 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve(*args),
         Command::Admin(command) => admin(command),
         Command::Rov(args) => rov(args),
+        Command::Contacts(args) => contacts_cmd::run(args),
     }
 }
 
@@ -286,12 +291,13 @@ async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
     Ok(EngineSettings {
         probe,
         anchor,
-        roots: std::sync::Arc::new(roots),
         report_timeout: Duration::from_secs(args.timeout),
         now: None,
         dkim_selectors: Vec::new(),
         routing: args.routing.sources().await?,
         shared_scans: None,
+        rdap: args.routing.rdap_client(&roots)?,
+        roots: std::sync::Arc::new(roots),
     })
 }
 

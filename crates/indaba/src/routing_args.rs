@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use indaba_model::routing::{OriginTable, VrpSet};
+use indaba_probe::rdap::{BootstrapSource, RdapClient, RdapSettings};
 use indaba_probe::routing::{OriginSource, RoutingSources, VrpSource};
 use indaba_probe::rtr::RtrFeed;
 
@@ -24,9 +25,16 @@ pub struct RoutingArgs {
     /// `origin.NAME` and `origin6.NAME` (Team Cymru's own is asn.cymru.com).
     #[arg(long, value_name = "NAME", conflicts_with = "origins_file")]
     pub origins_zone: Option<String>,
-    /// Look up route origins in a prefix-to-AS file ("PREFIX ASN" per line).
+    /// Look up route origins in a file: an MRT RIB dump (RFC 6396, as RIPE RIS
+    /// and RouteViews publish, decompressed) or a prefix-to-AS text file
+    /// ("PREFIX ASN" per line); which one is told from the content.
     #[arg(long, value_name = "FILE")]
     pub origins_file: Option<PathBuf>,
+    /// Where the RDAP bootstrap files (RFC 9224: dns.json, ipv4.json,
+    /// ipv6.json, asn.json) are, for RDAP lookups (`contacts`): a directory
+    /// or a URL (default: IANA's, https://data.iana.org/rdap/).
+    #[arg(long, value_name = "DIR|URL")]
+    pub rdap_bootstrap: Option<String>,
     /// Time to wait for the RTR server's first full data set, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub rtr_timeout: u64,
@@ -57,20 +65,83 @@ impl RoutingArgs {
                     .with_context(|| format!("--origins-zone {zone:?} is not a domain name"))?;
                 Some(OriginSource::Zone(zone.clone()))
             }
-            (None, Some(path)) => {
-                let text = read_bounded(path, "origins file")?;
-                let table = OriginTable::from_text(&text).with_context(|| {
-                    format!("the origins file {} is not usable", path.display())
-                })?;
-                Some(OriginSource::Table {
-                    table: Arc::new(table),
-                    description: format!("file {}", path.display()),
-                })
-            }
+            (None, Some(path)) => Some(origins_file(path)?),
             (None, None) => None,
         };
         Ok(RoutingSources { origins, vrps })
     }
+}
+
+impl RoutingArgs {
+    /// The RDAP client: bootstrap files from `--rdap-bootstrap`, server
+    /// certificates checked against `roots` (the `--ca-file` roots).
+    pub fn rdap_client(
+        &self,
+        roots: &indaba_checks::certificate::TrustStore,
+    ) -> Result<Arc<RdapClient>> {
+        let bootstrap = match &self.rdap_bootstrap {
+            Some(text) => {
+                let source = BootstrapSource::parse(text);
+                if let BootstrapSource::Dir(dir) = &source
+                    && !dir.is_dir()
+                {
+                    bail!(
+                        "--rdap-bootstrap {text:?} is neither an http(s) URL nor a directory \
+                         (one holding dns.json, ipv4.json, ipv6.json and asn.json)"
+                    );
+                }
+                source
+            }
+            None => BootstrapSource::default(),
+        };
+        let settings = RdapSettings::new(bootstrap, roots.trust_anchors().to_vec());
+        let client = RdapClient::new(settings).map_err(anyhow::Error::msg)?;
+        Ok(Arc::new(client))
+    }
+}
+
+/// The origins of `--origins-file`: MRT when its first bytes are an MRT
+/// header, else the prefix-to-AS text format.
+fn origins_file(path: &PathBuf) -> Result<OriginSource> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read the origins file {}", path.display()))?;
+    let mut head = [0u8; 16];
+    let mut seen = 0;
+    while seen < head.len() {
+        match file.read(&mut head[seen..]) {
+            Ok(0) => break,
+            Ok(n) => seen += n,
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read the origins file {}", path.display()));
+            }
+        }
+    }
+    let head = &head[..seen];
+    if let Some(kind) = indaba_probe::mrt::compression(head) {
+        bail!(
+            "the origins file {} is {kind}-compressed; decompress it first",
+            path.display()
+        );
+    }
+    if indaba_probe::mrt::looks_like_mrt(head) {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot read the origins file {}", path.display()))?;
+        let read = indaba_probe::mrt::read_origins(std::io::BufReader::new(file))
+            .with_context(|| format!("the MRT origins file {} is not usable", path.display()))?;
+        return Ok(OriginSource::Table {
+            table: Arc::new(read.table),
+            description: format!("MRT file {}, {} routes", path.display(), read.routes),
+        });
+    }
+    let text = read_bounded(path, "origins file")?;
+    let table = OriginTable::from_text(&text)
+        .with_context(|| format!("the origins file {} is not usable", path.display()))?;
+    Ok(OriginSource::Table {
+        table: Arc::new(table),
+        description: format!("file {}", path.display()),
+    })
 }
 
 /// A file of up to 1 GiB read whole (the global VRP set is ~100 MB of JSON).

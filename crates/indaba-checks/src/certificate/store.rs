@@ -128,6 +128,12 @@ impl TrustStore {
         self.roots.is_empty()
     }
 
+    /// The roots as webpki trust anchors, for TLS clients that verify
+    /// against the same store (the RDAP client).
+    pub fn trust_anchors(&self) -> &[TrustAnchor<'static>] {
+        &self.anchors
+    }
+
     pub(crate) fn anchors(&self) -> &[TrustAnchor<'static>] {
         &self.anchors
     }
