@@ -2,6 +2,7 @@
 
 mod output;
 mod routing_args;
+mod spf_cmd;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ enum Command {
     /// Route origin validation (RFC 6811) of a prefix or an address, with the
     /// VRPs that decided it.
     Rov(RovArgs),
+    /// RFC 7208 check_host() for a sending address: the SPF result, the
+    /// explanation, and the trace of every lookup.
+    Spf(spf_cmd::SpfArgs),
     /// Run the platform: the public test site, guides, API and accounts.
     Serve(Box<ServeArgs>),
     /// Administration tasks.
@@ -216,6 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve(*args),
         Command::Admin(command) => admin(command),
         Command::Rov(args) => rov(args),
+        Command::Spf(args) => spf_cmd::run(args),
     }
 }
 

@@ -362,7 +362,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         };
         self.note(
             depth,
-            format!("record of {domain}: {}", String::from_utf8_lossy(text)),
+            format!("record of {domain}: {}", shorten(&String::from_utf8_lossy(text))),
         );
         let record = parse(text)
             .map_err(|e| perm(format!("the record of {domain} is not valid SPF: {e}")))?;
@@ -693,6 +693,17 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             return Ok(None);
         };
         Ok(self.expand(&message, domain, depth)?.ok())
+    }
+}
+
+/// Long records are cut in the trace (the findings show them whole).
+fn shorten(text: &str) -> String {
+    const SHOWN: usize = 200;
+    if text.chars().count() > SHOWN {
+        let cut: String = text.chars().take(SHOWN).collect();
+        format!("{cut}… ({} bytes in all)", text.len())
+    } else {
+        text.to_string()
     }
 }
 

@@ -251,3 +251,41 @@ pub fn policy_finding(audit: &Audit, mail_use: MailUse) -> Finding {
         finding
     }
 }
+
+/// The walk of `domain`'s records from a test's observations, or the
+/// question the engine did not ask.
+fn observed_audit(
+    obs: &indaba_model::Observations,
+    domain: &indaba_model::DomainName,
+) -> Result<Audit, String> {
+    match super::audit(&super::ObservedDns::new(obs), domain.as_str()) {
+        super::Step::Done(audit) => Ok(audit),
+        super::Step::NeedsLookup(questions) => Err(format!(
+            "the SPF evaluation needs {} lookup(s) the test did not make, such as {}",
+            questions.len(),
+            questions.first().map(|q| q.to_string()).unwrap_or_default()
+        )),
+    }
+}
+
+/// `mail.spf.record`, judged from a test's observations.
+pub fn observed_record_finding(
+    obs: &indaba_model::Observations,
+    domain: &indaba_model::DomainName,
+) -> Finding {
+    match observed_audit(obs, domain) {
+        Ok(audit) => record_finding(&audit),
+        Err(reason) => Finding::new(ids::MAIL_SPF_RECORD, Status::Error, reason),
+    }
+}
+
+/// `mail.spf.policy`, judged from a test's observations.
+pub fn observed_policy_finding(
+    obs: &indaba_model::Observations,
+    domain: &indaba_model::DomainName,
+) -> Finding {
+    match observed_audit(obs, domain) {
+        Ok(audit) => policy_finding(&audit, crate::mailauth::mail_use(obs, domain)),
+        Err(reason) => Finding::new(ids::MAIL_SPF_POLICY, Status::Error, reason),
+    }
+}

@@ -57,7 +57,9 @@ pub use eval::{
     CheckHostInput, Evaluation, MAX_LOOKUPS, MAX_NAMES, MAX_VOID_LOOKUPS, SpfResult, TraceStep,
     check_host,
 };
-pub use findings::{policy_finding, record_finding};
+pub use findings::{
+    observed_policy_finding, observed_record_finding, policy_finding, record_finding,
+};
 pub use macros::{MacroString, MacroUse};
 pub use record::{Directive, Mechanism, Qualifier, SpfError, SpfRecord, is_spf_record, parse};
 
