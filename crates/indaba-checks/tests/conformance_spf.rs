@@ -241,7 +241,9 @@ fn openspf(path: &Path, tally: &mut Tally) -> Result<usize, String> {
             let host: IpAddr = match field("host").parse() {
                 Ok(ip) => ip,
                 Err(_) => {
-                    tally.failed.push(format!("{id}: unreadable host {:?}", case["host"]));
+                    tally
+                        .failed
+                        .push(format!("{id}: unreadable host {:?}", case["host"]));
                     continue;
                 }
             };
@@ -304,16 +306,16 @@ impl DnsView for MailAuthZone {
         if format!("{}.", q.name).contains("_dns_error.") {
             return Some(Answer::Failed("DNS error".into()));
         }
-        Some(
-            self.answers
-                .get(q)
-                .cloned()
-                .unwrap_or(Answer::NxDomain),
-        )
+        Some(self.answers.get(q).cloned().unwrap_or(Answer::NxDomain))
     }
 }
 
-fn mail_auth_verify(zone: &MailAuthZone, ip: IpAddr, helo: &str, sender: &str) -> Result<Evaluation, String> {
+fn mail_auth_verify(
+    zone: &MailAuthZone,
+    ip: IpAddr,
+    helo: &str,
+    sender: &str,
+) -> Result<Evaluation, String> {
     let mut helo_input = CheckHostInput::new(ip, "", helo);
     helo_input.receiver = "localdomain.org".into();
     let helo_result = evaluate(zone, &helo_input)?;
@@ -367,8 +369,12 @@ fn mail_auth_file(path: &Path, tally: &mut Tally) -> Result<usize, String> {
                 }
                 "ptr" => {
                     let (n, v) = split().ok_or(format!("{file}: bad line {line:?}"))?;
-                    let addr: IpAddr = n.parse().map_err(|_| format!("{file}: bad ptr {line:?}"))?;
-                    let names = v.split(',').map(|s| Rdata::Ptr(normalise(s.trim()))).collect();
+                    let addr: IpAddr =
+                        n.parse().map_err(|_| format!("{file}: bad ptr {line:?}"))?;
+                    let names = v
+                        .split(',')
+                        .map(|s| Rdata::Ptr(normalise(s.trim())))
+                        .collect();
                     zone.set(&indaba_checks::spf::reverse_name(addr), RrType::Ptr, names);
                 }
                 "mx" => {
@@ -393,7 +399,11 @@ fn mail_auth_file(path: &Path, tally: &mut Tally) -> Result<usize, String> {
                 }
                 "domain" => helo = value.to_string(),
                 "sender" => sender = value.to_string(),
-                "ip" => ip = value.parse().map_err(|_| format!("{file}: bad ip {line:?}"))?,
+                "ip" => {
+                    ip = value
+                        .parse()
+                        .map_err(|_| format!("{file}: bad ip {line:?}"))?
+                }
                 "expect" => {
                     number += 1;
                     counted += 1;
@@ -470,9 +480,13 @@ fn main() -> ExitCode {
     let dir = root.join("spf-mailauth/resources/spf");
     match std::fs::read_dir(&dir) {
         Ok(entries) => {
-            let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            let mut files: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             files.sort();
-            for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "yml")) {
+            for file in files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "yml"))
+            {
                 match mail_auth_file(file, &mut tally) {
                     Ok(n) => mail_auth_count += n,
                     Err(e) => problems.push(e),

@@ -68,7 +68,12 @@ pub fn run(args: SpfArgs) -> Result<ExitCode> {
     let sender = args
         .sender
         .as_deref()
-        .map(|s| s.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+        .map(|s| {
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
         .unwrap_or_else(|| format!("postmaster@{}", domain.as_str()));
     let helo = args.helo.clone().unwrap_or_else(|| "unknown".to_string());
     let mut input = CheckHostInput::new(args.ip, &sender, &helo);

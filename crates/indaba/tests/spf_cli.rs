@@ -96,7 +96,10 @@ fn macros_and_the_explanation() {
         &["--sender", "someone@spf-macro.test"],
     );
     assert_eq!(v["result"], "pass", "{v:#}");
-    assert!(trace(&v).contains("lookup 127.0.20.1._spf.spf-macro.test A"), "{v:#}");
+    assert!(
+        trace(&v).contains("lookup 127.0.20.1._spf.spf-macro.test A"),
+        "{v:#}"
+    );
     let v = check("spf-macro.test", "127.0.20.9", &[]);
     assert_eq!(v["result"], "fail", "{v:#}");
     assert_eq!(
@@ -108,8 +111,14 @@ fn macros_and_the_explanation() {
 
 #[test]
 fn redirect_takes_the_other_record() {
-    assert_eq!(check("spf-redirect.test", "127.0.20.5", &[])["result"], "pass");
-    assert_eq!(check("spf-redirect.test", "192.0.2.5", &[])["result"], "fail");
+    assert_eq!(
+        check("spf-redirect.test", "127.0.20.5", &[])["result"],
+        "pass"
+    );
+    assert_eq!(
+        check("spf-redirect.test", "192.0.2.5", &[])["result"],
+        "fail"
+    );
 }
 
 #[test]
@@ -140,7 +149,11 @@ fn limits_and_broken_records_give_their_results() {
 #[test]
 fn text_output_shows_result_counts_and_trace() {
     let out = spf(&["spf-good.test", "--ip", "192.0.2.1"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.starts_with("check_host(192.0.2.1, spf-good.test, postmaster@spf-good.test)"),

@@ -5,9 +5,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use super::dns::{Answer, DnsView, Question, Rdata, RrType, Step, normalise, reverse_name};
-use super::macros::{
-    ExpandError, Letter, MacroString, MacroUse, MacroValues, truncate_domain,
-};
+use super::macros::{ExpandError, Letter, MacroString, MacroUse, MacroValues, truncate_domain};
 use super::record::{Directive, Mechanism, Qualifier, SpfRecord, is_spf_record, parse};
 
 /// DNS-querying terms (`include`, `a`, `mx`, `ptr`, `exists`, `redirect`)
@@ -294,7 +292,10 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         self.lookups += 1;
         self.note(
             depth,
-            format!("{d} (DNS-querying term {} of at most {MAX_LOOKUPS})", self.lookups),
+            format!(
+                "{d} (DNS-querying term {} of at most {MAX_LOOKUPS})",
+                self.lookups
+            ),
         );
         if self.lookups > MAX_LOOKUPS {
             return Err(perm(format!(
@@ -325,7 +326,10 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
     fn check_host(&mut self, domain: &str, depth: usize, want_exp: bool) -> Result<Outcome, Halt> {
         let domain = normalise(domain);
         if let Some(problem) = domain_problem(&domain) {
-            self.note(depth, format!("{problem}: the result is none (RFC 7208 §4.3)"));
+            self.note(
+                depth,
+                format!("{problem}: the result is none (RFC 7208 §4.3)"),
+            );
             return Ok(Outcome::none(problem));
         }
         if self.stack.contains(&domain) {
@@ -362,7 +366,10 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         };
         self.note(
             depth,
-            format!("record of {domain}: {}", shorten(&String::from_utf8_lossy(text))),
+            format!(
+                "record of {domain}: {}",
+                shorten(&String::from_utf8_lossy(text))
+            ),
         );
         let record = parse(text)
             .map_err(|e| perm(format!("the record of {domain} is not valid SPF: {e}")))?;
@@ -483,7 +490,9 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 let name = self.target_or(spec.as_ref(), domain, depth)?;
                 let len = prefix_for(ip, *cidr4, *cidr6);
                 match self.query(&name, RrType::address_for(ip), depth)? {
-                    Answer::Failed(reason) => return Err(Halt::Abort(SpfResult::TempError, reason)),
+                    Answer::Failed(reason) => {
+                        return Err(Halt::Abort(SpfResult::TempError, reason));
+                    }
                     Answer::NxDomain => {
                         self.void(&name, depth)?;
                         false
@@ -508,8 +517,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 self.count(&d.text, domain, depth)?;
                 let target = self.target_or(spec.as_ref(), domain, depth)?;
                 let suffix = format!(".{target}");
-                let names =
-                    self.validated_names(depth, |n| n == target || n.ends_with(&suffix))?;
+                let names = self.validated_names(depth, |n| n == target || n.ends_with(&suffix))?;
                 !names.is_empty()
             }
             Mechanism::Exists(spec) => {
@@ -517,7 +525,9 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 let name = self.target(spec, domain, depth)?;
                 // Always A, whatever the client's family (§5.7).
                 match self.query(&name, RrType::A, depth)? {
-                    Answer::Failed(reason) => return Err(Halt::Abort(SpfResult::TempError, reason)),
+                    Answer::Failed(reason) => {
+                        return Err(Halt::Abort(SpfResult::TempError, reason));
+                    }
                     Answer::Records(r) if !r.is_empty() => true,
                     _ => {
                         self.void(&name, depth)?;
@@ -681,7 +691,10 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         let [text] = texts.as_slice() else {
             self.note(
                 depth,
-                format!("exp={spec}: {name} has {} TXT records, not one; no explanation", texts.len()),
+                format!(
+                    "exp={spec}: {name} has {} TXT records, not one; no explanation",
+                    texts.len()
+                ),
             );
             return Ok(None);
         };
@@ -689,7 +702,10 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             return Ok(None);
         };
         let Ok(message) = MacroString::parse(text, MacroUse::Explanation) else {
-            self.note(depth, format!("exp={spec}: {text:?} is not a valid explanation"));
+            self.note(
+                depth,
+                format!("exp={spec}: {text:?} is not a valid explanation"),
+            );
             return Ok(None);
         };
         Ok(self.expand(&message, domain, depth)?.ok())
@@ -730,7 +746,10 @@ fn summarise(answer: &Answer) -> String {
                     Rdata::Mx {
                         preference,
                         exchange,
-                    } => format!("{preference} {}", if exchange.is_empty() { "." } else { exchange }),
+                    } => format!(
+                        "{preference} {}",
+                        if exchange.is_empty() { "." } else { exchange }
+                    ),
                     Rdata::Ptr(p) => p.clone(),
                 })
                 .collect();

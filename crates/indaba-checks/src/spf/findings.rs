@@ -26,7 +26,11 @@ fn evidence(audit: &Audit) -> Vec<Evidence> {
             "no record starting with v=spf1",
         )),
         TopRecord::Multiple(records) => {
-            e.extend(records.iter().map(|r| Evidence::new(subject(audit), r.clone())));
+            e.extend(
+                records
+                    .iter()
+                    .map(|r| Evidence::new(subject(audit), r.clone())),
+            );
         }
         TopRecord::Invalid { text, error } => {
             e.push(Evidence::new(subject(audit), text.clone()));

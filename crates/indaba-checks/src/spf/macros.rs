@@ -166,9 +166,12 @@ impl MacroString {
                         tail_start = literal.len();
                     }
                     b'{' => {
-                        let close = bytes[i..].iter().position(|&c| c == b'}').ok_or_else(|| {
-                            MacroError(format!("the macro at byte {i} of {text:?} has no closing }}"))
-                        })?;
+                        let close =
+                            bytes[i..].iter().position(|&c| c == b'}').ok_or_else(|| {
+                                MacroError(format!(
+                                    "the macro at byte {i} of {text:?} has no closing }}"
+                                ))
+                            })?;
                         let body = &text[i + 2..i + close];
                         let m = parse_macro(body, usage)?;
                         if !literal.is_empty() {
@@ -276,9 +279,9 @@ fn parse_macro(body: &str, usage: MacroUse) -> Result<Macro, MacroError> {
     } else {
         // Saturating: a 20-digit count keeps every part, like any count
         // larger than the number of parts.
-        let n = digits
-            .bytes()
-            .fold(0u32, |acc, d| acc.saturating_mul(10).saturating_add(u32::from(d - b'0')));
+        let n = digits.bytes().fold(0u32, |acc, d| {
+            acc.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+        });
         if n == 0 {
             return Err(MacroError(format!(
                 "%{{{body}}}: the number of parts to keep must not be zero (RFC 7208 §7.3)"
@@ -522,7 +525,10 @@ mod tests {
             "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com"
         );
         assert_eq!(expand("%%%_%-", &v), "% %20");
-        assert_eq!(expand("%{c} at %{t} by %{r}", &v), "192.0.2.3 at 1700000000 by receiver.example");
+        assert_eq!(
+            expand("%{c} at %{t} by %{r}", &v),
+            "192.0.2.3 at 1700000000 by receiver.example"
+        );
     }
 
     #[test]

@@ -111,7 +111,9 @@ impl SpfRecord {
 
     /// The `redirect=` that applies: none when the record has an `all`.
     pub fn effective_redirect(&self) -> Option<&MacroString> {
-        self.redirect.as_ref().filter(|_| self.first_all().is_none())
+        self.redirect
+            .as_ref()
+            .filter(|_| self.first_all().is_none())
     }
 }
 
@@ -411,9 +413,11 @@ mod tests {
 
     #[test]
     fn mechanisms_and_modifiers() {
-        let r = ok("v=spf1 +a -mx:example.org/24//64 ~ptr ?ip4:192.0.2.0/24 ip6:2001:db8::/32 \
+        let r = ok(
+            "v=spf1 +a -mx:example.org/24//64 ~ptr ?ip4:192.0.2.0/24 ip6:2001:db8::/32 \
                     exists:%{i}.bl.example.org include:_spf.example.org redirect=other.example \
-                    exp=explain.%{d} moo.cow-far_out=man:dog/cat all ");
+                    exp=explain.%{d} moo.cow-far_out=man:dog/cat all ",
+        );
         assert_eq!(r.directives.len(), 8);
         assert_eq!(
             r.directives[1].mechanism,
@@ -431,7 +435,11 @@ mod tests {
         assert!(r.redirect.is_some() && r.explanation.is_some());
         assert_eq!(r.unknown_modifiers.len(), 1);
         assert!(r.effective_redirect().is_none(), "all cancels redirect");
-        assert!(ok("v=spf1 a//33 -all").directives[0].mechanism.queries_dns());
+        assert!(
+            ok("v=spf1 a//33 -all").directives[0]
+                .mechanism
+                .queries_dns()
+        );
         assert!(ok("v=spf1 a:foo:bar/baz.example.com").directives.len() == 1);
         assert!(ok("v=spf1").directives.is_empty());
         ok("v=spf1 default=+");

@@ -55,8 +55,10 @@ impl Zone {
         )
     }
     fn fail(mut self, name: &str, rtype: RrType) -> Self {
-        self.answers
-            .insert(Question::new(name, rtype), Answer::Failed("SERVFAIL".into()));
+        self.answers.insert(
+            Question::new(name, rtype),
+            Answer::Failed("SERVFAIL".into()),
+        );
         self
     }
 }
@@ -104,20 +106,32 @@ fn basic_results() {
         .a("mx.example.org", "198.51.100.7")
         .a("mx.example.org", "2001:db8::7");
     assert_eq!(result(&zone, "192.0.2.9", "a@example.org"), SpfResult::Pass);
-    assert_eq!(result(&zone, "198.51.100.7", "a@example.org"), SpfResult::Pass);
-    assert_eq!(result(&zone, "2001:db8::7", "a@example.org"), SpfResult::Pass);
+    assert_eq!(
+        result(&zone, "198.51.100.7", "a@example.org"),
+        SpfResult::Pass
+    );
+    assert_eq!(
+        result(&zone, "2001:db8::7", "a@example.org"),
+        SpfResult::Pass
+    );
     assert_eq!(
         result(&zone, "203.0.113.1", "a@example.org"),
         SpfResult::SoftFail
     );
-    assert_eq!(result(&zone, "203.0.113.1", "a@nowhere.example"), SpfResult::None);
+    assert_eq!(
+        result(&zone, "203.0.113.1", "a@nowhere.example"),
+        SpfResult::None
+    );
     assert_eq!(result(&zone, "203.0.113.1", "a@localhost"), SpfResult::None);
 }
 
 #[test]
 fn the_trace_names_every_lookup_and_term() {
     let zone = Zone::default()
-        .txt("example.org", "v=spf1 include:_spf.example.net -all exp=why.example.org")
+        .txt(
+            "example.org",
+            "v=spf1 include:_spf.example.net -all exp=why.example.org",
+        )
         .txt("_spf.example.net", "v=spf1 a:out.example.net ?all")
         .a("out.example.net", "192.0.2.1")
         .txt("why.example.org", "%{i} is not one of %{d}'s servers");
@@ -128,11 +142,21 @@ fn the_trace_names_every_lookup_and_term() {
         Some("203.0.113.5 is not one of example.org's servers")
     );
     assert_eq!(e.lookups, 2);
-    let text: Vec<String> = e.trace.iter().map(|t| format!("{} {}", t.depth, t.text)).collect();
+    let text: Vec<String> = e
+        .trace
+        .iter()
+        .map(|t| format!("{} {}", t.depth, t.text))
+        .collect();
     let joined = text.join("\n");
     assert!(joined.contains("0 lookup example.org TXT"), "{joined}");
-    assert!(joined.contains("1 include:_spf.example.net → _spf.example.net"), "{joined}");
-    assert!(joined.contains("2 lookup out.example.net A → 192.0.2.1"), "{joined}");
+    assert!(
+        joined.contains("1 include:_spf.example.net → _spf.example.net"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("2 lookup out.example.net A → 192.0.2.1"),
+        "{joined}"
+    );
     assert!(joined.contains("1 -all matches: fail"), "{joined}");
 }
 
@@ -170,9 +194,15 @@ fn dns_errors_are_temperror() {
     let zone = Zone::default()
         .txt("example.org", "v=spf1 a:broken.example.org -all")
         .fail("broken.example.org", RrType::A);
-    assert_eq!(result(&zone, "192.0.2.1", "a@example.org"), SpfResult::TempError);
+    assert_eq!(
+        result(&zone, "192.0.2.1", "a@example.org"),
+        SpfResult::TempError
+    );
     let zone = Zone::default().fail("example.org", RrType::Txt);
-    assert_eq!(result(&zone, "192.0.2.1", "a@example.org"), SpfResult::TempError);
+    assert_eq!(
+        result(&zone, "192.0.2.1", "a@example.org"),
+        SpfResult::TempError
+    );
 }
 
 #[test]
@@ -188,7 +218,11 @@ fn missing_answers_are_asked_for_then_evaluation_finishes() {
         partial: true,
         ..Zone::default()
     };
-    let input = CheckHostInput::new("198.51.100.3".parse().unwrap(), "x@example.org", "h.example");
+    let input = CheckHostInput::new(
+        "198.51.100.3".parse().unwrap(),
+        "x@example.org",
+        "h.example",
+    );
     let mut rounds = 0;
     let evaluation = loop {
         rounds += 1;
@@ -214,11 +248,20 @@ fn audit_counts_the_whole_tree() {
     let zone = Zone::default()
         .txt("example.org", "v=spf1 mx include:_spf.example.net ptr -all")
         .mx("example.org", 10, "mx.example.org")
-        .txt("_spf.example.net", "v=spf1 a:out.example.net include:_b.example.net ~all")
+        .txt(
+            "_spf.example.net",
+            "v=spf1 a:out.example.net include:_b.example.net ~all",
+        )
         .a("out.example.net", "192.0.2.1")
-        .txt("_b.example.net", "v=spf1 exists:%{i}.bl.example.net ip4:192.0.2.0/24 -all");
+        .txt(
+            "_b.example.net",
+            "v=spf1 exists:%{i}.bl.example.net ip4:192.0.2.0/24 -all",
+        );
     let a = audited(&zone, "example.org");
-    assert_eq!(a.top, TopRecord::Found("v=spf1 mx include:_spf.example.net ptr -all".into()));
+    assert_eq!(
+        a.top,
+        TopRecord::Found("v=spf1 mx include:_spf.example.net ptr -all".into())
+    );
     assert_eq!(a.lookups, 6);
     assert!(!a.fails(), "{:?}", a.problems);
     assert_eq!(a.tree_lines().len(), 3);
@@ -233,7 +276,11 @@ fn audit_counts_the_whole_tree() {
     ));
     let f = record_finding(&a);
     assert_eq!(f.status, Status::Pass, "{}", f.summary);
-    assert!(f.evidence.iter().any(|e| e.subject == "DNS lookups" && e.detail.starts_with("6 ")));
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.subject == "DNS lookups" && e.detail.starts_with("6 "))
+    );
     assert_eq!(policy_finding(&a, MailUse::Sending).status, Status::Pass);
 }
 
@@ -259,7 +306,11 @@ fn audit_problems_fail_the_record() {
         .txt("example.org", "v=spf1 include:a.example.org -all")
         .txt("a.example.org", "v=spf1 include:example.org -all");
     let a = audited(&looped, "example.org");
-    assert!(a.problems.iter().any(|p| p.text.contains("loop")), "{:?}", a.problems);
+    assert!(
+        a.problems.iter().any(|p| p.text.contains("loop")),
+        "{:?}",
+        a.problems
+    );
 
     let voids = Zone::default().txt(
         "example.org",
@@ -303,18 +354,38 @@ fn policy_endings() {
     assert_eq!(verdict("v=spf1 +all", MailUse::Sending), Status::Fail);
     assert_eq!(verdict("v=spf1 all", MailUse::Sending), Status::Fail);
     assert_eq!(verdict("v=spf1 mx", MailUse::Sending), Status::Fail);
-    assert_eq!(verdict("v=spf1 redirect=_spf.example.org", MailUse::Sending), Status::Pass);
-    assert_eq!(verdict("v=spf1 redirect=nowhere.example.org", MailUse::Sending), Status::Fail);
-    assert_eq!(verdict("v=spf1 include:open.example.org -all", MailUse::Sending), Status::Fail);
-    assert_eq!(verdict("v=spf1 ip4:0.0.0.0/0 -all", MailUse::Sending), Status::Fail);
-    assert_eq!(verdict("v=spf1 -ip4:0.0.0.0/0 ~all", MailUse::Sending), Status::Pass);
-    assert_eq!(verdict("v=spf1 -all redirect=open.example.org", MailUse::Sending), Status::Pass);
+    assert_eq!(
+        verdict("v=spf1 redirect=_spf.example.org", MailUse::Sending),
+        Status::Pass
+    );
+    assert_eq!(
+        verdict("v=spf1 redirect=nowhere.example.org", MailUse::Sending),
+        Status::Fail
+    );
+    assert_eq!(
+        verdict("v=spf1 include:open.example.org -all", MailUse::Sending),
+        Status::Fail
+    );
+    assert_eq!(
+        verdict("v=spf1 ip4:0.0.0.0/0 -all", MailUse::Sending),
+        Status::Fail
+    );
+    assert_eq!(
+        verdict("v=spf1 -ip4:0.0.0.0/0 ~all", MailUse::Sending),
+        Status::Pass
+    );
+    assert_eq!(
+        verdict("v=spf1 -all redirect=open.example.org", MailUse::Sending),
+        Status::Pass
+    );
 }
 
 #[test]
 fn a_64_kb_record_is_a_quick_permerror() {
     let huge = format!("v=spf1 {}-all", "a ".repeat(32_000));
-    let zone = Zone::default().txt("example.org", &huge).a("example.org", "192.0.2.1");
+    let zone = Zone::default()
+        .txt("example.org", &huge)
+        .a("example.org", "192.0.2.1");
     let start = std::time::Instant::now();
     let e = run(&zone, "203.0.113.1", "x@example.org");
     assert_eq!(e.result, SpfResult::PermError);
@@ -326,7 +397,10 @@ fn a_64_kb_record_is_a_quick_permerror() {
 
     let junk = format!("v=spf1 {}", "%{s}".repeat(16_000));
     let zone = Zone::default().txt("example.org", &junk);
-    assert_eq!(result(&zone, "192.0.2.1", "x@example.org"), SpfResult::PermError);
+    assert_eq!(
+        result(&zone, "192.0.2.1", "x@example.org"),
+        SpfResult::PermError
+    );
 }
 
 #[test]
