@@ -74,16 +74,22 @@ struct Tally {
     differs: Vec<String>,
     skipped: Vec<String>,
     hit_known: BTreeSet<String>,
+    /// Per suite (the id's first part): passed, judged differently.
+    per_suite: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 impl Tally {
     fn judge(&mut self, id: &str, ok: bool, detail: String) {
+        let suite = id.split('/').next().unwrap_or(id).to_string();
+        let counts = self.per_suite.entry(suite).or_default();
         if ok {
             self.passed += 1;
+            counts.0 += 1;
             return;
         }
         match KNOWN.iter().find(|(k, _)| *k == id) {
             Some((_, reason)) => {
+                counts.1 += 1;
                 self.hit_known.insert(id.to_string());
                 self.differs.push(format!("{id}: {detail}; {reason}"));
             }
@@ -522,9 +528,16 @@ fn main() -> ExitCode {
     for problem in &problems {
         println!("FAILED {problem}");
     }
+    for (suite, (passed, differs)) in &tally.per_suite {
+        let total = if suite == "openspf" {
+            openspf_count
+        } else {
+            mail_auth_count
+        };
+        println!("spf {suite}: {total} cases, {passed} passed, {differs} judged differently");
+    }
     println!(
-        "spf conformance (openspf rfc7208 {openspf_count} cases, mail-auth {mail_auth_count} cases): \
-         {} passed, {} failed, {} skipped, {} judged differently",
+        "spf conformance: {} passed, {} failed, {} skipped, {} judged differently",
         tally.passed,
         tally.failed.len() + problems.len(),
         tally.skipped.len(),

@@ -457,3 +457,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn observed_dns_says_what_was_not_asked() {
+    let obs = indaba_model::Observations::default();
+    let view = ObservedDns::new(&obs);
+    assert_eq!(
+        view.answer(&Question::new("example.org", RrType::Txt)),
+        None
+    );
+    // A name no DNS client can encode cannot exist: no lookup is needed.
+    assert_eq!(
+        view.answer(&Question::new("foo:bar/baz.example.org", RrType::A)),
+        Some(Answer::NxDomain)
+    );
+    // So an audit of an unobserved domain asks for its TXT record first.
+    assert_eq!(
+        audit(&view, "Example.ORG."),
+        Step::NeedsLookup(vec![Question::new("example.org", RrType::Txt)])
+    );
+    assert_eq!(
+        reverse_name("2001:db8::1".parse().unwrap()),
+        "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
+    );
+    assert_eq!(
+        reverse_name("192.0.2.3".parse().unwrap()),
+        "3.2.0.192.in-addr.arpa"
+    );
+}
+
+#[test]
+fn helo_identity_and_postmaster() {
+    let input = CheckHostInput::new("::ffff:192.0.2.1".parse().unwrap(), "", "mx.example.org");
+    assert_eq!(input.domain, "mx.example.org");
+    assert_eq!(input.sender, "postmaster@mx.example.org");
+    assert_eq!(input.ip, "192.0.2.1".parse::<IpAddr>().unwrap());
+    let input = CheckHostInput::new("192.0.2.1".parse().unwrap(), "@example.net", "h");
+    assert_eq!(input.sender, "postmaster@example.net");
+    assert_eq!(input.domain, "example.net");
+}
