@@ -41,7 +41,7 @@ fn evidence(audit: &Audit) -> Vec<Evidence> {
             let lines = audit.tree_lines();
             if lines.len() > 1 {
                 e.extend(lines.into_iter().skip(1).map(|(depth, how, what)| {
-                    Evidence::new(format!("{}{how}", "  ".repeat(depth)), what)
+                    Evidence::new(format!("{}{how}", "› ".repeat(depth)), what)
                 }));
             }
             e.push(Evidence::new(
