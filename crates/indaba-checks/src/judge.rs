@@ -122,6 +122,13 @@ pub fn judge(
             }),
             ids::MAIL_MX_RECORDS => crate::mx::finding(obs, domain),
             ids::MAIL_TLS_RPT => mail_policy(&|n| mailauth::tls_rpt(obs, n), spec.id),
+            // SPF (crate::spf): the include tree walked over the observations.
+            ids::MAIL_SPF_RECORD => {
+                mail_policy(&|n| crate::spf::observed_record_finding(obs, n), spec.id)
+            }
+            ids::MAIL_SPF_POLICY => {
+                mail_policy(&|n| crate::spf::observed_policy_finding(obs, n), spec.id)
+            }
             ids::WEB_RPKI_EXISTS => rpki::exists(spec.id, "web server", obs, &servers.web),
             ids::WEB_RPKI_VALID => rpki::valid(spec.id, "web server", obs, &servers.web),
             ids::NS_RPKI_EXISTS => {

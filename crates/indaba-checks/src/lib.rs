@@ -27,6 +27,7 @@ pub mod redirect;
 pub mod rov;
 pub mod rpki;
 pub mod security_txt;
+pub mod spf;
 pub mod tls;
 pub mod tls_rpt;
 pub mod transport;

@@ -23,6 +23,8 @@ use indaba_model::{DomainName, Observations, Report, TestKind};
 use indaba_probe::routing::RoutingSources;
 use indaba_probe::{ProbeSettings, Session, chain, routing};
 
+pub mod spf;
+
 /// Version of the engine, stored in every report.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// At most this many MX hosts are tested (RFC 5321 sets no limit; abuse does).
@@ -98,7 +100,10 @@ pub async fn run(
                 TestKind::Web => probe_web(&session, &domain).await?,
                 TestKind::Mail => {
                     probe_mail(&session, &domain).await?;
-                    probe_mail_policies(&session, &domain, &selectors).await;
+                    tokio::join!(
+                        probe_mail_policies(&session, &domain, &selectors),
+                        spf::probe(&session, &domain),
+                    );
                 }
             }
             probe_routes(&session, &sources, &domain, kind).await;

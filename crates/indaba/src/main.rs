@@ -3,6 +3,7 @@
 mod contacts_cmd;
 mod output;
 mod routing_args;
+mod spf_cmd;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -34,6 +35,9 @@ enum Command {
     /// Who to tell about a problem with a domain, an address or an AS:
     /// security.txt contacts, then RDAP abuse contacts, with their sources.
     Contacts(contacts_cmd::ContactsArgs),
+    /// RFC 7208 check_host() for a sending address: the SPF result, the
+    /// explanation, and the trace of every lookup.
+    Spf(spf_cmd::SpfArgs),
     /// Run the platform: the public test site, guides, API and accounts.
     Serve(Box<ServeArgs>),
     /// Administration tasks.
@@ -221,6 +225,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Admin(command) => admin(command),
         Command::Rov(args) => rov(args),
         Command::Contacts(args) => contacts_cmd::run(args),
+        Command::Spf(args) => spf_cmd::run(args),
     }
 }
 
