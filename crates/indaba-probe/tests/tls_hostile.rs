@@ -345,6 +345,41 @@ async fn an_smtp_server_that_never_stops_talking() {
     assert_eq!(failure.kind, ConnectFailureKind::Protocol, "{failure:?}");
 }
 
+#[tokio::test]
+async fn an_smtp_server_that_never_answers_ehlo() {
+    let address = serve(|mut stream| async move {
+        if stream.write_all(b"220 mx.test ESMTP\r\n").await.is_err() {
+            return;
+        }
+        // Reads the EHLO and everything after it, and never says a word.
+        let mut sink = [0u8; 512];
+        while let Ok(n) = stream.read(&mut sink).await {
+            if n == 0 {
+                return;
+            }
+        }
+    })
+    .await;
+    let connector = SmtpStarttls {
+        address,
+        ehlo_name: "indaba.test".into(),
+    };
+    let started = Instant::now();
+    let scan = tokio::time::timeout(
+        Duration::from_secs(20),
+        enumerate(
+            &connector,
+            &settings(),
+            Instant::now() + Duration::from_secs(10),
+        ),
+    )
+    .await
+    .expect("the enumeration keeps to its deadline");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let failure = scan.connect_error.expect("no answer to EHLO");
+    assert_eq!(failure.kind, ConnectFailureKind::Timeout, "{failure:?}");
+}
+
 /// A TLS 1.3 server that only does X25519MLKEM768 (0x11ec): it answers every
 /// TLS 1.3 ClientHello offering that group with a HelloRetryRequest naming
 /// it (our ClientHellos never carry an ML-KEM key share), and refuses the rest.
