@@ -813,6 +813,12 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // Chromium outlives a killed chromedriver: end every process started
+        // with this test's profile, even when the test failed half-way.
+        let _ = Command::new("pkill")
+            .args(["-f", "--"])
+            .arg(format!("--user-data-dir={}", self._profile.0.display()))
+            .status();
     }
 }
 
