@@ -121,7 +121,11 @@ def time_table(times, tools, ratios, label="server"):
         cells = "".join(f"{m[t]:>{cols[t]}.3f}" if t in m else f"{'-':>{cols[t]}}" for t in tools)
         for p, o in ratios:
             w = max(len(p + o) + 3, 12)
-            cells += f"{m[p] / m[o]:>{w}.1f}" if p in m and o in m and m[o] > 0 else f"{'-':>{w}}"
+            if p in m and o in m and m[o] > 0:
+                ratio = m[p] / m[o]
+                cells += f"{ratio:>{w}.1f}" if ratio >= 1 else f"{ratio:>{w}.2f}"
+            else:
+                cells += f"{'-':>{w}}"
         print(f"  {name:<{width}}{cells}")
 
     for r in med:
