@@ -250,12 +250,16 @@ impl Client {
         let early_data_accepted = early_data_sent && conn.is_early_data_accepted();
         // Tickets (and any answer to the early data) come after the handshake.
         let mut data = Vec::new();
-        let linger_until = if early_data_sent && !early_data_accepted {
-            // Refused early data is not answered: nothing to wait for.
-            Instant::now()
-        } else {
-            deadline.min(Instant::now() + linger)
-        };
+        let linger_until =
+            if (early_data_sent && !early_data_accepted) || version != Some(TlsVersion::Tls13) {
+                // Refused early data is not answered, and TLS 1.2 sends its
+                // ticket inside the handshake: nothing to wait for. (Waiting
+                // the whole linger here cost two seconds per TLS 1.2 server:
+                // bench/tls-peers.)
+                Instant::now()
+            } else {
+                deadline.min(Instant::now() + linger)
+            };
         while Instant::now() < linger_until && data.len() < 16 * 1024 {
             match io.receive(&mut conn, linger_until).await {
                 Ok(true) => {}
