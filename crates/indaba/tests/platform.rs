@@ -891,6 +891,23 @@ async fn wait_for_url(b: &fantoccini::Client, part: &str) -> String {
     }
 }
 
+/// Waits until the page the browser shows contains `text` (a click's
+/// navigation finishes after `click` returns), and returns that page.
+async fn wait_for_text(b: &fantoccini::Client, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let page = b.source().await.unwrap_or_default();
+        if page.contains(text) {
+            return page;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the browser never showed {text:?}; it shows {page}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 async fn fill_and_submit(b: &fantoccini::Client, fields: &[(&str, &str)]) {
     use fantoccini::Locator;
     let mut last = None;
@@ -930,11 +947,7 @@ async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
         b.goto(&server.base).await.expect("home page");
         fill_and_submit(b, &[(field, domain)]).await;
         wait_for_url(b, "/report/").await;
-        let page = b.source().await.expect("report page");
-        assert!(
-            page.contains(&format!("Test result for {domain}")),
-            "{page}"
-        );
+        let page = wait_for_text(b, &format!("Test result for {domain}")).await;
         assert!(page.contains(expected), "{page}");
     }
     let guide = b
@@ -972,13 +985,7 @@ async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
         ],
     )
     .await;
-    wait_for_url(b, "/").await;
-    assert!(
-        b.source()
-            .await
-            .unwrap()
-            .contains("Sign out (member@example.test)")
-    );
+    wait_for_text(b, "Sign out (member@example.test)").await;
     b.goto(&format!("{}/admin", server.base)).await.unwrap();
     assert!(
         b.source().await.unwrap().contains("Not allowed"),
@@ -993,8 +1000,7 @@ async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
     let link = reset_link(&server, "member@example.test", &before).await;
     b.goto(&link).await.unwrap();
     fill_and_submit(b, &[("password", "the browser's new password")]).await;
-    let page = b.source().await.unwrap();
-    assert!(page.contains("Password changed"), "{page}");
+    wait_for_text(b, "Password changed").await;
     signed_in(&server, "member@example.test", "the browser's new password").await;
 }
 
