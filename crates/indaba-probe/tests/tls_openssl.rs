@@ -1,8 +1,10 @@
 //! TLS enumeration against real `openssl s_server` processes on 127.0.0.1,
 //! each on a free port, with certificates made by the `openssl` binary at
 //! test time. Debian's OpenSSL 3.0 has no SSL 3.0, RC4, 3DES or zlib
-//! compression, so those are covered by crafted-byte unit tests in the
-//! probe's `flight` module and the checks' tables instead.
+//! compression: the test network's `legacy-tls` server (an OpenSSL built
+//! with them) covers the first three in `testbed/cases.toml`; compression,
+//! which no current OpenSSL can be built to offer, is covered by the
+//! scripted server of `tls_hostile.rs` and crafted-byte unit tests.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};

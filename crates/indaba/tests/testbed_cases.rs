@@ -30,6 +30,10 @@ struct Case {
     #[serde(default)]
     args: Vec<String>,
     expect: BTreeMap<String, String>,
+    /// Text a finding's summary or evidence must contain, by check id: what
+    /// the verdict alone cannot tell (which version or suite made it fail).
+    #[serde(default)]
+    mentions: BTreeMap<String, String>,
 }
 
 /// The routing flags of a case.
@@ -181,6 +185,20 @@ fn every_case_gives_its_verdicts() {
                             Some(_) => {}
                         }
                     }
+                    for (check, text) in &case.mentions {
+                        let finding = report["findings"]
+                            .as_array()
+                            .and_then(|fs| fs.iter().find(|f| f["check"] == check.as_str()));
+                        *checked.lock().unwrap() += 1;
+                        let said = finding
+                            .map(|f| format!("{} {}", f["summary"], f["evidence"]))
+                            .unwrap_or_default();
+                        if !said.contains(text.as_str()) {
+                            problems.lock().unwrap().push(format!(
+                                "{label}: {check} does not mention {text:?}: {said}"
+                            ));
+                        }
+                    }
                 }
             });
         }
@@ -213,6 +231,13 @@ fn cases_file_names_only_known_checks_and_verdicts() {
             assert!(
                 indaba_model::Status::parse(verdict).is_some(),
                 "{}: unknown verdict {verdict}",
+                case.domain
+            );
+        }
+        for check in case.mentions.keys() {
+            assert!(
+                case.expect.contains_key(check),
+                "{}: mentions for {check}, whose verdict the case does not expect",
                 case.domain
             );
         }
