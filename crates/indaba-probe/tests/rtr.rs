@@ -1,7 +1,7 @@
 //! The RTR feed against a real RTR server (stayrtr on the test network) and
 //! against hostile ones started here.
 
-use std::collections::BTreeMap;
+use indaba_testkit::testbed_env;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -10,23 +10,6 @@ use indaba_model::routing::{Asn, Route};
 use indaba_probe::rtr::{RtrError, RtrFeed};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-fn testbed_env() -> BTreeMap<String, String> {
-    let path = std::env::var_os("INDABA_TESTBED_ENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testbed/run/env"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the test network is not up ({}: {e}); run ./run-tests, or `bash testbed/up` and \
-             `ip netns exec indaba cargo test`",
-            path.display()
-        )
-    });
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect()
-}
 
 fn validity(feed: &RtrFeed, route: &Route) -> String {
     let snapshot = feed.snapshot();

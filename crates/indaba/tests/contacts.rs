@@ -7,34 +7,11 @@
 //! Run inside the test network: `./run-tests`, or `testbed/up` then
 //! `ip netns exec indaba cargo test -p indaba --test contacts`.
 
+use indaba_testkit::testbed_env;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The testbed's settings, from the env file `testbed/up` writes.
-fn testbed_env() -> BTreeMap<String, String> {
-    let path = std::env::var_os("INDABA_TESTBED_ENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("testbed/run/env"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the test network is not up ({}: {e}); run the whole suite with ./run-tests, \
-             or bring it up with `bash testbed/up` and run this test inside it with \
-             `ip netns exec indaba cargo test`",
-            path.display()
-        )
-    });
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
-        .collect()
-}
 
 fn get<'a>(env: &'a BTreeMap<String, String>, key: &str) -> &'a str {
     env.get(key).unwrap_or_else(|| {

@@ -4,26 +4,8 @@
 //! The test network must be up and this test must run inside its namespace:
 //! `./run-tests` does both. Run alone, it fails and says so; it never skips.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use indaba_testkit::testbed_env;
 use std::process::{Command, Output};
-
-fn testbed_env() -> BTreeMap<String, String> {
-    let path = std::env::var_os("INDABA_TESTBED_ENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testbed/run/env"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the test network is not up ({}: {e}); run ./run-tests, or `bash testbed/up` and \
-             this test inside its namespace",
-            path.display()
-        )
-    });
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
-        .collect()
-}
 
 fn spf(args: &[&str]) -> Output {
     let env = testbed_env();

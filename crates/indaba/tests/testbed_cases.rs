@@ -4,8 +4,8 @@
 //! The test network must be up and this test must run inside its namespace:
 //! `./run-tests` does both. Run alone, it fails and says so; it never skips.
 
+use indaba_testkit::{repo_root as root, testbed_env};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 
@@ -59,29 +59,6 @@ fn routing_args(env: &BTreeMap<String, String>, case: &Case) -> Result<Vec<Strin
         "none" => vec![],
         other => return Err(format!("unknown routing {other:?}: live, files or none")),
     })
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The testbed's settings, from the env file `testbed/up` writes.
-fn testbed_env() -> BTreeMap<String, String> {
-    let path = std::env::var_os("INDABA_TESTBED_ENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("testbed/run/env"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the test network is not up ({}: {e}); run the whole suite with ./run-tests, \
-             or bring it up with `bash testbed/up` and run this test inside it with \
-             `ip netns exec indaba cargo test`",
-            path.display()
-        )
-    });
-    text.lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
-        .collect()
 }
 
 fn load_cases() -> Vec<Case> {
