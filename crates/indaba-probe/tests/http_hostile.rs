@@ -11,43 +11,13 @@ use indaba_checks::security_txt::{SecurityTxtFetch, finding as security_txt_find
 use indaba_model::Status;
 use indaba_model::observation::HttpOutcome;
 use indaba_probe::http::{self, Scheme};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use indaba_testkit::{read_request_head, serve_each};
+use tokio::io::AsyncWriteExt;
 
 /// The time limit given to every fetch here.
 const LIMIT: Duration = Duration::from_secs(2);
 /// The body limit given to every fetch here.
 const BODY_LIMIT: usize = 64 * 1024;
-
-/// Serves each connection with `handler` on a fresh port.
-async fn serve<F, Fut>(handler: F) -> SocketAddr
-where
-    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(handler(stream));
-        }
-    });
-    address
-}
-
-/// Reads the request head, so the server answers after it like a real one.
-async fn read_request(stream: &mut TcpStream) {
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => seen.extend_from_slice(&buf[..n]),
-        }
-    }
-}
 
 /// Fetches `path` from `address`, failing the test if the fetch itself
 /// overruns its limit by more than a generous margin (a hang).
@@ -79,8 +49,8 @@ fn failure(outcome: &HttpOutcome) -> &str {
 
 #[tokio::test]
 async fn endless_headers_are_cut_off() {
-    let address = serve(|mut stream| async move {
-        read_request(&mut stream).await;
+    let address = serve_each(|mut stream| async move {
+        read_request_head(&mut stream).await;
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n").await;
         let mut n = 0u64;
         loop {
@@ -102,8 +72,8 @@ async fn endless_headers_are_cut_off() {
 
 #[tokio::test]
 async fn a_10_mb_security_txt_is_read_only_up_to_the_limit() {
-    let address = serve(|mut stream| async move {
-        read_request(&mut stream).await;
+    let address = serve_each(|mut stream| async move {
+        read_request_head(&mut stream).await;
         let size = 10 * 1024 * 1024;
         let head = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {size}\r\n\r\n"
@@ -145,8 +115,8 @@ async fn a_10_mb_security_txt_is_read_only_up_to_the_limit() {
 
 #[tokio::test]
 async fn a_redirect_to_itself_is_one_answer_not_a_loop() {
-    let address = serve(|mut stream| async move {
-        read_request(&mut stream).await;
+    let address = serve_each(|mut stream| async move {
+        read_request_head(&mut stream).await;
         let _ = stream
             .write_all(
                 b"HTTP/1.1 301 Moved\r\nLocation: http://hostile.test/\r\nContent-Length: 0\r\n\r\n",
@@ -169,8 +139,8 @@ async fn a_redirect_to_itself_is_one_answer_not_a_loop() {
 
 #[tokio::test]
 async fn a_slow_loris_server_is_given_up_on_at_the_limit() {
-    let address = serve(|mut stream| async move {
-        read_request(&mut stream).await;
+    let address = serve_each(|mut stream| async move {
+        read_request_head(&mut stream).await;
         for byte in b"HTTP/1.1 200 OK\r\nX-Slow: "
             .iter()
             .chain(b"z".repeat(10_000).iter())
@@ -189,8 +159,8 @@ async fn a_slow_loris_server_is_given_up_on_at_the_limit() {
 
 #[tokio::test]
 async fn a_body_that_trickles_forever_is_given_up_on_at_the_limit() {
-    let address = serve(|mut stream| async move {
-        read_request(&mut stream).await;
+    let address = serve_each(|mut stream| async move {
+        read_request_head(&mut stream).await;
         if stream
             .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
             .await
@@ -213,8 +183,8 @@ async fn a_body_that_trickles_forever_is_given_up_on_at_the_limit() {
 
 #[tokio::test]
 async fn garbage_instead_of_http_is_a_clear_failure() {
-    let address = serve(|mut stream| async move {
-        read_request(&mut stream).await;
+    let address = serve_each(|mut stream| async move {
+        read_request_head(&mut stream).await;
         let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
         let _ = stream.write_all(&garbage).await;
     })

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use indaba_model::rdap::{CardOutcome, RdapOutcome, RdapQuery};
 use indaba_probe::rdap::{BootstrapSource, RdapClient, RdapSettings};
 use indaba_probe::{ProbeSettings, Session};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 const NETWORK: &str = r#"{"objectClassName": "ip network", "handle": "NET-1", "name": "TEST-NET",
@@ -38,13 +38,9 @@ async fn server(hits: Arc<AtomicUsize>) -> SocketAddr {
 }
 
 async fn answer(mut stream: TcpStream) {
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => seen.extend_from_slice(&buf[..n]),
-        }
+    let seen = indaba_testkit::read_request_head(&mut stream).await;
+    if seen.is_empty() {
+        return;
     }
     let head = String::from_utf8_lossy(&seen).to_string();
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();

@@ -5,13 +5,14 @@
 //! longer do (SSL 3.0, RC4, 3DES, DEFLATE, no renegotiation_info); and an
 //! SMTP front end tests STARTTLS.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use indaba_model::tls::{ConnectFailureKind, Probed, TlsScan, TlsVersion, VersionSupport};
 use indaba_probe::tls::{Direct, SmtpStarttls, TlsProbeSettings, enumerate};
+use indaba_testkit::serve_each;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 fn settings() -> TlsProbeSettings {
     TlsProbeSettings {
@@ -22,24 +23,6 @@ fn settings() -> TlsProbeSettings {
         linger: Duration::from_millis(200),
         ..TlsProbeSettings::default()
     }
-}
-
-/// Serves each connection with `handler` on a fresh port; the task ends with the test.
-async fn serve<F, Fut>(handler: F) -> SocketAddr
-where
-    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(handler(stream));
-        }
-    });
-    address
 }
 
 async fn scan_direct(address: SocketAddr, limit: Duration) -> (TlsScan, Duration) {
@@ -133,7 +116,7 @@ fn parse_hello(record: &[u8]) -> Option<Hello> {
 
 #[tokio::test]
 async fn garbage_after_the_server_hello() {
-    let address = serve(|mut stream| async move {
+    let address = serve_each(|mut stream| async move {
         if read_client_hello(&mut stream).await.is_some() {
             let mut answer = record(22, 0x0303, &server_hello(0x0303, 0xc02f, 0));
             answer.extend_from_slice(b"\x16\x03\x03\x00\x08garbage!\xff\xfe\x00\x00 and more");
@@ -160,7 +143,7 @@ async fn garbage_after_the_server_hello() {
 
 #[tokio::test]
 async fn a_server_that_stalls() {
-    let address = serve(|mut stream| async move {
+    let address = serve_each(|mut stream| async move {
         let mut sink = [0u8; 1024];
         // Read the ClientHello and never answer.
         while let Ok(n) = stream.read(&mut sink).await {
@@ -187,7 +170,7 @@ async fn a_server_that_stalls() {
 
 #[tokio::test]
 async fn a_server_that_sends_endless_records() {
-    let address = serve(|mut stream| async move {
+    let address = serve_each(|mut stream| async move {
         if read_client_hello(&mut stream).await.is_some() {
             // Valid records full of zero-length HelloRequests, forever.
             let chunk = record(22, 0x0303, &[0u8; 16384]);
@@ -236,7 +219,7 @@ async fn legacy_server(mut stream: TcpStream) {
 
 #[tokio::test]
 async fn a_legacy_server_with_ssl3_rc4_3des_and_deflate() {
-    let address = serve(legacy_server).await;
+    let address = serve_each(legacy_server).await;
     let (scan, _) = scan_direct(address, Duration::from_secs(30)).await;
     let accepted: Vec<TlsVersion> = scan.accepted_versions().collect();
     assert_eq!(accepted, vec![TlsVersion::Ssl3, TlsVersion::Tls12]);
@@ -293,8 +276,8 @@ async fn smtp_front(mut stream: TcpStream, tls: Option<SocketAddr>) {
 
 #[tokio::test]
 async fn starttls_through_an_smtp_front_end() {
-    let backend = serve(legacy_server).await;
-    let front = serve(move |s| smtp_front(s, Some(backend))).await;
+    let backend = serve_each(legacy_server).await;
+    let front = serve_each(move |s| smtp_front(s, Some(backend))).await;
     let connector = SmtpStarttls {
         address: front,
         ehlo_name: "indaba.test".into(),
@@ -309,7 +292,7 @@ async fn starttls_through_an_smtp_front_end() {
     let accepted: Vec<TlsVersion> = scan.accepted_versions().collect();
     assert_eq!(accepted, vec![TlsVersion::Ssl3, TlsVersion::Tls12]);
 
-    let plain = serve(|s| smtp_front(s, None)).await;
+    let plain = serve_each(|s| smtp_front(s, None)).await;
     let connector = SmtpStarttls {
         address: plain,
         ehlo_name: "indaba.test".into(),
@@ -326,7 +309,7 @@ async fn starttls_through_an_smtp_front_end() {
 
 #[tokio::test]
 async fn an_smtp_server_that_never_stops_talking() {
-    let address = serve(|mut stream| async move {
+    let address = serve_each(|mut stream| async move {
         let line = b"220-".repeat(1000);
         while stream.write_all(&line).await.is_ok() {}
     })
@@ -347,7 +330,7 @@ async fn an_smtp_server_that_never_stops_talking() {
 
 #[tokio::test]
 async fn an_smtp_server_that_never_answers_ehlo() {
-    let address = serve(|mut stream| async move {
+    let address = serve_each(|mut stream| async move {
         if stream.write_all(b"220 mx.test ESMTP\r\n").await.is_err() {
             return;
         }
@@ -415,7 +398,7 @@ async fn mlkem_server(mut stream: TcpStream) {
 
 #[tokio::test]
 async fn x25519mlkem768_from_a_hello_retry_request() {
-    let address = serve(mlkem_server).await;
+    let address = serve_each(mlkem_server).await;
     let (scan, _) = scan_direct(address, Duration::from_secs(30)).await;
     let accepted: Vec<TlsVersion> = scan.accepted_versions().collect();
     assert_eq!(accepted, vec![TlsVersion::Tls13]);

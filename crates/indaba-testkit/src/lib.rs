@@ -37,3 +37,39 @@ pub fn testbed(key: &str) -> String {
         panic!("{key} is missing from the test network's env file; is testbed/up current?")
     })
 }
+
+/// Serves each connection with `handler` on a fresh port of 127.0.0.1: the
+/// scripted (often hostile) servers of the probe tests. The listening task
+/// ends with the test's runtime.
+pub async fn serve_each<F, Fut>(handler: F) -> std::net::SocketAddr
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("a free port on 127.0.0.1");
+    let address = listener.local_addr().expect("the listener's address");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(handler(stream));
+        }
+    });
+    address
+}
+
+/// Reads an HTTP request head (up to the blank line), so a scripted server
+/// answers after it as a real one would; returns what it read, which is
+/// empty or cut short when the client closes first.
+pub async fn read_request_head(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+    seen
+}
