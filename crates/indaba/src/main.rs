@@ -260,13 +260,17 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The engine settings of `args` (connects to an RTR server when given one).
-async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
-    let resolver = match &args.resolver {
+/// The resolver (`--resolver`, else the system's) and the DNSSEC trust anchor
+/// (`--trust-anchor`, else IANA's root anchors) of a command.
+fn dns_settings(
+    resolver: Option<&str>,
+    trust_anchor: Option<&Path>,
+) -> Result<(SocketAddr, TrustAnchor)> {
+    let resolver = match resolver {
         Some(text) => parse_resolver(text)?,
         None => system_resolver(Path::new("/etc/resolv.conf"))?,
     };
-    let anchor = match &args.trust_anchor {
+    let anchor = match trust_anchor {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the trust anchor {}", path.display()))?;
@@ -275,6 +279,12 @@ async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
         }
         None => TrustAnchor::iana(),
     };
+    Ok((resolver, anchor))
+}
+
+/// The engine settings of `args` (connects to an RTR server when given one).
+async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
+    let (resolver, anchor) = dns_settings(args.resolver.as_deref(), args.trust_anchor.as_deref())?;
     if args.timeout == 0 || args.query_timeout == 0 {
         bail!("time limits must be at least one second");
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use indaba_checks::dnssec::{TrustAnchor, Validator};
+use indaba_checks::dnssec::Validator;
 use indaba_checks::spf::{CheckHostInput, Evaluation};
 use indaba_model::DomainName;
 use indaba_probe::{ProbeSettings, Session};
@@ -52,19 +52,8 @@ pub fn run(args: SpfArgs) -> Result<ExitCode> {
     if args.timeout == 0 {
         bail!("--timeout must be at least one second");
     }
-    let resolver = match &args.resolver {
-        Some(text) => super::parse_resolver(text)?,
-        None => super::system_resolver(std::path::Path::new("/etc/resolv.conf"))?,
-    };
-    let anchor = match &args.trust_anchor {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the trust anchor {}", path.display()))?;
-            TrustAnchor::parse(&text)
-                .with_context(|| format!("the trust anchor {} is not usable", path.display()))?
-        }
-        None => TrustAnchor::iana(),
-    };
+    let (resolver, anchor) =
+        super::dns_settings(args.resolver.as_deref(), args.trust_anchor.as_deref())?;
     let sender = args
         .sender
         .as_deref()
