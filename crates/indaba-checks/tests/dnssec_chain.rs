@@ -54,11 +54,17 @@ impl Zone {
     }
 
     fn sign_window(&self, set: &[Record], inception: i64, expiration: i64) -> Record {
+        self.sign_with(set, set[0].name.num_labels(), inception, expiration)
+    }
+
+    /// Signs `set` with the RRSIG Labels field `labels`: fewer than the
+    /// owner's says the set was synthesised from a wildcard.
+    fn sign_with(&self, set: &[Record], labels: u8, inception: i64, expiration: i64) -> Record {
         let first = &set[0];
         let input = SigInput {
             type_covered: first.record_type(),
             algorithm: Algorithm::ECDSAP256SHA256,
-            num_labels: first.name.num_labels(),
+            num_labels: labels,
             original_ttl: first.ttl,
             sig_expiration: SerialNumber::new(expiration as u32),
             sig_inception: SerialNumber::new(inception as u32),
@@ -76,6 +82,12 @@ impl Zone {
 
     fn sign(&self, set: &[Record]) -> Record {
         self.sign_window(set, NOW - DAY, NOW + 30 * DAY)
+    }
+
+    /// Signs `set` as synthesised from the wildcard `*.` + the rightmost
+    /// `labels` labels of its owner.
+    fn sign_as_wildcard(&self, set: &[Record], labels: u8) -> Record {
+        self.sign_with(set, labels, NOW - DAY, NOW + 30 * DAY)
     }
 
     fn dnskey_record(&self) -> Record {
@@ -478,4 +490,103 @@ fn nxdomain_has_nothing_to_validate() {
     let anchor = w.anchor();
     let v = Validator::new(&w.obs, &anchor, NOW);
     assert_eq!(v.answer("nx.test.", "A"), None);
+}
+
+/// What proves, in a wildcard answer's authority section, that the queried
+/// name does not exist.
+enum WildcardProof {
+    None,
+    /// A signed NSEC from `owner` to `next`.
+    Nsec(&'static str, &'static str),
+    /// The same NSEC, its signature made by a key the zone does not publish.
+    ForgedNsec(&'static str, &'static str),
+}
+
+/// The verdict on `www.wild.test. A`, answered from `*.wild.test.`.
+fn wildcard_answer(proof: WildcardProof) -> Security {
+    let mut w = World::new("wild.test.");
+    let qname = Name::from_ascii("www.wild.test.").unwrap();
+    let a = vec![Record::from_rdata(
+        qname.clone(),
+        300,
+        RData::A(A::new(192, 0, 2, 20)),
+    )];
+    let a_sig = w.domain.sign_as_wildcard(&a, 2);
+    let nsec = |owner: &str, next: &str| {
+        vec![Record::from_rdata(
+            Name::from_ascii(owner).unwrap(),
+            300,
+            RData::DNSSEC(DNSSECRData::NSEC(NSEC::new(
+                Name::from_ascii(next).unwrap(),
+                [RecordType::A, RecordType::RRSIG, RecordType::NSEC],
+            ))),
+        )]
+    };
+    let authority = match proof {
+        WildcardProof::None => vec![],
+        WildcardProof::Nsec(owner, next) => {
+            let set = nsec(owner, next);
+            let sig = w.domain.sign(&set);
+            [set, vec![sig]].concat()
+        }
+        WildcardProof::ForgedNsec(owner, next) => {
+            let set = nsec(owner, next);
+            let sig = Zone::new("wild.test.").sign(&set);
+            [set, vec![sig]].concat()
+        }
+    };
+    w.obs.dns.push(exchange(
+        "www.wild.test.",
+        "A",
+        ResponseCode::NoError,
+        [a, vec![a_sig]].concat(),
+        authority,
+    ));
+    let anchor = w.anchor();
+    Validator::new(&w.obs, &anchor, NOW)
+        .answer("www.wild.test.", "A")
+        .unwrap()
+}
+
+#[test]
+fn a_wildcard_answer_with_its_nsec_proof_is_secure() {
+    // *.wild.test. sorts before www.wild.test., which sorts before zzz.
+    assert_eq!(
+        wildcard_answer(WildcardProof::Nsec("*.wild.test.", "zzz.wild.test.")),
+        Security::Secure
+    );
+    // The last NSEC of the zone points back to its apex.
+    assert_eq!(
+        wildcard_answer(WildcardProof::Nsec("*.wild.test.", "wild.test.")),
+        Security::Secure
+    );
+}
+
+#[test]
+fn a_wildcard_answer_without_proof_is_bogus() {
+    match wildcard_answer(WildcardProof::None) {
+        Security::Bogus(why) => assert!(
+            why.contains("synthesised from the wildcard *.wild.test")
+                && why.contains("www.wild.test. does not exist"),
+            "{why}"
+        ),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_wildcard_answer_with_an_nsec_for_another_gap_is_bogus() {
+    // The NSEC covers names between a and b only: www exists, for all it says.
+    match wildcard_answer(WildcardProof::Nsec("a.wild.test.", "b.wild.test.")) {
+        Security::Bogus(why) => assert!(why.contains("no signed NSEC"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_wildcard_answer_with_a_forged_nsec_is_bogus() {
+    match wildcard_answer(WildcardProof::ForgedNsec("*.wild.test.", "zzz.wild.test.")) {
+        Security::Bogus(why) => assert!(why.contains("*.wild.test. NSEC"), "{why}"),
+        other => panic!("expected bogus, got {other:?}"),
+    }
 }

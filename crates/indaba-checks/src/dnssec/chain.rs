@@ -10,9 +10,10 @@
 //! be a pure function of stored answers (so reports can be judged again), and
 //! the reason the chain broke must be precise. The cryptography is hickory's.
 //!
-//! Known limits: answers synthesised from a wildcard are accepted without the
-//! NSEC proof that no closer name exists; for an opt-out NSEC3 delegation the
-//! covering record is accepted without the full closest-encloser proof.
+//! An answer synthesised from a wildcard is secure only with the signed NSEC
+//! or NSEC3 proof that no closer name exists. Known limit: for an opt-out
+//! NSEC3 delegation the covering record is accepted without the full
+//! closest-encloser proof.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -164,6 +165,7 @@ impl<'a> Validator<'a> {
                 "the stored answer for {name} {rtype} cannot be decoded"
             )));
         };
+        let authority = message.authorities.clone();
         let mut records = message.answers;
         if records.iter().all(|r| r.record_type() == RecordType::RRSIG) {
             // For a name below its zone's apex, the SOA comes in the authority section.
@@ -185,7 +187,7 @@ impl<'a> Validator<'a> {
         for (owner, rrtype) in rrset_keys(&records) {
             let set = rrset(&records, &owner, rrtype);
             let sigs = signatures(&records, &owner, rrtype);
-            verdict = verdict.worst(self.rrset(name, &owner, rrtype, &set, &sigs));
+            verdict = verdict.worst(self.rrset(name, &owner, rrtype, &set, &sigs, &authority));
         }
         Some(verdict)
     }
@@ -197,6 +199,7 @@ impl<'a> Validator<'a> {
         rtype: RecordType,
         set: &[Record],
         sigs: &[RRSIG],
+        authority: &[Record],
     ) -> Security {
         let label = format!("{owner} {rtype}");
         let zone = match sigs.first() {
@@ -214,7 +217,16 @@ impl<'a> Validator<'a> {
                     ));
                 }
                 match verify_set(set, sigs, &keys, &zone, self.now) {
-                    Ok(()) => Security::Secure,
+                    Ok(labels) if labels < owner.num_labels() => {
+                        match prove_wildcard(owner, labels, authority, &keys, &zone, self.now) {
+                            Ok(_) => Security::Secure,
+                            Err(why) => Security::Bogus(format!(
+                                "{label} was synthesised from the wildcard *.{}, but {why}",
+                                owner.trim_to(usize::from(labels))
+                            )),
+                        }
+                    }
+                    Ok(_) => Security::Secure,
                     Err(why) => Security::Bogus(format!("{label}: {why}")),
                 }
             }
@@ -287,7 +299,7 @@ impl<'a> Validator<'a> {
         }
         let set = self.dnskey_records(&root);
         match verify_set(&set, &sigs, &anchored, &root, self.now) {
-            Ok(()) => (Security::Secure, zone_keys(&keys), Vec::new()),
+            Ok(_) => (Security::Secure, zone_keys(&keys), Vec::new()),
             Err(why) => (
                 Security::Bogus(format!(
                     "the root DNSKEY set is not signed by the anchored key: {why}"
@@ -420,7 +432,7 @@ impl<'a> Validator<'a> {
         }
         let set = self.dnskey_records(zone);
         match verify_set(&set, &sigs, &entry, zone, self.now) {
-            Ok(()) => (Security::Secure, zone_keys(&keys), ds),
+            Ok(_) => (Security::Secure, zone_keys(&keys), ds),
             Err(why) => (
                 Security::Bogus(format!(
                     "the DNSKEY set of {zone} is not validly signed by the key its DS names: {why}"
@@ -476,14 +488,16 @@ impl<'a> Validator<'a> {
 }
 
 /// Verifies that at least one signature over `set` by one of `keys` of zone
-/// `signer` is valid; otherwise says why each failed.
+/// `signer` is valid, and returns that signature's Labels field (fewer labels
+/// than the owner's means the set was synthesised from a wildcard); otherwise
+/// says why each failed.
 fn verify_set(
     set: &[Record],
     sigs: &[RRSIG],
     keys: &[DNSKEY],
     signer: &Name,
     now: i64,
-) -> Result<(), String> {
+) -> Result<u8, String> {
     if set.is_empty() {
         return Err("there are no records to verify".into());
     }
@@ -504,7 +518,7 @@ fn verify_set(
         }
         for key in candidates {
             match crypto::verify_rrsig(set, sig, key, signer, now) {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(sig.input().num_labels),
                 Err(e) => reasons.push(format!("signature by key {tag}: {e}")),
             }
         }
@@ -563,6 +577,101 @@ fn prove_no_ds(
     Err(reasons.join("; "))
 }
 
+/// Proves, from signed NSEC or NSEC3 records of `zone`, that no name closer
+/// than the wildcard exists for `owner`, whose signature has `labels` labels
+/// (RFC 4035 §5.3.4, RFC 5155 §8.8): without it, a wildcard answer could be
+/// replayed in place of a name that does exist.
+fn prove_wildcard(
+    owner: &Name,
+    labels: u8,
+    authority: &[Record],
+    keys: &[DNSKEY],
+    zone: &Name,
+    now: i64,
+) -> Result<String, String> {
+    let next_closer = owner.trim_to(usize::from(labels) + 1);
+    let mut reasons = Vec::new();
+    for (nsec_owner, rtype) in rrset_keys(authority) {
+        if rtype != RecordType::NSEC && rtype != RecordType::NSEC3 {
+            continue;
+        }
+        let set = rrset(authority, &nsec_owner, rtype);
+        let sigs = signatures(authority, &nsec_owner, rtype);
+        if let Err(why) = verify_set(&set, &sigs, keys, zone, now) {
+            reasons.push(format!("{nsec_owner} {rtype}: {why}"));
+            continue;
+        }
+        for record in &set {
+            let covered = match &record.data {
+                RData::DNSSEC(DNSSECRData::NSEC(nsec)) => {
+                    nsec_covers(&nsec_owner, nsec.next_domain_name(), &next_closer)
+                }
+                RData::DNSSEC(DNSSECRData::NSEC3(nsec3)) => {
+                    nsec3_covers(&nsec_owner, nsec3, &next_closer)
+                }
+                _ => false,
+            };
+            if covered {
+                return Ok(format!(
+                    "{nsec_owner} {rtype} proves {next_closer} does not exist"
+                ));
+            }
+        }
+    }
+    reasons.push(format!(
+        "no signed NSEC or NSEC3 record proves that {next_closer} does not exist"
+    ));
+    Err(reasons.join("; "))
+}
+
+/// Whether the NSEC record at `owner` with next name `next` covers `name`:
+/// `name` falls strictly between them in canonical order (RFC 4034 §6.1),
+/// the last record of a zone pointing back to its apex.
+fn nsec_covers(owner: &Name, next: &Name, name: &Name) -> bool {
+    if owner < next {
+        owner < name && name < next
+    } else {
+        name > owner || name < next
+    }
+}
+
+/// Whether an NSEC3 record covers the hash of `name` (RFC 5155 §8.3).
+/// Records over the iteration limit prove nothing.
+fn nsec3_covers(owner: &Name, nsec3: &NSEC3, name: &Name) -> bool {
+    if nsec3.iterations() > NSEC3_MAX_ITERATIONS {
+        return false;
+    }
+    let Some(hash) = crypto::nsec3_hash(
+        u8::from(nsec3.hash_algorithm()),
+        nsec3.salt(),
+        nsec3.iterations(),
+        name,
+    ) else {
+        return false;
+    };
+    nsec3_owner_hash(owner)
+        .is_some_and(|owner_hash| hash_between(&owner_hash, nsec3.next_hashed_owner_name(), &hash))
+}
+
+/// The hash an NSEC3 record's owner name carries in its first label.
+fn nsec3_owner_hash(owner: &Name) -> Option<Vec<u8>> {
+    owner.iter().next().and_then(|label| {
+        data_encoding::BASE32_DNSSEC
+            .decode(&label.to_ascii_lowercase())
+            .ok()
+    })
+}
+
+/// Whether `hash` lies strictly between an NSEC3 owner hash and its next
+/// hash, the last record of the chain wrapping around.
+fn hash_between(owner_hash: &[u8], next: &[u8], hash: &[u8]) -> bool {
+    if owner_hash < next {
+        owner_hash < hash && hash < next
+    } else {
+        hash > owner_hash || hash < next
+    }
+}
+
 fn nsec_denies_ds(owner: &Name, nsec: &NSEC, child: &Name) -> Option<String> {
     let types = nsec.type_set();
     (owner == child && !types.contains(RecordType::DS) && !types.contains(RecordType::SOA))
@@ -587,11 +696,7 @@ fn nsec3_denies_ds(owner: &Name, nsec3: &NSEC3, child: &Name) -> Result<Option<S
     ) else {
         return Ok(None);
     };
-    let Some(owner_hash) = owner.iter().next().and_then(|label| {
-        data_encoding::BASE32_DNSSEC
-            .decode(&label.to_ascii_lowercase())
-            .ok()
-    }) else {
+    let Some(owner_hash) = nsec3_owner_hash(owner) else {
         return Ok(None);
     };
     let next = nsec3.next_hashed_owner_name();
@@ -602,12 +707,7 @@ fn nsec3_denies_ds(owner: &Name, nsec3: &NSEC3, child: &Name) -> Result<Option<S
         }
         return Ok(None);
     }
-    let covers = if owner_hash.as_slice() < next {
-        owner_hash.as_slice() < hash.as_slice() && hash.as_slice() < next
-    } else {
-        hash.as_slice() > owner_hash.as_slice() || hash.as_slice() < next
-    };
-    if covers && nsec3.opt_out() {
+    if hash_between(&owner_hash, next, &hash) && nsec3.opt_out() {
         return Ok(Some(format!(
             "an opt-out NSEC3 record covers {child} (unsigned delegations are not listed)"
         )));
