@@ -266,10 +266,7 @@ fn dns_settings(
     resolver: Option<&str>,
     trust_anchor: Option<&Path>,
 ) -> Result<(SocketAddr, TrustAnchor)> {
-    let resolver = match resolver {
-        Some(text) => parse_resolver(text)?,
-        None => system_resolver(Path::new("/etc/resolv.conf"))?,
-    };
+    let resolver = resolver_setting(resolver)?;
     let anchor = match trust_anchor {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -441,10 +438,7 @@ fn rov(args: RovArgs) -> Result<ExitCode> {
                 origin,
             }]
         } else if is_address && sources.origins.is_some() {
-            let resolver = match &args.resolver {
-                Some(text) => parse_resolver(text)?,
-                None => system_resolver(Path::new("/etc/resolv.conf"))?,
-            };
+            let resolver = resolver_setting(args.resolver.as_deref())?;
             let session = indaba_probe::Session::new(
                 ProbeSettings::new(resolver),
                 std::time::Instant::now() + Duration::from_secs(30),
@@ -492,6 +486,14 @@ fn rov(args: RovArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The resolver of `--resolver`, else the system's.
+fn resolver_setting(resolver: Option<&str>) -> Result<SocketAddr> {
+    match resolver {
+        Some(text) => parse_resolver(text),
+        None => system_resolver(Path::new("/etc/resolv.conf")),
+    }
 }
 
 /// Parses `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address.
