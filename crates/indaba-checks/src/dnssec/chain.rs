@@ -534,6 +534,31 @@ fn verify_set(
     Err(reasons.join("; "))
 }
 
+/// The NSEC and NSEC3 records of `authority` whose signatures by `keys` of
+/// `zone` verify, each with its owner; and, for each set that does not
+/// verify, why.
+fn signed_denials(
+    authority: &[Record],
+    keys: &[DNSKEY],
+    zone: &Name,
+    now: i64,
+) -> (Vec<(Name, Record)>, Vec<String>) {
+    let mut verified = Vec::new();
+    let mut reasons = Vec::new();
+    for (owner, rtype) in rrset_keys(authority) {
+        if rtype != RecordType::NSEC && rtype != RecordType::NSEC3 {
+            continue;
+        }
+        let set = rrset(authority, &owner, rtype);
+        let sigs = signatures(authority, &owner, rtype);
+        match verify_set(&set, &sigs, keys, zone, now) {
+            Ok(_) => verified.extend(set.into_iter().map(|r| (owner.clone(), r))),
+            Err(why) => reasons.push(format!("{owner} {rtype}: {why}")),
+        }
+    }
+    (verified, reasons)
+}
+
 /// Proves from signed NSEC or NSEC3 records of `parent` that `child` has no DS.
 fn prove_no_ds(
     child: &Name,
@@ -542,33 +567,22 @@ fn prove_no_ds(
     parent_keys: &[DNSKEY],
     now: i64,
 ) -> Result<String, String> {
-    let mut reasons = Vec::new();
-    for (owner, rtype) in rrset_keys(authority) {
-        if rtype != RecordType::NSEC && rtype != RecordType::NSEC3 {
-            continue;
-        }
-        let set = rrset(authority, &owner, rtype);
-        let sigs = signatures(authority, &owner, rtype);
-        if let Err(why) = verify_set(&set, &sigs, parent_keys, parent, now) {
-            reasons.push(format!("{owner} {rtype}: {why}"));
-            continue;
-        }
-        for record in &set {
-            match &record.data {
-                RData::DNSSEC(DNSSECRData::NSEC(nsec)) => {
-                    if let Some(how) = nsec_denies_ds(&owner, nsec, child) {
-                        return Ok(how);
-                    }
+    let (denials, mut reasons) = signed_denials(authority, parent_keys, parent, now);
+    for (owner, record) in &denials {
+        match &record.data {
+            RData::DNSSEC(DNSSECRData::NSEC(nsec)) => {
+                if let Some(how) = nsec_denies_ds(owner, nsec, child) {
+                    return Ok(how);
                 }
-                RData::DNSSEC(DNSSECRData::NSEC3(nsec3)) => {
-                    match nsec3_denies_ds(&owner, nsec3, child) {
-                        Ok(Some(how)) => return Ok(how),
-                        Ok(None) => {}
-                        Err(why) => return Ok(why),
-                    }
-                }
-                _ => {}
             }
+            RData::DNSSEC(DNSSECRData::NSEC3(nsec3)) => {
+                match nsec3_denies_ds(owner, nsec3, child) {
+                    Ok(Some(how)) => return Ok(how),
+                    Ok(None) => {}
+                    Err(why) => return Ok(why),
+                }
+            }
+            _ => {}
         }
     }
     if reasons.is_empty() {
@@ -590,32 +604,22 @@ fn prove_wildcard(
     now: i64,
 ) -> Result<String, String> {
     let next_closer = owner.trim_to(usize::from(labels) + 1);
-    let mut reasons = Vec::new();
-    for (nsec_owner, rtype) in rrset_keys(authority) {
-        if rtype != RecordType::NSEC && rtype != RecordType::NSEC3 {
-            continue;
-        }
-        let set = rrset(authority, &nsec_owner, rtype);
-        let sigs = signatures(authority, &nsec_owner, rtype);
-        if let Err(why) = verify_set(&set, &sigs, keys, zone, now) {
-            reasons.push(format!("{nsec_owner} {rtype}: {why}"));
-            continue;
-        }
-        for record in &set {
-            let covered = match &record.data {
-                RData::DNSSEC(DNSSECRData::NSEC(nsec)) => {
-                    nsec_covers(&nsec_owner, nsec.next_domain_name(), &next_closer)
-                }
-                RData::DNSSEC(DNSSECRData::NSEC3(nsec3)) => {
-                    nsec3_covers(&nsec_owner, nsec3, &next_closer)
-                }
-                _ => false,
-            };
-            if covered {
-                return Ok(format!(
-                    "{nsec_owner} {rtype} proves {next_closer} does not exist"
-                ));
+    let (denials, mut reasons) = signed_denials(authority, keys, zone, now);
+    for (nsec_owner, record) in &denials {
+        let covered = match &record.data {
+            RData::DNSSEC(DNSSECRData::NSEC(nsec)) => {
+                nsec_covers(nsec_owner, nsec.next_domain_name(), &next_closer)
             }
+            RData::DNSSEC(DNSSECRData::NSEC3(nsec3)) => {
+                nsec3_covers(nsec_owner, nsec3, &next_closer)
+            }
+            _ => false,
+        };
+        if covered {
+            return Ok(format!(
+                "{nsec_owner} {} proves {next_closer} does not exist",
+                record.record_type()
+            ));
         }
     }
     reasons.push(format!(
