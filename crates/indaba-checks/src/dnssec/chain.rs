@@ -165,19 +165,19 @@ impl<'a> Validator<'a> {
                 "the stored answer for {name} {rtype} cannot be decoded"
             )));
         };
-        let authority = message.authorities.clone();
+        let authority = message.authorities;
         let mut records = message.answers;
         if records.iter().all(|r| r.record_type() == RecordType::RRSIG) {
             // For a name below its zone's apex, the SOA comes in the authority section.
             if rtype != "SOA" {
                 return None;
             }
-            records = message
-                .authorities
-                .into_iter()
+            records = authority
+                .iter()
                 .filter(|r| {
                     r.record_type() == RecordType::SOA || covered_type(r) == Some(RecordType::SOA)
                 })
+                .cloned()
                 .collect();
             if records.is_empty() {
                 return None;
@@ -608,7 +608,7 @@ fn prove_wildcard(
     for (nsec_owner, record) in &denials {
         let covered = match &record.data {
             RData::DNSSEC(DNSSECRData::NSEC(nsec)) => {
-                nsec_covers(nsec_owner, nsec.next_domain_name(), &next_closer)
+                in_gap(nsec_owner, nsec.next_domain_name(), &next_closer)
             }
             RData::DNSSEC(DNSSECRData::NSEC3(nsec3)) => {
                 nsec3_covers(nsec_owner, nsec3, &next_closer)
@@ -628,14 +628,14 @@ fn prove_wildcard(
     Err(reasons.join("; "))
 }
 
-/// Whether the NSEC record at `owner` with next name `next` covers `name`:
-/// `name` falls strictly between them in canonical order (RFC 4034 §6.1),
-/// the last record of a zone pointing back to its apex.
-fn nsec_covers(owner: &Name, next: &Name, name: &Name) -> bool {
+/// Whether `x` lies strictly inside the gap from `owner` to `next` of a
+/// denial chain: NSEC names in canonical order (RFC 4034 §6.1) or NSEC3
+/// hashes; the last record of a chain points back to the first.
+fn in_gap<T: Ord + ?Sized>(owner: &T, next: &T, x: &T) -> bool {
     if owner < next {
-        owner < name && name < next
+        owner < x && x < next
     } else {
-        name > owner || name < next
+        x > owner || x < next
     }
 }
 
@@ -653,8 +653,13 @@ fn nsec3_covers(owner: &Name, nsec3: &NSEC3, name: &Name) -> bool {
     ) else {
         return false;
     };
-    nsec3_owner_hash(owner)
-        .is_some_and(|owner_hash| hash_between(&owner_hash, nsec3.next_hashed_owner_name(), &hash))
+    nsec3_owner_hash(owner).is_some_and(|owner_hash| {
+        in_gap(
+            owner_hash.as_slice(),
+            nsec3.next_hashed_owner_name(),
+            hash.as_slice(),
+        )
+    })
 }
 
 /// The hash an NSEC3 record's owner name carries in its first label.
@@ -664,16 +669,6 @@ fn nsec3_owner_hash(owner: &Name) -> Option<Vec<u8>> {
             .decode(&label.to_ascii_lowercase())
             .ok()
     })
-}
-
-/// Whether `hash` lies strictly between an NSEC3 owner hash and its next
-/// hash, the last record of the chain wrapping around.
-fn hash_between(owner_hash: &[u8], next: &[u8], hash: &[u8]) -> bool {
-    if owner_hash < next {
-        owner_hash < hash && hash < next
-    } else {
-        hash > owner_hash || hash < next
-    }
 }
 
 fn nsec_denies_ds(owner: &Name, nsec: &NSEC, child: &Name) -> Option<String> {
@@ -711,7 +706,7 @@ fn nsec3_denies_ds(owner: &Name, nsec3: &NSEC3, child: &Name) -> Result<Option<S
         }
         return Ok(None);
     }
-    if hash_between(&owner_hash, next, &hash) && nsec3.opt_out() {
+    if in_gap(owner_hash.as_slice(), next, hash.as_slice()) && nsec3.opt_out() {
         return Ok(Some(format!(
             "an opt-out NSEC3 record covers {child} (unsigned delegations are not listed)"
         )));
@@ -812,4 +807,42 @@ fn describe_ds(ds: &DS) -> String {
         u8::from(ds.algorithm()),
         u8::from(ds.digest_type())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_gap;
+    use hickory_proto::rr::Name;
+
+    fn name(text: &str) -> Name {
+        Name::from_ascii(text).expect("a valid test name")
+    }
+
+    #[test]
+    fn a_gap_holds_only_what_lies_strictly_inside_it() {
+        let (a, m, z) = (
+            name("a.wild.test."),
+            name("m.wild.test."),
+            name("z.wild.test."),
+        );
+        assert!(in_gap(&a, &z, &m));
+        assert!(!in_gap(&a, &z, &a), "the owner itself is not in its gap");
+        assert!(!in_gap(&a, &z, &z), "nor is the next name");
+        assert!(!in_gap(&a, &m, &z));
+        // Canonical order: a parent sorts before its children.
+        assert!(in_gap(&a, &z, &name("b.a.wild.test.")));
+        // Hashes compare as bytes.
+        assert!(in_gap(&[1u8][..], &[9u8][..], &[5u8][..]));
+        assert!(!in_gap(&[1u8][..], &[9u8][..], &[9u8][..]));
+    }
+
+    #[test]
+    fn the_last_gap_of_a_chain_wraps_to_its_first_name() {
+        let (apex, last) = (name("wild.test."), name("ns2.wild.test."));
+        assert!(in_gap(&last, &apex, &name("www.wild.test.")));
+        assert!(!in_gap(&last, &apex, &name("a.wild.test.")));
+        assert!(in_gap(&[9u8][..], &[1u8][..], &[0u8][..]));
+        assert!(in_gap(&[9u8][..], &[1u8][..], &[10u8][..]));
+        assert!(!in_gap(&[9u8][..], &[1u8][..], &[5u8][..]));
+    }
 }
