@@ -870,42 +870,53 @@ async fn chromium() -> Browser {
     }
 }
 
+/// Polls `look` every 200 ms for up to a minute until it finds what it waits
+/// for (`Ok`); on timeout fails with `never` and the last state it saw.
+async fn wait_until<T, F, Fut>(never: &str, mut look: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match look().await {
+            Ok(found) => return found,
+            Err(state) => assert!(Instant::now() < deadline, "{never}; {state}"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Waits until the browser's address contains `part` (the progress page
 /// refreshes itself until the report is ready).
 async fn wait_for_url(b: &fantoccini::Client, part: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    wait_until(&format!("the browser never reached {part}"), || async {
         let url = b
             .current_url()
             .await
             .map(|u| u.to_string())
             .unwrap_or_default();
         if url.contains(part) {
-            return url;
+            Ok(url)
+        } else {
+            Err(format!("it is at {url}"))
         }
-        assert!(
-            Instant::now() < deadline,
-            "the browser never reached {part}; it is at {url}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await
 }
 
 /// Waits until the page the browser shows contains `text` (a click's
 /// navigation finishes after `click` returns), and returns that page.
 async fn wait_for_text(b: &fantoccini::Client, text: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    wait_until(&format!("the browser never showed {text:?}"), || async {
         let page = b.source().await.unwrap_or_default();
         if page.contains(text) {
-            return page;
+            Ok(page)
+        } else {
+            Err(format!("it shows {page}"))
         }
-        assert!(
-            Instant::now() < deadline,
-            "the browser never showed {text:?}; it shows {page}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    })
+    .await
 }
 
 async fn fill_and_submit(b: &fantoccini::Client, fields: &[(&str, &str)]) {

@@ -143,10 +143,13 @@ fn every_case_gives_its_verdicts() {
                             .unwrap()
                             .push(format!("{label}: report violates the schema: {error}"));
                     }
-                    for (check, expected) in &case.expect {
-                        let finding = report["findings"]
+                    let finding = |check: &str| {
+                        report["findings"]
                             .as_array()
-                            .and_then(|fs| fs.iter().find(|f| f["check"] == check.as_str()));
+                            .and_then(|fs| fs.iter().find(|f| f["check"] == check))
+                    };
+                    for (check, expected) in &case.expect {
+                        let finding = finding(check);
                         *checked.lock().unwrap() += 1;
                         match finding {
                             None => problems
@@ -163,9 +166,7 @@ fn every_case_gives_its_verdicts() {
                         }
                     }
                     for (check, text) in &case.mentions {
-                        let finding = report["findings"]
-                            .as_array()
-                            .and_then(|fs| fs.iter().find(|f| f["check"] == check.as_str()));
+                        let finding = finding(check);
                         *checked.lock().unwrap() += 1;
                         let said = finding
                             .map(|f| format!("{} {}", f["summary"], f["evidence"]))
