@@ -1164,7 +1164,7 @@ mod tests {
             "default-src 'self'",
         )]));
         assert_eq!(f.status, Status::Warning);
-        assert!(f.summary.contains("report-only"));
+        assert!(crate::english(&f).contains("report-only"));
         assert_eq!(csp(" ; ").status, Status::Warning);
     }
 

@@ -565,9 +565,7 @@ pub fn judge_key(text: &str) -> KeyVerdict {
     let mut worst = Status::Pass;
     let mut said = Vec::new();
     let mut raise = |status: Status, text: String| {
-        if severity(status) > severity(worst) {
-            worst = status;
-        }
+        worst = worst.and(status);
         said.push(text);
     };
     match &record.key {
@@ -623,15 +621,6 @@ pub fn judge_key(text: &str) -> KeyVerdict {
     }
 }
 
-fn severity(status: Status) -> u8 {
-    match status {
-        Status::Pass | Status::Info | Status::NotApplicable => 0,
-        Status::Warning => 1,
-        Status::Error => 2,
-        Status::Fail => 3,
-    }
-}
-
 /// `mail.dkim.keys`: the key record of each user-given selector is valid and
 /// strong. The worst selector decides; no selectors → not applicable.
 pub fn keys_finding(domain: &DomainName, selectors: &[SelectorAnswer]) -> Finding {
@@ -678,9 +667,7 @@ pub fn keys_finding(domain: &DomainName, selectors: &[SelectorAnswer]) -> Findin
             }
         };
         for v in verdicts {
-            if severity(v.status) > severity(worst) {
-                worst = v.status;
-            }
+            worst = worst.and(v.status);
             evidence.push(Evidence::new(subject.clone(), v.to_string()));
         }
     }

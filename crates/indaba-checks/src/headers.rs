@@ -68,7 +68,18 @@ impl ResponseHeaders {
         }
     }
 
-    /// From text fields, such as the probe's `HttpResponse::headers`.
+    /// The header fields of a response, as sent.
+    pub fn from_response(response: &indaba_model::observation::HttpResponse) -> Self {
+        Self::new(
+            response
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.bytes().to_vec()))
+                .collect(),
+        )
+    }
+
+    /// From text fields.
     pub fn from_text(fields: &[(String, String)]) -> Self {
         Self::new(
             fields

@@ -597,7 +597,7 @@ mod tests {
 
         let f = finding(&[addr(&["max-age=31536000"]), addr(&["max-age=oops"])]);
         assert_eq!((f.status, f.partial), (Status::Fail, false));
-        assert!(f.summary.contains("invalid"));
+        assert!(crate::english(&f).contains("invalid"));
 
         // Only the first header counts, and the finding says so.
         let f = finding(&[addr(&["max-age=100", "max-age=31536000"])]);

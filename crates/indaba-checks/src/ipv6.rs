@@ -289,7 +289,7 @@ pub fn web_same_content(obs: &Observations, host: &str) -> Finding {
             resp.body_bytes,
             if resp.body_truncated { " (cut)" } else { "" }
         ),
-        HttpOutcome::Failure { reason } => reason.clone(),
+        HttpOutcome::Failure { reason, .. } => reason.clone(),
     };
     let evidence = [
         Evidence::new(format!("http://{host}/ via {t4}"), describe(r4)),
@@ -323,7 +323,7 @@ fn compare(v4: &HttpResponse, v6: &HttpResponse) -> Finding {
             ),
         );
     }
-    let ratio = similarity(&v4.body, &v6.body);
+    let ratio = similarity(&v4.body.lossy(), &v6.body.lossy());
     let percent = (ratio * 100.0).round();
     if ratio >= SAME_CONTENT_RATIO {
         Finding::new(

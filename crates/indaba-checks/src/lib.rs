@@ -32,3 +32,9 @@ pub mod tls;
 pub mod tls_rpt;
 pub mod transport;
 pub mod website;
+
+/// A finding's summary in English (unit tests read what people will read).
+#[cfg(test)]
+pub(crate) fn english(finding: &indaba_model::Finding) -> String {
+    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, &finding.message)
+}

@@ -4,7 +4,7 @@
 //! queries the engine must make (so planning and judging agree on names).
 
 use hickory_proto::rr::{RData, RecordType};
-use indaba_model::observation::HttpOutcome;
+use indaba_model::observation::{HttpFailure, HttpOutcome};
 use time::OffsetDateTime;
 
 use crate::certificate::{self, Endpoint, NameMatch, Trust, TrustStore};
@@ -215,14 +215,15 @@ fn policy_fetch(
         return PolicyFetch::Unreachable(why);
     };
     match &fetch.outcome {
-        HttpOutcome::Failure { reason } if reason.contains("TLS handshake failed") => {
-            PolicyFetch::TlsError(reason.clone())
-        }
-        HttpOutcome::Failure { reason } => PolicyFetch::Unreachable(reason.clone()),
+        HttpOutcome::Failure {
+            kind: HttpFailure::Tls,
+            reason,
+        } => PolicyFetch::TlsError(reason.clone()),
+        HttpOutcome::Failure { reason, .. } => PolicyFetch::Unreachable(reason.clone()),
         HttpOutcome::Response(r) if r.status != 200 => PolicyFetch::HttpStatus(r.status),
         HttpOutcome::Response(r) => PolicyFetch::Fetched {
             content_type: r.header("content-type").map(str::to_string),
-            body: r.body.as_bytes().to_vec(),
+            body: r.body.bytes().to_vec(),
             certificate: policy_certificate(&fetch.address, host, &r.peer_certificates, roots, now),
         },
     }

@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 
 use indaba_model::catalogue::ids;
-use indaba_model::observation::HttpOutcome;
+use indaba_model::observation::{HttpFailure, HttpOutcome};
 use indaba_model::{Evidence, Finding, Observations, Status};
 
 use crate::lookup;
@@ -69,10 +69,11 @@ pub fn finding(obs: &Observations, host: &str, addresses: &[(String, IpAddr)]) -
             .find(|f| f.url == url && f.address == address);
         let hop = match fetch.map(|f| &f.outcome) {
             None => Hop::Unknown("not fetched".into()),
-            Some(HttpOutcome::Failure { reason }) if reason.contains("connection failed") => {
-                Hop::NoListener(reason.clone())
-            }
-            Some(HttpOutcome::Failure { reason }) => Hop::Unknown(reason.clone()),
+            Some(HttpOutcome::Failure {
+                kind: HttpFailure::Refused,
+                reason,
+            }) => Hop::NoListener(reason.clone()),
+            Some(HttpOutcome::Failure { reason, .. }) => Hop::Unknown(reason.clone()),
             Some(HttpOutcome::Response(r)) => classify(host, r.status, r.header("location")),
         };
         let detail = match &hop {

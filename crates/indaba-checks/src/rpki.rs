@@ -36,27 +36,27 @@ pub fn valid(id: &str, what: &str, obs: &Observations, servers: &Servers) -> Fin
 fn configured<'a>(
     id: &str,
     routing: Option<&'a RoutingObservations>,
-) -> Result<&'a RoutingObservations, Finding> {
+) -> Result<&'a RoutingObservations, Box<Finding>> {
     let Some(routing) = routing else {
-        return Err(Finding::new(
+        return Err(Box::new(Finding::new(
             id,
             Status::Error,
             "route origins were not looked up in this test",
-        ));
+        )));
     };
     if routing.vrp_source.is_none() {
-        return Err(Finding::new(
+        return Err(Box::new(Finding::new(
             id,
             Status::Error,
             "no VRP source configured: start Indaba with --rtr HOST:PORT or --vrps FILE",
-        ));
+        )));
     }
     if routing.origin_source.is_none() {
-        return Err(Finding::new(
+        return Err(Box::new(Finding::new(
             id,
             Status::Error,
             "no route origin source configured: start Indaba with --origins-zone NAME or --origins-file FILE",
-        ));
+        )));
     }
     Ok(routing)
 }
@@ -74,7 +74,7 @@ struct Tally {
 fn judge(id: &str, what: &str, obs: &Observations, servers: &Servers, aspect: Aspect) -> Finding {
     let routing = match configured(id, obs.routing.as_ref()) {
         Ok(r) => r,
-        Err(finding) => return finding,
+        Err(finding) => return *finding,
     };
     if servers.is_empty() {
         return Finding::new(
@@ -336,9 +336,9 @@ mod tests {
         let f = valid("web.rpki.valid", "web server", &obs, &server("192.0.2.1"));
         assert_eq!(f.status, Status::Error);
         assert!(
-            f.summary.contains("no VRP source configured"),
+            crate::english(&f).contains("no VRP source configured"),
             "{}",
-            f.summary
+            crate::english(&f)
         );
         let f = exists(
             "web.rpki.exists",

@@ -53,7 +53,7 @@ fn home_page<'a>(
     for (_, ip) in servers {
         match https_outcome(obs, host, "/", *ip) {
             Some(HttpOutcome::Response(r)) => return Ok(r),
-            Some(HttpOutcome::Failure { reason: why }) => {
+            Some(HttpOutcome::Failure { reason: why, .. }) => {
                 reason = format!(
                     "https://{}/ on {} gave no answer: {why}",
                     host.trim_end_matches('.'),
@@ -81,9 +81,9 @@ pub fn hsts(obs: &Observations, host: &str, servers: &[(String, IpAddr)]) -> Fin
             address: lookup::socket_text(*ip, HTTPS_PORT),
             fetch: match https_outcome(obs, host, "/", *ip) {
                 Some(HttpOutcome::Response(r)) => {
-                    HstsFetch::from_headers(&ResponseHeaders::from_text(&r.headers))
+                    HstsFetch::from_headers(&ResponseHeaders::from_response(r))
                 }
-                Some(HttpOutcome::Failure { reason }) => HstsFetch::Failed(reason.clone()),
+                Some(HttpOutcome::Failure { reason, .. }) => HstsFetch::Failed(reason.clone()),
                 None => HstsFetch::Failed("not fetched".into()),
             },
         })
@@ -112,7 +112,7 @@ pub fn header_findings(
     }
     match home_page(obs, host, servers) {
         Ok(page) => {
-            let fields = ResponseHeaders::from_text(&page.headers);
+            let fields = ResponseHeaders::from_response(page);
             vec![
                 headers::frame_options(&fields),
                 headers::content_type_options(&fields),
@@ -152,11 +152,11 @@ pub fn security_txt(
         Some(HttpOutcome::Response(r)) => SecurityTxtFetch::Response {
             status: r.status,
             content_type: r.header("content-type").map(str::to_string),
-            body: r.body.as_bytes().to_vec(),
+            body: r.body.bytes().to_vec(),
             truncated: r.body_truncated,
             final_url: lookup::https_url(host, SECURITY_TXT_PATH),
         },
-        Some(HttpOutcome::Failure { reason }) => SecurityTxtFetch::Failed(reason.clone()),
+        Some(HttpOutcome::Failure { reason, .. }) => SecurityTxtFetch::Failed(reason.clone()),
         None => SecurityTxtFetch::Failed("it was not fetched".into()),
     };
     security_txt::finding(&fetch, now)

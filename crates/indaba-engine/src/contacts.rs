@@ -234,16 +234,12 @@ pub async fn contacts(
             Ok(f) => match f.outcome {
                 HttpOutcome::Response(r) => SecurityTxtFetch::Response {
                     status: r.status,
-                    content_type: r
-                        .headers
-                        .iter()
-                        .find(|(n, _)| n == "content-type")
-                        .map(|(_, v)| v.clone()),
-                    body: r.body.as_bytes().to_vec(),
+                    content_type: r.header("content-type").map(str::to_string),
+                    body: r.body.bytes().to_vec(),
                     truncated: r.body_truncated,
                     final_url: url.clone(),
                 },
-                HttpOutcome::Failure { reason } => SecurityTxtFetch::Failed(reason),
+                HttpOutcome::Failure { reason, .. } => SecurityTxtFetch::Failed(reason),
             },
         };
         Some(read_security_txt(&fetch, url, settings))
@@ -318,7 +314,8 @@ fn read_security_txt(
     settings: &EngineSettings,
 ) -> (SecurityTxtSummary, Vec<Contact>, Option<String>) {
     let now = settings.now.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let finding = security_txt::finding(fetch, now);
+    let mut finding = security_txt::finding(fetch, now);
+    indaba_i18n::english().render_finding(indaba_i18n::DEFAULT_LANGUAGE, &mut finding);
     let mut values = Vec::new();
     if let SecurityTxtFetch::Response {
         status: 200, body, ..

@@ -19,7 +19,7 @@ use indaba_model::address::{self, AddressScope};
 use indaba_model::observation::{DnsQuestion, QueryMode};
 use indaba_model::report::REPORT_FORMAT;
 use indaba_model::score::{self, POLICY_VERSION};
-use indaba_model::{DomainName, Observations, Report, TestKind};
+use indaba_model::{DomainName, Observations, Outcome, Report, TestKind, Verdict, msg};
 use indaba_probe::routing::RoutingSources;
 use indaba_probe::{ProbeSettings, Session, chain, routing};
 
@@ -145,8 +145,22 @@ pub fn judge(
         now: settings.now.unwrap_or(started_at),
     };
     let mut findings = indaba_checks::judge::judge(kind, domain.as_str(), &observations, &context);
-    let (score, categories) = score::score(&mut findings);
-    Report {
+    let scored = score::score(kind, &mut findings);
+    let verdict = if scored.not_scored.is_empty() {
+        Verdict::new(Outcome::Scored, msg!("verdict-scored"))
+    } else {
+        let mut v = Verdict::new(
+            Outcome::NotScored,
+            msg!(
+                "verdict-not-scored",
+                count = scored.not_scored.len(),
+                total = scored.categories.len()
+            ),
+        );
+        v.not_scored = scored.not_scored.clone();
+        v
+    };
+    let mut report = Report {
         format: REPORT_FORMAT,
         target: domain.clone(),
         kind,
@@ -156,11 +170,14 @@ pub fn judge(
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         duration_ms: duration.as_millis() as u64,
-        score,
-        categories,
+        score: scored.overall,
+        verdict,
+        categories: scored.categories,
         findings,
         observations,
-    }
+    };
+    indaba_i18n::english().render_report(indaba_i18n::DEFAULT_LANGUAGE, &mut report);
+    report
 }
 
 async fn probe_web(session: &Session, domain: &DomainName) -> Result<(), EngineError> {

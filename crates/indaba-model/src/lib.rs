@@ -7,8 +7,11 @@
 pub mod address;
 pub mod catalogue;
 pub mod jcard;
+pub mod limits;
+pub mod message;
 pub mod name;
 pub mod observation;
+pub mod rating;
 pub mod rdap;
 pub mod report;
 pub mod routing;
@@ -16,6 +19,10 @@ pub mod score;
 pub mod tls;
 
 pub use catalogue::{CATALOGUE, Category, CheckSpec, Level};
+pub use message::{Arg, Message, Text, ToMessage};
 pub use name::{DomainName, NameError};
 pub use observation::Observations;
-pub use report::{Evidence, Finding, Report, Status, TestKind};
+pub use rating::Rating;
+pub use report::{
+    CategoryResult, CategoryVerdict, Evidence, Finding, Outcome, Report, Status, TestKind, Verdict,
+};

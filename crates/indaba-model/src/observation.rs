@@ -173,9 +173,144 @@ pub enum HttpOutcome {
     Response(HttpResponse),
     /// No usable response.
     Failure {
-        /// A sentence for people.
+        /// What kind of failure, for the checks to decide on.
+        kind: HttpFailure,
+        /// What went wrong in detail (the library's words), shown as data.
         reason: String,
     },
+}
+
+/// Why an HTTP request produced no usable response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HttpFailure {
+    /// No complete answer within the time limit.
+    Timeout,
+    /// The TCP connection was refused or could not be made.
+    Refused,
+    /// The TLS handshake failed.
+    Tls,
+    /// The answer was larger than the probe accepts (a head over the limit).
+    TooLarge,
+    /// The answer was not valid HTTP.
+    Protocol,
+    /// Not asked: the test's time or connection budget ran out first.
+    Cancelled,
+    /// Not contacted: the address is one this instance does not test (the
+    /// SSRF guard).
+    Blocked,
+}
+
+impl HttpFailure {
+    /// The word used in JSON and message ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpFailure::Timeout => "timeout",
+            HttpFailure::Refused => "refused",
+            HttpFailure::Tls => "tls",
+            HttpFailure::TooLarge => "too_large",
+            HttpFailure::Protocol => "protocol",
+            HttpFailure::Cancelled => "cancelled",
+            HttpFailure::Blocked => "blocked",
+        }
+    }
+}
+
+/// Bytes as a server sent them. In JSON: a string when they are UTF-8, else
+/// `{"base64": "…"}`, so nothing is lost and a non-UTF-8 security.txt or
+/// header is judged on what was really sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Octets(pub Vec<u8>);
+
+impl Octets {
+    /// The bytes as text, when they are UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.0).ok()
+    }
+
+    /// The bytes as text, invalid sequences replaced (for showing only).
+    pub fn lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// How many bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for Octets {
+    fn from(value: &str) -> Self {
+        Octets(value.as_bytes().to_vec())
+    }
+}
+
+impl From<Vec<u8>> for Octets {
+    fn from(value: Vec<u8>) -> Self {
+        Octets(value)
+    }
+}
+
+impl Serialize for Octets {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(
+                    "base64",
+                    &base64::engine::general_purpose::STANDARD.encode(&self.0),
+                )?;
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Octets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Text(String),
+            Encoded { base64: String },
+        }
+        match Form::deserialize(deserializer)? {
+            Form::Text(text) => Ok(Octets(text.into_bytes())),
+            Form::Encoded { base64 } => base64::engine::general_purpose::STANDARD
+                .decode(base64)
+                .map(Octets)
+                .map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl schemars::JsonSchema for Octets {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Octets".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Bytes: a string when UTF-8, else {\"base64\": \"...\"}.",
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "required": ["base64"], "properties": {"base64": {"type": "string"}}}
+            ]
+        })
+    }
 }
 
 /// An HTTP response, with the body cut at the probe's limit.
@@ -183,10 +318,11 @@ pub enum HttpOutcome {
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
-    /// Header fields in the order received (names lower case).
-    pub headers: Vec<(String, String)>,
-    /// The body as text (invalid UTF-8 replaced), cut at the limit.
-    pub body: String,
+    /// Header fields in the order received (names lower case, values as
+    /// sent).
+    pub headers: Vec<(String, Octets)>,
+    /// The body as sent, cut at the limit.
+    pub body: Octets,
     /// Bytes of body read.
     pub body_bytes: u64,
     /// True when the body was longer than the limit and was cut.
@@ -198,12 +334,24 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
-    /// The first value of the header `name` (given in lower case).
+    /// The first value of the header `name` (given in lower case), when it
+    /// is UTF-8 text.
     pub fn header(&self, name: &str) -> Option<&str> {
+        self.header_bytes(name).and_then(Octets::as_str)
+    }
+
+    /// The first value of the header `name` (given in lower case), as sent.
+    pub fn header_bytes(&self, name: &str) -> Option<&Octets> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Every header with its value as text (invalid UTF-8 replaced): for
+    /// the header checks, which judge text.
+    pub fn headers_text(&self) -> Vec<(String, String)> {
         self.headers
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(n, v)| (n.clone(), v.lossy().into_owned()))
+            .collect()
     }
 }
 

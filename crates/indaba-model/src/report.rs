@@ -4,11 +4,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::message::{Message, Text};
 use crate::name::DomainName;
 use crate::observation::Observations;
 
 /// Version of the report format; bumped when a field changes meaning.
-pub const REPORT_FORMAT: u32 = 1;
+pub const REPORT_FORMAT: u32 = 2;
 
 /// Which test was run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -41,13 +42,31 @@ pub enum Status {
     Warning,
     /// Worth knowing; no judgement.
     Info,
-    /// The check does not apply to this target (e.g. no IPv6 address to reach).
+    /// The check does not apply to this target, and a required one earns
+    /// its points (internet.nl's rules: an IPv6-only site for "same
+    /// content", a domain without mail servers for STARTTLS). Each such rule
+    /// is written in the check's guide.
     NotApplicable,
-    /// Could not be tested; never counted as a fail.
+    /// What the check tests is missing (no IPv6 address, no HTTPS, no
+    /// certificate), so it could not pass: a required check earns nothing.
+    NotTested,
+    /// Could not be tested (a timeout, a resolver failure): the category is
+    /// not scored, never counted as a pass or a fail.
     Error,
 }
 
 impl Status {
+    /// Every status, best first.
+    pub const ALL: [Status; 7] = [
+        Status::NotApplicable,
+        Status::Pass,
+        Status::Info,
+        Status::Warning,
+        Status::Error,
+        Status::NotTested,
+        Status::Fail,
+    ];
+
     /// The word used in JSON, `cases.toml` and the text report.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -56,22 +75,46 @@ impl Status {
             Status::Warning => "warning",
             Status::Info => "info",
             Status::NotApplicable => "not_applicable",
+            Status::NotTested => "not_tested",
             Status::Error => "error",
         }
     }
 
     /// Parses the word of [`Status::as_str`].
     pub fn parse(word: &str) -> Option<Status> {
-        [
-            Status::Pass,
-            Status::Fail,
-            Status::Warning,
-            Status::Info,
-            Status::NotApplicable,
-            Status::Error,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == word)
+        Status::ALL.into_iter().find(|s| s.as_str() == word)
+    }
+
+    /// How bad the status is when several are combined into one (the
+    /// servers of one check, the findings of one category): a fail anywhere
+    /// fails; then something missing (earns nothing); then something that
+    /// could not be tested (the untested server might fail, so it outweighs
+    /// warnings and passes, but a known fail outweighs it); then warnings,
+    /// information, passes, and what does not apply.
+    pub fn severity(self) -> u8 {
+        match self {
+            Status::NotApplicable => 0,
+            Status::Pass => 1,
+            Status::Info => 2,
+            Status::Warning => 3,
+            Status::Error => 4,
+            Status::NotTested => 5,
+            Status::Fail => 6,
+        }
+    }
+
+    /// The worse of two statuses (see [`Status::severity`]).
+    pub fn and(self, other: Status) -> Status {
+        if other.severity() > self.severity() {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The worst of several statuses, or `None` when there are none.
+    pub fn worst(statuses: impl IntoIterator<Item = Status>) -> Option<Status> {
+        statuses.into_iter().reduce(Status::and)
     }
 }
 
@@ -82,21 +125,43 @@ impl fmt::Display for Status {
 }
 
 /// One thing that was seen, shown under a finding.
+///
+/// `subject` and `detail` are what people read: data as it was seen (a
+/// server, a record), or the rendering of `subject_message` /
+/// `detail_message` when those are words (filled in by the renderer, in
+/// English in stored reports and in the reader's language on pages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evidence {
     /// What the value is about (a server, a record set, an address).
     pub subject: String,
     /// What was seen.
     pub detail: String,
+    /// The subject as a message, when it is words rather than data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_message: Option<Message>,
+    /// The detail as a message, when it is words rather than data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_message: Option<Message>,
 }
 
 impl Evidence {
     /// Evidence about `subject`.
-    pub fn new(subject: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn new(subject: impl Into<Text>, detail: impl Into<Text>) -> Self {
+        let (subject, subject_message) = split_text(subject.into());
+        let (detail, detail_message) = split_text(detail.into());
         Evidence {
-            subject: subject.into(),
-            detail: detail.into(),
+            subject,
+            detail,
+            subject_message,
+            detail_message,
         }
+    }
+}
+
+fn split_text(text: Text) -> (String, Option<Message>) {
+    match text {
+        Text::Data(data) => (data, None),
+        Text::Words(message) => (String::new(), Some(message)),
     }
 }
 
@@ -116,8 +181,12 @@ pub struct Finding {
     pub check: String,
     /// The verdict.
     pub status: Status,
-    /// One sentence saying what was found, for people.
+    /// One sentence saying what was found: the rendering of `message`
+    /// (English in stored reports and the JSON, the reader's language on
+    /// pages), filled in by the renderer.
     pub summary: String,
+    /// What was found, as a message id and its arguments.
+    pub message: Message,
     /// What was seen.
     pub evidence: Vec<Evidence>,
     /// The guide page id for this finding.
@@ -131,11 +200,12 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for `check` with no evidence yet.
-    pub fn new(check: &str, status: Status, summary: impl Into<String>) -> Self {
+    pub fn new(check: &str, status: Status, message: impl Into<Message>) -> Self {
         Finding {
             check: check.to_string(),
             status,
-            summary: summary.into(),
+            summary: String::new(),
+            message: message.into(),
             evidence: Vec::new(),
             guide: check.to_string(),
             partial: false,
@@ -144,7 +214,7 @@ impl Finding {
     }
 
     /// Adds one piece of evidence.
-    pub fn with(mut self, subject: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn with(mut self, subject: impl Into<Text>, detail: impl Into<Text>) -> Self {
         self.evidence.push(Evidence::new(subject, detail));
         self
     }
@@ -160,6 +230,38 @@ impl Finding {
         self.partial = true;
         self
     }
+
+    /// Every message id the finding uses (summary and evidence).
+    pub fn message_ids(&self) -> Vec<&str> {
+        let mut ids = self.message.ids();
+        for e in &self.evidence {
+            for m in [&e.subject_message, &e.detail_message]
+                .into_iter()
+                .flatten()
+            {
+                ids.extend(m.ids());
+            }
+        }
+        ids
+    }
+}
+
+/// How a category came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryVerdict {
+    /// Scored: earned over possible points of its required checks.
+    Scored,
+    /// A required check could not be tested (`error`), so the category has
+    /// no score: it would be a guess.
+    NotScored,
+    /// Every required check is `not_applicable` (a domain without mail
+    /// servers for STARTTLS): the category drops out of the overall score,
+    /// as in internet.nl.
+    NotApplicable,
+    /// The category has no required checks (security options): shown,
+    /// never scored.
+    Informational,
 }
 
 /// A category's result.
@@ -167,14 +269,90 @@ impl Finding {
 pub struct CategoryResult {
     /// The category id.
     pub category: String,
-    /// Score 0–100, or `None` when no required check could be scored.
+    /// How the category came out.
+    pub verdict: CategoryVerdict,
+    /// Score 0–100, only when scored.
     pub score: Option<u8>,
-    /// Points earned over the scored findings.
+    /// Points earned by the required checks.
     pub earned: u32,
-    /// Points possible over the scored findings.
+    /// Points possible: the points of all the category's required checks,
+    /// whatever their status.
     pub possible: u32,
     /// The worst status among the category's findings.
     pub status: Status,
+}
+
+/// What the test as a whole found, above the findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every category that counts was scored: the overall score is theirs.
+    Scored,
+    /// At least one category could not be scored, so there is no overall
+    /// score (a mean without it could be higher than the truth).
+    NotScored,
+    /// The name does not exist in the DNS (NXDOMAIN, no zone, a bare
+    /// top-level domain, or no address and no mail server): nothing to test.
+    DoesNotExist,
+    /// The domain exists but nothing answers on port 80 or 443.
+    NoWebServer,
+    /// The domain names mail servers but none of them answers on port 25.
+    NoMailServers,
+}
+
+impl Outcome {
+    /// The word used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Scored => "scored",
+            Outcome::NotScored => "not_scored",
+            Outcome::DoesNotExist => "does_not_exist",
+            Outcome::NoWebServer => "no_web_server",
+            Outcome::NoMailServers => "no_mail_servers",
+        }
+    }
+
+    /// Whether the target was reachable enough to be judged check by check
+    /// (statistics count the others as unreachable, not as scores).
+    pub fn reachable(self) -> bool {
+        matches!(self, Outcome::Scored | Outcome::NotScored)
+    }
+}
+
+/// The top of a report: the outcome, one sentence for it, the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Verdict {
+    /// What the test found as a whole.
+    pub outcome: Outcome,
+    /// The sentence, rendered from `message` (English in stored reports).
+    pub summary: String,
+    /// The sentence as a message id and its arguments.
+    pub message: Message,
+    /// What was seen (the DNS answers of a name that does not exist).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// The categories that could not be scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_scored: Vec<String>,
+}
+
+impl Verdict {
+    /// A verdict with no evidence yet.
+    pub fn new(outcome: Outcome, message: Message) -> Verdict {
+        Verdict {
+            outcome,
+            summary: String::new(),
+            message,
+            evidence: Vec::new(),
+            not_scored: Vec::new(),
+        }
+    }
+
+    /// Adds evidence.
+    pub fn with_all(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Verdict {
+        self.evidence.extend(evidence);
+        self
+    }
 }
 
 /// A finished test.
@@ -194,8 +372,11 @@ pub struct Report {
     pub started: String,
     /// How long the test took, in milliseconds.
     pub duration_ms: u64,
-    /// Overall score 0–100: the mean of the categories that have scored checks.
+    /// Overall score 0–100: the mean of the scored categories; `None`
+    /// unless the outcome is [`Outcome::Scored`].
     pub score: Option<u8>,
+    /// What the test found as a whole, above the findings.
+    pub verdict: Verdict,
     /// Per-category results, in catalogue order.
     pub categories: Vec<CategoryResult>,
     /// Every finding, in catalogue order.

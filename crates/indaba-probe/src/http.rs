@@ -13,10 +13,10 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
-use indaba_model::observation::{HttpOutcome, HttpResponse};
+use indaba_model::observation::{HttpFailure, HttpOutcome, HttpResponse, Octets};
 
 /// Largest response head (status line and headers) we read.
-pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+pub const MAX_HEAD_BYTES: usize = indaba_model::limits::MAX_HTTP_HEAD_BYTES;
 /// The User-Agent we announce.
 pub const USER_AGENT: &str = concat!("Indaba/", env!("CARGO_PKG_VERSION"), " (standards test)");
 
@@ -67,8 +67,9 @@ pub async fn get(
 ) -> HttpOutcome {
     match tokio::time::timeout(limit, fetch(scheme, host, path, target, body_limit)).await {
         Ok(Ok(response)) => HttpOutcome::Response(response),
-        Ok(Err(reason)) => HttpOutcome::Failure { reason },
+        Ok(Err((kind, reason))) => HttpOutcome::Failure { kind, reason },
         Err(_) => HttpOutcome::Failure {
+            kind: HttpFailure::Timeout,
             reason: format!(
                 "no complete answer from {target} within {} ms",
                 limit.as_millis()
@@ -83,21 +84,27 @@ async fn fetch(
     path: &str,
     target: SocketAddr,
     body_limit: usize,
-) -> Result<HttpResponse, String> {
+) -> Result<HttpResponse, (HttpFailure, String)> {
     let stream = tokio::net::TcpStream::connect(target)
         .await
-        .map_err(|e| format!("connection failed: {e}"))?;
+        .map_err(|e| (HttpFailure::Refused, format!("connection failed: {e}")))?;
     match scheme {
         Scheme::Http => exchange(stream, host, path, body_limit).await,
         Scheme::Https => {
-            let (config, seen) = crate::tls::handshake::recording_config()?;
+            let (config, seen) =
+                crate::tls::handshake::recording_config().map_err(|e| (HttpFailure::Tls, e))?;
             let name =
                 rustls::pki_types::ServerName::try_from(host.trim_end_matches('.').to_string())
-                    .map_err(|e| format!("{host} cannot be sent as TLS server name: {e}"))?;
+                    .map_err(|e| {
+                        (
+                            HttpFailure::Tls,
+                            format!("{host} cannot be sent as TLS server name: {e}"),
+                        )
+                    })?;
             let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
                 .connect(name, stream)
                 .await
-                .map_err(|e| format!("TLS handshake failed: {e}"))?;
+                .map_err(|e| (HttpFailure::Tls, format!("TLS handshake failed: {e}")))?;
             let chain = seen
                 .lock()
                 .ok()
@@ -118,7 +125,7 @@ async fn exchange<S>(
     host: &str,
     path: &str,
     body_limit: usize,
-) -> Result<HttpResponse, String>
+) -> Result<HttpResponse, (HttpFailure, String)>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
 {
@@ -126,7 +133,7 @@ where
         .max_buf_size(MAX_HEAD_BYTES.max(8192))
         .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
         .await
-        .map_err(|e| format!("HTTP handshake failed: {e}"))?;
+        .map_err(|e| (HttpFailure::Protocol, format!("HTTP handshake failed: {e}")))?;
     let driver = tokio::spawn(connection);
     let request = Request::get(path)
         .header(hyper::header::HOST, host)
@@ -134,7 +141,12 @@ where
         .header(hyper::header::ACCEPT, "text/html,*/*;q=0.8")
         .header(hyper::header::CONNECTION, "close")
         .body(Empty::new())
-        .map_err(|e| format!("could not build the request: {e}"))?;
+        .map_err(|e| {
+            (
+                HttpFailure::Protocol,
+                format!("could not build the request: {e}"),
+            )
+        })?;
     let result = read_response(&mut sender, request, body_limit).await;
     driver.abort();
     result
@@ -144,11 +156,17 @@ async fn read_response(
     sender: &mut hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
     request: Request<Empty<Bytes>>,
     body_limit: usize,
-) -> Result<HttpResponse, String> {
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| format!("the server's answer is not valid HTTP: {e}"))?;
+) -> Result<HttpResponse, (HttpFailure, String)> {
+    let response = sender.send_request(request).await.map_err(|e| {
+        // hyper says "message head is too large" when the head passes the
+        // buffer limit.
+        let kind = if e.is_parse_too_large() {
+            HttpFailure::TooLarge
+        } else {
+            HttpFailure::Protocol
+        };
+        (kind, format!("the server's answer is not valid HTTP: {e}"))
+    })?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -156,7 +174,7 @@ async fn read_response(
         .map(|(name, value)| {
             (
                 name.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                Octets(value.as_bytes().to_vec()),
             )
         })
         .collect();
@@ -165,7 +183,12 @@ async fn read_response(
     let mut total: u64 = 0;
     let mut truncated = false;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| format!("the body could not be read: {e}"))?;
+        let frame = frame.map_err(|e| {
+            (
+                HttpFailure::Protocol,
+                format!("the body could not be read: {e}"),
+            )
+        })?;
         if let Some(data) = frame.data_ref() {
             total += data.len() as u64;
             let room = body_limit.saturating_sub(kept.len());
@@ -179,7 +202,7 @@ async fn read_response(
     Ok(HttpResponse {
         status,
         headers,
-        body: String::from_utf8_lossy(&kept).into_owned(),
+        body: Octets(kept),
         body_bytes: total,
         body_truncated: truncated,
         peer_certificates: Vec::new(),

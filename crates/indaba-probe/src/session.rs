@@ -286,7 +286,10 @@ impl Session {
         cell.get_or_init(|| async {
             let started = Instant::now();
             let outcome = match self.guard(target.ip()) {
-                Err(reason) => HttpOutcome::Failure { reason },
+                Err(reason) => HttpOutcome::Failure {
+                    kind: indaba_model::observation::HttpFailure::Blocked,
+                    reason,
+                },
                 Ok(()) => {
                     let limit = self.limit(self.settings.http_timeout);
                     http::get(

@@ -186,20 +186,23 @@ pub fn kind_label(tr: &Tr<'_>, kind: TestKind) -> String {
 
 /// The translated title of a category.
 pub fn category_title(tr: &Tr<'_>, category: Category) -> String {
-    tr.t(&format!("category-{}", category.id().replace('_', "-")))
+    tr.t(&category.title_id())
 }
 
-/// The translated title of a check (falls back to the catalogue's English).
+/// The translated title of a check (its id when the catalogue has no such
+/// check).
 pub fn check_title(tr: &Tr<'_>, id: &str) -> String {
-    let key = format!("check-{}", id.replace(['.', '_'], "-"));
-    let text = tr.t(&key);
-    if text == key {
-        catalogue::check(id)
-            .map(|c| c.title.to_string())
-            .unwrap_or_else(|| id.to_string())
-    } else {
-        text
-    }
+    catalogue::check(id)
+        .map(|c| tr.t(&c.title_id()))
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// A finding in the reader's language: its summary and evidence rendered
+/// from their message ids.
+pub fn localised(tr: &Tr<'_>, finding: &indaba_model::Finding) -> indaba_model::Finding {
+    let mut finding = finding.clone();
+    tr.catalogue().render_finding(tr.lang, &mut finding);
+    finding
 }
 
 /// The score as text.
@@ -219,15 +222,19 @@ pub fn report_categories(tr: &Tr<'_>, report: &Report) -> Vec<CategoryView> {
                 .findings
                 .iter()
                 .filter(|f| catalogue::check(&f.check).map(|c| c.category) == Some(category))
+                .map(|f| localised(tr, f))
                 .map(|f| FindingView {
                     check: f.check.clone(),
                     title: check_title(tr, &f.check),
                     status: f.status.as_str().to_string(),
                     status_label: status_label(tr, f.status),
                     summary: f.summary.clone(),
-                    evidence: f.evidence.clone(),
-                    guide: f.guide.clone(),
-                    open: matches!(f.status, Status::Fail | Status::Warning | Status::Error),
+                    open: matches!(
+                        f.status,
+                        Status::Fail | Status::Warning | Status::Error | Status::NotTested
+                    ),
+                    evidence: f.evidence,
+                    guide: f.guide,
                 })
                 .collect();
             if findings.is_empty() {

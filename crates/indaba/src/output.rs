@@ -26,6 +26,7 @@ fn badge(status: Status) -> String {
         Status::Warning => word.yellow().bold().to_string(),
         Status::Info => word.blue().to_string(),
         Status::NotApplicable => word.dimmed().to_string(),
+        Status::NotTested => word.red().to_string(),
         Status::Error => word.magenta().bold().to_string(),
     }
 }
@@ -69,7 +70,8 @@ pub fn print_report(report: &Report) -> Result<()> {
             .map(|s| format!("{s}%"))
             .unwrap_or_else(|| "not scored".into());
         writeln!(out)?;
-        writeln!(out, "{} {}", category.title().bold().underline(), cat_score)?;
+        let title = indaba_i18n::english().get("en", &category.title_id(), &[]);
+        writeln!(out, "{} {}", title.bold().underline(), cat_score)?;
         for finding in report
             .findings
             .iter()
@@ -133,7 +135,7 @@ pub fn print_catalogue(json: bool) -> Result<()> {
                 "-".into()
             },
             kinds.join(","),
-            c.title,
+            indaba_i18n::english().get("en", &c.title_id(), &[]),
             c.standards.join(", ")
         )?;
     }

@@ -2,187 +2,32 @@
 //! with SQLite and with PostgreSQL, driven over HTTP like a browser and an
 //! API client would.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use indaba_testkit::{testbed, testbed_env};
+use indaba_testkit::browser::{chromium, fill_and_submit, wait_for_text, wait_for_url};
+use indaba_testkit::platform::{self, Db, Server, client as browser, csrf, location, mailbox};
+use indaba_testkit::testbed_env;
 use reqwest::StatusCode;
-use sqlx::Connection;
 
-/// A running `indaba serve`, stopped on drop.
-struct Server {
-    child: Child,
-    base: String,
-    database: String,
-    _dir: TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct TempDir(PathBuf);
-impl TempDir {
-    fn new() -> TempDir {
-        let p = std::env::temp_dir().join(format!(
-            "indaba-platform-{}-{}",
-            std::process::id(),
-            rand_suffix()
-        ));
-        std::fs::create_dir_all(&p).expect("temp dir");
-        TempDir(p)
-    }
-}
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn rand_suffix() -> String {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    format!("{:x}{:x}", t.as_nanos(), std::process::id())
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Db {
-    Sqlite,
-    Postgres,
-}
-
-async fn database_url(db: Db, dir: &TempDir) -> String {
-    match db {
-        Db::Sqlite => format!("sqlite:{}", dir.0.join("indaba.db").display()),
-        Db::Postgres => {
-            sqlx::any::install_default_drivers();
-            let admin = testbed("INDABA_TB_POSTGRES");
-            let name = format!("indaba_p_{}", rand_suffix());
-            let mut conn = sqlx::AnyConnection::connect(&admin)
-                .await
-                .expect("PostgreSQL on the test network");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create database");
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap_or(admin);
-            format!("{base}/{name}")
-        }
-    }
-}
+/// The binary under test.
+const BIN: &str = env!("CARGO_BIN_EXE_indaba");
 
 async fn start(db: Db, extra: &[&str]) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    start_on(db, port, extra).await
+    platform::start(BIN, db, extra).await
 }
 
 async fn start_on(db: Db, port: u16, extra: &[&str]) -> Server {
-    let env = testbed_env();
-    let dir = TempDir::new();
-    let database = database_url(db, &dir).await;
-    let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_indaba"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database",
-            &database,
-            "--resolver",
-            &env["INDABA_TB_RESOLVER"],
-            "--trust-anchor",
-            &env["INDABA_TB_TRUST_ANCHOR"],
-            "--allow-private-targets",
-            "--query-timeout",
-            "2",
-            "--timeout",
-            "30",
-            "--rtr",
-            &env["INDABA_TB_RTR"],
-            "--origins-zone",
-            &env["INDABA_TB_ORIGINS_ZONE"],
-            "--smtp",
-            &env["INDABA_TB_SMTP"],
-            "--mail-from",
-            "indaba@relay.test",
-        ])
-        .args(extra)
-        .args(if extra.contains(&"--base-url") {
-            Vec::new()
-        } else {
-            vec!["--base-url", base.as_str()]
-        })
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start indaba serve");
-    let server = Server {
-        child,
-        base,
-        database,
-        _dir: dir,
-    };
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(r) = client.get(&server.base).send().await
-            && r.status() == StatusCode::OK
-        {
-            return server;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "indaba serve did not answer within 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    platform::start_on(BIN, db, port, extra).await
 }
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+fn create_user(server: &Server, email: &str, role: &str, password: &str) {
+    server.create_user(email, role, password);
 }
 
-/// The CSRF token the site put in its forms (and cookie).
-async fn csrf(client: &reqwest::Client, url: &str) -> String {
-    let page = client
-        .get(url)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
-    let marker = "name=\"csrf\" value=\"";
-    let start = page.find(marker).expect("a form with a CSRF token") + marker.len();
-    page[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
+async fn signed_in(server: &Server, email: &str, password: &str) -> reqwest::Client {
+    server.signed_in(email, password).await
 }
 
 /// Submits a test through the form and follows the progress page to the report.
@@ -465,49 +310,6 @@ async fn api_matches_its_openapi_document_postgres() {
     api_flow(Db::Postgres).await;
 }
 
-fn create_user(server: &Server, email: &str, role: &str, password: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_indaba"))
-        .args([
-            "admin",
-            "create-user",
-            "--database",
-            &server.database,
-            "--email",
-            email,
-            "--role",
-            role,
-        ])
-        .env("INDABA_PASSWORD", password)
-        .output()
-        .expect("indaba admin create-user");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-async fn signed_in(server: &Server, email: &str, password: &str) -> reqwest::Client {
-    let client = browser();
-    let token = csrf(&client, &format!("{}/login", server.base)).await;
-    let r = client
-        .post(format!("{}/login", server.base))
-        .form(&[
-            ("csrf", token.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status(),
-        StatusCode::SEE_OTHER,
-        "sign-in of {email} failed"
-    );
-    client
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn roles_sign_in_and_password_reset_through_real_mail() {
     let server = start(Db::Sqlite, &[]).await;
@@ -738,202 +540,21 @@ where
     out
 }
 
-/// Undoes quoted-printable soft line breaks and escapes (RFC 2045 §6.7),
-/// enough to read a link out of a mail.
-fn decode_quoted_printable(text: &str) -> String {
-    let joined = text.replace("=\r\n", "").replace("=\n", "");
-    let mut out = Vec::with_capacity(joined.len());
-    let bytes = joined.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'='
-            && i + 2 < bytes.len()
-            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The mails in the test relay's mailbox now.
-fn mailbox() -> Vec<PathBuf> {
-    let maildir = PathBuf::from(testbed("INDABA_TB_MAILDIR")).join("new");
-    std::fs::read_dir(&maildir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default()
-}
-
 /// Waits for a new reset mail to `email` and returns its link.
 async fn reset_link(server: &Server, email: &str, before: &[PathBuf]) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let found = mailbox()
-            .into_iter()
-            .filter(|p| !before.contains(p))
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .map(|m| decode_quoted_printable(&m))
-            // Tests run side by side and may share an address: the link must
-            // be this server's.
-            .find(|m| {
-                m.contains(&format!("To: {email}"))
-                    && m.contains(&format!("{}/password/reset/", server.base))
-            });
-        if let Some(mail) = found {
-            let start = mail
-                .find(&format!("{}/password/reset/", server.base))
-                .expect("the link");
-            return mail[start..]
-                .split_whitespace()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no reset mail for {email} arrived within 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// Headless Chromium driven by Debian's chromedriver, stopped on drop.
-struct Browser {
-    driver: Child,
-    client: fantoccini::Client,
-    _profile: TempDir,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        // Chromium outlives a killed chromedriver: end every process started
-        // with this test's profile, even when the test failed half-way.
-        let _ = Command::new("pkill")
-            .args(["-f", "--"])
-            .arg(format!("--user-data-dir={}", self._profile.0.display()))
-            .status();
-    }
-}
-
-async fn chromium() -> Browser {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian's chromium-driver; ./run-tests installs it)");
-    let profile = TempDir::new();
-    let caps: fantoccini::wd::Capabilities = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync",
-                     format!("--user-data-dir={}", profile.0.display())]
-        }
-    }))
-    .expect("capabilities");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let client = loop {
-        let attempt = fantoccini::ClientBuilder::rustls()
-            .expect("TLS for WebDriver")
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        match attempt {
-            Ok(c) => break c,
-            Err(e) => {
-                assert!(
-                    Instant::now() < deadline,
-                    "chromedriver did not start a browser: {e}"
-                );
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-        }
-    };
-    Browser {
-        driver,
-        client,
-        _profile: profile,
-    }
-}
-
-/// Polls `look` every 200 ms for up to a minute until it finds what it waits
-/// for (`Ok`); on timeout fails with `never` and the last state it saw.
-async fn wait_until<T, F, Fut>(never: &str, mut look: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, String>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        match look().await {
-            Ok(found) => return found,
-            Err(state) => assert!(Instant::now() < deadline, "{never}; {state}"),
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// Waits until the browser's address contains `part` (the progress page
-/// refreshes itself until the report is ready).
-async fn wait_for_url(b: &fantoccini::Client, part: &str) -> String {
-    wait_until(&format!("the browser never reached {part}"), || async {
-        let url = b
-            .current_url()
-            .await
-            .map(|u| u.to_string())
-            .unwrap_or_default();
-        if url.contains(part) {
-            Ok(url)
-        } else {
-            Err(format!("it is at {url}"))
-        }
+    let prefix = format!("{}/password/reset/", server.base);
+    // Tests run side by side and may share an address: the link must be
+    // this server's.
+    let mail = platform::wait_for_mail(&format!("reset mail for {email}"), before, |m| {
+        m.contains(&format!("To: {email}")) && m.contains(&prefix)
     })
-    .await
-}
-
-/// Waits until the page the browser shows contains `text` (a click's
-/// navigation finishes after `click` returns), and returns that page.
-async fn wait_for_text(b: &fantoccini::Client, text: &str) -> String {
-    wait_until(&format!("the browser never showed {text:?}"), || async {
-        let page = b.source().await.unwrap_or_default();
-        if page.contains(text) {
-            Ok(page)
-        } else {
-            Err(format!("it shows {page}"))
-        }
-    })
-    .await
-}
-
-async fn fill_and_submit(b: &fantoccini::Client, fields: &[(&str, &str)]) {
-    use fantoccini::Locator;
-    let mut last = None;
-    for (id, value) in fields {
-        let input = b.find(Locator::Id(id)).await.expect("form field");
-        input.send_keys(value).await.expect("type");
-        last = Some(input);
-    }
-    let form = last.expect("a field");
-    form.find(Locator::XPath("ancestor::form//button[@type='submit']"))
-        .await
-        .expect("submit button")
-        .click()
-        .await
-        .expect("click");
+    .await;
+    let start = mail.find(&prefix).expect("the link");
+    mail[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]

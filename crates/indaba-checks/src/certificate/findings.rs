@@ -67,28 +67,8 @@ pub fn findings(
     out
 }
 
-/// Status precedence across endpoints: fail, warning, error, info, pass.
-fn rank(status: Status) -> u8 {
-    match status {
-        Status::Fail => 5,
-        Status::Warning => 4,
-        Status::Error => 3,
-        Status::Info => 2,
-        Status::Pass => 1,
-        Status::NotApplicable => 0,
-    }
-}
-
 fn worst(statuses: impl IntoIterator<Item = Status>) -> Option<Status> {
-    statuses.into_iter().max_by_key(|s| rank(*s))
-}
-
-fn rating_status(rating: Rating) -> Status {
-    match rating {
-        Rating::Good | Rating::Sufficient => Status::Pass,
-        Rating::PhaseOut => Status::Warning,
-        Rating::Insufficient => Status::Fail,
-    }
+    Status::worst(statuses)
 }
 
 /// Collects one status and its evidence per endpoint, then sums up.
@@ -207,8 +187,13 @@ pub fn public_key(id: &str, assessed: &[Assessment]) -> Finding {
         }
         let rating = d.key.rating();
         Some((
-            rating_status(rating),
-            format!("{}: key {} ({rating})", p.label(), d.key),
+            Rating::status(rating),
+            format!(
+                "{}: key {} ({})",
+                p.label(),
+                d.key,
+                rating.as_str().replace('_', " ")
+            ),
         ))
     })
     .finish(id, |s| match s {
@@ -243,8 +228,13 @@ pub fn signature(id: &str, assessed: &[Assessment]) -> Finding {
         }
         let rating = d.signature.hash.rating();
         Some((
-            rating_status(rating),
-            format!("{}: signed with {} ({rating})", p.label(), d.signature),
+            Rating::status(rating),
+            format!(
+                "{}: signed with {} ({})",
+                p.label(),
+                d.signature,
+                rating.as_str().replace('_', " ")
+            ),
         ))
     })
     .finish(id, |s| match s {

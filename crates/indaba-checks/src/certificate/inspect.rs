@@ -18,36 +18,7 @@ use x509_parser::signature_algorithm::RsaSsaPssParams;
 /// still judged on the first ones (CAs cap SANs far below this).
 const MAX_NAMES: usize = 1000;
 
-/// A verdict in the words of the NCSC-NL TLS guidelines (2025-05).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rating {
-    /// "Good": the recommended setting.
-    Good,
-    /// "Sufficient": secure enough to keep using.
-    Sufficient,
-    /// "Phase out": still in use but to be replaced.
-    PhaseOut,
-    /// "Insufficient": not secure; replace now.
-    Insufficient,
-}
-
-impl Rating {
-    /// The guideline's word.
-    pub fn word(self) -> &'static str {
-        match self {
-            Rating::Good => "good",
-            Rating::Sufficient => "sufficient",
-            Rating::PhaseOut => "phase out",
-            Rating::Insufficient => "insufficient",
-        }
-    }
-}
-
-impl fmt::Display for Rating {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.word())
-    }
-}
+pub use indaba_model::Rating;
 
 /// A named elliptic curve.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -274,9 +245,9 @@ impl CertificateDetails {
             blank_as_empty(&self.subject),
             blank_as_empty(&self.issuer),
             self.key,
-            self.key.rating(),
+            self.key.rating().as_str().replace('_', " "),
             self.signature,
-            self.signature.hash.rating(),
+            self.signature.hash.rating().as_str().replace('_', " "),
             date(self.not_before),
             date(self.not_after)
         )

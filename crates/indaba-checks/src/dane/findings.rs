@@ -58,23 +58,8 @@ pub fn findings(checks: &DaneChecks, assessed: &[DaneAssessment]) -> Vec<Finding
     out
 }
 
-fn rank(status: Status) -> u8 {
-    match status {
-        Status::Fail => 5,
-        Status::Warning => 4,
-        Status::Error => 3,
-        Status::Info => 2,
-        Status::Pass => 1,
-        Status::NotApplicable => 0,
-    }
-}
-
 fn worst(statuses: &[Status]) -> Status {
-    statuses
-        .iter()
-        .copied()
-        .max_by_key(|s| rank(*s))
-        .unwrap_or(Status::NotApplicable)
+    Status::worst(statuses.iter().copied()).unwrap_or(Status::NotApplicable)
 }
 
 fn record_list(records: &[Tlsa]) -> String {

@@ -117,20 +117,6 @@ fn verdict(status: Status, detail: impl Into<String>) -> Verdict {
     }
 }
 
-/// Worst first: a fail anywhere fails; an untested address makes the
-/// finding untested unless something failed; then warnings, information,
-/// passes.
-fn severity(status: Status) -> u8 {
-    match status {
-        Status::Fail => 5,
-        Status::Error => 4,
-        Status::Warning => 3,
-        Status::Info => 2,
-        Status::Pass => 1,
-        Status::NotApplicable => 0,
-    }
-}
-
 /// Judges every scan with `judge` (after the common reachability gate) and
 /// sums up: `summary` gives the sentence for the overall status.
 fn combine(
@@ -155,7 +141,7 @@ fn combine(
     let status = verdicts
         .iter()
         .map(|(_, v)| v.status)
-        .max_by_key(|s| severity(*s))
+        .reduce(Status::and)
         .unwrap_or(Status::NotApplicable);
     Finding::new(id, status, summary(status)).with_all(
         verdicts
@@ -202,7 +188,7 @@ pub fn available(id: &str, scans: &[TlsScan]) -> Finding {
     let status = verdicts
         .iter()
         .map(|(_, v)| v.status)
-        .max_by_key(|s| severity(*s))
+        .reduce(Status::and)
         .unwrap_or(Status::NotApplicable);
     let summary = match status {
         Status::Pass => "TLS is available on every address.",
@@ -266,7 +252,11 @@ pub fn version(id: &str, scans: &[TlsScan]) -> Finding {
                 match &v.support {
                     VersionSupport::Accepted => {
                         let rating = version_rating(v.version);
-                        offered.push(format!("{} ({})", v.version, rating.as_str()));
+                        offered.push(format!(
+                            "{} ({})",
+                            v.version,
+                            rating.as_str().replace('_', " ")
+                        ));
                         if rating == Rating::Insufficient {
                             bad.push(v.version.to_string());
                         }

@@ -4,30 +4,7 @@
 
 use indaba_model::tls::TlsVersion;
 
-/// A rating of the NCSC-NL TLS guidelines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Rating {
-    /// Good.
-    Good,
-    /// Sufficient.
-    Sufficient,
-    /// To be phased out.
-    PhaseOut,
-    /// Insufficient.
-    Insufficient,
-}
-
-impl Rating {
-    /// The word used in findings.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rating::Good => "good",
-            Rating::Sufficient => "sufficient",
-            Rating::PhaseOut => "phase out",
-            Rating::Insufficient => "insufficient",
-        }
-    }
-}
+pub use indaba_model::Rating;
 
 /// A protocol version's rating: 1.3 good, 1.2 sufficient, the rest
 /// insufficient (internet.nl has no phase-out versions any more).

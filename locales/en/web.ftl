@@ -46,23 +46,8 @@ report-score = overall score
 report-evidence = Evidence
 report-guide-link = How to fix this
 score-none = not scored
-kind-web = Website test
-kind-mail = Mail test
 
-status-pass = Pass
-status-fail = Fail
-status-warning = Warning
-status-info = Information
-status-not-applicable = Not applicable
-status-error = Could not test
 
-category-ipv6 = IPv6
-category-dnssec = DNSSEC
-category-https = HTTPS
-category-security-options = Security options
-category-mail-auth = Authenticity marks (SPF, DKIM, DMARC)
-category-starttls = STARTTLS, DANE and MTA-STS
-category-rpki = Route origin validation (RPKI)
 
 guides-title = Guides
 guides-lead = One guide for every check: what it means, why it matters, and how to fix it on common software.
