@@ -25,7 +25,9 @@ fn real_ipv6(ip: &IpAddr) -> bool {
 
 /// The IPv6 addresses of `name`, without IPv4-mapped ones.
 pub fn ipv6_addresses(obs: &Observations, name: &str) -> Result<Vec<IpAddr>, String> {
-    lookup::addresses(obs, name, "AAAA").map(|a| a.into_iter().filter(real_ipv6).collect())
+    lookup::addresses(obs, name, "AAAA")
+        .map(|a| a.into_iter().filter(real_ipv6).collect())
+        .map_err(|e| e.to_string())
 }
 
 /// `dns.ns.ipv6`: at least two name servers of the zone have IPv6 addresses,
@@ -256,7 +258,10 @@ fn reachable(
 /// `web.ipv6.same_content`: the site over IPv6 is the site over IPv4.
 pub fn web_same_content(obs: &Observations, host: &str) -> Finding {
     let id = ids::WEB_IPV6_SAME_CONTENT;
-    let (v4, v6) = match (lookup::addresses(obs, host, "A"), ipv6_addresses(obs, host)) {
+    let (v4, v6) = match (
+        lookup::addresses(obs, host, "A").map_err(|e| e.to_string()),
+        ipv6_addresses(obs, host),
+    ) {
         (Err(reason), _) | (_, Err(reason)) => return Finding::new(id, Status::Error, reason),
         (Ok(v4), Ok(v6)) => (v4, v6),
     };

@@ -7,6 +7,7 @@
 //! [`Observations`]: indaba_model::Observations
 //! [`Finding`]: indaba_model::Finding
 
+pub mod browse;
 pub mod caa;
 pub mod certificate;
 pub mod csp;
@@ -22,6 +23,7 @@ pub mod lookup;
 pub mod mailauth;
 pub mod mta_sts;
 pub mod mx;
+pub mod plan;
 pub mod psl;
 pub mod redirect;
 pub mod rov;
@@ -31,6 +33,7 @@ pub mod spf;
 pub mod tls;
 pub mod tls_rpt;
 pub mod transport;
+pub mod verdict;
 pub mod website;
 
 /// A finding's summary in English (unit tests read what people will read).

@@ -54,7 +54,7 @@ fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, String> {
 pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) -> TlsaLookup {
     let response = match lookup::raw(obs, name, "TLSA") {
         Ok(r) => r,
-        Err(reason) => return TlsaLookup::Failed(reason),
+        Err(reason) => return TlsaLookup::Failed(reason.to_string()),
     };
     if response.rcode == "NXDOMAIN" {
         return TlsaLookup::NoRecords;

@@ -150,6 +150,7 @@ fn exchange(
             authority: authority.iter().map(|r| r.to_string()).collect(),
             extended_error: None,
             wire: base64::engine::general_purpose::STANDARD.encode(wire),
+            parsed: Default::default(),
         }),
     }
 }

@@ -444,7 +444,7 @@ impl<'a> Validator<'a> {
     }
 
     fn raw(&self, name: &str, rtype: &str) -> Result<&'a DnsResponse, String> {
-        crate::lookup::raw(self.observations, name, rtype)
+        crate::lookup::raw(self.observations, name, rtype).map_err(|e| e.to_string())
     }
 
     fn dnskey_records(&self, zone: &Name) -> Vec<Record> {

@@ -12,10 +12,12 @@ use crate::lookup;
 /// `dns.dnssec.exists`: the zone of `domain` publishes DNSKEY records.
 pub fn exists(obs: &Observations, domain: &str) -> Finding {
     let id = ids::DNSSEC_EXISTS;
-    let zone = match lookup::resolved(obs, domain, "SOA").and_then(|r| {
-        r.soa_owner()
-            .ok_or_else(|| format!("the answer for {domain} SOA names no zone"))
-    }) {
+    let zone = match lookup::resolved(obs, domain, "SOA")
+        .map_err(|e| e.to_string())
+        .and_then(|r| {
+            r.soa_owner()
+                .ok_or_else(|| format!("the answer for {domain} SOA names no zone"))
+        }) {
         Ok(z) => z,
         Err(reason) => return Finding::new(id, Status::Error, reason),
     };
