@@ -8,14 +8,21 @@ use base64::Engine as _;
 use hickory_proto::dnssec::crypto::EcdsaSigningKey;
 use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, NSEC, RRSIG, SigInput};
 use hickory_proto::dnssec::{Algorithm, DigestType, SigningKey, TBS};
-use hickory_proto::op::{Message, OpCode, Query, ResponseCode};
+use hickory_proto::op::{Message as Wire, OpCode, Query, ResponseCode};
 use hickory_proto::rr::rdata::{A, SOA};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType, SerialNumber};
 use indaba_checks::dnssec::{Security, TrustAnchor, Validator};
-use indaba_model::Observations;
 use indaba_model::observation::{DnsExchange, DnsOutcome, DnsQuestion, DnsResponse, QueryMode};
+use indaba_model::{Message, Observations};
 
 const NOW: i64 = 1_795_000_000;
+
+/// A reason as people read it.
+fn english(reason: &Message) -> String {
+    indaba_i18n::english()
+        .try_render("en", reason)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
 const DAY: i64 = 86_400;
 
 struct Zone {
@@ -122,7 +129,7 @@ fn exchange(
     answers: Vec<Record>,
     authority: Vec<Record>,
 ) -> DnsExchange {
-    let mut msg = Message::response(7, OpCode::Query);
+    let mut msg = Wire::response(7, OpCode::Query);
     msg.metadata.response_code = rcode;
     msg.add_query(Query::query(
         Name::from_ascii(name).unwrap(),
@@ -285,7 +292,9 @@ fn a_wrong_anchor_is_bogus_at_the_root() {
     .unwrap();
     let v = Validator::new(&w.obs, &anchor, NOW);
     match v.answer("good.test.", "SOA").unwrap() {
-        Security::Bogus(why) => assert!(why.contains("trust anchor"), "{why}"),
+        Security::Bogus(why) => {
+            assert!(english(&why).contains("trust anchor"), "{}", english(&why))
+        }
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -304,7 +313,7 @@ fn an_expired_signature_is_bogus_with_its_date() {
     );
     w.replace("expired.test.", "SOA", ex);
     match w.verdict("SOA") {
-        Security::Bogus(why) => assert!(why.contains("expired at"), "{why}"),
+        Security::Bogus(why) => assert!(english(&why).contains("expired at"), "{}", english(&why)),
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -323,7 +332,11 @@ fn a_signature_not_yet_valid_is_bogus() {
     );
     w.replace("future.test.", "SOA", ex);
     match w.verdict("SOA") {
-        Security::Bogus(why) => assert!(why.contains("not valid before"), "{why}"),
+        Security::Bogus(why) => assert!(
+            english(&why).contains("not valid before"),
+            "{}",
+            english(&why)
+        ),
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -343,7 +356,11 @@ fn a_ds_matching_no_key_is_bogus() {
     );
     w.replace("dsmismatch.test.", "DS", ex);
     match w.verdict("SOA") {
-        Security::Bogus(why) => assert!(why.contains("matches its DS"), "{why}"),
+        Security::Bogus(why) => assert!(
+            english(&why).contains("matches its DS"),
+            "{}",
+            english(&why)
+        ),
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -373,7 +390,11 @@ fn a_tampered_signature_is_bogus() {
     w.replace("tampered.test.", "A", ex);
     assert_eq!(w.verdict("SOA"), Security::Secure);
     match w.verdict("A") {
-        Security::Bogus(why) => assert!(why.contains("does not verify"), "{why}"),
+        Security::Bogus(why) => assert!(
+            english(&why).contains("does not verify"),
+            "{}",
+            english(&why)
+        ),
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -389,7 +410,9 @@ fn unsigned_data_in_a_signed_zone_is_bogus() {
     let ex = exchange("stripped.test.", "A", ResponseCode::NoError, a, vec![]);
     w.replace("stripped.test.", "A", ex);
     match w.verdict("A") {
-        Security::Bogus(why) => assert!(why.contains("no signature"), "{why}"),
+        Security::Bogus(why) => {
+            assert!(english(&why).contains("no signature"), "{}", english(&why))
+        }
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -453,7 +476,9 @@ fn unsigned_world(prove: bool) -> World {
 fn a_proven_unsigned_delegation_is_insecure() {
     let w = unsigned_world(true);
     match w.verdict("SOA") {
-        Security::Insecure(why) => assert!(why.contains("no DS record"), "{why}"),
+        Security::Insecure(why) => {
+            assert!(english(&why).contains("no DS record"), "{}", english(&why))
+        }
         other => panic!("expected insecure, got {other:?}"),
     }
 }
@@ -462,7 +487,7 @@ fn a_proven_unsigned_delegation_is_insecure() {
 fn an_unproven_missing_ds_is_bogus() {
     let w = unsigned_world(false);
     match w.verdict("SOA") {
-        Security::Bogus(why) => assert!(why.contains("not proven"), "{why}"),
+        Security::Bogus(why) => assert!(english(&why).contains("not proven"), "{}", english(&why)),
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -474,7 +499,9 @@ fn a_missing_answer_is_indeterminate_not_bogus() {
         .dns
         .retain(|e| e.question.rtype != "DS" || e.question.name != "test.");
     match w.verdict("SOA") {
-        Security::Indeterminate(why) => assert!(why.contains("not looked up"), "{why}"),
+        Security::Indeterminate(why) => {
+            assert!(english(&why).contains("not looked up"), "{}", english(&why))
+        }
         other => panic!("expected indeterminate, got {other:?}"),
     }
 }
@@ -566,9 +593,10 @@ fn a_wildcard_answer_with_its_nsec_proof_is_secure() {
 fn a_wildcard_answer_without_proof_is_bogus() {
     match wildcard_answer(WildcardProof::None) {
         Security::Bogus(why) => assert!(
-            why.contains("synthesised from the wildcard *.wild.test")
-                && why.contains("www.wild.test. does not exist"),
-            "{why}"
+            english(&why).contains("synthesised from the wildcard *.wild.test")
+                && english(&why).contains("www.wild.test. does not exist"),
+            "{}",
+            english(&why)
         ),
         other => panic!("expected bogus, got {other:?}"),
     }
@@ -578,7 +606,11 @@ fn a_wildcard_answer_without_proof_is_bogus() {
 fn a_wildcard_answer_with_an_nsec_for_another_gap_is_bogus() {
     // The NSEC covers names between a and b only: www exists, for all it says.
     match wildcard_answer(WildcardProof::Nsec("a.wild.test.", "b.wild.test.")) {
-        Security::Bogus(why) => assert!(why.contains("no signed NSEC"), "{why}"),
+        Security::Bogus(why) => assert!(
+            english(&why).contains("no signed NSEC"),
+            "{}",
+            english(&why)
+        ),
         other => panic!("expected bogus, got {other:?}"),
     }
 }
@@ -586,7 +618,432 @@ fn a_wildcard_answer_with_an_nsec_for_another_gap_is_bogus() {
 #[test]
 fn a_wildcard_answer_with_a_forged_nsec_is_bogus() {
     match wildcard_answer(WildcardProof::ForgedNsec("*.wild.test.", "zzz.wild.test.")) {
-        Security::Bogus(why) => assert!(why.contains("*.wild.test. NSEC"), "{why}"),
+        Security::Bogus(why) => assert!(
+            english(&why).contains("*.wild.test. NSEC"),
+            "{}",
+            english(&why)
+        ),
         other => panic!("expected bogus, got {other:?}"),
     }
+}
+
+// ---------------------------------------------------------------- aliases
+//
+// `www.alias.test.` is a CNAME (or, below `d.alias.test.`, a DNAME) into
+// `target.test.`: the answer passes through two zones, each validated with
+// its own keys (RFC 4035 §5, RFC 6672 §5.3.3).
+
+/// What `target.test.` is.
+#[derive(Clone, Copy, PartialEq)]
+enum Target {
+    Signed,
+    /// Delegated without DS (proven by a signed NSEC in `test.`).
+    Unsigned,
+    /// Signed, but the signature over its web host's address expired.
+    Expired,
+}
+
+/// How `www.alias.test.` leads into `target.test.`.
+#[derive(Clone, Copy, PartialEq)]
+enum Via {
+    Cname,
+    /// `d.alias.test. DNAME target.test.`; the name asked is
+    /// `www.d.alias.test.`.
+    Dname,
+}
+
+struct Aliases {
+    root: Zone,
+    tld: Zone,
+    alias: Zone,
+    target: Zone,
+    obs: Observations,
+}
+
+fn dname(owner: &str, target: &str) -> Record {
+    use hickory_proto::rr::rdata::NULL;
+    use hickory_proto::serialize::binary::BinEncodable;
+    Record::from_rdata(
+        Name::from_ascii(owner).unwrap(),
+        300,
+        RData::Unknown {
+            code: RecordType::DNAME,
+            rdata: NULL::with(Name::from_ascii(target).unwrap().to_bytes().unwrap()),
+        },
+    )
+}
+
+fn cname(owner: &str, target: &str) -> Record {
+    Record::from_rdata(
+        Name::from_ascii(owner).unwrap(),
+        300,
+        RData::CNAME(hickory_proto::rr::rdata::CNAME(
+            Name::from_ascii(target).unwrap(),
+        )),
+    )
+}
+
+impl Aliases {
+    fn new(target: Target, via: Via) -> Aliases {
+        let mut w = Aliases {
+            root: Zone::new("."),
+            tld: Zone::new("test."),
+            alias: Zone::new("alias.test."),
+            target: Zone::new("target.test."),
+            obs: Observations::default(),
+        };
+        let mut dns = Vec::new();
+        let signed_set = |zone: &Zone, set: Vec<Record>| {
+            let sig = zone.sign(&set);
+            [set, vec![sig]].concat()
+        };
+        // Keys of every zone (the unsigned target publishes none).
+        for zone in [&w.root, &w.tld, &w.alias] {
+            dns.push(exchange(
+                &zone.name.to_ascii(),
+                "DNSKEY",
+                ResponseCode::NoError,
+                signed_set(zone, vec![zone.dnskey_record()]),
+                vec![],
+            ));
+        }
+        dns.push(exchange(
+            "test.",
+            "DS",
+            ResponseCode::NoError,
+            signed_set(&w.root, vec![ds_record(&w.tld)]),
+            vec![],
+        ));
+        dns.push(exchange(
+            "alias.test.",
+            "DS",
+            ResponseCode::NoError,
+            signed_set(&w.tld, vec![ds_record(&w.alias)]),
+            vec![],
+        ));
+        if target == Target::Unsigned {
+            let nsec = vec![Record::from_rdata(
+                w.target.name.clone(),
+                300,
+                RData::DNSSEC(DNSSECRData::NSEC(NSEC::new(
+                    Name::from_ascii("zzz.test.").unwrap(),
+                    [RecordType::NS, RecordType::RRSIG, RecordType::NSEC],
+                ))),
+            )];
+            dns.push(exchange(
+                "target.test.",
+                "DS",
+                ResponseCode::NoError,
+                vec![],
+                [
+                    signed_set(&w.tld, vec![w.tld.soa()]),
+                    signed_set(&w.tld, nsec),
+                ]
+                .concat(),
+            ));
+            dns.push(exchange(
+                "target.test.",
+                "DNSKEY",
+                ResponseCode::NoError,
+                vec![],
+                vec![w.target.soa()],
+            ));
+        } else {
+            dns.push(exchange(
+                "target.test.",
+                "DS",
+                ResponseCode::NoError,
+                signed_set(&w.tld, vec![ds_record(&w.target)]),
+                vec![],
+            ));
+            dns.push(exchange(
+                "target.test.",
+                "DNSKEY",
+                ResponseCode::NoError,
+                signed_set(&w.target, vec![w.target.dnskey_record()]),
+                vec![],
+            ));
+        }
+        // Records of the target zone, signed as its kind says.
+        let target_set = |set: Vec<Record>| match target {
+            Target::Signed => signed_set(&w.target, set),
+            Target::Unsigned => set,
+            Target::Expired => {
+                let sig = w.target.sign_window(&set, NOW - 40 * DAY, NOW - 10 * DAY);
+                [set, vec![sig]].concat()
+            }
+        };
+        let web = vec![Record::from_rdata(
+            Name::from_ascii("www.target.test.").unwrap(),
+            300,
+            RData::A(A::new(192, 0, 2, 30)),
+        )];
+        let target_soa = match target {
+            Target::Unsigned => vec![w.target.soa()],
+            _ => signed_set(&w.target, vec![w.target.soa()]),
+        };
+        let (asked, links) = match via {
+            Via::Cname => (
+                "www.alias.test.",
+                signed_set(&w.alias, vec![cname("www.alias.test.", "www.target.test.")]),
+            ),
+            Via::Dname => (
+                "www.d.alias.test.",
+                [
+                    signed_set(&w.alias, vec![dname("d.alias.test.", "target.test.")]),
+                    // Synthesised by the server: never signed.
+                    vec![cname("www.d.alias.test.", "www.target.test.")],
+                ]
+                .concat(),
+            ),
+        };
+        dns.push(exchange(
+            asked,
+            "SOA",
+            ResponseCode::NoError,
+            links.clone(),
+            target_soa,
+        ));
+        dns.push(exchange(
+            asked,
+            "A",
+            ResponseCode::NoError,
+            [links, target_set(web)].concat(),
+            vec![],
+        ));
+        // Where each alias record lives: the SOA of its place.
+        dns.push(exchange(
+            "alias.test.",
+            "SOA",
+            ResponseCode::NoError,
+            signed_set(&w.alias, vec![w.alias.soa()]),
+            vec![],
+        ));
+        dns.push(exchange(
+            "d.alias.test.",
+            "SOA",
+            ResponseCode::NoError,
+            vec![],
+            signed_set(&w.alias, vec![w.alias.soa()]),
+        ));
+        w.obs.dns = dns;
+        w
+    }
+
+    fn anchor(&self) -> TrustAnchor {
+        let ds = self.root.ds();
+        TrustAnchor::parse(&format!(
+            ". IN DS {} 13 2 {}",
+            ds.key_tag(),
+            data_encoding::HEXUPPER.encode(ds.digest())
+        ))
+        .unwrap()
+    }
+
+    fn asked(via: Via) -> &'static str {
+        match via {
+            Via::Cname => "www.alias.test.",
+            Via::Dname => "www.d.alias.test.",
+        }
+    }
+
+    fn verdict(&self, via: Via, rtype: &str) -> Security {
+        let anchor = self.anchor();
+        Validator::new(&self.obs, &anchor, NOW)
+            .answer(Self::asked(via), rtype)
+            .unwrap()
+    }
+
+    fn replace(&mut self, name: &str, rtype: &str, with: DnsExchange) {
+        let q = DnsQuestion::new(name, rtype);
+        self.obs.dns.retain(|e| e.question != q);
+        self.obs.dns.push(with);
+    }
+}
+
+#[test]
+fn a_cname_between_signed_zones_is_secure_link_by_link() {
+    let w = Aliases::new(Target::Signed, Via::Cname);
+    assert_eq!(w.verdict(Via::Cname, "A"), Security::Secure);
+    assert_eq!(w.verdict(Via::Cname, "SOA"), Security::Secure);
+    let anchor = w.anchor();
+    let v = Validator::new(&w.obs, &anchor, NOW);
+    let checked = v.check("www.alias.test.", "A").unwrap();
+    let zones: Vec<String> = checked
+        .sets
+        .iter()
+        .map(|s| format!("{} {} {}", s.owner, s.rtype, s.zone.as_ref().unwrap()))
+        .collect();
+    assert_eq!(
+        zones,
+        [
+            "www.alias.test. CNAME alias.test.",
+            "www.target.test. A target.test."
+        ]
+    );
+    // Every zone on both paths was validated, each after those above it.
+    let steps: Vec<String> = v.steps().iter().map(|s| s.zone.to_string()).collect();
+    assert_eq!(steps, [".", "test.", "alias.test.", "target.test."]);
+}
+
+#[test]
+fn a_cname_into_an_unsigned_zone_is_insecure() {
+    let w = Aliases::new(Target::Unsigned, Via::Cname);
+    match w.verdict(Via::Cname, "A") {
+        Security::Insecure(why) => {
+            assert_eq!(why.id, "dnssec-no-ds");
+            assert!(
+                english(&why).starts_with("target.test. has no DS record in test."),
+                "{}",
+                english(&why)
+            );
+        }
+        other => panic!("expected insecure, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_cname_into_a_bogus_zone_is_bogus() {
+    let w = Aliases::new(Target::Expired, Via::Cname);
+    match w.verdict(Via::Cname, "A") {
+        Security::Bogus(why) => assert!(
+            english(&why).starts_with("www.target.test. A: signature by key")
+                && english(&why).contains("expired at"),
+            "{}",
+            english(&why)
+        ),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unsigned_cname_in_a_signed_zone_is_bogus_whatever_its_target() {
+    // An attacker strips the CNAME's signature to point the name elsewhere.
+    let mut w = Aliases::new(Target::Signed, Via::Cname);
+    let forged = exchange(
+        "www.alias.test.",
+        "A",
+        ResponseCode::NoError,
+        vec![
+            cname("www.alias.test.", "www.target.test."),
+            Record::from_rdata(
+                Name::from_ascii("www.target.test.").unwrap(),
+                300,
+                RData::A(A::new(192, 0, 2, 30)),
+            ),
+        ],
+        vec![],
+    );
+    w.replace("www.alias.test.", "A", forged);
+    match w.verdict(Via::Cname, "A") {
+        Security::Bogus(why) => assert_eq!(
+            english(&why),
+            "www.alias.test. CNAME has no signature although its zone alias.test. is signed"
+        ),
+        other => panic!("expected bogus, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_dname_is_validated_and_vouches_for_its_synthesised_cname() {
+    let w = Aliases::new(Target::Signed, Via::Dname);
+    assert_eq!(w.verdict(Via::Dname, "A"), Security::Secure);
+    assert_eq!(w.verdict(Via::Dname, "SOA"), Security::Secure);
+    let anchor = w.anchor();
+    let v = Validator::new(&w.obs, &anchor, NOW);
+    let path = v.path("www.d.alias.test.").unwrap();
+    assert_eq!(path.holding_zone().to_string(), "alias.test.");
+    assert_eq!(path.target_zone.to_string(), "target.test.");
+    let w = Aliases::new(Target::Unsigned, Via::Dname);
+    assert!(matches!(w.verdict(Via::Dname, "A"), Security::Insecure(_)));
+}
+
+#[test]
+fn a_cname_that_its_dname_does_not_imply_is_bogus() {
+    let mut w = Aliases::new(Target::Signed, Via::Dname);
+    // The synthesised CNAME is replaced by one pointing elsewhere.
+    let signed_dname = {
+        let set = vec![dname("d.alias.test.", "target.test.")];
+        let sig = w.alias.sign(&set);
+        [set, vec![sig]].concat()
+    };
+    let forged = exchange(
+        "www.d.alias.test.",
+        "A",
+        ResponseCode::NoError,
+        [
+            signed_dname,
+            vec![
+                cname("www.d.alias.test.", "evil.target.test."),
+                Record::from_rdata(
+                    Name::from_ascii("evil.target.test.").unwrap(),
+                    300,
+                    RData::A(A::new(203, 0, 113, 66)),
+                ),
+            ],
+        ]
+        .concat(),
+        vec![],
+    );
+    w.replace("www.d.alias.test.", "A", forged);
+    assert!(
+        matches!(w.verdict(Via::Dname, "A"), Security::Bogus(_)),
+        "{:?}",
+        w.verdict(Via::Dname, "A")
+    );
+}
+
+#[test]
+fn the_findings_show_each_link_and_each_zone() {
+    use indaba_checks::dnssec::findings;
+    let w = Aliases::new(Target::Unsigned, Via::Cname);
+    let anchor = w.anchor();
+    let v = Validator::new(&w.obs, &anchor, NOW);
+    let f = findings::valid(&v, &w.obs, "www.alias.test", &["A"]);
+    assert_eq!(f.status, indaba_model::Status::Fail);
+    assert!(f.partial, "insecure earns partial points");
+    assert_eq!(f.message.id, "dnssec-valid-insecure");
+    let catalogue = indaba_i18n::english();
+    let lines: Vec<String> = f
+        .evidence
+        .iter()
+        .map(|e| {
+            let part = |m: &Option<Message>, data: &str| {
+                m.as_ref()
+                    .map(|m| catalogue.try_render("en", m).unwrap())
+                    .unwrap_or_else(|| data.to_string())
+            };
+            format!(
+                "{}: {}",
+                part(&e.subject_message, &e.subject),
+                part(&e.detail_message, &e.detail)
+            )
+        })
+        .collect();
+    let all = lines.join("\n");
+    assert!(
+        all.contains("www.alias.test. CNAME www.target.test.: in the zone alias.test.: secure"),
+        "{all}"
+    );
+    assert!(all.contains("zone alias.test.: secure; DS "), "{all}");
+    assert!(
+        all.contains("zone target.test.: insecure; DS none; DNSKEY none"),
+        "{all}"
+    );
+    let exists = findings::exists(&w.obs, "www.alias.test");
+    assert_eq!(exists.status, indaba_model::Status::Fail);
+    assert_eq!(exists.message.id, "dnssec-exists-unsigned-aliases");
+    assert_eq!(
+        catalogue.try_render("en", &exists.message).unwrap(),
+        "The answer for www.alias.test comes through a zone that is not signed (target.test.): it publishes no DNSKEY records."
+    );
+    let w = Aliases::new(Target::Signed, Via::Cname);
+    let anchor = w.anchor();
+    let v = Validator::new(&w.obs, &anchor, NOW);
+    let f = findings::valid(&v, &w.obs, "www.alias.test", &["A"]);
+    assert_eq!(f.status, indaba_model::Status::Pass);
+    assert_eq!(
+        catalogue.try_render("en", &f.message).unwrap(),
+        "DNSSEC validates for www.alias.test through every zone its aliases pass (alias.test., target.test.): each link's chain of trust from the root is unbroken."
+    );
 }
