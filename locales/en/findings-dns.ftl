@@ -110,8 +110,9 @@ dnssec-anchor-field-protocol = protocol
 
 ## DNSSEC: findings
 
+dnssec-exists-error = DNSSEC could not be tested: { $reason }.
 dnssec-exists-signed = The zone { $zone } is signed with DNSSEC.
-dnssec-exists-signed-aliases = Every zone the answer for { $domain } comes from is signed with DNSSEC: { $zones }.
+dnssec-exists-signed-aliases = Every zone the answer for { $domain } comes from is signed with DNSSEC ({ $zones }).
 dnssec-exists-unsigned = The zone { $zone } is not signed: it publishes no DNSKEY records.
 dnssec-exists-unsigned-aliases = { $count ->
         [one] The answer for { $domain } comes through a zone that is not signed ({ $zones }): it publishes no DNSKEY records.
@@ -226,7 +227,8 @@ rpki-none = none
 rpki-not-looked-up-in-test = Could not be tested: route origins were not looked up in this test.
 rpki-no-vrp-source = Could not be tested: no VRP source is configured (start Indaba with --rtr HOST:PORT or --vrps FILE).
 rpki-no-origin-source = Could not be tested: no route origin source is configured (start Indaba with --origins-zone NAME or --origins-file FILE).
-rpki-no-addresses = There are no { $servers } addresses to look up, so there is nothing a ROA could cover.
+rpki-addresses-unknown = Could not be tested: the addresses of the { $servers } could not be looked up.
+rpki-no-addresses = There are no addresses of the { $servers } to look up routes for, so there is nothing a ROA could cover.
 rpki-address-not-looked-up = not looked up (the test ran out of time?)
 rpki-address-lookup-failed = route lookup failed: { $reason }
 rpki-address-unrouted = no announced route covers this address; VRPs covering the address: { $vrps }
@@ -237,11 +239,29 @@ rpki-lookups-failed = { $count ->
         [one] The routes to one address of the { $servers } could not be looked up.
        *[other] The routes to { $count } addresses of the { $servers } could not be looked up.
     }
-rpki-exists-missing = { $count } of { $total } addresses of the { $servers } are not covered by any ROA: their holders have not published Route Origin Authorisations.
+rpki-exists-missing = { $count ->
+        [one] { $total ->
+            [one] The address
+           *[other] One of the { $total } addresses
+        } of the { $servers } is not covered by any ROA: its holder has not published a Route Origin Authorisation.
+       *[other] { $count } of the { $total } addresses of the { $servers } are not covered by any ROA: their holders have not published Route Origin Authorisations.
+    }
 rpki-exists-pass = Every address of the { $servers } is covered by a ROA.
-rpki-valid-invalid = { $count } of { $total } routes to the { $servers } are RPKI-invalid: they are announced by an AS or with a prefix length their ROAs do not allow, as a hijack or a mistake would be; networks that validate routes drop them.
-rpki-valid-not-found = Not tested: no ROA covers { $count } of { $total } routes to the { $servers } (RFC 6811 "not found"), so their origin cannot be validated (see the ROA check).
-rpki-valid-unrouted = No announced route covers the { $servers } addresses, so there is no route to validate.
+rpki-valid-invalid = { $count ->
+        [one] { $total ->
+            [one] The route
+           *[other] One of the { $total } routes
+        } to the { $servers } is RPKI-invalid: it is announced by an AS or with a prefix length its ROAs do not allow, as a hijack or a mistake would be; networks that validate routes drop it.
+       *[other] { $count } of the { $total } routes to the { $servers } are RPKI-invalid: they are announced by an AS or with a prefix length their ROAs do not allow, as a hijack or a mistake would be; networks that validate routes drop them.
+    }
+rpki-valid-not-found = Not tested: { $count ->
+        [one] { $total ->
+            [one] no ROA covers the route
+           *[other] no ROA covers one of the { $total } routes
+        }
+       *[other] no ROA covers { $count } of the { $total } routes
+    } to the { $servers } (RFC 6811 "not found"), so the origin cannot be validated (see the ROA check).
+rpki-valid-unrouted = No announced route covers the addresses of the { $servers }, so there is no route to validate.
 rpki-valid-pass = Every announced route to the { $servers } is RPKI-valid.
 
 ## CAA (web.caa.valid; RFC 8659, RFC 8657)

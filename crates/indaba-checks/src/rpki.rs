@@ -10,7 +10,9 @@
 
 use std::net::IpAddr;
 
-use indaba_model::observation::{AddressRoutes, RouteLookup, RoutingObservations};
+use indaba_model::observation::{
+    AddressRoutes, DnsOutcome, QueryMode, RouteLookup, RoutingObservations,
+};
 use indaba_model::routing::Vrp;
 use indaba_model::{Arg, Evidence, Finding, Message, Observations, Status, ToMessage, msg};
 
@@ -100,6 +102,23 @@ fn vrp_list(vrps: &[Vrp]) -> Arg {
     Arg::list(vrps.iter().map(|v| v.to_string()))
 }
 
+/// Whether a lookup that finds servers' addresses (the name servers, mail
+/// servers and their addresses) failed: a timeout or an answer other than
+/// NOERROR or NXDOMAIN.
+fn address_lookups_failed(obs: &Observations) -> bool {
+    obs.dns.iter().any(|e| {
+        e.mode == QueryMode::Raw
+            && matches!(
+                e.question.rtype.as_str(),
+                "A" | "AAAA" | "NS" | "MX" | "SOA"
+            )
+            && match &e.outcome {
+                DnsOutcome::Response(r) => !r.is_noerror() && r.rcode != "NXDOMAIN",
+                DnsOutcome::Failure { .. } => true,
+            }
+    })
+}
+
 /// Counts one address and says what its routes are.
 fn tally_address(tally: &mut Tally, entry: Option<&AddressRoutes>) -> Vec<Message> {
     tally.addresses += 1;
@@ -163,6 +182,14 @@ fn judge(id: &str, obs: &Observations, servers: &Servers, aspect: Aspect) -> Fin
     };
     let what = servers_word(id);
     if servers.is_empty() {
+        // No address because a lookup failed is untested, not "none".
+        if address_lookups_failed(obs) {
+            return Finding::new(
+                id,
+                Status::Error,
+                msg!("rpki-addresses-unknown", servers = what),
+            );
+        }
         return Finding::new(
             id,
             Status::NotApplicable,
@@ -398,9 +425,27 @@ mod tests {
             assert_eq!(f.message.id, "rpki-no-addresses");
             assert_eq!(
                 crate::english(&f),
-                "There are no mail servers addresses to look up, so there is nothing a ROA could cover."
+                "There are no addresses of the mail servers to look up routes for, so there is nothing a ROA could cover."
             );
         }
+    }
+
+    #[test]
+    fn no_addresses_because_a_lookup_failed_is_an_error() {
+        let mut obs = obs_with(vec![]);
+        obs.dns.push(crate::dnssec::fixtures::answer(
+            "www.example.",
+            "A",
+            hickory_proto::op::ResponseCode::ServFail,
+            vec![],
+            vec![],
+        ));
+        let f = valid("web.rpki.valid", "", &obs, &[]);
+        assert_eq!(f.status, Status::Error);
+        assert_eq!(
+            crate::english(&f),
+            "Could not be tested: the addresses of the web server could not be looked up."
+        );
     }
 
     #[test]
@@ -410,14 +455,14 @@ mod tests {
         let f = valid("web.rpki.valid", "", &obs, &server("192.0.2.1"));
         assert_eq!(f.message.id, "rpki-valid-not-found");
         assert_eq!(f.message.get("count"), Some(&Arg::Num(1)));
-        assert!(
-            crate::english(&f)
-                .starts_with("Not tested: no ROA covers 1 of 1 routes to the web server")
+        assert_eq!(
+            crate::english(&f),
+            "Not tested: no ROA covers the route to the web server (RFC 6811 \"not found\"), so the origin cannot be validated (see the ROA check)."
         );
         let f = exists("web.rpki.exists", "", &obs, &server("192.0.2.1"));
         assert_eq!(
             crate::english(&f),
-            "1 of 1 addresses of the web server are not covered by any ROA: their holders have not published Route Origin Authorisations."
+            "The address of the web server is not covered by any ROA: its holder has not published a Route Origin Authorisation."
         );
     }
 

@@ -18,9 +18,16 @@ use super::chain::{self, Checked, Path, Security, Validator};
 /// records.
 pub fn exists(obs: &Observations, domain: &str) -> Finding {
     let id = ids::DNSSEC_EXISTS;
+    let untested = |reason: Message| {
+        Finding::new(
+            id,
+            Status::Error,
+            msg!("dnssec-exists-error", reason = reason),
+        )
+    };
     let path = match chain::path(obs, domain) {
         Ok(p) => p,
-        Err(reason) => return Finding::new(id, Status::Error, reason),
+        Err(reason) => return untested(reason),
     };
     let mut evidence = Vec::new();
     let mut unsigned: Vec<Name> = Vec::new();
@@ -28,25 +35,21 @@ pub fn exists(obs: &Observations, domain: &str) -> Finding {
         let zone_text = zone.to_string();
         let response = match chain::stored(obs, &zone_text, "DNSKEY") {
             Ok(r) => r,
-            Err(reason) => return Finding::new(id, Status::Error, reason),
+            Err(reason) => return untested(reason),
         };
         if !response.is_noerror() && response.rcode != "NXDOMAIN" {
-            return Finding::new(
-                id,
-                Status::Error,
-                msg!(
-                    "dnssec-answer-rcode",
-                    rcode = response.rcode.as_str(),
-                    name = zone_text.as_str(),
-                    rtype = "DNSKEY"
-                ),
-            );
+            return untested(msg!(
+                "dnssec-answer-rcode",
+                rcode = response.rcode.as_str(),
+                name = zone_text.as_str(),
+                rtype = "DNSKEY"
+            ));
         }
         let label = format!("{zone_text} DNSKEY");
         let keys: Vec<&String> = response
             .answer
             .iter()
-            .filter(|r| r.contains(" DNSKEY "))
+            .filter(|r| r.split_whitespace().nth(3) == Some("DNSKEY"))
             .collect();
         if keys.is_empty() {
             unsigned.push(zone);
