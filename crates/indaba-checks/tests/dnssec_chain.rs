@@ -1047,3 +1047,21 @@ fn the_findings_show_each_link_and_each_zone() {
         "DNSSEC validates for www.alias.test through every zone its aliases pass (alias.test., target.test.): each link's chain of trust from the root is unbroken."
     );
 }
+
+#[test]
+fn a_mail_server_behind_a_bogus_alias_fails_its_check() {
+    use indaba_checks::dnssec::findings;
+    let w = Aliases::new(Target::Expired, Via::Cname);
+    let anchor = w.anchor();
+    let v = Validator::new(&w.obs, &anchor, NOW);
+    let f = findings::mx_valid(&v, &[Name::from_ascii("www.alias.test.").unwrap()]);
+    assert_eq!(f.status, indaba_model::Status::Fail);
+    assert_eq!(f.message.id, "dnssec-mx-not-secure");
+    let detail = f.evidence[0].detail_message.as_ref().unwrap();
+    assert_eq!(detail.id, "dnssec-bogus");
+    assert!(
+        english(detail).starts_with("bogus: www.target.test. "),
+        "{}",
+        english(detail)
+    );
+}

@@ -99,38 +99,38 @@ pub enum AliasError {
     #[error("the aliases of {name} form a loop")]
     Loop {
         /// The name asked for.
-        name: Name,
+        name: String,
     },
     /// More than [`MAX_LINKS`] links.
     #[error("{name} is an alias chain longer than {MAX_LINKS} names")]
     TooLong {
         /// The name asked for.
-        name: Name,
+        name: String,
     },
     /// A DNAME substitution longer than a DNS name may be (RFC 6672 §2.2:
     /// YXDOMAIN).
     #[error("the DNAME at {owner} makes {name} longer than a DNS name may be")]
     Overflow {
         /// The DNAME's owner.
-        owner: Name,
+        owner: String,
         /// The name it would rewrite.
-        name: Name,
+        name: String,
     },
 }
 
 impl ToMessage for AliasError {
     fn to_message(&self) -> Message {
         match self {
-            AliasError::Loop { name } => msg!("dnssec-alias-loop", name = name.to_string()),
+            AliasError::Loop { name } => msg!("dnssec-alias-loop", name = name.as_str()),
             AliasError::TooLong { name } => msg!(
                 "dnssec-alias-too-long",
-                name = name.to_string(),
+                name = name.as_str(),
                 limit = MAX_LINKS
             ),
             AliasError::Overflow { owner, name } => msg!(
                 "dnssec-alias-overflow",
-                owner = owner.to_string(),
-                name = name.to_string()
+                owner = owner.as_str(),
+                name = name.as_str()
             ),
         }
     }
@@ -149,10 +149,14 @@ pub fn follow(answers: &[Record], name: &Name) -> Result<AliasChain, AliasError>
             });
         };
         if link.to == *name || links.iter().any(|l| l.to == link.to) {
-            return Err(AliasError::Loop { name: name.clone() });
+            return Err(AliasError::Loop {
+                name: name.to_string(),
+            });
         }
         if links.len() >= MAX_LINKS {
-            return Err(AliasError::TooLong { name: name.clone() });
+            return Err(AliasError::TooLong {
+                name: name.to_string(),
+            });
         }
         current = link.to.clone();
         links.push(link);
@@ -196,8 +200,8 @@ fn dname_step(answers: &[Record], current: &Name) -> Result<Option<Link>, AliasE
     };
     let keep = usize::from(current.num_labels() - owner.num_labels());
     let overflow = || AliasError::Overflow {
-        owner: owner.clone(),
-        name: current.clone(),
+        owner: owner.to_string(),
+        name: current.to_string(),
     };
     let prefix = Name::from_labels(current.iter().take(keep)).map_err(|_| overflow())?;
     let to = prefix.append_name(&target).map_err(|_| overflow())?;
@@ -299,5 +303,30 @@ mod tests {
         // A DNAME onto a name below itself rewrites forever: a loop, not a hang.
         let selfish = dname("d.test.", "x.d.test.");
         assert!(follow(&[selfish], &name("a.d.test.")).is_err());
+    }
+
+    proptest::proptest! {
+        /// Any graph of CNAME and DNAME records over a few names: an answer
+        /// or an error, never a panic, never more than MAX_LINKS links.
+        #[test]
+        fn any_alias_graph_is_followed_in_bounds(
+            edges in proptest::collection::vec((0usize..6, 0usize..6, proptest::bool::ANY), 0..12),
+            start in 0usize..6,
+        ) {
+            let names = ["a.test.", "b.a.test.", "c.test.", "d.c.test.", "x.d.c.test.", "test."];
+            let records: Vec<Record> = edges
+                .iter()
+                .map(|(from, to, is_dname)| {
+                    if *is_dname {
+                        dname(names[*from], names[*to])
+                    } else {
+                        cname(names[*from], names[*to])
+                    }
+                })
+                .collect();
+            if let Ok(chain) = follow(&records, &name(names[start])) {
+                proptest::prop_assert!(chain.links.len() <= MAX_LINKS);
+            }
+        }
     }
 }

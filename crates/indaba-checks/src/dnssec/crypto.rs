@@ -70,17 +70,17 @@ pub enum Mismatch {
     #[error("it names signer {signer} instead of {zone}")]
     Signer {
         /// The signer it names.
-        signer: Name,
+        signer: String,
         /// The zone expected.
-        zone: Name,
+        zone: String,
     },
     /// The signer is not an ancestor of the records' owner.
     #[error("signer {signer} is not an ancestor of {owner}")]
     NotAncestor {
         /// The signer.
-        signer: Name,
+        signer: String,
         /// The records' owner.
-        owner: Name,
+        owner: String,
     },
     /// The Labels field is larger than the owner's label count.
     #[error("its labels field ({labels}) exceeds the owner's label count ({owner_labels})")]
@@ -142,13 +142,13 @@ impl ToMessage for Mismatch {
             ),
             Mismatch::Signer { signer, zone } => msg!(
                 "dnssec-mismatch-signer",
-                signer = signer.to_string(),
-                zone = zone.to_string()
+                signer = signer.as_str(),
+                zone = zone.as_str()
             ),
             Mismatch::NotAncestor { signer, owner } => msg!(
                 "dnssec-mismatch-not-ancestor",
-                signer = signer.to_string(),
-                owner = owner.to_string()
+                signer = signer.as_str(),
+                owner = owner.as_str()
             ),
             Mismatch::Labels {
                 labels,
@@ -247,14 +247,14 @@ pub fn verify_rrsig(
     }
     if &input.signer_name != signer {
         return Err(SignatureError::Mismatch(Mismatch::Signer {
-            signer: input.signer_name.clone(),
-            zone: signer.clone(),
+            signer: input.signer_name.to_string(),
+            zone: signer.to_string(),
         }));
     }
     if !signer.zone_of(owner) {
         return Err(SignatureError::Mismatch(Mismatch::NotAncestor {
-            signer: signer.clone(),
-            owner: owner.clone(),
+            signer: signer.to_string(),
+            owner: owner.to_string(),
         }));
     }
     let owner_labels = owner.num_labels();
