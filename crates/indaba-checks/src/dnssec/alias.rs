@@ -215,31 +215,11 @@ fn dname_step(answers: &[Record], current: &Name) -> Result<Option<Link>, AliasE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hickory_proto::rr::rdata::{A, CNAME, NULL};
-    use hickory_proto::serialize::binary::BinEncodable;
-
-    fn dname(owner: &str, target: &str) -> Record {
-        Record::from_rdata(
-            name(owner),
-            60,
-            RData::Unknown {
-                code: RecordType::DNAME,
-                rdata: NULL::with(name(target).to_bytes().unwrap()),
-            },
-        )
-    }
-
-    fn name(s: &str) -> Name {
-        Name::from_ascii(s).unwrap()
-    }
-
-    fn cname(owner: &str, target: &str) -> Record {
-        Record::from_rdata(name(owner), 60, RData::CNAME(CNAME(name(target))))
-    }
+    use crate::dnssec::fixtures::{address, cname, dname, name};
 
     #[test]
     fn no_alias_ends_where_it_starts() {
-        let a = Record::from_rdata(name("www.a.test."), 60, RData::A(A::new(192, 0, 2, 1)));
+        let a = address("www.a.test.", "192.0.2.1");
         let chain = follow(&[a], &name("www.a.test.")).unwrap();
         assert!(chain.links.is_empty());
         assert_eq!(chain.target, name("www.a.test."));

@@ -5,8 +5,9 @@ use std::net::IpAddr;
 
 use base64::Engine as _;
 use hickory_proto::op::{Message, OpCode, Query, ResponseCode};
-use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, SOA};
+use hickory_proto::rr::rdata::{A, AAAA, CNAME, NS, NULL, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::serialize::binary::BinEncodable;
 use indaba_model::observation::{
     DnsExchange, DnsFailure, DnsOutcome, DnsQuestion, DnsResponse, QueryMode,
 };
@@ -29,6 +30,18 @@ pub fn address(owner: &str, ip: &str) -> Record {
 /// A CNAME record.
 pub fn cname(owner: &str, target: &str) -> Record {
     Record::from_rdata(name(owner), 60, RData::CNAME(CNAME(name(target))))
+}
+
+/// A DNAME record (hickory-proto keeps DNAME as an unknown type).
+pub fn dname(owner: &str, target: &str) -> Record {
+    Record::from_rdata(
+        name(owner),
+        60,
+        RData::Unknown {
+            code: RecordType::DNAME,
+            rdata: NULL::with(name(target).to_bytes().expect("a name encodes")),
+        },
+    )
 }
 
 /// An NS record.
