@@ -29,7 +29,7 @@ dnssec-reasons = { $reasons }
 ## DNSSEC: what was missing from the stored answers
 
 dnssec-not-looked-up = { $name } { $rtype } was not looked up
-dnssec-lookup-failed = the lookup of { $name } { $rtype } failed: { $failure }
+dnssec-lookup-failed = the lookup of { $name } { $rtype } failed: { $failure } ({ $detail })
 dnssec-answer-rcode = the resolver answered { $rcode } for { $name } { $rtype } even with checking disabled: the name could not be resolved
 dnssec-answer-unreadable = the stored answer for { $name } { $rtype } cannot be decoded
 dnssec-soa-no-zone = the SOA answer for { $name } names no zone that holds it
@@ -225,8 +225,8 @@ rpki-servers-mail = mail servers
 rpki-servers-name = name servers
 rpki-none = none
 rpki-not-looked-up-in-test = Could not be tested: route origins were not looked up in this test.
-rpki-no-vrp-source = Could not be tested: no VRP source is configured (start Indaba with --rtr HOST:PORT or --vrps FILE).
-rpki-no-origin-source = Could not be tested: no route origin source is configured (start Indaba with --origins-zone NAME or --origins-file FILE).
+rpki-no-vrp-source = Could not be tested: no VRP source configured (start Indaba with --rtr HOST:PORT or --vrps FILE).
+rpki-no-origin-source = Could not be tested: no route origin source configured (start Indaba with --origins-zone NAME or --origins-file FILE).
 rpki-addresses-unknown = Could not be tested: the addresses of the { $servers } could not be looked up.
 rpki-no-addresses = There are no addresses of the { $servers } to look up routes for, so there is nothing a ROA could cover.
 rpki-address-not-looked-up = not looked up (the test ran out of time?)

@@ -252,11 +252,12 @@ pub fn stored<'o>(
         })?;
     match &exchange.outcome {
         DnsOutcome::Response(r) => Ok(r),
-        DnsOutcome::Failure { kind, .. } => Err(msg!(
+        DnsOutcome::Failure { kind, reason } => Err(msg!(
             "dnssec-lookup-failed",
             name = question.name.as_str(),
             rtype = rtype,
-            failure = failure_message(*kind)
+            failure = failure_message(*kind),
+            detail = reason.as_str()
         )),
     }
 }
