@@ -23,7 +23,6 @@ lookup-cname-too-long = { $name } is an alias (CNAME) chain longer than { $max }
 lookup-not-a-name = { $name } is not a DNS name
 
 # The judge: what holds for every check.
-judge-soa-names-no-zone = the SOA answer for { $domain } names no zone
 judge-cannot-judge = this version of the engine cannot judge this check
 judge-not-a-mail-test = not a mail test
 judge-null-mx = The domain has a null MX record (RFC 7505): it accepts no mail, so there are no mail servers to test.

@@ -34,12 +34,10 @@ pub fn judge(
     ctx: &JudgeContext<'_>,
 ) -> Vec<Finding> {
     let validator = Validator::new(obs, ctx.anchor, ctx.now.unix_timestamp());
-    let zone: Result<Name, Message> = match lookup::resolved(obs, domain, "SOA") {
-        Err(e) => Err(e.to_message()),
-        Ok(r) => r
-            .soa_owner()
-            .ok_or_else(|| msg!("judge-soa-names-no-zone", domain = domain)),
-    };
+    // The zone that holds the name asked for (an alias's own, not its
+    // target's): its name servers are the ones tested.
+    let zone: Result<Name, Message> =
+        crate::dnssec::path(obs, domain).map(|p| p.holding_zone().clone());
     let mail_hosts: MailHostsSeen = match kind {
         TestKind::Mail => Some(lookup::mail_hosts(obs, domain)),
         TestKind::Web => None,

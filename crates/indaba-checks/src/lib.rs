@@ -41,3 +41,28 @@ pub mod website;
 pub(crate) fn english(finding: &indaba_model::Finding) -> String {
     indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, &finding.message)
 }
+
+/// A finding's evidence in English, one `subject: detail` line each, every
+/// message rendered strictly (a missing id or argument fails the test).
+#[cfg(test)]
+pub(crate) fn english_evidence(finding: &indaba_model::Finding) -> String {
+    let catalogue = indaba_i18n::english();
+    let part = |message: &Option<indaba_model::Message>, data: &str| match message {
+        Some(m) => catalogue
+            .try_render(indaba_i18n::DEFAULT_LANGUAGE, m)
+            .unwrap_or_else(|e| panic!("{e}")),
+        None => data.to_string(),
+    };
+    finding
+        .evidence
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                part(&e.subject_message, &e.subject),
+                part(&e.detail_message, &e.detail)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

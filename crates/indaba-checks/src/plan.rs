@@ -176,12 +176,13 @@ pub fn mail_host_names(obs: &Observations, name: &str) -> Capped<String> {
     }
 }
 
-/// The name servers tested: those of the zone that holds `name` (the owner
-/// of the SOA its answer carries).
+/// The name servers tested: those of the zone that holds `name` (for an
+/// alias, its own zone, not its target's; `dnssec::path` reads it from the
+/// SOA answers the chain collection gathered).
 pub fn name_server_names(obs: &Observations, name: &str) -> Option<(String, Capped<String>)> {
-    let zone = lookup::resolved(obs, name, "SOA")
+    let zone = crate::dnssec::path(obs, name)
         .ok()?
-        .soa_owner()?
+        .holding_zone()
         .to_ascii();
     let servers = lookup::name_servers(obs, &zone)
         .unwrap_or_default()

@@ -76,8 +76,14 @@ pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) ->
     match validator.answer(name, "TLSA") {
         Some(Security::Secure) => TlsaLookup::Secure(records),
         Some(Security::Insecure(_)) => TlsaLookup::Insecure(records),
-        Some(Security::Bogus(reason)) => TlsaLookup::Bogus(reason),
-        Some(Security::Indeterminate(reason)) => TlsaLookup::Failed(reason),
+        // TRANSITIONAL (h/dns): DNSSEC reasons are messages now; TlsaLookup
+        // still holds text until the DANE findings take a Message.
+        Some(Security::Bogus(reason)) => {
+            TlsaLookup::Bogus(crate::dnssec::chain::developer_text(&reason))
+        }
+        Some(Security::Indeterminate(reason)) => {
+            TlsaLookup::Failed(crate::dnssec::chain::developer_text(&reason))
+        }
         None => TlsaLookup::NoRecords,
     }
 }

@@ -521,6 +521,11 @@ pub struct AddressRoutes {
     pub address: std::net::IpAddr,
     /// What the origin source answered.
     pub outcome: RouteLookup,
+    /// The VRPs covering the address itself, looked up when no announced
+    /// route covers it: whether a ROA exists for an unrouted address is
+    /// still worth knowing (internet.nl asks it too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address_vrps: Vec<crate::routing::Vrp>,
 }
 
 /// The answer of a route origin source for one address.

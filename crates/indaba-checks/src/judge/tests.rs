@@ -196,11 +196,7 @@ fn a_web_server_without_ipv6_fails_the_address_gate() {
         catalogue::ids::WEB_IPV6_REACHABLE,
         catalogue::ids::WEB_IPV6_SAME_CONTENT,
     ] {
-        let s = status(&findings, id);
-        assert!(
-            !matches!(s, Status::Pass | Status::Info),
-            "{id} is {s} without an IPv6 address"
-        );
+        assert_eq!(status(&findings, id), Status::NotTested, "{id}");
     }
 }
 
