@@ -311,8 +311,13 @@ fn policy_certificate(
 /// Helpers for the mail checks' unit tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use indaba_model::Message;
-    use indaba_model::observation::DnsFailure;
+    use base64::Engine as _;
+    use hickory_proto::op::{Message as DnsMessage, OpCode};
+    use hickory_proto::rr::{Name, RData, Record};
+    use indaba_model::observation::{
+        DnsExchange, DnsFailure, DnsOutcome, DnsQuestion, DnsResponse, QueryMode,
+    };
+    use indaba_model::{Message, Observations};
 
     use crate::dmarc::TxtAnswer;
     use crate::spf::{LookupFailure, Question, RrType};
@@ -342,5 +347,184 @@ pub(crate) mod testing {
     /// A TXT answer that timed out.
     pub(crate) fn txt_timeout() -> TxtAnswer {
         TxtAnswer::Failed(timeout("x.example"))
+    }
+
+    /// Observations of raw-mode DNS answers, built record by record.
+    #[derive(Default)]
+    pub(crate) struct ObservedZone {
+        /// What a test would have observed.
+        pub(crate) obs: Observations,
+    }
+
+    /// A record for [`ObservedZone::answer`].
+    pub(crate) fn record(owner: &str, data: RData) -> Record {
+        Record::from_rdata(Name::from_ascii(owner).unwrap(), 300, data)
+    }
+
+    /// A host name for record data.
+    pub(crate) fn name(text: &str) -> Name {
+        Name::from_ascii(text).unwrap()
+    }
+
+    impl ObservedZone {
+        fn push(&mut self, question: &str, rtype: &str, rcode: &str, records: Vec<Record>) {
+            let mut message = DnsMessage::response(0, OpCode::Query);
+            message.add_answers(records);
+            let wire = message.to_vec().unwrap();
+            self.obs.dns.push(DnsExchange {
+                server: "127.0.0.53:53".into(),
+                mode: QueryMode::Raw,
+                question: DnsQuestion::new(question, rtype),
+                elapsed_ms: 1,
+                outcome: DnsOutcome::Response(DnsResponse {
+                    rcode: rcode.into(),
+                    authenticated: false,
+                    authoritative: false,
+                    tcp: false,
+                    answer: Vec::new(),
+                    authority: Vec::new(),
+                    extended_error: None,
+                    wire: base64::engine::general_purpose::STANDARD.encode(wire),
+                }),
+            });
+        }
+
+        /// A NOERROR answer to `question` `rtype` with `records`.
+        pub(crate) fn answer(mut self, question: &str, rtype: &str, records: Vec<Record>) -> Self {
+            self.push(question, rtype, "NOERROR", records);
+            self
+        }
+
+        /// An answer with another response code (NXDOMAIN, SERVFAIL…).
+        pub(crate) fn rcode(mut self, question: &str, rtype: &str, rcode: &str) -> Self {
+            self.push(question, rtype, rcode, Vec::new());
+            self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hickory_proto::rr::RData;
+    use hickory_proto::rr::rdata::{MX, TXT};
+    use indaba_model::{Status, TestKind};
+
+    use super::testing::{ObservedZone, name, record, renders};
+    use super::*;
+    use crate::judge::{JudgeContext, judge};
+
+    fn txt(owner: &str, text: &str) -> hickory_proto::rr::Record {
+        record(owner, RData::TXT(TXT::new(vec![text.to_string()])))
+    }
+
+    /// A mail domain with the given MX records, DMARC and SPF records, and
+    /// no DKIM, MTA-STS or TLS-RPT records.
+    fn domain(mx: &[(u16, &str)], dmarc: &str, spf: &str) -> ObservedZone {
+        ObservedZone::default()
+            .answer(
+                "example.org.",
+                "MX",
+                mx.iter()
+                    .map(|(p, h)| record("example.org.", RData::MX(MX::new(*p, name(h)))))
+                    .collect(),
+            )
+            .answer("_dmarc.example.org.", "TXT", vec![txt("_dmarc.example.org.", dmarc)])
+            .answer("example.org.", "TXT", vec![txt("example.org.", spf)])
+            .rcode("_domainkey.example.org.", "TXT", "NXDOMAIN")
+            .rcode("_smtp._tls.example.org.", "TXT", "NXDOMAIN")
+            .rcode("_mta-sts.example.org.", "TXT", "NXDOMAIN")
+    }
+
+    fn judged(zone: &ObservedZone, check: &str) -> Finding {
+        let anchor = crate::dnssec::TrustAnchor::iana();
+        let roots = crate::certificate::TrustStore::empty("none");
+        let ctx = JudgeContext {
+            anchor: &anchor,
+            roots: &roots,
+            now: OffsetDateTime::now_utc(),
+        };
+        judge(TestKind::Mail, "example.org", &zone.obs, &ctx)
+            .into_iter()
+            .find(|f| f.check == check)
+            .unwrap_or_else(|| panic!("no {check}"))
+    }
+
+    /// RFC 7505: a domain with a null MX receives no mail, so there is no
+    /// MTA-STS policy or TLS report to judge (issue 10).
+    #[test]
+    fn null_mx_makes_mta_sts_and_tls_rpt_not_applicable() {
+        let null = domain(&[(0, ".")], "v=DMARC1; p=reject", "v=spf1 -all");
+        for check in [
+            indaba_model::catalogue::ids::MAIL_MTA_STS,
+            indaba_model::catalogue::ids::MAIL_TLS_RPT,
+        ] {
+            let f = judged(&null, check);
+            assert_eq!(f.status, Status::NotApplicable, "{check}: {f:?}");
+        }
+        let f = tls_rpt(&null.obs, &DomainName::parse("example.org").unwrap());
+        assert_eq!(f.message.id, "tls-rpt-null-mx");
+        renders(&f);
+        // With mail servers, no TLS-RPT record is a warning.
+        let served = domain(&[(10, "mx.example.org.")], "v=DMARC1; p=reject", "v=spf1 mx -all");
+        assert_eq!(
+            judged(&served, indaba_model::catalogue::ids::MAIL_TLS_RPT).status,
+            Status::Warning
+        );
+    }
+
+    /// internet.nl skips DKIM with full points for a domain whose DMARC
+    /// policy is reject and whose SPF record is v=spf1 -all; anything less
+    /// and missing keys fail, null MX or not.
+    #[test]
+    fn dkim_is_not_applicable_only_for_a_declared_non_sending_domain() {
+        let dkim = indaba_model::catalogue::ids::MAIL_DKIM_EXISTS;
+        let declared = domain(&[(10, "mx.example.org.")], "v=DMARC1; p=reject", "v=spf1 -all");
+        let f = judged(&declared, dkim);
+        assert_eq!(f.status, Status::NotApplicable, "{f:?}");
+        assert_eq!(f.message.id, "dkim-exists-non-sending");
+        renders(&f);
+        let with_exp = domain(
+            &[(0, ".")],
+            "v=DMARC1; p=reject; rua=mailto:d@example.org",
+            "v=spf1 -all exp=why.example.org",
+        );
+        assert_eq!(judged(&with_exp, dkim).status, Status::NotApplicable);
+        for (mx, dmarc, spf) in [
+            (&[(0u16, ".")][..], "v=DMARC1; p=quarantine", "v=spf1 -all"),
+            (&[(0, ".")][..], "v=DMARC1; p=reject", "v=spf1 ~all"),
+            (&[(0, ".")][..], "v=DMARC1; p=reject", "v=spf1 mx -all"),
+            (&[(0, ".")][..], "v=DMARC1; p=reject; sp=bogus", "v=spf1 -all"),
+            (&[(0, ".")][..], "v=DMARC1; p=reject", "v=spf1 redirect=x.example.org"),
+        ] {
+            let f = judged(&domain(mx, dmarc, spf), dkim);
+            assert_eq!(f.status, Status::Fail, "{dmarc} / {spf}: {f:?}");
+        }
+    }
+
+    /// A subdomain under an organisational record: sp=reject declares it.
+    #[test]
+    fn the_organisational_subdomain_policy_counts() {
+        let zone = ObservedZone::default()
+            .rcode("_dmarc.mail.example.org.", "TXT", "NXDOMAIN")
+            .answer(
+                "_dmarc.example.org.",
+                "TXT",
+                vec![txt("_dmarc.example.org.", "v=DMARC1; p=none; sp=reject")],
+            )
+            .answer(
+                "mail.example.org.",
+                "TXT",
+                vec![txt("mail.example.org.", "v=spf1 -all")],
+            );
+        let sub = DomainName::parse("mail.example.org").unwrap();
+        assert!(no_mail_declared(&zone.obs, &sub).is_some());
+        let org = ObservedZone::default()
+            .answer(
+                "_dmarc.example.org.",
+                "TXT",
+                vec![txt("_dmarc.example.org.", "v=DMARC1; p=none; sp=reject")],
+            )
+            .answer("example.org.", "TXT", vec![txt("example.org.", "v=spf1 -all")]);
+        assert!(no_mail_declared(&org.obs, &DomainName::parse("example.org").unwrap()).is_none());
     }
 }

@@ -163,3 +163,184 @@ pub fn finding(obs: &Observations, domain: &str) -> Finding {
     };
     Finding::new(id, status, message).with_all(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use hickory_proto::rr::RData;
+    use hickory_proto::rr::rdata::{A, CNAME, MX};
+    use indaba_model::Arg;
+
+    use super::*;
+    use crate::mailauth::testing::{ObservedZone, english, name, record, renders};
+
+    fn mx(owner: &str, preference: u16, host: &str) -> hickory_proto::rr::Record {
+        record(owner, RData::MX(MX::new(preference, name(host))))
+    }
+
+    fn a(owner: &str, last: u8) -> hickory_proto::rr::Record {
+        record(owner, RData::A(A(Ipv4Addr::new(192, 0, 2, last))))
+    }
+
+    /// A host with an A record and no AAAA.
+    fn host(zone: ObservedZone, host: &str, last: u8) -> ObservedZone {
+        zone.answer(host, "A", vec![a(host, last)])
+            .answer(host, "AAAA", vec![])
+    }
+
+    #[test]
+    fn hosts_with_addresses_pass() {
+        let zone = ObservedZone::default().answer(
+            "example.org.",
+            "MX",
+            vec![
+                mx("example.org.", 10, "mx1.example.org."),
+                mx("example.org.", 20, "mx2.example.org."),
+            ],
+        );
+        let zone = host(host(zone, "mx1.example.org.", 1), "mx2.example.org.", 2);
+        let f = finding(&zone.obs, "example.org.");
+        assert_eq!(f.status, Status::Pass, "{}", crate::english(&f));
+        assert_eq!(f.message.id, "mx-valid");
+        assert_eq!(f.evidence[0].subject, "MX 10 mx1.example.org");
+        assert_eq!(f.evidence[0].detail, "192.0.2.1");
+        renders(&f);
+    }
+
+    /// RFC 2181 §10.3: an MX must name a host, not an alias. The finding
+    /// names the alias and where it leads.
+    #[test]
+    fn an_alias_target_is_reported() {
+        let zone = ObservedZone::default()
+            .answer(
+                "example.org.",
+                "MX",
+                vec![
+                    mx("example.org.", 10, "mail.example.org."),
+                    mx("example.org.", 20, "mx2.example.org."),
+                ],
+            )
+            .answer(
+                "mail.example.org.",
+                "A",
+                vec![
+                    record(
+                        "mail.example.org.",
+                        RData::CNAME(CNAME(name("mx1.provider.example."))),
+                    ),
+                    a("mx1.provider.example.", 7),
+                ],
+            )
+            .answer(
+                "mail.example.org.",
+                "AAAA",
+                vec![record(
+                    "mail.example.org.",
+                    RData::CNAME(CNAME(name("mx1.provider.example."))),
+                )],
+            );
+        let zone = host(zone, "mx2.example.org.", 2);
+        let f = finding(&zone.obs, "example.org.");
+        assert_eq!(f.status, Status::Warning, "{}", crate::english(&f));
+        assert_eq!(f.message.id, "mx-alias");
+        assert_eq!(f.message.get("hosts"), Some(&Arg::list(["mail.example.org"])));
+        assert_eq!(
+            crate::english(&f),
+            "A mail server name is an alias (CNAME): mail.example.org. An MX record must name a \
+             host, not an alias (RFC 2181 §10.3, RFC 5321 §5.1); senders may refuse or \
+             mishandle it."
+        );
+        // Its addresses are still found (through the alias), and the chain
+        // is shown.
+        assert!(f.evidence.iter().any(|e| e.detail == "192.0.2.7"));
+        assert!(f.evidence.iter().any(|e| {
+            e.detail_message.as_ref().is_some_and(|m| {
+                english(m) == "an alias (CNAME): mail.example.org → mx1.provider.example"
+            })
+        }));
+        renders(&f);
+    }
+
+    #[test]
+    fn a_host_without_address_fails_and_a_failed_lookup_is_an_error() {
+        let zone = ObservedZone::default()
+            .answer(
+                "example.org.",
+                "MX",
+                vec![
+                    mx("example.org.", 10, "gone.example.org."),
+                    mx("example.org.", 20, "mx2.example.org."),
+                ],
+            )
+            .rcode("gone.example.org.", "A", "NXDOMAIN")
+            .rcode("gone.example.org.", "AAAA", "NXDOMAIN");
+        let zone = host(zone, "mx2.example.org.", 2);
+        let f = finding(&zone.obs, "example.org.");
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(
+            crate::english(&f),
+            "1 of 2 mail servers of example.org have no address: mail cannot be delivered to them."
+        );
+        renders(&f);
+
+        let broken = ObservedZone::default().rcode("example.org.", "MX", "SERVFAIL");
+        let f = finding(&broken.obs, "example.org.");
+        assert_eq!(f.status, Status::Error);
+        assert_eq!(
+            f.evidence[0].detail_message.as_ref().map(english).as_deref(),
+            Some("the resolver answered SERVFAIL to example.org MX")
+        );
+        renders(&f);
+    }
+
+    /// RFC 7505 §3: a null MX must stand alone. A null MX alone is
+    /// information; none at all a warning.
+    #[test]
+    fn null_mx() {
+        let null = ObservedZone::default().answer("example.org.", "MX", vec![mx("example.org.", 0, ".")]);
+        let f = finding(&null.obs, "example.org.");
+        assert_eq!(f.status, Status::Info);
+        renders(&f);
+
+        let mixed = ObservedZone::default().answer(
+            "example.org.",
+            "MX",
+            vec![
+                mx("example.org.", 0, "."),
+                mx("example.org.", 10, "mx1.example.org."),
+            ],
+        );
+        let mixed = host(mixed, "mx1.example.org.", 1);
+        let f = finding(&mixed.obs, "example.org.");
+        assert_eq!(f.status, Status::Warning, "{}", crate::english(&f));
+        assert_eq!(f.message.id, "mx-null-beside-others");
+        renders(&f);
+
+        let none = ObservedZone::default().answer("example.org.", "MX", vec![]);
+        assert_eq!(finding(&none.obs, "example.org.").status, Status::Warning);
+    }
+
+    /// Past the cap the finding says how many were tested, never that the
+    /// rest "was not looked up".
+    #[test]
+    fn hosts_past_the_cap_are_counted_not_failed() {
+        let mut records = Vec::new();
+        let mut zone = ObservedZone::default();
+        for i in 0..11u8 {
+            let h = format!("mx{i}.example.org.");
+            records.push(mx("example.org.", u16::from(i), &h));
+            if usize::from(i) < MAX_MAIL_HOSTS {
+                zone = host(zone, &h, i);
+            }
+        }
+        let zone = zone.answer("example.org.", "MX", records);
+        let f = finding(&zone.obs, "example.org.");
+        assert_eq!(f.status, Status::Pass, "{}", crate::english(&f));
+        assert!(f.evidence.iter().any(|e| {
+            e.detail_message.as_ref().is_some_and(|m| {
+                english(m) == "tested the first 10 of 11 mail servers"
+            })
+        }));
+    }
+}
