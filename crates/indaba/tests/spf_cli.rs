@@ -67,7 +67,20 @@ fn a_listed_server_passes_through_an_include() {
 fn an_unlisted_server_fails() {
     let v = check("spf-good.test", "192.0.2.1", &[]);
     assert_eq!(v["result"], "fail", "{v:#}");
-    assert!(v["reason"].as_str().unwrap().contains("-all"), "{v:#}");
+    assert_eq!(
+        v["reason"], "-all in the record of spf-good.test matched",
+        "{v:#}"
+    );
+    // The JSON keeps the message beside its English, as reports do.
+    assert_eq!(v["reason_message"]["id"], "spf-reason-matched", "{v:#}");
+    assert_eq!(v["reason_message"]["args"]["term"], "-all", "{v:#}");
+    let steps = v["trace"].as_array().unwrap();
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["message"]["id"].as_str().is_some_and(|id| id.starts_with("spf-"))),
+        "{v:#}"
+    );
 }
 
 #[test]
