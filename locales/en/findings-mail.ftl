@@ -109,7 +109,7 @@ spf-node-multiple = { $count } SPF records
 spf-policy-lookup-failed = The SPF record of { $domain } could not be looked up.
 spf-policy-no-record = Not tested: the domain has no SPF record, so there is no SPF policy.
 spf-policy-unusable = Receivers cannot use the SPF record (permerror), so no SPF policy protects the domain.
-spf-policy-permerror = The SPF policy has no effect: receivers return permerror before they reach it ({ $problem }), and permerror is no policy at all (RFC 7208 §2.6.7).
+spf-policy-permerror = The SPF policy has no effect: for mail from other servers, receivers return permerror before they reach it (see the problem below), and permerror is no policy at all (RFC 7208 §4.6.4, §2.6.7).
 spf-policy-fail-all = The SPF policy ends in -all: mail from any other server fails SPF.
 spf-policy-softfail-all = The SPF policy ends in ~all: mail from any other server soft-fails SPF.
 spf-policy-non-sending-softfail = The domain sends no mail (null MX), so its SPF policy should be v=spf1 -all, not ~all.

@@ -428,7 +428,11 @@ mod tests {
                     .map(|(p, h)| record("example.org.", RData::MX(MX::new(*p, name(h)))))
                     .collect(),
             )
-            .answer("_dmarc.example.org.", "TXT", vec![txt("_dmarc.example.org.", dmarc)])
+            .answer(
+                "_dmarc.example.org.",
+                "TXT",
+                vec![txt("_dmarc.example.org.", dmarc)],
+            )
             .answer("example.org.", "TXT", vec![txt("example.org.", spf)])
             .rcode("_domainkey.example.org.", "TXT", "NXDOMAIN")
             .rcode("_smtp._tls.example.org.", "TXT", "NXDOMAIN")
@@ -465,7 +469,11 @@ mod tests {
         assert_eq!(f.message.id, "tls-rpt-null-mx");
         renders(&f);
         // With mail servers, no TLS-RPT record is a warning.
-        let served = domain(&[(10, "mx.example.org.")], "v=DMARC1; p=reject", "v=spf1 mx -all");
+        let served = domain(
+            &[(10, "mx.example.org.")],
+            "v=DMARC1; p=reject",
+            "v=spf1 mx -all",
+        );
         assert_eq!(
             judged(&served, indaba_model::catalogue::ids::MAIL_TLS_RPT).status,
             Status::Warning
@@ -478,7 +486,11 @@ mod tests {
     #[test]
     fn dkim_is_not_applicable_only_for_a_declared_non_sending_domain() {
         let dkim = indaba_model::catalogue::ids::MAIL_DKIM_EXISTS;
-        let declared = domain(&[(10, "mx.example.org.")], "v=DMARC1; p=reject", "v=spf1 -all");
+        let declared = domain(
+            &[(10, "mx.example.org.")],
+            "v=DMARC1; p=reject",
+            "v=spf1 -all",
+        );
         let f = judged(&declared, dkim);
         assert_eq!(f.status, Status::NotApplicable, "{f:?}");
         assert_eq!(f.message.id, "dkim-exists-non-sending");
@@ -493,8 +505,16 @@ mod tests {
             (&[(0u16, ".")][..], "v=DMARC1; p=quarantine", "v=spf1 -all"),
             (&[(0, ".")][..], "v=DMARC1; p=reject", "v=spf1 ~all"),
             (&[(0, ".")][..], "v=DMARC1; p=reject", "v=spf1 mx -all"),
-            (&[(0, ".")][..], "v=DMARC1; p=reject; sp=bogus", "v=spf1 -all"),
-            (&[(0, ".")][..], "v=DMARC1; p=reject", "v=spf1 redirect=x.example.org"),
+            (
+                &[(0, ".")][..],
+                "v=DMARC1; p=reject; sp=bogus",
+                "v=spf1 -all",
+            ),
+            (
+                &[(0, ".")][..],
+                "v=DMARC1; p=reject",
+                "v=spf1 redirect=x.example.org",
+            ),
         ] {
             let f = judged(&domain(mx, dmarc, spf), dkim);
             assert_eq!(f.status, Status::Fail, "{dmarc} / {spf}: {f:?}");
@@ -524,7 +544,11 @@ mod tests {
                 "TXT",
                 vec![txt("_dmarc.example.org.", "v=DMARC1; p=none; sp=reject")],
             )
-            .answer("example.org.", "TXT", vec![txt("example.org.", "v=spf1 -all")]);
+            .answer(
+                "example.org.",
+                "TXT",
+                vec![txt("example.org.", "v=spf1 -all")],
+            );
         assert!(no_mail_declared(&org.obs, &DomainName::parse("example.org").unwrap()).is_none());
     }
 }

@@ -244,7 +244,10 @@ mod tests {
         let f = finding(&zone.obs, "example.org.");
         assert_eq!(f.status, Status::Warning, "{}", crate::english(&f));
         assert_eq!(f.message.id, "mx-alias");
-        assert_eq!(f.message.get("hosts"), Some(&Arg::list(["mail.example.org"])));
+        assert_eq!(
+            f.message.get("hosts"),
+            Some(&Arg::list(["mail.example.org"]))
+        );
         assert_eq!(
             crate::english(&f),
             "A mail server name is an alias (CNAME): mail.example.org. An MX record must name a \
@@ -288,7 +291,11 @@ mod tests {
         let f = finding(&broken.obs, "example.org.");
         assert_eq!(f.status, Status::Error);
         assert_eq!(
-            f.evidence[0].detail_message.as_ref().map(english).as_deref(),
+            f.evidence[0]
+                .detail_message
+                .as_ref()
+                .map(english)
+                .as_deref(),
             Some("the resolver answered SERVFAIL to example.org MX")
         );
         renders(&f);
@@ -298,7 +305,8 @@ mod tests {
     /// information; none at all a warning.
     #[test]
     fn null_mx() {
-        let null = ObservedZone::default().answer("example.org.", "MX", vec![mx("example.org.", 0, ".")]);
+        let null =
+            ObservedZone::default().answer("example.org.", "MX", vec![mx("example.org.", 0, ".")]);
         let f = finding(&null.obs, "example.org.");
         assert_eq!(f.status, Status::Info);
         renders(&f);
@@ -338,9 +346,9 @@ mod tests {
         let f = finding(&zone.obs, "example.org.");
         assert_eq!(f.status, Status::Pass, "{}", crate::english(&f));
         assert!(f.evidence.iter().any(|e| {
-            e.detail_message.as_ref().is_some_and(|m| {
-                english(m) == "tested the first 10 of 11 mail servers"
-            })
+            e.detail_message
+                .as_ref()
+                .is_some_and(|m| english(m) == "tested the first 10 of 11 mail servers")
         }));
     }
 }

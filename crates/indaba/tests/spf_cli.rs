@@ -76,9 +76,9 @@ fn an_unlisted_server_fails() {
     assert_eq!(v["reason_message"]["args"]["term"], "-all", "{v:#}");
     let steps = v["trace"].as_array().unwrap();
     assert!(
-        steps
-            .iter()
-            .all(|s| s["message"]["id"].as_str().is_some_and(|id| id.starts_with("spf-"))),
+        steps.iter().all(|s| s["message"]["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("spf-"))),
         "{v:#}"
     );
 }

@@ -234,14 +234,13 @@ pub fn policy_finding(audit: &Audit, mail_use: MailUse) -> Finding {
             }
         }
     };
-    let (status, message) = match audit.first_failure() {
-        // The policy as written is shown above, but receivers never get to
-        // it: their result is permerror, which is no policy at all.
-        Some(problem) => (
-            Status::Fail,
-            msg!("spf-policy-permerror", problem = problem.to_message()),
-        ),
-        None => (status, message),
+    let (status, message) = if audit.fails() {
+        // The policy as written is shown, but receivers never get to it:
+        // their result is permerror, which is no policy at all. The
+        // problems follow in the evidence.
+        (Status::Fail, msg!("spf-policy-permerror"))
+    } else {
+        (status, message)
     };
     Finding::new(id, status, message)
         .with_all(e)

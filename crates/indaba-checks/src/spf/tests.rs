@@ -592,9 +592,23 @@ fn permerror_leaves_no_effective_policy() {
         let f = policy_finding(&a, MailUse::Sending);
         assert_eq!(f.status, Status::Fail, "{problem}: {}", crate::english(&f));
         assert_eq!(f.message.id, "spf-policy-permerror");
-        let said = crate::english(&f);
-        assert!(said.contains(problem), "{said}");
-        assert!(said.contains("RFC 7208 §2.6.7"), "{said}");
+        assert!(
+            crate::english(&f).contains("RFC 7208 §4.6.4, §2.6.7"),
+            "{}",
+            crate::english(&f)
+        );
+        // The problem that makes it permerror is in the evidence.
+        let problems: Vec<String> = f
+            .evidence
+            .iter()
+            .filter(|e| {
+                e.subject_message
+                    .as_ref()
+                    .is_some_and(|m| m.id == "mail-label-problem")
+            })
+            .filter_map(|e| e.detail_message.as_ref().map(english))
+            .collect();
+        assert!(problems.iter().any(|p| p.contains(problem)), "{problems:?}");
         // The -all as written is still shown.
         assert!(
             f.evidence.iter().any(|e| e
