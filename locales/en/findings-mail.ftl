@@ -190,15 +190,9 @@ spf-reason-nxdomain = { $domain } does not exist (NXDOMAIN)
 spf-reason-no-record = { $domain } has no SPF record
 spf-reason-matched = { $term } in the record of { $domain } matched
 spf-reason-default-neutral = nothing in the record of { $domain } matched (the default is neutral)
-spf-reason-loop = the records include or redirect in a loop: { $path }
-spf-reason-multiple-records = { $domain } has { $count } SPF records; there must be one (RFC 7208 §4.5)
-spf-reason-invalid-record = the record of { $domain } is not valid SPF: { $error }
-spf-reason-too-many-lookups = { $term } in the record of { $domain } is DNS-querying term number { $count }; RFC 7208 §4.6.4 allows { $max }
-spf-reason-too-many-voids = more than { $max } lookups returned no records (the last for { $name }); RFC 7208 §4.6.4
 spf-reason-macro = { $spec } in the record of { $domain }: { $error }
 spf-reason-redirect-none = { $term } in the record of { $domain }: { $inner }, so the result is permerror (RFC 7208 §6.1)
 spf-reason-include-none = { $term } in the record of { $domain }: { $inner } (RFC 7208 §5.2: permerror)
-spf-reason-too-many-mx = mx:{ $name } has { $count } MX names; looking up more than { $max } is a permerror (RFC 7208 §4.6.4)
 
 spf-trace-lookup = lookup { $name } { $rtype } → { $answer }
 spf-answer-invalid-name = not a valid DNS name; treated as NXDOMAIN

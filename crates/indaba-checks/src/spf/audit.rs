@@ -108,8 +108,19 @@ pub struct VoidLookup {
     pub domain: String,
     /// The name looked up.
     pub name: String,
-    /// What the term looked for.
-    pub looked_for: RrType,
+    /// What the term found missing.
+    pub missing: Missing,
+}
+
+/// What a void lookup found missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// `a`: the name has no address of the family asked.
+    Addresses,
+    /// `mx`: the name has no MX records.
+    MailServers,
+    /// `exists`: the name does not exist.
+    Name,
 }
 
 impl Problem {
@@ -135,17 +146,17 @@ impl ToMessage for Problem {
 impl ToMessage for VoidLookup {
     fn to_message(&self) -> Message {
         let (term, domain, name) = (self.term.as_str(), self.domain.as_str(), self.name.as_str());
-        match self.looked_for {
-            RrType::Mx => msg!("spf-void-mx", term = term, domain = domain, name = name),
-            RrType::A | RrType::Aaaa if self.term.to_ascii_lowercase().contains("exists") => {
-                msg!("spf-void-exists", term = term, domain = domain, name = name)
+        match self.missing {
+            Missing::MailServers => msg!("spf-void-mx", term = term, domain = domain, name = name),
+            Missing::Name => msg!("spf-void-exists", term = term, domain = domain, name = name),
+            Missing::Addresses => {
+                msg!(
+                    "spf-void-address",
+                    term = term,
+                    domain = domain,
+                    name = name
+                )
             }
-            _ => msg!(
-                "spf-void-address",
-                term = term,
-                domain = domain,
-                name = name
-            ),
         }
     }
 }
@@ -708,7 +719,7 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
                                 term: d.text.clone(),
                                 domain: domain.to_string(),
                                 name,
-                                looked_for: RrType::A,
+                                missing: Missing::Addresses,
                             });
                         }
                     }
@@ -733,7 +744,7 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
                                 term: d.text.clone(),
                                 domain: domain.to_string(),
                                 name,
-                                looked_for: RrType::Mx,
+                                missing: Missing::MailServers,
                             });
                         } else if hosts > MAX_NAMES {
                             self.problem(ProblemKind::TooManyMxHosts {
@@ -754,7 +765,7 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
                             term: d.text.clone(),
                             domain: domain.to_string(),
                             name,
-                            looked_for: RrType::A,
+                            missing: Missing::Name,
                         });
                     }
                 }

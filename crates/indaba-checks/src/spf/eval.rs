@@ -6,11 +6,12 @@ use std::net::IpAddr;
 
 use indaba_model::{Arg, Message, ToMessage, msg};
 
+use super::audit::{Missing, ProblemKind, VoidLookup};
 use super::dns::{
     Answer, DnsView, LookupFailure, Question, Rdata, RrType, Step, normalise, reverse_name,
 };
 use super::macros::{ExpandError, Letter, MacroString, MacroUse, MacroValues, truncate_domain};
-use super::record::{Directive, Mechanism, Qualifier, SpfError, SpfRecord, is_spf_record, parse};
+use super::record::{Directive, Mechanism, Qualifier, SpfRecord, is_spf_record, parse};
 
 /// DNS-querying terms (`include`, `a`, `mx`, `ptr`, `exists`, `redirect`)
 /// one evaluation may use (§4.6.4).
@@ -149,36 +150,10 @@ pub enum Reason {
     },
     /// Nothing matched and there is no `redirect=`: neutral.
     DefaultNeutral(String),
-    /// An include or redirect back to a record being evaluated.
-    Loop(Vec<String>),
-    /// Several SPF records.
-    MultipleRecords {
-        /// The domain.
-        domain: String,
-        /// How many.
-        count: usize,
-    },
-    /// A record that does not parse.
-    InvalidRecord {
-        /// The domain.
-        domain: String,
-        /// Why.
-        error: SpfError,
-    },
-    /// The DNS-querying term past the limit.
-    TooManyLookups {
-        /// The term.
-        term: String,
-        /// The record it is in.
-        domain: String,
-        /// Its number.
-        count: u32,
-    },
-    /// The void lookup past the limit.
-    TooManyVoids {
-        /// The name that had no records.
-        name: String,
-    },
+    /// A problem that makes receivers return permerror, as the static
+    /// walk of the records names it too (a loop, several or broken
+    /// records, too many lookups, void lookups or MX names).
+    PermError(ProblemKind),
     /// A target that cannot be expanded.
     Macro {
         /// The macro-string.
@@ -205,13 +180,6 @@ pub enum Reason {
         domain: String,
         /// Why the target gave none.
         inner: Box<Reason>,
-    },
-    /// An `mx` target with more MX names than may be looked at.
-    TooManyMxNames {
-        /// The target.
-        name: String,
-        /// How many names.
-        count: usize,
     },
     /// A lookup failed: temperror.
     Dns(LookupFailure),
@@ -265,33 +233,7 @@ impl ToMessage for Reason {
             Reason::DefaultNeutral(domain) => {
                 msg!("spf-reason-default-neutral", domain = domain.as_str())
             }
-            Reason::Loop(path) => msg!("spf-reason-loop", path = path.join(" → ")),
-            Reason::MultipleRecords { domain, count } => msg!(
-                "spf-reason-multiple-records",
-                domain = domain.as_str(),
-                count = *count
-            ),
-            Reason::InvalidRecord { domain, error } => msg!(
-                "spf-reason-invalid-record",
-                domain = domain.as_str(),
-                error = error.to_message()
-            ),
-            Reason::TooManyLookups {
-                term,
-                domain,
-                count,
-            } => msg!(
-                "spf-reason-too-many-lookups",
-                term = term.as_str(),
-                domain = domain.as_str(),
-                count = *count,
-                max = MAX_LOOKUPS
-            ),
-            Reason::TooManyVoids { name } => msg!(
-                "spf-reason-too-many-voids",
-                name = name.as_str(),
-                max = MAX_VOID_LOOKUPS
-            ),
+            Reason::PermError(problem) => problem.to_message(),
             Reason::Macro {
                 spec,
                 domain,
@@ -321,12 +263,6 @@ impl ToMessage for Reason {
                 term = term.as_str(),
                 domain = domain.as_str(),
                 inner = inner.to_message()
-            ),
-            Reason::TooManyMxNames { name, count } => msg!(
-                "spf-reason-too-many-mx",
-                name = name.as_str(),
-                count = *count,
-                max = MAX_NAMES
             ),
             Reason::Dns(failure) => failure.to_message(),
         }
@@ -527,16 +463,15 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             ),
         );
         if self.lookups > MAX_LOOKUPS {
-            return Err(perm(Reason::TooManyLookups {
+            return Err(perm(Reason::PermError(ProblemKind::TooManyLookups {
                 term: d.to_string(),
                 domain: domain.to_string(),
-                count: self.lookups,
-            }));
+            })));
         }
         Ok(())
     }
 
-    fn void(&mut self, name: &str, depth: usize) -> Result<(), Halt> {
+    fn void(&mut self, lookup: VoidLookup, depth: usize) -> Result<(), Halt> {
         self.voids += 1;
         self.note(
             depth,
@@ -544,15 +479,34 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 "spf-trace-void",
                 count = self.voids,
                 max = MAX_VOID_LOOKUPS,
-                name = name
+                name = lookup.name.as_str()
             ),
         );
         if self.voids > MAX_VOID_LOOKUPS {
-            return Err(perm(Reason::TooManyVoids {
-                name: name.to_string(),
-            }));
+            return Err(perm(Reason::PermError(ProblemKind::TooManyVoids(lookup))));
         }
         Ok(())
+    }
+
+    /// Evaluates the record `term` (an include or redirect) leads to,
+    /// unless it is one being evaluated already: a loop.
+    fn descend(
+        &mut self,
+        term: &str,
+        target: &str,
+        depth: usize,
+        want_exp: bool,
+    ) -> Result<Outcome, Halt> {
+        let target = normalise(target);
+        if self.stack.contains(&target) {
+            let mut path = self.stack.clone();
+            path.push(target);
+            return Err(perm(Reason::PermError(ProblemKind::Loop {
+                term: term.to_string(),
+                path,
+            })));
+        }
+        self.check_host(&target, depth, want_exp)
     }
 
     fn check_host(&mut self, domain: &str, depth: usize, want_exp: bool) -> Result<Outcome, Halt> {
@@ -563,11 +517,6 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 msg!("spf-trace-no-domain", problem = problem.to_message()),
             );
             return Ok(Outcome::none(Reason::NoDomain(problem)));
-        }
-        if self.stack.contains(&domain) {
-            let mut path = self.stack.clone();
-            path.push(domain);
-            return Err(perm(Reason::Loop(path)));
         }
         let records = match self.query(&domain, RrType::Txt, depth)? {
             Answer::Failed(failure) => return Err(temp(failure)),
@@ -585,18 +534,18 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             [] => return Ok(Outcome::none(Reason::NoRecord(domain))),
             [one] => one,
             many => {
-                return Err(perm(Reason::MultipleRecords {
+                return Err(perm(Reason::PermError(ProblemKind::MultipleRecords {
                     domain,
                     count: many.len(),
-                }));
+                })));
             }
         };
         self.note(depth, record_step(&domain, &String::from_utf8_lossy(text)));
         let record = parse(text).map_err(|error| {
-            perm(Reason::InvalidRecord {
+            perm(Reason::PermError(ProblemKind::InvalidRecord {
                 domain: domain.clone(),
                 error,
-            })
+            }))
         })?;
         self.stack.push(domain.clone());
         let outcome = self.evaluate(&record, &domain, depth, want_exp);
@@ -653,7 +602,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                     target = target.as_str()
                 ),
             );
-            let inner = self.check_host(&target, depth + 1, want_exp)?;
+            let inner = self.descend(&term, &target, depth + 1, want_exp)?;
             if inner.result == SpfResult::None {
                 return Err(perm(Reason::RedirectToNone {
                     term,
@@ -738,15 +687,13 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 let len = prefix_for(ip, *cidr4, *cidr6);
                 match self.query(&name, RrType::address_for(ip), depth)? {
                     Answer::Failed(failure) => return Err(temp(failure)),
-                    Answer::NxDomain => {
-                        self.void(&name, depth)?;
+                    Answer::Records(r) if !r.is_empty() => {
+                        r.iter().any(|a| address_matches(a, ip, len))
+                    }
+                    _ => {
+                        self.void(void_lookup(d, domain, name, Missing::Addresses), depth)?;
                         false
                     }
-                    Answer::Records(r) if r.is_empty() => {
-                        self.void(&name, depth)?;
-                        false
-                    }
-                    Answer::Records(r) => r.iter().any(|a| address_matches(a, ip, len)),
                 }
             }
             Mechanism::Mx {
@@ -756,7 +703,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             } => {
                 self.count(&d.text, domain, depth)?;
                 let name = self.target_or(spec.as_ref(), domain, depth)?;
-                self.mx(&name, prefix_for(ip, *cidr4, *cidr6), depth)?
+                self.mx(d, domain, &name, prefix_for(ip, *cidr4, *cidr6), depth)?
             }
             Mechanism::Ptr(spec) => {
                 self.count(&d.text, domain, depth)?;
@@ -773,7 +720,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                     Answer::Failed(failure) => return Err(temp(failure)),
                     Answer::Records(r) if !r.is_empty() => true,
                     _ => {
-                        self.void(&name, depth)?;
+                        self.void(void_lookup(d, domain, name, Missing::Name), depth)?;
                         false
                     }
                 }
@@ -789,7 +736,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                         target = target.as_str()
                     ),
                 );
-                let inner = self.check_host(&target, depth, false)?;
+                let inner = self.descend(&d.text, &target, depth, false)?;
                 match inner.result {
                     SpfResult::Pass => true,
                     SpfResult::None => {
@@ -808,12 +755,22 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         })
     }
 
-    fn mx(&mut self, name: &str, len: u8, depth: usize) -> Result<bool, Halt> {
+    /// `mx` (directive `d` in the record of `domain`) for the MX hosts of
+    /// `name`.
+    fn mx(
+        &mut self,
+        d: &Directive,
+        domain: &str,
+        name: &str,
+        len: u8,
+        depth: usize,
+    ) -> Result<bool, Halt> {
         let ip = self.ip;
+        let void = || void_lookup(d, domain, name.to_string(), Missing::MailServers);
         let mut hosts: Vec<(u16, String)> = match self.query(name, RrType::Mx, depth)? {
             Answer::Failed(failure) => return Err(temp(failure)),
             Answer::NxDomain => {
-                self.void(name, depth)?;
+                self.void(void(), depth)?;
                 return Ok(false);
             }
             Answer::Records(r) => r
@@ -828,7 +785,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 .collect(),
         };
         if hosts.is_empty() {
-            self.void(name, depth)?;
+            self.void(void(), depth)?;
             return Ok(false);
         }
         hosts.sort_by_key(|(p, _)| *p);
@@ -847,10 +804,12 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         )?;
         for (i, host) in hosts.iter().enumerate() {
             if i >= MAX_NAMES {
-                return Err(perm(Reason::TooManyMxNames {
+                return Err(perm(Reason::PermError(ProblemKind::TooManyMxHosts {
+                    term: d.text.clone(),
+                    domain: domain.to_string(),
                     name: name.to_string(),
                     count: hosts.len(),
-                }));
+                })));
             }
             match self.query(host, rtype, depth)? {
                 Answer::Failed(failure) => return Err(temp(failure)),
@@ -969,6 +928,16 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             }
         };
         Ok(self.expand(&message, domain, depth)?.ok())
+    }
+}
+
+/// The void lookup of directive `d` in the record of `domain`.
+fn void_lookup(d: &Directive, domain: &str, name: String, missing: Missing) -> VoidLookup {
+    VoidLookup {
+        term: d.text.clone(),
+        domain: domain.to_string(),
+        name,
+        missing,
     }
 }
 
