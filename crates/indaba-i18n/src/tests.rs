@@ -93,6 +93,8 @@ fn every_message_id_the_code_uses_exists_in_english() {
         if file.file_name().is_some_and(|n| n == "tests.rs") {
             continue;
         }
+        // rustfmt puts a long call's id on the next line: `msg!(\n    "id",`.
+        let text = squeeze_after_parens(&text);
         for marker in ["msg!(\"", "Message::new(\""] {
             for part in text.split(marker).skip(1) {
                 let id = part.split('"').next().unwrap_or("");
@@ -116,6 +118,20 @@ fn every_message_id_the_code_uses_exists_in_english() {
         missing.is_empty(),
         "ids missing from locales/en: {missing:?}"
     );
+}
+
+/// The text with the white space after every `(` removed.
+fn squeeze_after_parens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_paren = false;
+    for c in text.chars() {
+        if after_paren && c.is_whitespace() {
+            continue;
+        }
+        after_paren = c == '(';
+        out.push(c);
+    }
+    out
 }
 
 proptest::proptest! {
