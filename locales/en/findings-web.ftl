@@ -140,3 +140,172 @@ tls-ems-not-applicable = No server offers TLS 1.2, so extended master secret doe
 tls-ems-offered = TLS 1.2: extended_master_secret
 tls-ems-missing = TLS 1.2: no extended_master_secret
 tls-ems-no-tls12 = TLS 1.2 is not offered
+
+## Certificates (web.cert.*, mail.cert.*)
+
+cert-no-servers = Not tested: there is no server certificate to judge.
+cert-not-tested-no-certificate = Not tested: a server presented no certificate.
+cert-untested = { $status }: { $reason }
+cert-none-sent = the server sent no certificate
+cert-stored-not-base64 = the stored certificate is not base64 ({ $reason })
+cert-role-server = server certificate
+cert-role-chain = chain certificate { $position }
+cert-labelled = { $role } ({ $subject })
+cert-empty-name = (empty)
+cert-details = { $role }: { $summary }
+cert-summary = subject { $subject }; issuer { $issuer }; key { $key } ({ $key_rating }); signature { $signature } ({ $signature_rating }); valid { $not_before } to { $not_after }
+cert-unreadable = { $certificate } could not be read: { $error }
+cert-leaf-unreadable = the server certificate could not be read
+cert-not-examined = { $count ->
+    [one] one more certificate was sent and not examined
+   *[other] { $count } more certificates were sent and not examined
+}
+
+cert-key-rsa = RSA { $bits } bits
+cert-key-dsa = DSA { $bits } bits
+cert-key-ec = EC { $curve }
+cert-key-named = { $name }
+cert-key-other = key algorithm { $algorithm }
+cert-curve = { $name }
+cert-curve-oid = curve { $oid }
+cert-curve-explicit = explicit curve parameters
+cert-curve-implicit = an implicit curve
+
+cert-error-parse = not a valid X.509 certificate ({ $reason })
+cert-error-time = a validity time out of range ({ $seconds })
+cert-error-trailing = { $count ->
+    [one] one byte follows the certificate's DER encoding
+   *[other] { $count } bytes follow the certificate's DER encoding
+}
+
+cert-trust-pass = The certificate chain leads to a trusted root.
+cert-trust-fail = The certificate chain does not lead to a trusted root.
+cert-trust-info = Not every chain leads to a trusted root, but DANE authenticates those servers.
+cert-trust-error = The certificate chain could not be tested everywhere.
+cert-trusted = trusted: { $path }
+cert-untrusted = not trusted: { $reasons }
+cert-untrusted-validation = not trusted: { $reasons } (validation: { $validation })
+cert-untrusted-but-dane = { $detail }; DANE authenticates this server, so PKIX trust is not needed
+
+cert-distrust-self-signed = the server certificate is self-signed
+cert-distrust-untrusted-root = the chain ends in the root { $subject }, which is not trusted
+cert-distrust-unknown-issuer = the issuer { $issuer } is neither sent by the server nor a trusted root (missing intermediate certificate?)
+cert-distrust-expired = { $certificate } expired on { $date }
+cert-distrust-not-yet-valid = { $certificate } is not valid before { $date }
+cert-distrust-weak-signature = { $certificate } is signed with { $algorithm }, which is no longer accepted
+cert-distrust-weak-key = { $certificate } has a { $key } key, too short to be accepted
+cert-distrust-unreadable = { $certificate } could not be read: { $error }
+
+cert-path-unknown-issuer = no chain to a trusted root: an issuer certificate is neither sent by the server nor a trusted root
+cert-path-expired = a certificate on the chain has expired
+cert-path-not-yet-valid = a certificate on the chain is not valid yet
+cert-path-bad-signature = a certificate's signature does not verify
+cert-path-unsupported-algorithm = a certificate uses a signature algorithm or key that is not accepted (such as SHA-1, MD5 or RSA under 2048 bits)
+cert-path-not-allowed = a certificate is used for what it may not do ({ $what })
+cert-path-malformed = a certificate is malformed or unsupported ({ $what })
+cert-path-distrusted = a certificate's key is explicitly distrusted
+cert-path-too-complex = the chain is too complex to validate
+cert-path-not-through-record = no valid chain passes through the certificate the TLSA record names
+cert-path-other = validation failed ({ $what })
+cert-misuse-ca-as-server = a CA certificate as server certificate
+cert-misuse-server-as-issuer = a server certificate as issuer of another
+cert-misuse-no-server-auth = not for TLS servers: no serverAuth extended key usage
+cert-misuse-path-length = path length constraint
+cert-misuse-name-constraints = name constraints
+
+cert-public-key-pass = Every certificate key is strong enough.
+cert-public-key-warning = A certificate key is of a kind to phase out.
+cert-public-key-fail = A certificate key is too weak.
+cert-public-key-error = The certificate keys could not be tested everywhere.
+cert-key-rated = { $certificate }: key { $key } ({ $rating })
+cert-store-root-not-judged = { $certificate }: a root of the trust store, not judged
+
+cert-signature-pass = Every certificate is signed with a secure hash.
+cert-signature-warning = A certificate is signed with a hash to phase out.
+cert-signature-fail = A certificate is signed with an insecure hash.
+cert-signature-error = The certificate signatures could not be tested everywhere.
+cert-signature-rated = { $certificate }: signed with { $algorithm } ({ $rating })
+cert-self-signed-not-judged = { $certificate }: self-signed with { $algorithm }; its own signature is not relied on, not judged
+
+cert-name-pass = The certificate matches the server name.
+cert-name-fail = The certificate does not match the server name.
+cert-name-info = Not every certificate matches the server name, but DANE authenticates those servers.
+cert-name-error = The certificate name could not be tested everywhere.
+cert-name-but-dane = { $detail }; DANE authenticates this server
+cert-name-matched = the certificate names { $name }
+cert-name-matched-pattern = { $name } matches the certificate name { $pattern }
+cert-name-mismatch = { $names } not among the certificate's names: { $presented }
+cert-name-no-san-no-cn = the certificate has no subjectAltName dNSName and no common name
+cert-name-no-san = the certificate has no subjectAltName dNSName; its common name { $common_names } does not count (RFC 9525)
+cert-name-unreadable = the certificate's subjectAltName could not be read: { $reason }
+cert-san-unreadable = { $reason }
+cert-names-none = (none)
+cert-names-more = and { $count } more
+
+cert-expiry-pass = The certificate is valid and not about to expire.
+cert-expiry-warning = A certificate expires within { $days } days.
+cert-expiry-fail = A certificate has expired or is not valid yet.
+cert-expiry-error = The certificate validity could not be tested everywhere.
+cert-expired-on = expired on { $date }
+cert-not-valid-before = not valid before { $date }
+cert-expires-soon = expires on { $date }, in { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+cert-valid-until = valid from { $from } until { $until } ({ $days ->
+    [one] one day
+   *[other] { $days } days
+} left)
+
+## DANE (web.dane.*, mail.dane.*)
+
+dane-no-servers = Not tested: there is no server to look up TLSA records for.
+dane-tlsa-subject = { $name } TLSA
+dane-verdict = { $status }: { $detail }
+dane-records-signed = { $count ->
+    [one] one record, signed with DNSSEC: { $records }
+   *[other] { $count } records, signed with DNSSEC: { $records }
+}
+dane-no-records = no TLSA records
+dane-records-insecure = TLSA records exist but are not signed with DNSSEC (insecure), so clients must not use them (RFC 6698 §4.1): { $records }
+dane-records-bogus = DNSSEC validation of the TLSA records fails (bogus): { $reason }
+dane-lookup-failed = the TLSA lookup failed: { $reason }
+dane-exists-pass = DANE TLSA records are published and signed with DNSSEC.
+dane-exists-fail = Not every server has DANE TLSA records signed with DNSSEC.
+dane-exists-info = No DANE TLSA records are published.
+dane-exists-error = The TLSA records could not be looked up everywhere.
+
+dane-valid-pass = The DANE TLSA records authenticate every server.
+dane-valid-fail = The DANE TLSA records do not authenticate every server.
+dane-valid-error = DANE could not be tested on every server.
+dane-valid-no-records = Not tested: there are no DNSSEC-signed TLSA records to validate.
+dane-nothing-to-validate = Not tested: no DNSSEC-signed TLSA records at { $name } to validate
+dane-record-matches = the record { $record } matches { $at }
+dane-record-matches-named = { $matched }; { $name }
+dane-no-usable-records = none of the TLSA records can be used, so they authenticate nothing
+dane-record-ignored = ignored { $record }: { $reason }
+dane-at-server-certificate = the server certificate
+dane-at-depth = the chain certificate at depth { $depth }
+dane-at-key-in-record = the public key published in the record, which signed the certificate at depth { $depth }
+dane-failure-no-match = no usable TLSA record matches the certificates the server presents
+dane-failure-chain-invalid = the record { $record } matches { $at }, but the chain does not validate from it: { $error }
+dane-failure-pkix-invalid = the record { $record } matches { $at }, but PKIX validation fails: { $error }
+dane-failure-name-mismatch = the record { $record } matches { $at } and the chain is valid, but { $name }
+dane-failure-no-certificate = the server presented no certificate
+dane-unusable-usage = usage { $value } is not a usage a client can use
+dane-unusable-selector = selector { $value } is not a selector a client can use
+dane-unusable-matching-type = matching type { $value } is not a matching type a client can use
+dane-unusable-pkix-smtp = { $usage } is not used for SMTP (RFC 7672 §3.1.3); use DANE-EE(3) or DANE-TA(2)
+dane-unusable-digest-length = the digest is { $found } bytes where the matching type needs { $expected }
+dane-unusable-empty = the record has no certificate association data
+dane-unusable-weaker-digest = a SHA2-512 record with the same usage and selector takes precedence (RFC 7671 §9)
+dane-unusable-too-many = only the first { $count } records are examined
+
+dane-rollover-pass = Every server's TLSA records allow a key rollover.
+dane-rollover-info = Not every server's TLSA records allow a key rollover.
+dane-rollover-error = The TLSA records could not be judged everywhere.
+dane-rollover-no-records = Not tested: there are no DNSSEC-signed TLSA records to judge.
+dane-no-signed-records = Not tested: no DNSSEC-signed TLSA records
+dane-rollover-ready = { $ee } DANE-EE and { $ta } DANE-TA records: a key change can be published ahead
+dane-rollover-missing = { $ee } DANE-EE and { $ta } DANE-TA records: publish a record for the next key (or the issuer) before changing keys (RFC 7671 §8.1)
+cert-not-recorded = the certificates were not recorded: { $reason }

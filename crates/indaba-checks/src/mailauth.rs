@@ -261,7 +261,6 @@ fn policy_certificate(
                     .join("; "),
             ),
         },
-        Some(Err(reason)) => mta_sts::Certificate::Invalid(reason.clone()),
-        None => mta_sts::Certificate::Invalid("no certificate was recorded".into()),
+        Some(Err(_)) | None => mta_sts::Certificate::Invalid("no certificate was recorded".into()),
     }
 }
