@@ -383,6 +383,7 @@ redirect-fail = Plain HTTP on { $host } does not send every visitor straight to 
 redirect-error = Not every address of { $host } could be tested over plain HTTP.
 redirect-address = { $status }: { $detail }
 redirect-not-fetched = plain HTTP was not fetched
+redirect-no-https = no HTTPS on this address to redirect to: { $reason }
 redirect-no-listener = nothing listens on port 80, so there is no plain-HTTP site to protect
 redirect-same-host = redirects to { $location }
 redirect-elsewhere = redirects first to { $location }, not to HTTPS on { $host }

@@ -64,7 +64,7 @@ fn classify(host: &str, status: u16, location: Option<&str>) -> Hop {
 fn judge_address(obs: &Observations, host: &str, url: &str, ip: IpAddr) -> (Status, Message) {
     if let Some((status, why)) = https_answer(obs, host, ip).untested() {
         // No HTTPS here: nothing to redirect to (internet.nl: not tested).
-        return (status, why);
+        return (status, msg!("redirect-no-https", reason = why));
     }
     let address = lookup::socket_text(ip, 80);
     let fetch = obs

@@ -282,3 +282,201 @@ pub fn caa(obs: &Observations, domain: &str) -> Finding {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use indaba_model::Arg;
+    use indaba_model::observation::{HttpFetch, Octets};
+    use indaba_model::tls::{ConnectFailure, ConnectFailureKind, TlsScan};
+    use time::macros::datetime;
+
+    use super::*;
+
+    const HOST: &str = "example.test";
+
+    fn ip() -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1))
+    }
+
+    fn servers() -> Vec<(String, IpAddr)> {
+        vec![(HOST.to_string(), ip())]
+    }
+
+    fn fetched(scheme: &str, path: &str, outcome: HttpOutcome) -> HttpFetch {
+        let (url, port) = match scheme {
+            "https" => (lookup::https_url(HOST, path), 443),
+            _ => (lookup::http_url(HOST, path), 80),
+        };
+        HttpFetch {
+            url,
+            address: lookup::socket_text(ip(), port),
+            elapsed_ms: 1,
+            outcome,
+        }
+    }
+
+    fn response(status: u16, headers: &[(&str, &[u8])], body: &[u8]) -> HttpOutcome {
+        HttpOutcome::Response(HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), Octets(v.to_vec())))
+                .collect(),
+            body: Octets(body.to_vec()),
+            body_bytes: body.len() as u64,
+            body_truncated: false,
+            peer_certificates: Vec::new(),
+        })
+    }
+
+    fn failure(kind: HttpFailure) -> HttpOutcome {
+        HttpOutcome::Failure {
+            kind,
+            reason: "detail from the library".into(),
+        }
+    }
+
+    fn observations(http: Vec<HttpFetch>) -> Observations {
+        Observations {
+            http,
+            ..Observations::default()
+        }
+    }
+
+    fn http_layer(obs: &Observations) -> Vec<Finding> {
+        let mut all = vec![
+            hsts(obs, HOST, &servers()),
+            crate::redirect::finding(obs, HOST, &servers()),
+            security_txt(obs, HOST, &servers(), datetime!(2026-03-01 12:00 UTC)),
+        ];
+        all.extend(header_findings(obs, HOST, &servers()));
+        all.iter().map(crate::rendered).collect()
+    }
+
+    #[test]
+    fn without_https_the_http_layer_is_not_tested() {
+        // Plain HTTP serves the site without redirecting, but there is no
+        // HTTPS to redirect to: not tested, not a fail.
+        let obs = observations(vec![
+            fetched("https", "/", failure(HttpFailure::Refused)),
+            fetched("http", "/", response(200, &[], b"<p>hello</p>")),
+            fetched("https", SECURITY_TXT_PATH, failure(HttpFailure::Refused)),
+        ]);
+        for f in http_layer(&obs) {
+            assert_eq!(f.status, Status::NotTested, "{f:?}");
+            assert_eq!(f.summary, "Not tested: no web server answers over HTTPS.");
+        }
+        // A failed TLS handshake is no HTTPS either.
+        let obs = observations(vec![fetched("https", "/", failure(HttpFailure::Tls))]);
+        assert_eq!(hsts(&obs, HOST, &servers()).status, Status::NotTested);
+        // Not fetched at all: the TLS scan of the address decides.
+        let mut obs = observations(Vec::new());
+        obs.tls.push(TlsScan::unreachable(
+            lookup::socket_text(ip(), 443),
+            Some(HOST.into()),
+            TlsTransport::Direct,
+            ConnectFailure {
+                kind: ConnectFailureKind::Unreachable,
+                reason: "connection refused".into(),
+            },
+        ));
+        assert_eq!(hsts(&obs, HOST, &servers()).status, Status::NotTested);
+        assert_eq!(
+            crate::redirect::finding(&obs, HOST, &servers()).status,
+            Status::NotTested
+        );
+    }
+
+    #[test]
+    fn a_timeout_is_an_error_not_a_missing_server() {
+        let obs = observations(vec![
+            fetched("https", "/", failure(HttpFailure::Timeout)),
+            fetched("http", "/", response(200, &[], b"")),
+        ]);
+        for f in http_layer(&obs) {
+            assert_eq!(f.status, Status::Error, "{f:?}");
+        }
+        let mut obs = observations(Vec::new());
+        obs.tls.push(TlsScan::unreachable(
+            lookup::socket_text(ip(), 443),
+            None,
+            TlsTransport::Direct,
+            ConnectFailure {
+                kind: ConnectFailureKind::Timeout,
+                reason: "no answer".into(),
+            },
+        ));
+        assert_eq!(hsts(&obs, HOST, &servers()).status, Status::Error);
+    }
+
+    #[test]
+    fn an_https_only_site_passes_the_redirect() {
+        let obs = observations(vec![
+            fetched("https", "/", response(200, &[], b"")),
+            fetched("http", "/", failure(HttpFailure::Refused)),
+        ]);
+        let f = crate::rendered(&crate::redirect::finding(&obs, HOST, &servers()));
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(f.message.id, "redirect-https-only");
+        // Anything else on port 80 but a refusal is no proof of absence.
+        let obs = observations(vec![
+            fetched("https", "/", response(200, &[], b"")),
+            fetched("http", "/", failure(HttpFailure::Timeout)),
+        ]);
+        assert_eq!(
+            crate::redirect::finding(&obs, HOST, &servers()).status,
+            Status::Error
+        );
+        let obs = observations(vec![
+            fetched("https", "/", response(200, &[], b"")),
+            fetched(
+                "http",
+                "/",
+                response(301, &[("location", b"https://example.test/")], b""),
+            ),
+        ]);
+        assert_eq!(
+            crate::redirect::finding(&obs, HOST, &servers()).status,
+            Status::Pass
+        );
+    }
+
+    /// security.txt is judged on the bytes the server sent: a Content-Type
+    /// with a byte that is not UTF-8 is read, not taken for a missing header,
+    /// and a Latin-1 body is not UTF-8.
+    #[test]
+    fn security_txt_is_judged_on_the_bytes_sent() {
+        let body: &[u8] = b"Contact: mailto:security@example.test\nExpires: 2026-12-31T23:59:59Z\n";
+        let obs = observations(vec![fetched(
+            "https",
+            SECURITY_TXT_PATH,
+            response(200, &[("content-type", b"text/plain; charset=\xe9")], body),
+        )]);
+        let f = security_txt(&obs, HOST, &servers(), datetime!(2026-03-01 12:00 UTC));
+        assert_eq!(f.status, Status::Warning);
+        let problem = match f.message.get("problem") {
+            Some(Arg::Msg(m)) => m.id.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(problem, "sectxt-bad-charset");
+        let latin1 = [b"# S\xe9curit\xe9\n".as_slice(), body].concat();
+        let obs = observations(vec![fetched(
+            "https",
+            SECURITY_TXT_PATH,
+            response(
+                200,
+                &[("content-type", b"text/plain; charset=utf-8")],
+                &latin1,
+            ),
+        )]);
+        let f = crate::rendered(&security_txt(
+            &obs,
+            HOST,
+            &servers(),
+            datetime!(2026-03-01 12:00 UTC),
+        ));
+        assert!(f.summary.contains("not UTF-8"), "{}", f.summary);
+    }
+}
