@@ -27,6 +27,7 @@ tls-reach-timeout = no answer in time: { $reason }
 tls-reach-protocol = the server's answer could not be followed: { $reason }
 tls-reach-no-answer = the server did not answer every ClientHello
 tls-reach-refused-all = the server refused every TLS version
+tls-reach-ok = a TLS handshake succeeded
 
 tls-available-pass = TLS is available on every address.
 tls-available-fail = TLS is not available on every address.

@@ -80,7 +80,13 @@ fn judge_address(obs: &Observations, host: &str, url: &str, ip: IpAddr) -> (Stat
         Some(HttpOutcome::Failure { kind, reason }) => {
             return (Status::Error, http_failure(*kind, reason));
         }
-        Some(HttpOutcome::Response(r)) => classify(host, r.status, r.header("location")),
+        // The Location as sent, read leniently: a browser follows one with
+        // a stray non-UTF-8 byte in its path, so the host still decides.
+        Some(HttpOutcome::Response(r)) => classify(
+            host,
+            r.status,
+            r.header_bytes("location").map(|v| v.lossy()).as_deref(),
+        ),
     };
     match hop {
         Hop::NoListener => (Status::Pass, msg!("redirect-no-listener")),

@@ -23,7 +23,7 @@ use indaba_model::tls::{
     CipherPreference, ConnectFailureKind, Probed, SignatureOutcome, TlsScan, TlsTransport,
     TlsVersion, VersionSupport,
 };
-use indaba_model::{Arg, Evidence, Finding, Message, Status, msg};
+use indaba_model::{Arg, Evidence, Finding, Message, Status, ToMessage, msg};
 use tls_parser::TlsCipherKx;
 
 pub use tables::{Rating, dh_rating, group_rating, suite_rating, version_rating};
@@ -136,6 +136,17 @@ impl Reach {
     }
 }
 
+impl ToMessage for Reach {
+    /// What happened at the address ("nothing accepts connections on this
+    /// port"); a reached server is described by the checks themselves.
+    fn to_message(&self) -> Message {
+        match self {
+            Reach::Tls => msg!("tls-reach-ok"),
+            Reach::Missing(why) | Reach::Failed(why) => why.clone(),
+        }
+    }
+}
+
 /// How far `scan` got. Only a refused connection on the HTTPS port means
 /// "no HTTPS": a mail server that refuses port 25 is broken, not without
 /// STARTTLS, so it could not be tested (internet.nl: unreachable is an
@@ -203,10 +214,21 @@ pub(crate) fn status_word(status: Status) -> Message {
     Message::new(format!("status-{}", status.as_str().replace('_', "-")))
 }
 
-/// One address's verdict.
+/// One address's verdict for one check.
 struct Verdict {
     status: Status,
     detail: Message,
+}
+
+impl ToMessage for Verdict {
+    /// "Pass: offered: TLS 1.3 (good)".
+    fn to_message(&self) -> Message {
+        msg!(
+            "tls-address-verdict",
+            status = status_word(self.status),
+            detail = self.detail.clone()
+        )
+    }
 }
 
 fn verdict(status: Status, detail: Message) -> Verdict {
@@ -293,16 +315,11 @@ fn finish(
         return no_addresses(id);
     };
     let summary = summaries.of(status, scans, &verdicts);
-    Finding::new(id, status, summary).with_all(verdicts.into_iter().map(|(address, v)| {
-        Evidence::new(
-            address,
-            msg!(
-                "tls-address-verdict",
-                status = status_word(v.status),
-                detail = v.detail
-            ),
-        )
-    }))
+    Finding::new(id, status, summary).with_all(
+        verdicts
+            .into_iter()
+            .map(|(address, v)| Evidence::new(address, v.to_message())),
+    )
 }
 
 /// Judges every scan with `judge` after the common reachability gate (an

@@ -862,3 +862,25 @@ proptest::proptest! {
         let _ = dh_rating(&p, &g);
     }
 }
+
+#[test]
+fn reach_says_what_happened() {
+    use indaba_model::ToMessage;
+    let english = |m: &indaba_model::Message| indaba_i18n::english().try_render("en", m).unwrap();
+    assert_eq!(reach(&modern("a")), Reach::Tls);
+    assert_eq!(
+        english(&reach(&modern("a")).to_message()),
+        "a TLS handshake succeeded"
+    );
+    let none = refused("a", TlsTransport::Direct, ConnectFailureKind::Unreachable);
+    assert_eq!(reach(&none).untested_status(), Some(Status::NotTested));
+    assert_eq!(
+        english(&reach(&none).to_message()),
+        "nothing accepts connections on this port (connection refused)"
+    );
+    assert_eq!(reach(&scan("a")).untested_status(), Some(Status::NotTested));
+    assert_eq!(
+        reach(&unreachable("a")).untested_status(),
+        Some(Status::Error)
+    );
+}
