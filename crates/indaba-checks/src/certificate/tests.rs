@@ -390,7 +390,7 @@ fn no_https_leaves_every_certificate_check_not_tested() {
     };
     let f = findings(
         &CertChecks::WEB,
-        &assess(&[none.clone()], &p.store, NOW),
+        &assess(std::slice::from_ref(&none), &p.store, NOW),
         &[],
         NOW,
     );

@@ -382,7 +382,7 @@ fn cipher_order_only_matters_with_phase_out_suites() {
         &[0x1302, 0x1301],
         CipherPreference::Client,
     );
-    let f = cipher_order(id, &[s.clone()]);
+    let f = cipher_order(id, std::slice::from_ref(&s));
     assert_eq!(f.status, Status::NotApplicable);
     assert_eq!(f.message.id, "tls-cipher-order-not-applicable");
     // With another server that passes, the finding still passes.
@@ -705,7 +705,7 @@ fn no_https_leaves_every_tls_check_not_tested() {
         ConnectFailureKind::Timeout,
     );
     assert_eq!(
-        status(&version(TlsIds::WEB.version, &[slow.clone()])),
+        status(&version(TlsIds::WEB.version, std::slice::from_ref(&slow))),
         Status::Error
     );
     assert_eq!(
@@ -740,7 +740,7 @@ fn a_mail_server_without_starttls_is_not_tested() {
         ConnectFailureKind::Unreachable,
     );
     assert_eq!(
-        status(&available(TlsIds::MAIL.available, &[down.clone()])),
+        status(&available(TlsIds::MAIL.available, std::slice::from_ref(&down))),
         Status::Error
     );
     assert_eq!(
