@@ -224,16 +224,11 @@ fn cert_evidence(a: &Assessment, p: &Presented) -> Evidence {
     Evidence::new(a.subject(), detail)
 }
 
-/// Key strength of every presented certificate except trust-store roots.
+/// Key strength of every presented certificate except trust-store roots
+/// (see [`per_certificate`]).
 pub fn public_key(id: &str, assessed: &[Assessment]) -> Finding {
     per_certificate(assessed, |p| {
         let d = p.details.as_ref().ok()?;
-        if p.is_store_root {
-            return Some((
-                Status::Pass,
-                msg!("cert-store-root-not-judged", certificate = p.label()),
-            ));
-        }
         let rating = d.key.rating();
         Some((
             rating.status(),
@@ -262,12 +257,6 @@ pub fn public_key(id: &str, assessed: &[Assessment]) -> Finding {
 pub fn signature(id: &str, assessed: &[Assessment]) -> Finding {
     per_certificate(assessed, |p| {
         let d = p.details.as_ref().ok()?;
-        if p.is_store_root {
-            return Some((
-                Status::Pass,
-                msg!("cert-store-root-not-judged", certificate = p.label()),
-            ));
-        }
         if d.self_issued {
             return Some((
                 Status::Pass,
@@ -302,6 +291,8 @@ pub fn signature(id: &str, assessed: &[Assessment]) -> Finding {
 }
 
 /// Judges each presented certificate with `judge` (`None`: unreadable).
+/// Roots of the trust store are not judged: the client takes their key and
+/// signature on trust.
 fn per_certificate(
     assessed: &[Assessment],
     judge: impl Fn(&Presented) -> Option<(Status, Message)>,
@@ -310,6 +301,14 @@ fn per_certificate(
     for a in assessed {
         let Some(report) = t.report(a) else { continue };
         for p in &report.certificates {
+            if p.is_store_root {
+                t.add(
+                    a,
+                    Status::Pass,
+                    msg!("cert-store-root-not-judged", certificate = p.label()),
+                );
+                continue;
+            }
             match (judge(p), &p.details) {
                 (Some((status, detail)), _) => t.add(a, status, detail),
                 (None, Err(e)) => t.add(

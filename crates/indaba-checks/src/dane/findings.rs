@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use indaba_model::catalogue::ids;
 use indaba_model::tls::TlsTransport;
-use indaba_model::{Evidence, Finding, Message, Status, ToMessage, msg};
+use indaba_model::{Evidence, Finding, Message, Status, Text, ToMessage, msg};
 
 use super::tlsa::{Protocol, Tlsa, Usage, usable};
 use super::{DaneAssessment, DaneOutcome, TlsaLookup};
@@ -111,6 +111,19 @@ fn by_tlsa_name(assessed: &[DaneAssessment]) -> BTreeMap<&str, &DaneAssessment> 
     names
 }
 
+/// A status and what was seen ("Not tested: no STARTTLS: …"), under a
+/// host or an address.
+fn verdict_evidence(subject: impl Into<Text>, status: Status, detail: Message) -> Evidence {
+    Evidence::new(
+        subject,
+        msg!(
+            "dane-verdict",
+            status = crate::tls::status_word(status),
+            detail = detail
+        ),
+    )
+}
+
 fn tlsa_subject(name: &str) -> Message {
     msg!("dane-tlsa-subject", name = name)
 }
@@ -149,14 +162,7 @@ pub fn exists(id: &str, absent: Status, assessed: &[DaneAssessment]) -> Finding 
             ),
         };
         statuses.push(status);
-        evidence.push(Evidence::new(
-            tlsa_subject(name),
-            msg!(
-                "dane-verdict",
-                status = crate::tls::status_word(status),
-                detail = detail
-            ),
-        ));
+        evidence.push(verdict_evidence(tlsa_subject(name), status, detail));
     }
     finish(
         id,
@@ -183,14 +189,7 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
         let verdict = match (&a.verdict, a.missing()) {
             (_, Some(why)) => {
                 statuses.push(Status::NotTested);
-                evidence.push(Evidence::new(
-                    subject,
-                    msg!(
-                        "dane-verdict",
-                        status = crate::tls::status_word(Status::NotTested),
-                        detail = why
-                    ),
-                ));
+                evidence.push(verdict_evidence(subject, Status::NotTested, why));
                 continue;
             }
             (None, None) => {
@@ -203,14 +202,7 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
             }
             (Some(Err(why)), None) => {
                 statuses.push(why.status());
-                evidence.push(Evidence::new(
-                    subject,
-                    msg!(
-                        "dane-verdict",
-                        status = crate::tls::status_word(why.status()),
-                        detail = why.to_message()
-                    ),
-                ));
+                evidence.push(verdict_evidence(subject, why.status(), why.to_message()));
                 continue;
             }
             (Some(Ok(v)), None) => v,
@@ -277,14 +269,7 @@ pub fn rollover(id: &str, assessed: &[DaneAssessment]) -> Finding {
     for (name, a) in by_tlsa_name(assessed) {
         if let Some(why) = a.missing() {
             statuses.push(Status::NotTested);
-            evidence.push(Evidence::new(
-                tlsa_subject(name),
-                msg!(
-                    "dane-verdict",
-                    status = crate::tls::status_word(Status::NotTested),
-                    detail = why
-                ),
-            ));
+            evidence.push(verdict_evidence(tlsa_subject(name), Status::NotTested, why));
             continue;
         }
         let Some(records) = a.tlsa.secure_records() else {

@@ -345,6 +345,23 @@ fn combine(
     finish(id, scans, summaries, verdicts)
 }
 
+/// Judges one part of a scan with `seen` when the server was asked; a part
+/// that did not apply passes (the probe says why), one that got no usable
+/// answer is an error.
+fn judge_probe<T>(probe: &Probed<T>, seen: impl FnOnce(&T) -> Verdict) -> Verdict {
+    match probe {
+        Probed::Seen { value } => seen(value),
+        Probed::NotTested { reason } => verdict(
+            Status::Pass,
+            msg!("tls-probe-skipped", reason = reason.as_str()),
+        ),
+        Probed::Error { reason } => verdict(
+            Status::Error,
+            msg!("tls-probe-failed", reason = reason.as_str()),
+        ),
+    }
+}
+
 /// A list for a message, or the word "none" when it is empty.
 fn list_or_none(items: Vec<Arg>) -> Arg {
     if items.is_empty() {
@@ -786,27 +803,24 @@ pub fn compression(id: &str, scans: &[TlsScan]) -> Finding {
             msg!("tls-compression-fail"),
             msg!("tls-compression-error"),
         ),
-        |scan| match &scan.compression {
-            Probed::Seen { value } if value.method != 0 => verdict(
-                Status::Fail,
-                msg!(
-                    "tls-compression-chosen",
-                    version = value.version.name(),
-                    method = value.method
-                ),
-            ),
-            Probed::Seen { value } => verdict(
-                Status::Pass,
-                msg!("tls-compression-null", version = value.version.name()),
-            ),
-            Probed::NotTested { reason } => verdict(
-                Status::Pass,
-                msg!("tls-probe-skipped", reason = reason.as_str()),
-            ),
-            Probed::Error { reason } => verdict(
-                Status::Error,
-                msg!("tls-probe-failed", reason = reason.as_str()),
-            ),
+        |scan| {
+            judge_probe(&scan.compression, |value| {
+                if value.method != 0 {
+                    verdict(
+                        Status::Fail,
+                        msg!(
+                            "tls-compression-chosen",
+                            version = value.version.name(),
+                            method = value.method
+                        ),
+                    )
+                } else {
+                    verdict(
+                        Status::Pass,
+                        msg!("tls-compression-null", version = value.version.name()),
+                    )
+                }
+            })
         },
     )
 }
@@ -864,32 +878,29 @@ pub fn client_renegotiation(id: &str, scans: &[TlsScan]) -> Finding {
             msg!("tls-client-renegotiation-error"),
         )
         .warning(msg!("tls-client-renegotiation-warning")),
-        |scan| match &scan.client_renegotiation {
-            Probed::Seen { value } if value.accepted > 0 => verdict(
-                Status::Warning,
-                msg!(
-                    "tls-client-renegotiation-accepted",
-                    version = value.version.name(),
-                    accepted = value.accepted,
-                    attempts = value.attempts
-                ),
-            ),
-            Probed::Seen { value } => verdict(
-                Status::Pass,
-                msg!(
-                    "tls-client-renegotiation-refused",
-                    version = value.version.name(),
-                    detail = value.detail.as_str()
-                ),
-            ),
-            Probed::NotTested { reason } => verdict(
-                Status::Pass,
-                msg!("tls-probe-skipped", reason = reason.as_str()),
-            ),
-            Probed::Error { reason } => verdict(
-                Status::Error,
-                msg!("tls-probe-failed", reason = reason.as_str()),
-            ),
+        |scan| {
+            judge_probe(&scan.client_renegotiation, |value| {
+                if value.accepted > 0 {
+                    verdict(
+                        Status::Warning,
+                        msg!(
+                            "tls-client-renegotiation-accepted",
+                            version = value.version.name(),
+                            accepted = value.accepted,
+                            attempts = value.attempts
+                        ),
+                    )
+                } else {
+                    verdict(
+                        Status::Pass,
+                        msg!(
+                            "tls-client-renegotiation-refused",
+                            version = value.version.name(),
+                            detail = value.detail.as_str()
+                        ),
+                    )
+                }
+            })
         },
     )
 }
@@ -907,28 +918,22 @@ pub fn zero_rtt(id: &str, scans: &[TlsScan]) -> Finding {
             msg!("tls-zero-rtt-fail"),
             msg!("tls-zero-rtt-error"),
         ),
-        |scan| match &scan.zero_rtt {
-            Probed::Seen { value }
-                if value.early_data_accepted && value.http_status == Some(425) =>
-            {
-                verdict(Status::Pass, msg!("tls-zero-rtt-too-early"))
-            }
-            Probed::Seen { value } if value.early_data_accepted => verdict(
-                Status::Fail,
-                msg!("tls-zero-rtt-accepted", detail = value.detail.as_str()),
-            ),
-            Probed::Seen { value } => verdict(
-                Status::Pass,
-                msg!("tls-zero-rtt-not-accepted", detail = value.detail.as_str()),
-            ),
-            Probed::NotTested { reason } => verdict(
-                Status::Pass,
-                msg!("tls-probe-skipped", reason = reason.as_str()),
-            ),
-            Probed::Error { reason } => verdict(
-                Status::Error,
-                msg!("tls-probe-failed", reason = reason.as_str()),
-            ),
+        |scan| {
+            judge_probe(&scan.zero_rtt, |value| {
+                if value.early_data_accepted && value.http_status == Some(425) {
+                    verdict(Status::Pass, msg!("tls-zero-rtt-too-early"))
+                } else if value.early_data_accepted {
+                    verdict(
+                        Status::Fail,
+                        msg!("tls-zero-rtt-accepted", detail = value.detail.as_str()),
+                    )
+                } else {
+                    verdict(
+                        Status::Pass,
+                        msg!("tls-zero-rtt-not-accepted", detail = value.detail.as_str()),
+                    )
+                }
+            })
         },
     )
 }

@@ -740,7 +740,10 @@ fn a_mail_server_without_starttls_is_not_tested() {
         ConnectFailureKind::Unreachable,
     );
     assert_eq!(
-        status(&available(TlsIds::MAIL.available, std::slice::from_ref(&down))),
+        status(&available(
+            TlsIds::MAIL.available,
+            std::slice::from_ref(&down)
+        )),
         Status::Error
     );
     assert_eq!(
