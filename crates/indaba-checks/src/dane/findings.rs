@@ -24,6 +24,11 @@ pub struct DaneChecks {
     /// The status when a host publishes no TLSA records: information for
     /// the web (DANE is optional there), failure for mail.
     pub absent: Status,
+    /// The status of the validity check when a host has no DNSSEC-signed
+    /// records to validate: information for the web (optional there), not
+    /// tested for mail, where the check is required and earns nothing
+    /// without records (internet.nl leaves it untested).
+    pub no_records: Status,
 }
 
 impl DaneChecks {
@@ -34,6 +39,7 @@ impl DaneChecks {
         rollover: None,
         protocol: Protocol::Tls,
         absent: Status::Info,
+        no_records: Status::Info,
     };
     /// The mail test: RFC 7672, PKIX usages ignored.
     pub const MAIL: DaneChecks = DaneChecks {
@@ -42,6 +48,7 @@ impl DaneChecks {
         rollover: Some(ids::MAIL_DANE_ROLLOVER),
         protocol: Protocol::Smtp,
         absent: Status::Fail,
+        no_records: Status::NotTested,
     };
 }
 
@@ -51,7 +58,7 @@ impl DaneChecks {
 pub fn findings(checks: &DaneChecks, assessed: &[DaneAssessment]) -> Vec<Finding> {
     let mut out = vec![
         exists(checks.exists, checks.absent, assessed),
-        valid(checks.valid, assessed),
+        valid(checks.valid, checks.no_records, assessed),
     ];
     if let Some(id) = checks.rollover {
         out.push(rollover(id, assessed));
@@ -179,9 +186,9 @@ pub fn exists(id: &str, absent: Status, assessed: &[DaneAssessment]) -> Finding 
 }
 
 /// The DNSSEC-proven TLSA records authenticate every server. A server
-/// without such records, or without TLS, is not tested: what the check
-/// judges is missing (internet.nl leaves `dane_valid` untested then).
-pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
+/// without TLS is not tested: what the check judges is missing. A server
+/// without such records gets `no_records` (see [`DaneChecks::no_records`]).
+pub fn valid(id: &str, no_records: Status, assessed: &[DaneAssessment]) -> Finding {
     let mut statuses = Vec::new();
     let mut evidence = Vec::new();
     for a in assessed {
@@ -193,9 +200,10 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
                 continue;
             }
             (None, None) => {
-                statuses.push(Status::NotTested);
-                evidence.push(Evidence::new(
+                statuses.push(no_records);
+                evidence.push(verdict_evidence(
                     subject,
+                    no_records,
                     msg!("dane-nothing-to-validate", name = a.tlsa_name.as_str()),
                 ));
                 continue;
@@ -250,6 +258,7 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
         |s| match s {
             Status::Pass => msg!("dane-valid-pass"),
             Status::Fail => msg!("dane-valid-fail"),
+            Status::Info => msg!("dane-valid-info"),
             _ => msg!("dane-valid-error"),
         },
         missing_summary(assessed, msg!("dane-valid-no-records")),

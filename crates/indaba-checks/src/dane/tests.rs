@@ -406,9 +406,18 @@ fn findings_follow_the_dnssec_status() {
     );
     assert_eq!(web.len(), 2);
     assert_eq!(status(&web, ids::WEB_DANE_EXISTS), Status::Info);
-    assert_eq!(status(&web, ids::WEB_DANE_VALID), Status::NotTested);
+    // For the web, DANE is optional: no records is information.
+    assert_eq!(status(&web, ids::WEB_DANE_VALID), Status::Info);
     assert_eq!(
         crate::rendered(&web[1]).summary,
+        "There are no DNSSEC-signed TLSA records to validate."
+    );
+    // For mail, the check is required: without records it is not tested and
+    // earns nothing (internet.nl), never "does not apply" with full credit.
+    let f = mail(&[endpoint(TlsaLookup::NoRecords, chain.clone())], &p.store);
+    assert_eq!(status(&f, ids::MAIL_DANE_VALID), Status::NotTested);
+    assert_eq!(
+        f[1].summary,
         "Not tested: there are no DNSSEC-signed TLSA records to validate."
     );
 
