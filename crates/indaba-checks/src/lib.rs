@@ -66,3 +66,23 @@ pub(crate) fn english_evidence(finding: &indaba_model::Finding) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A finding with its summary and evidence rendered in English, failing the
+/// test when any of its messages does not render (a missing id or
+/// argument): unit tests read what people will read.
+#[cfg(test)]
+pub(crate) fn rendered(finding: &indaba_model::Finding) -> indaba_model::Finding {
+    let english = indaba_i18n::english();
+    let mut messages = vec![&finding.message];
+    for e in &finding.evidence {
+        messages.extend(e.subject_message.iter().chain(e.detail_message.iter()));
+    }
+    for m in messages {
+        if let Err(e) = english.try_render(indaba_i18n::DEFAULT_LANGUAGE, m) {
+            panic!("{e} in {m:?}");
+        }
+    }
+    let mut out = finding.clone();
+    english.render_finding(indaba_i18n::DEFAULT_LANGUAGE, &mut out);
+    out
+}

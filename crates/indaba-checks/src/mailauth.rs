@@ -303,8 +303,7 @@ fn policy_certificate(
                 reasons.iter().map(ToString::to_string).collect(),
             )),
         },
-        Some(Err(reason)) => invalid(Problem::Untrusted(vec![reason.clone()])),
-        None => invalid(Problem::NotRecorded),
+        Some(Err(_)) | None => invalid(Problem::NotRecorded),
     }
 }
 
