@@ -4,7 +4,7 @@
 //! queries the engine must make (so planning and judging agree on names).
 
 use indaba_model::observation::HttpOutcome;
-use indaba_model::{DomainName, Finding, NameError, Observations};
+use indaba_model::{DomainName, Finding, NameError, Observations, ToMessage};
 use time::OffsetDateTime;
 
 use crate::certificate::{self, Endpoint, NameMatch, Trust, TrustStore};
@@ -297,10 +297,10 @@ fn policy_certificate(
             (Trust::Trusted { .. }, NameMatch::Matched { .. }) => mta_sts::Certificate::Valid,
             (Trust::Trusted { .. }, _) => invalid(Problem::WrongName(host.clone())),
             (Trust::Untrusted { error, reasons }, _) if reasons.is_empty() => {
-                invalid(Problem::Untrusted(vec![error.to_string()]))
+                invalid(Problem::Untrusted(vec![error.to_message()]))
             }
             (Trust::Untrusted { reasons, .. }, _) => invalid(Problem::Untrusted(
-                reasons.iter().map(ToString::to_string).collect(),
+                reasons.iter().map(ToMessage::to_message).collect(),
             )),
         },
         Some(Err(_)) | None => invalid(Problem::NotRecorded),

@@ -580,8 +580,8 @@ pub enum Certificate {
 /// Why the policy host's certificate is not valid for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CertificateProblem {
-    /// No trusted path; what the certificate check said, in its words.
-    Untrusted(Vec<String>),
+    /// No trusted path; what the certificate check said.
+    Untrusted(Vec<Message>),
     /// Trusted, but not for this host.
     WrongName(DomainName),
     /// No certificate was recorded.
@@ -593,7 +593,7 @@ impl ToMessage for CertificateProblem {
         match self {
             CertificateProblem::Untrusted(reasons) => msg!(
                 "mta-sts-certificate-untrusted",
-                reasons = Arg::list(reasons.iter().map(String::as_str))
+                reasons = Arg::list(reasons.iter().cloned())
             ),
             CertificateProblem::WrongName(host) => {
                 msg!("mta-sts-certificate-wrong-name", host = host)
@@ -968,9 +968,9 @@ mod tests {
         let bad_cert = PolicyFetch::Fetched {
             content_type: Some("text/plain".into()),
             body: POLICY.as_bytes().to_vec(),
-            certificate: Certificate::Invalid(CertificateProblem::Untrusted(vec![
-                "the certificate expired".into(),
-            ])),
+            certificate: Certificate::Invalid(CertificateProblem::Untrusted(vec![msg!(
+                "mta-sts-certificate-not-recorded"
+            )])),
         };
         assert_eq!(status(&txt, Some(&bad_cert), &mx), Status::Fail);
         let two = TxtAnswer::Answered(vec!["v=STSv1; id=1".into(), "v=STSv1; id=2".into()]);

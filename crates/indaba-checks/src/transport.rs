@@ -9,7 +9,7 @@
 
 use hickory_proto::rr::{RData, RecordType};
 use indaba_model::tls::{TlsScan, TlsTransport};
-use indaba_model::{Finding, Observations};
+use indaba_model::{Finding, Observations, ToMessage};
 use time::OffsetDateTime;
 
 use crate::certificate::{self, CertChecks, Endpoint, NoChain, TrustStore};
@@ -72,13 +72,21 @@ fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, NoChain> {
 pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) -> TlsaLookup {
     let response = match lookup::raw(obs, name, "TLSA") {
         Ok(r) => r,
-        Err(reason) => return TlsaLookup::Failed(reason.to_string()),
+        Err(reason) => return TlsaLookup::Failed(reason.to_message()),
     };
     if response.rcode == "NXDOMAIN" {
         return TlsaLookup::NoRecords;
     }
     if response.rcode != "NOERROR" {
-        return TlsaLookup::Failed(format!("{name} TLSA: {}", response.rcode));
+        return TlsaLookup::Failed(
+            lookup::LookupError::Rcode {
+                name: name.to_string(),
+                rtype: "TLSA".into(),
+                rcode: response.rcode.clone(),
+                extended: response.extended_error.clone(),
+            }
+            .to_message(),
+        );
     }
     let records: Vec<Tlsa> = response
         .answer_data(RecordType::TLSA)
@@ -94,14 +102,8 @@ pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) ->
     match validator.answer(name, "TLSA") {
         Some(Security::Secure) => TlsaLookup::Secure(records),
         Some(Security::Insecure(_)) => TlsaLookup::Insecure(records),
-        // TRANSITIONAL (h/dns): DNSSEC reasons are messages now; TlsaLookup
-        // still holds text until the DANE findings take a Message.
-        Some(Security::Bogus(reason)) => {
-            TlsaLookup::Bogus(crate::dnssec::chain::developer_text(&reason))
-        }
-        Some(Security::Indeterminate(reason)) => {
-            TlsaLookup::Failed(crate::dnssec::chain::developer_text(&reason))
-        }
+        Some(Security::Bogus(reason)) => TlsaLookup::Bogus(reason),
+        Some(Security::Indeterminate(reason)) => TlsaLookup::Failed(reason),
         None => TlsaLookup::NoRecords,
     }
 }

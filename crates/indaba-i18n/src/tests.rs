@@ -40,16 +40,24 @@ fn nested_messages_and_lists_render() {
         c.try_render("en", &m).unwrap(),
         "tested the first 10 of 11 mail servers"
     );
-    let list = msg!("legacy-text", text = Arg::list(["a", "b", "c"]));
-    assert_eq!(c.try_render("en", &list).unwrap(), "a, b, c");
+    let list = msg!(
+        "lookup-failed",
+        name = "x.",
+        rtype = "A",
+        detail = Arg::list(["a", "b", "c"])
+    );
+    assert_eq!(
+        c.try_render("en", &list).unwrap(),
+        "the lookup of x. A failed: a, b, c"
+    );
 }
 
 #[test]
 fn too_deep_nesting_is_an_error_not_a_stack_overflow() {
     let c = catalogue();
-    let mut m = msg!("legacy-text", text = "x");
+    let mut m = msg!("evidence-cap");
     for _ in 0..100 {
-        m = msg!("legacy-text", text = m);
+        m = msg!("lookup-failed", name = "x.", rtype = "A", detail = m);
     }
     assert!(matches!(
         c.try_render("en", &m),

@@ -192,19 +192,6 @@ impl ToMessage for CertRef {
     }
 }
 
-// TRANSITIONAL: mailauth.rs's MTA-STS certificate text reads these in
-// English; remove once it uses `to_message()`.
-impl std::fmt::Display for CertRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.position, self.subject.is_empty()) {
-            (0, true) => f.write_str("server certificate"),
-            (0, false) => write!(f, "server certificate ({})", self.subject),
-            (n, true) => write!(f, "chain certificate {n}"),
-            (n, false) => write!(f, "chain certificate {n} ({})", self.subject),
-        }
-    }
-}
-
 /// Why a chain is not trusted, in terms an owner can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Distrust {
@@ -303,51 +290,6 @@ impl ToMessage for Distrust {
                 certificate = certificate.to_message(),
                 error = error.to_message()
             ),
-        }
-    }
-}
-
-// TRANSITIONAL: mailauth.rs's MTA-STS certificate text reads this in
-// English; remove once it uses `to_message()`.
-impl std::fmt::Display for Distrust {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use inspect::date;
-        match self {
-            Distrust::SelfSigned => f.write_str("the server certificate is self-signed"),
-            Distrust::UntrustedRoot { subject } => {
-                write!(
-                    f,
-                    "the chain ends in the root {subject}, which is not trusted"
-                )
-            }
-            Distrust::UnknownIssuer { issuer } => write!(
-                f,
-                "the issuer {issuer} is neither sent by the server nor a trusted root (missing intermediate certificate?)"
-            ),
-            Distrust::Expired {
-                certificate,
-                not_after,
-            } => write!(f, "{certificate} expired on {}", date(*not_after)),
-            Distrust::NotYetValid {
-                certificate,
-                not_before,
-            } => write!(f, "{certificate} is not valid before {}", date(*not_before)),
-            Distrust::WeakSignature {
-                certificate,
-                algorithm,
-            } => write!(
-                f,
-                "{certificate} is signed with {algorithm}, which is no longer accepted"
-            ),
-            Distrust::WeakKey { certificate, key } => {
-                write!(
-                    f,
-                    "{certificate} has a {key:?} key, too short to be accepted"
-                )
-            }
-            Distrust::Unreadable { certificate, error } => {
-                write!(f, "{certificate} could not be read: {error}")
-            }
         }
     }
 }

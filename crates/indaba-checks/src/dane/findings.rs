@@ -161,11 +161,11 @@ pub fn exists(id: &str, absent: Status, assessed: &[DaneAssessment]) -> Finding 
             ),
             (TlsaLookup::Bogus(why), None) => (
                 Status::Fail,
-                msg!("dane-records-bogus", reason = why.as_str()),
+                msg!("dane-records-bogus", reason = why.clone()),
             ),
             (TlsaLookup::Failed(why), None) => (
                 Status::Error,
-                msg!("dane-lookup-failed", reason = why.as_str()),
+                msg!("dane-lookup-failed", reason = why.clone()),
             ),
         };
         statuses.push(status);

@@ -36,11 +36,11 @@ pub enum TlsaLookup {
     /// Records, but in an unsigned zone: they must not be used.
     Insecure(Vec<Tlsa>),
     /// DNSSEC validation failed; the reason.
-    Bogus(String),
+    Bogus(indaba_model::Message),
     /// No TLSA records (NXDOMAIN or NODATA).
     NoRecords,
     /// The lookup gave no answer (timeout, SERVFAIL...); the reason.
-    Failed(String),
+    Failed(indaba_model::Message),
 }
 
 impl TlsaLookup {

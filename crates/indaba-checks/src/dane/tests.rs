@@ -386,7 +386,12 @@ fn findings_follow_the_dnssec_status() {
 
     let f = mail(
         &[endpoint(
-            TlsaLookup::Bogus("RRSIG expired".into()),
+            TlsaLookup::Bogus(indaba_model::msg!(
+                "lookup-failed",
+                name = "x.",
+                rtype = "TLSA",
+                detail = "RRSIG expired"
+            )),
             chain.clone(),
         )],
         &p.store,
@@ -423,7 +428,12 @@ fn findings_follow_the_dnssec_status() {
 
     let f = mail(
         &[endpoint(
-            TlsaLookup::Failed("timeout".into()),
+            TlsaLookup::Failed(indaba_model::msg!(
+                "lookup-failed",
+                name = "x.",
+                rtype = "TLSA",
+                detail = "timeout"
+            )),
             chain.clone(),
         )],
         &p.store,
