@@ -41,7 +41,12 @@ pub const ATTRIBUTES: [Attribute; 4] = [
     },
     Attribute {
         id: "decision-making",
-        questions: &["shared-goals", "feasible", "how-decided", "operators-involved"],
+        questions: &[
+            "shared-goals",
+            "feasible",
+            "how-decided",
+            "operators-involved",
+        ],
     },
     Attribute {
         id: "collaboration",
@@ -76,7 +81,11 @@ pub fn all_questions() -> Vec<String> {
 
 /// An answer from a form: a known question, a score on the scale, and an
 /// evidence link that is http(s) or empty.
-pub fn answer(question: &str, score: &str, evidence: &str) -> Result<(String, u8, String), Refused> {
+pub fn answer(
+    question: &str,
+    score: &str,
+    evidence: &str,
+) -> Result<(String, u8, String), Refused> {
     if !all_questions().iter().any(|q| q == question) {
         return Err(msg!("assembly-error-question").into());
     }
@@ -92,7 +101,9 @@ pub fn answer(question: &str, score: &str, evidence: &str) -> Result<(String, u8
             || !(evidence.starts_with("https://")
                 || evidence.starts_with("http://")
                 || evidence.starts_with('/'))
-            || evidence.chars().any(|c| c.is_whitespace() || c.is_control()))
+            || evidence
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control()))
     {
         return Err(msg!("assembly-error-evidence").into());
     }

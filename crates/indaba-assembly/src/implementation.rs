@@ -57,12 +57,17 @@ impl Progress {
 
 /// The status and progress together, made consistent: done is 100 %, and
 /// 100 % is done.
-pub fn settle(status: ImplementationStatus, progress: Progress) -> (ImplementationStatus, Progress) {
+pub fn settle(
+    status: ImplementationStatus,
+    progress: Progress,
+) -> (ImplementationStatus, Progress) {
     match (status, progress.0) {
         (ImplementationStatus::Done, _) => (status, Progress(100)),
         (ImplementationStatus::Abandoned, _) => (status, progress),
         (_, 100) => (ImplementationStatus::Done, progress),
-        (ImplementationStatus::NotStarted, p) if p > 0 => (ImplementationStatus::InProgress, progress),
+        (ImplementationStatus::NotStarted, p) if p > 0 => {
+            (ImplementationStatus::InProgress, progress)
+        }
         _ => (status, progress),
     }
 }

@@ -373,8 +373,14 @@ mod tests {
         assert!(choose(&r, true, false, "disagree", "  ").is_err());
         let c = choose(&r, true, false, "block", "breaks the law").unwrap();
         assert_eq!(c.position, Position::Block);
-        assert!(choose(&r, true, false, "consent", "").is_err(), "wrong method");
-        assert!(choose(&r, false, false, "agree", "").is_err(), "not eligible");
+        assert!(
+            choose(&r, true, false, "consent", "").is_err(),
+            "wrong method"
+        );
+        assert!(
+            choose(&r, false, false, "agree", "").is_err(),
+            "not eligible"
+        );
         assert!(choose(&r, true, true, "agree", "").is_err(), "closed");
         let c = rules(PollMethod::Consent, 50, false);
         assert!(choose(&c, true, false, "objection", "").is_err());

@@ -263,9 +263,17 @@ mod tests {
         assert!(!g.html.contains("<script>"), "{}", g.html);
         assert!(g.html.contains("&lt;script&gt;"), "{}", g.html);
         assert_eq!(g.links.len(), 2);
-        for hostile in ["javascript:alert(1)", " JavaScript:x", "data:text/html,x", "vbscript:x"] {
+        for hostile in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
             let html = markdown(&format!("[a]({hostile}) ![b]({hostile})"));
-            assert!(!html.to_ascii_lowercase().contains("script:") && !html.contains("data:"), "{html}");
+            assert!(
+                !html.to_ascii_lowercase().contains("script:") && !html.contains("data:"),
+                "{html}"
+            );
         }
         assert!(markdown("# Kept\n\ntext").contains("<h1>Kept</h1>"));
         assert!(

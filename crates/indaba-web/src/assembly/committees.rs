@@ -11,7 +11,9 @@ use indaba_store::assembly::Committee;
 use serde::Deserialize;
 
 use super::members::max_share;
-use super::{fail, forbidden, is_admin, member, not_found, page, see, show, signed_in, viewer, when};
+use super::{
+    fail, forbidden, is_admin, member, not_found, page, see, show, signed_in, viewer, when,
+};
 use crate::app::{AppState, PageContext};
 use crate::guides::markdown;
 
@@ -246,7 +248,13 @@ async fn show_committee(state: &AppState, ctx: &PageContext, id: &str) -> Respon
         .unwrap_or_default()
         .into_iter()
         .filter(|e| e.committee_id.as_deref() == Some(id) && e.visibility.allows(v))
-        .map(|e| (format!("/assembly/events/{}", e.id), e.title, when(e.starts_at)))
+        .map(|e| {
+            (
+                format!("/assembly/events/{}", e.id),
+                e.title,
+                when(e.starts_at),
+            )
+        })
         .collect();
     let can_manage = is_admin(ctx) || role == Some(CommitteeRole::Chair);
     let page = CommitteePage {

@@ -170,7 +170,12 @@ pub async fn create(
         Err(r) => return refuse(&state, &ctx, r),
     };
     let starts_at = parse_when(&form.starts).unwrap_or(0);
-    let hours = form.hours.trim().parse::<f64>().unwrap_or(2.0).clamp(0.25, 24.0 * 14.0);
+    let hours = form
+        .hours
+        .trim()
+        .parse::<f64>()
+        .unwrap_or(2.0)
+        .clamp(0.25, 24.0 * 14.0);
     let new = NewEvent {
         committee_id: committee,
         kind: form.kind.parse().unwrap_or(EventKind::Meeting),
@@ -183,9 +188,17 @@ pub async fn create(
         visibility: form.visibility.parse().unwrap_or(Visibility::Partnership),
     };
     if starts_at == 0 {
-        return refuse(&state, &ctx, indaba_model::msg!("assembly-error-schedule").into());
+        return refuse(
+            &state,
+            &ctx,
+            indaba_model::msg!("assembly-error-schedule").into(),
+        );
     }
-    match state.store.create_event(&user.id, &new, state.clock.now()).await {
+    match state
+        .store
+        .create_event(&user.id, &new, state.clock.now())
+        .await
+    {
         Ok(e) => see(&format!("/assembly/events/{}", e.id)),
         Err(e) => fail(&state, &ctx, e),
     }
@@ -297,7 +310,10 @@ pub async fn show_event(
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|p| e.committee_id.is_none() || e.committee_id.as_deref() == Some(p.committee_id.as_str()))
+            .filter(|p| {
+                e.committee_id.is_none()
+                    || e.committee_id.as_deref() == Some(p.committee_id.as_str())
+            })
             .map(|p| (p.id, p.title))
             .collect()
     } else {
@@ -319,8 +335,14 @@ pub async fn show_event(
         location: e.location.clone(),
         agenda_html: markdown(&e.agenda),
         capacity: e.capacity.map(|c| c.to_string()).unwrap_or_default(),
-        registered: attendees.iter().filter(|a| a.state == Registration::Registered).count(),
-        waiting: attendees.iter().filter(|a| a.state == Registration::Waiting).count(),
+        registered: attendees
+            .iter()
+            .filter(|a| a.state == Registration::Registered)
+            .count(),
+        waiting: attendees
+            .iter()
+            .filter(|a| a.state == Registration::Waiting)
+            .count(),
         mine: mine
             .map(|m| tr.t(&format!("assembly-registration-{}", m.as_str())))
             .unwrap_or_default(),
@@ -410,11 +432,7 @@ pub struct MinutesForm {
     minutes: String,
 }
 
-async fn organiser_of(
-    state: &AppState,
-    ctx: &PageContext,
-    id: &str,
-) -> Result<Event, Response> {
+async fn organiser_of(state: &AppState, ctx: &PageContext, id: &str) -> Result<Event, Response> {
     let Ok(e) = state.store.event(id).await else {
         return Err(not_found(state, ctx));
     };
@@ -517,7 +535,12 @@ pub async fn attendance(
     }
 }
 
-async fn feed(state: &AppState, ctx: &PageContext, name: &str, committee: Option<&str>) -> Response {
+async fn feed(
+    state: &AppState,
+    ctx: &PageContext,
+    name: &str,
+    committee: Option<&str>,
+) -> Response {
     let host = state
         .config
         .base_url

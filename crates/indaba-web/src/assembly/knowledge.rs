@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::committees::visibility_options;
 use super::{
-    fail, forbidden, is_admin, is_staff, member, not_found, page, see, show, signed_in,
-    visible_levels, viewer, when,
+    fail, forbidden, is_admin, is_staff, member, not_found, page, see, show, signed_in, viewer,
+    visible_levels, when,
 };
 use crate::app::{AppState, PageContext};
 use crate::guides::markdown;
@@ -284,8 +284,7 @@ pub async fn question(
         tr: ctx.tr(&state),
         csrf: &ctx.csrf,
         user: ctx.user_view(),
-        may_accept: is_admin(&ctx)
-            || signed_in(&ctx).is_some_and(|u| u.id == q.post.author_id),
+        may_accept: is_admin(&ctx) || signed_in(&ctx).is_some_and(|u| u.id == q.post.author_id),
         id: q.id,
         title: q.title,
         author: q.post.author_name,
@@ -441,7 +440,13 @@ pub async fn awareness(State(state): State<AppState>, ctx: PageContext) -> Respo
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|p| (p.slug, tr.t(&format!("assembly-awareness-{}", p.kind)), p.title))
+        .map(|p| {
+            (
+                p.slug,
+                tr.t(&format!("assembly-awareness-{}", p.kind)),
+                p.title,
+            )
+        })
         .collect();
     let page = AwarenessPage {
         tr,
@@ -482,7 +487,11 @@ pub async fn awareness_page(
     ctx: PageContext,
     Path(slug): Path<String>,
 ) -> Response {
-    let mut pages = state.store.awareness_pages(&ctx.lang).await.unwrap_or_default();
+    let mut pages = state
+        .store
+        .awareness_pages(&ctx.lang)
+        .await
+        .unwrap_or_default();
     if !pages.iter().any(|p| p.slug == slug) {
         pages = state
             .store

@@ -15,8 +15,8 @@ use indaba_store::{Role, User};
 use serde::Deserialize;
 
 use super::{
-    csrf, fail, forbidden, is_admin, link, member, page, refuse, see, send_mail, show,
-    signed_in, when,
+    csrf, fail, forbidden, is_admin, link, member, page, refuse, see, send_mail, show, signed_in,
+    when,
 };
 use crate::app::{AppState, Client, PageContext, too_many};
 use crate::guides::markdown;
@@ -151,7 +151,10 @@ pub async fn update_profile(
     }
 }
 
-fn profile_from(form: &ProfileForm, old: OrgProfile) -> Result<OrgProfile, indaba_assembly::Refused> {
+fn profile_from(
+    form: &ProfileForm,
+    old: OrgProfile,
+) -> Result<OrgProfile, indaba_assembly::Refused> {
     let country = if form.country.trim().is_empty() {
         String::new()
     } else {
@@ -340,7 +343,10 @@ pub async fn apply(
     }
 }
 
-fn application_from(form: &ApplyForm, current: i64) -> Result<NewApplication, indaba_assembly::Refused> {
+fn application_from(
+    form: &ApplyForm,
+    current: i64,
+) -> Result<NewApplication, indaba_assembly::Refused> {
     if current == 0 {
         return Err(indaba_model::msg!("assembly-error-no-code").into());
     }
@@ -578,7 +584,11 @@ pub async fn decide(
     };
     let (subject, body) = match &admission {
         Some(a) => (
-            tr.t1("assembly-mail-admitted-subject", "organisation", &app.organisation_name),
+            tr.t1(
+                "assembly-mail-admitted-subject",
+                "organisation",
+                &app.organisation_name,
+            ),
             crate::i18n::Tr::new(&state.translations, crate::i18n::DEFAULT_LANGUAGE)
                 .catalogue()
                 .get(
@@ -587,12 +597,19 @@ pub async fn decide(
                     &[
                         ("organisation", app.organisation_name.clone()),
                         ("reasons", reasons),
-                        ("link", link(&state, &format!("/password/reset/{}", a.reset_token))),
+                        (
+                            "link",
+                            link(&state, &format!("/password/reset/{}", a.reset_token)),
+                        ),
                     ],
                 ),
         ),
         None => (
-            tr.t1("assembly-mail-declined-subject", "organisation", &app.organisation_name),
+            tr.t1(
+                "assembly-mail-declined-subject",
+                "organisation",
+                &app.organisation_name,
+            ),
             tr.catalogue().get(
                 crate::i18n::DEFAULT_LANGUAGE,
                 "assembly-mail-declined-body",
@@ -678,8 +695,18 @@ pub async fn save_settings(
     if user.role != Role::Admin {
         return forbidden(&state, &ctx);
     }
-    let days = form.review_days.trim().parse::<i64>().ok().filter(|d| (1..=365).contains(d));
-    let share = form.max_share.trim().parse::<u8>().ok().filter(|s| (1..=100).contains(s));
+    let days = form
+        .review_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=365).contains(d));
+    let share = form
+        .max_share
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|s| (1..=100).contains(s));
     let (Some(days), Some(share)) = (days, share) else {
         return refuse(
             &state,
@@ -689,14 +716,22 @@ pub async fn save_settings(
     };
     let committee = form.membership_committee.trim();
     if !committee.is_empty() && state.store.committee(committee).await.is_err() {
-        return refuse(&state, &ctx, indaba_model::msg!("assembly-error-settings").into());
+        return refuse(
+            &state,
+            &ctx,
+            indaba_model::msg!("assembly-error-settings").into(),
+        );
     }
     for (key, value) in [
         ("review_days", days.to_string()),
         ("max_share", share.to_string()),
         ("membership_committee", committee.to_string()),
     ] {
-        if let Err(e) = state.store.set_assembly_setting(&user.id, key, &value).await {
+        if let Err(e) = state
+            .store
+            .set_assembly_setting(&user.id, key, &value)
+            .await
+        {
             return fail(&state, &ctx, e);
         }
     }

@@ -58,10 +58,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assembly", get(proposals::home))
         .route("/assembly/record", get(proposals::record))
-        .route(
-            "/assembly/members",
-            get(members::directory),
-        )
+        .route("/assembly/members", get(members::directory))
         .route("/assembly/members/{id}", post(members::update_profile))
         .route(
             "/assembly/apply",
@@ -101,8 +98,14 @@ pub fn routes() -> Router<AppState> {
             get(events::committee_feed),
         )
         .route("/assembly/proposals/{id}", get(proposals::show_proposal))
-        .route("/assembly/proposals/{id}/state", post(proposals::move_state))
-        .route("/assembly/proposals/{id}/comments", post(proposals::comment))
+        .route(
+            "/assembly/proposals/{id}/state",
+            post(proposals::move_state),
+        )
+        .route(
+            "/assembly/proposals/{id}/comments",
+            post(proposals::comment),
+        )
         .route(
             "/assembly/proposals/{id}/amendments",
             post(proposals::amend),
@@ -113,14 +116,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/assembly/proposals/{id}/poll", post(proposals::open_poll))
         .route("/assembly/proposals/{id}/vote", post(proposals::vote))
-        .route("/assembly/proposals/{id}/close", post(proposals::close_poll))
+        .route(
+            "/assembly/proposals/{id}/close",
+            post(proposals::close_poll),
+        )
         .route("/assembly/proposals/{id}/outcome", post(proposals::publish))
         .route(
             "/assembly/proposals/{id}/implementation",
             post(proposals::implementation),
         )
         .route("/api/v1/assembly/record", get(proposals::api_record))
-        .route("/api/v1/assembly/proposals/{id}", get(proposals::api_proposal))
+        .route(
+            "/api/v1/assembly/proposals/{id}",
+            get(proposals::api_proposal),
+        )
         .route("/assembly/events", get(events::list).post(events::create))
         .route("/assembly/events.ics", get(events::partnership_feed))
         .route("/assembly/events/{id}", get(events::show_event))
@@ -431,9 +440,11 @@ mod label_tests {
                 .iter()
                 .map(|s| format!("assembly-registration-{}", s.as_str())),
         );
-        ids.extend(ResultsShown::ALL.iter().map(|r| {
-            format!("assembly-results-{}", r.as_str().replace('_', "-"))
-        }));
+        ids.extend(
+            ResultsShown::ALL
+                .iter()
+                .map(|r| format!("assembly-results-{}", r.as_str().replace('_', "-"))),
+        );
         for word in [
             "revision-draft",
             "revision-amendment",

@@ -114,14 +114,28 @@ pub async fn send(
         super::link(&state, "/assembly"),
     );
     for m in to {
-        let sent = send_mail(&state, &m.email, &subject, format!("{body}\n\n-- \n{footer}\n")).await;
-        let (st, detail) = if sent { ("sent", "") } else { ("failed", "smtp") };
+        let sent = send_mail(
+            &state,
+            &m.email,
+            &subject,
+            format!("{body}\n\n-- \n{footer}\n"),
+        )
+        .await;
+        let (st, detail) = if sent {
+            ("sent", "")
+        } else {
+            ("failed", "smtp")
+        };
         if let Err(e) = state.store.record_delivery(&id, m, st, detail, now).await {
             tracing::warn!(error = %e, "cannot log a delivery");
         }
     }
     for m in opted_out {
-        if let Err(e) = state.store.record_delivery(&id, m, "opted_out", "", now).await {
+        if let Err(e) = state
+            .store
+            .record_delivery(&id, m, "opted_out", "", now)
+            .await
+        {
             tracing::warn!(error = %e, "cannot log a delivery");
         }
     }

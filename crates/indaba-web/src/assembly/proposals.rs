@@ -117,7 +117,11 @@ pub async fn home(State(state): State<AppState>, ctx: PageContext) -> Response {
             && e.visibility
                 .allows(viewer(&state, &ctx, e.committee_id.as_deref()).await)
         {
-            events.push((format!("/assembly/events/{}", e.id), e.title, when(e.starts_at)));
+            events.push((
+                format!("/assembly/events/{}", e.id),
+                e.title,
+                when(e.starts_at),
+            ));
         }
     }
     events.truncate(5);
@@ -186,7 +190,14 @@ pub async fn create(
     let visibility = form.visibility.parse().unwrap_or(Visibility::Partnership);
     match state
         .store
-        .create_proposal(&user.id, &id, &form.title, &form.body, visibility, state.clock.now())
+        .create_proposal(
+            &user.id,
+            &id,
+            &form.title,
+            &form.body,
+            visibility,
+            state.clock.now(),
+        )
         .await
     {
         Ok(p) => see(&format!("/assembly/proposals/{}", p.id)),
@@ -675,7 +686,13 @@ pub async fn move_state(
     let to = match form.value.as_str() {
         "discussion" => ProposalState::Discussion,
         "withdrawn" => ProposalState::Withdrawn,
-        _ => return refuse(&state, &ctx, indaba_model::msg!("assembly-error-state").into()),
+        _ => {
+            return refuse(
+                &state,
+                &ctx,
+                indaba_model::msg!("assembly-error-state").into(),
+            );
+        }
     };
     match state
         .store
@@ -745,7 +762,13 @@ pub async fn amend(
     }
     match state
         .store
-        .propose_amendment(&user.id, &id, &form.body, &form.rationale, state.clock.now())
+        .propose_amendment(
+            &user.id,
+            &id,
+            &form.body,
+            &form.rationale,
+            state.clock.now(),
+        )
         .await
     {
         Ok(_) => see(&format!("/assembly/proposals/{id}#amendments")),
@@ -770,7 +793,13 @@ pub async fn answer_amendment(
     }
     match state
         .store
-        .answer_amendment(&user.id, &id, &amendment, form.value == "accept", state.clock.now())
+        .answer_amendment(
+            &user.id,
+            &id,
+            &amendment,
+            form.value == "accept",
+            state.clock.now(),
+        )
         .await
     {
         Ok(()) => see(&format!("/assembly/proposals/{id}#amendments")),
@@ -818,8 +847,14 @@ pub async fn open_poll(
     let results = form.results.parse().unwrap_or(ResultsShown::AfterVote);
     let closes = parse_when(&form.closes).unwrap_or(0);
     let quorum = form.quorum.trim().parse::<i64>().unwrap_or(-1);
-    let rules = match PollRules::new(method, quorum, form.anonymous.is_some(), results, now, closes)
-    {
+    let rules = match PollRules::new(
+        method,
+        quorum,
+        form.anonymous.is_some(),
+        results,
+        now,
+        closes,
+    ) {
         Ok(r) => r,
         Err(r) => return refuse(&state, &ctx, r),
     };
@@ -866,7 +901,13 @@ pub async fn vote(
         .unwrap_or_default()
         .iter()
         .any(|(u, _, _)| *u == user.id);
-    let choice = match poll::choose(&poll.rules, eligible, poll.closed(now), &form.position, &form.reason) {
+    let choice = match poll::choose(
+        &poll.rules,
+        eligible,
+        poll.closed(now),
+        &form.position,
+        &form.reason,
+    ) {
         Ok(c) => c,
         Err(r) => {
             let mut resp = refuse(&state, &ctx, r);
@@ -903,7 +944,11 @@ pub async fn close_poll(
     let Some(poll) = current_poll(&state, &id).await else {
         return not_found(&state, &ctx);
     };
-    match state.store.close_poll(Some(&user.id), &poll, state.clock.now()).await {
+    match state
+        .store
+        .close_poll(Some(&user.id), &poll, state.clock.now())
+        .await
+    {
         Ok(()) => see(&format!("/assembly/proposals/{id}#poll")),
         Err(e) => fail(&state, &ctx, e),
     }
@@ -940,11 +985,19 @@ pub async fn publish(
         return forbidden(&state, &ctx);
     }
     let Some(poll) = current_poll(&state, &id).await else {
-        return refuse(&state, &ctx, indaba_model::msg!("assembly-error-no-poll").into());
+        return refuse(
+            &state,
+            &ctx,
+            indaba_model::msg!("assembly-error-no-poll").into(),
+        );
     };
     let now = state.clock.now();
     let Some(closed_at) = poll.closed_at else {
-        return refuse(&state, &ctx, indaba_model::msg!("assembly-error-poll-open").into());
+        return refuse(
+            &state,
+            &ctx,
+            indaba_model::msg!("assembly-error-poll-open").into(),
+        );
     };
     let voters = state
         .store
@@ -1008,14 +1061,24 @@ pub async fn implementation(
     if !powers.manage {
         return forbidden(&state, &ctx);
     }
-    let status = form.status.parse().unwrap_or(ImplementationStatus::InProgress);
+    let status = form
+        .status
+        .parse()
+        .unwrap_or(ImplementationStatus::InProgress);
     let progress = match Progress::parse(&form.progress) {
         Ok(p) => p,
         Err(r) => return refuse(&state, &ctx, r),
     };
     if let Err(e) = state
         .store
-        .set_implementation(&user.id, &id, status, progress, &form.note, state.clock.now())
+        .set_implementation(
+            &user.id,
+            &id,
+            status,
+            progress,
+            &form.note,
+            state.clock.now(),
+        )
         .await
     {
         return fail(&state, &ctx, e);

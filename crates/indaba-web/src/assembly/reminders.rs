@@ -83,10 +83,17 @@ pub async fn sweep(state: &AppState) -> Swept {
                     &[
                         ("organisation", a.organisation_name.clone()),
                         ("due", when(a.due_at)),
-                        ("link", link(state, &format!("/assembly/applications/{}", a.id))),
+                        (
+                            "link",
+                            link(state, &format!("/assembly/applications/{}", a.id)),
+                        ),
                     ],
                 );
-                let subject = tr.t1("assembly-mail-review-subject", "organisation", &a.organisation_name);
+                let subject = tr.t1(
+                    "assembly-mail-review-subject",
+                    "organisation",
+                    &a.organisation_name,
+                );
                 if send_mail(state, &r.email, &subject, body).await {
                     done.reminders += 1;
                 }
@@ -123,10 +130,20 @@ pub async fn sweep(state: &AppState) -> Swept {
                 &[
                     ("title", title.clone()),
                     ("closes", when(poll.rules.closes_at)),
-                    ("link", link(state, &format!("/assembly/proposals/{}", poll.proposal_id))),
+                    (
+                        "link",
+                        link(state, &format!("/assembly/proposals/{}", poll.proposal_id)),
+                    ),
                 ],
             );
-            if send_mail(state, &email, &tr.t1("assembly-mail-poll-subject", "title", &title), body).await {
+            if send_mail(
+                state,
+                &email,
+                &tr.t1("assembly-mail-poll-subject", "title", &title),
+                body,
+            )
+            .await
+            {
                 done.reminders += 1;
             }
         }
@@ -156,7 +173,14 @@ pub async fn sweep(state: &AppState) -> Swept {
                     ("link", link(state, &format!("/assembly/events/{}", e.id))),
                 ],
             );
-            if send_mail(state, &a.email, &tr.t1("assembly-mail-event-subject", "title", &e.title), body).await {
+            if send_mail(
+                state,
+                &a.email,
+                &tr.t1("assembly-mail-event-subject", "title", &e.title),
+                body,
+            )
+            .await
+            {
                 done.reminders += 1;
             }
         }
@@ -164,8 +188,19 @@ pub async fn sweep(state: &AppState) -> Swept {
     done
 }
 
-async fn claimed(state: &AppState, kind: &str, subject: &str, to: &str, stage: usize, now: i64) -> bool {
-    match state.store.claim_reminder(kind, subject, to, stage, now).await {
+async fn claimed(
+    state: &AppState,
+    kind: &str,
+    subject: &str,
+    to: &str,
+    stage: usize,
+    now: i64,
+) -> bool {
+    match state
+        .store
+        .claim_reminder(kind, subject, to, stage, now)
+        .await
+    {
         Ok(fresh) => fresh,
         Err(e) => {
             tracing::warn!(error = %e, "cannot record a reminder");

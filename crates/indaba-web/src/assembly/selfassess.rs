@@ -12,7 +12,9 @@ use indaba_assembly::assessment::{self, ATTRIBUTES, SCALE_MAX};
 use serde::Deserialize;
 
 use super::committees::manages;
-use super::{fail, forbidden, is_admin, member, not_found, page, refuse, see, show, signed_in, viewer, when};
+use super::{
+    fail, forbidden, is_admin, member, not_found, page, refuse, see, show, signed_in, viewer, when,
+};
 use crate::app::{AppState, PageContext};
 
 /// One attribute's questions for the form: (attribute label, [(key, text)]).
@@ -71,7 +73,9 @@ async fn scope_access(state: &AppState, ctx: &PageContext, scope: &str) -> Optio
 }
 
 fn score_text(score: Option<u8>) -> String {
-    score.map(|s| format!("{s} %")).unwrap_or_else(|| "–".into())
+    score
+        .map(|s| format!("{s} %"))
+        .unwrap_or_else(|| "–".into())
 }
 
 /// `GET /assembly/assessment?scope=`.
@@ -96,7 +100,10 @@ pub async fn show_assessment(
             .enumerate()
             .map(|(i, (_, now))| {
                 let prev = before.as_ref().and_then(|b| b.attributes[i].1);
-                (score_text(*now), tr.t(assessment::trend(prev, *now).label_id()))
+                (
+                    score_text(*now),
+                    tr.t(assessment::trend(prev, *now).label_id()),
+                )
             })
             .collect();
         let overall_trend = assessment::trend(before.as_ref().and_then(|b| b.overall), s.overall);
@@ -175,11 +182,17 @@ pub async fn save(
     }
     let mut answers = Vec::new();
     for key in assessment::all_questions() {
-        let score = form.get(&format!("score.{key}")).map(String::as_str).unwrap_or("");
+        let score = form
+            .get(&format!("score.{key}"))
+            .map(String::as_str)
+            .unwrap_or("");
         if score.is_empty() {
             continue;
         }
-        let evidence = form.get(&format!("evidence.{key}")).map(String::as_str).unwrap_or("");
+        let evidence = form
+            .get(&format!("evidence.{key}"))
+            .map(String::as_str)
+            .unwrap_or("");
         match assessment::answer(&key, score, evidence) {
             Ok(a) => answers.push(a),
             Err(r) => return refuse(&state, &ctx, r),
