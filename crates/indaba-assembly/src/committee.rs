@@ -97,11 +97,7 @@ pub fn balance(seats: &[(StakeholderGroup, CommitteeRole)], max_share: u8) -> Ba
             group,
             voting: v,
             observers: o,
-            share: if voting == 0 {
-                0
-            } else {
-                (v * 100 / voting) as u8
-            },
+            share: (v * 100).checked_div(voting).unwrap_or(0) as u8,
             // Compared in whole seats, so 2 of 5 at 40 % is not over.
             over: voting > 0 && v * 100 > usize::from(max_share) * voting,
         })
