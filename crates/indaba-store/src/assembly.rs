@@ -624,6 +624,41 @@ fn outcome_from_row(r: &AnyRow) -> Result<Outcome, StoreError> {
 }
 
 impl Store {
+    /// The rows of `sql` (its `$1`, `$2`… bound to `binds`), each read by
+    /// `read`.
+    async fn read_all<T>(
+        &self,
+        sql: &str,
+        binds: &[&str],
+        read: fn(&AnyRow) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut query = sqlx::query(sql);
+        for b in binds {
+            query = query.bind(*b);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(read)
+            .collect()
+    }
+
+    /// The first row of [`Store::read_all`], or `NotFound(what)`.
+    async fn read_one<T>(
+        &self,
+        sql: &str,
+        binds: &[&str],
+        what: &'static str,
+        read: fn(&AnyRow) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.read_all(sql, binds, read)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound(what))
+    }
+
     // ---- settings -------------------------------------------------------
 
     /// A setting of the assembly (`review_days`, `max_share`,
@@ -668,12 +703,7 @@ impl Store {
 
     /// Every organisation with its directory entry, by name.
     pub async fn org_profiles(&self) -> Result<Vec<OrgProfile>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, name, stakeholder, sector, country, website, listed FROM organisations ORDER BY name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(org_from_row).collect()
+        self.read_all("SELECT id, name, stakeholder, sector, country, website, listed FROM organisations ORDER BY name", &[], org_from_row).await
     }
 
     /// Changes an organisation's directory entry.
@@ -826,24 +856,20 @@ impl Store {
 
     /// The application `id`.
     pub async fn application(&self, id: &str) -> Result<Application, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("application"))?;
-        application_from_row(&row)
+        self.read_one(
+            &format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1"),
+            &[id],
+            "application",
+            application_from_row,
+        )
+        .await
     }
 
     /// Every application, pending first by due date, then the newest.
     pub async fn applications(&self) -> Result<Vec<Application>, StoreError> {
-        let rows = sqlx::query(&format!(
+        self.read_all(&format!(
             "SELECT {APPLICATION_COLUMNS} FROM applications ORDER BY CASE WHEN state = 'pending' THEN 0 ELSE 1 END, due_at, submitted_at DESC"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(application_from_row).collect()
+        ), &[], application_from_row).await
     }
 
     /// Records the decision on an application; on admission creates the
@@ -1277,22 +1303,23 @@ impl Store {
 
     /// The proposal `id`.
     pub async fn proposal(&self, id: &str) -> Result<Proposal, StoreError> {
-        let row = sqlx::query(&format!("{PROPOSAL_SELECT} WHERE p.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("proposal"))?;
-        proposal_from_row(&row)
+        self.read_one(
+            &format!("{PROPOSAL_SELECT} WHERE p.id = $1"),
+            &[id],
+            "proposal",
+            proposal_from_row,
+        )
+        .await
     }
 
     /// Every proposal, newest change first.
     pub async fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "{PROPOSAL_SELECT} ORDER BY p.updated_at DESC, p.id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(proposal_from_row).collect()
+        self.read_all(
+            &format!("{PROPOSAL_SELECT} ORDER BY p.updated_at DESC, p.id"),
+            &[],
+            proposal_from_row,
+        )
+        .await
     }
 
     /// Moves a proposal to `to`, if the rules allow it from where it is.
@@ -1369,13 +1396,9 @@ impl Store {
 
     /// The comments of a proposal, oldest first.
     pub async fn comments(&self, proposal_id: &str) -> Result<Vec<Post>, StoreError> {
-        let rows = sqlx::query(&format!(
+        self.read_all(&format!(
             "SELECT c.id, c.author_id, {USER_NAME} AS author_name, c.body, c.at FROM proposal_comments c JOIN users u ON u.id = c.author_id WHERE c.proposal_id = $1 ORDER BY c.at, c.id"
-        ))
-        .bind(proposal_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(post_from_row).collect()
+        ), &[proposal_id], post_from_row).await
     }
 
     /// Proposes an amendment (a whole new text) to a proposal in discussion.
@@ -1568,10 +1591,12 @@ impl Store {
 
     /// Polls still open (not closed early), for the closing sweep.
     pub async fn open_polls(&self) -> Result<Vec<Poll>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM polls WHERE closed_at IS NULL")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(poll_from_row).collect()
+        self.read_all(
+            "SELECT * FROM polls WHERE closed_at IS NULL",
+            &[],
+            poll_from_row,
+        )
+        .await
     }
 
     /// The frozen voter list of a poll: (user id, address, voter).
@@ -2010,22 +2035,23 @@ impl Store {
 
     /// The event `id`.
     pub async fn event(&self, id: &str) -> Result<Event, StoreError> {
-        let row = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("event"))?;
-        event_from_row(&row)
+        self.read_one(
+            &format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1"),
+            &[id],
+            "event",
+            event_from_row,
+        )
+        .await
     }
 
     /// Every event, by start.
     pub async fn events(&self) -> Result<Vec<Event>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events ORDER BY starts_at, id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(event_from_row).collect()
+        self.read_all(
+            &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY starts_at, id"),
+            &[],
+            event_from_row,
+        )
+        .await
     }
 
     /// Registers `actor` for an event: a seat while there are seats, else
@@ -2468,13 +2494,9 @@ impl Store {
 
     /// The answers to a question, oldest first.
     pub async fn answers(&self, question_id: &str) -> Result<Vec<Post>, StoreError> {
-        let rows = sqlx::query(&format!(
+        self.read_all(&format!(
             "SELECT a.id, a.author_id, {USER_NAME} AS author_name, a.body, a.at FROM answers a JOIN users u ON u.id = a.author_id WHERE a.question_id = $1 ORDER BY a.at, a.id"
-        ))
-        .bind(question_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(post_from_row).collect()
+        ), &[question_id], post_from_row).await
     }
 
     /// Answers a question.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::members::max_share;
 use super::{
-    fail, forbidden, is_admin, member, not_found, page, see, show, signed_in, viewer, when,
+    done, fail, forbidden, is_admin, member, not_found, page, see, show, signed_in, viewer, when,
 };
 use crate::app::{AppState, PageContext};
 use crate::guides::markdown;
@@ -394,14 +394,15 @@ pub async fn revise_terms(
     if !manages(&state, &ctx, &id).await {
         return forbidden(&state, &ctx);
     }
-    match state
-        .store
-        .revise_terms(&user.id, &id, &form.body, &form.note, state.clock.now())
-        .await
-    {
-        Ok(_) => see(&format!("/assembly/committees/{id}/terms")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .revise_terms(&user.id, &id, &form.body, &form.note, state.clock.now())
+            .await,
+        &format!("/assembly/committees/{id}/terms"),
+    )
 }
 
 /// Whether the signed-in user chairs committee `id` or is an admin.
@@ -448,12 +449,13 @@ pub async fn seat(
         return not_found(&state, &ctx);
     }
     let role = form.role.parse::<CommitteeRole>().ok();
-    match state
-        .store
-        .set_seat(&actor.id, &id, &form.user, role, state.clock.now())
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/committees/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .set_seat(&actor.id, &id, &form.user, role, state.clock.now())
+            .await,
+        &format!("/assembly/committees/{id}"),
+    )
 }

@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use super::committees::visibility_options;
 use super::{
-    fail, forbidden, form_time, is_admin, is_staff, member, not_found, page, parse_when, refuse,
-    see, show, signed_in, viewer, when,
+    done, fail, forbidden, form_time, is_admin, is_staff, member, not_found, page, parse_when,
+    refuse, see, show, signed_in, viewer, when,
 };
 use crate::app::{AppState, PageContext};
 use crate::guides::markdown;
@@ -399,10 +399,12 @@ pub async fn register(
         Ok(e) if visible(&state, &ctx, &e).await => {}
         _ => return not_found(&state, &ctx),
     }
-    match state.store.register(&user.id, &id, state.clock.now()).await {
-        Ok(_) => see(&format!("/assembly/events/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state.store.register(&user.id, &id, state.clock.now()).await,
+        &format!("/assembly/events/{id}"),
+    )
 }
 
 /// `POST /assembly/events/{id}/cancel`: frees the seat; the first on the
@@ -417,10 +419,12 @@ pub async fn cancel(
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    match state.store.cancel_registration(&user.id, &id).await {
-        Ok(_) => see(&format!("/assembly/events/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state.store.cancel_registration(&user.id, &id).await,
+        &format!("/assembly/events/{id}"),
+    )
 }
 
 /// The minutes form.
@@ -456,14 +460,15 @@ pub async fn minutes(
     if let Err(r) = organiser_of(&state, &ctx, &id).await {
         return r;
     }
-    match state
-        .store
-        .publish_minutes(&user.id, &id, &form.minutes, state.clock.now())
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/events/{id}#minutes")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .publish_minutes(&user.id, &id, &form.minutes, state.clock.now())
+            .await,
+        &format!("/assembly/events/{id}#minutes"),
+    )
 }
 
 /// The link form.
@@ -490,14 +495,15 @@ pub async fn link(
     if let Err(r) = organiser_of(&state, &ctx, &id).await {
         return r;
     }
-    match state
-        .store
-        .link_event_proposal(&user.id, &id, form.proposal.trim())
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/events/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .link_event_proposal(&user.id, &id, form.proposal.trim())
+            .await,
+        &format!("/assembly/events/{id}"),
+    )
 }
 
 /// The attendance form.
@@ -525,14 +531,15 @@ pub async fn attendance(
     if let Err(r) = organiser_of(&state, &ctx, &id).await {
         return r;
     }
-    match state
-        .store
-        .set_attended(&actor.id, &id, &form.user, form.attended.is_some())
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/events/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .set_attended(&actor.id, &id, &form.user, form.attended.is_some())
+            .await,
+        &format!("/assembly/events/{id}"),
+    )
 }
 
 async fn feed(

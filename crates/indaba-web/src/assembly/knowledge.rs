@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::committees::visibility_options;
 use super::{
-    fail, forbidden, is_admin, is_staff, member, not_found, page, see, show, signed_in, viewer,
-    visible_levels, when,
+    done, fail, forbidden, is_admin, is_staff, member, not_found, page, see, show, signed_in,
+    viewer, visible_levels, when,
 };
 use crate::app::{AppState, PageContext};
 use crate::guides::markdown;
@@ -319,14 +319,15 @@ pub async fn answer(
     if !is_staff(&ctx) {
         return forbidden(&state, &ctx);
     }
-    match state
-        .store
-        .answer(&user.id, &id, &form.body, state.clock.now())
-        .await
-    {
-        Ok(_) => see(&format!("/assembly/questions/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .answer(&user.id, &id, &form.body, state.clock.now())
+            .await,
+        &format!("/assembly/questions/{id}"),
+    )
 }
 
 /// The accept form.
@@ -356,10 +357,12 @@ pub async fn accept(
     if !(is_admin(&ctx) || q.post.author_id == user.id) {
         return forbidden(&state, &ctx);
     }
-    match state.store.accept_answer(&user.id, &id, &form.answer).await {
-        Ok(()) => see(&format!("/assembly/questions/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state.store.accept_answer(&user.id, &id, &form.answer).await,
+        &format!("/assembly/questions/{id}"),
+    )
 }
 
 page!(

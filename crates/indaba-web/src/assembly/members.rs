@@ -15,8 +15,8 @@ use indaba_store::{Role, User};
 use serde::Deserialize;
 
 use super::{
-    csrf, fail, forbidden, is_admin, link, member, page, refuse, see, send_mail, show, signed_in,
-    when,
+    csrf, done, fail, forbidden, is_admin, link, member, page, refuse, see, send_mail, show,
+    signed_in, when,
 };
 use crate::app::{AppState, Client, PageContext, too_many};
 use crate::guides::markdown;
@@ -145,10 +145,12 @@ pub async fn update_profile(
         Ok(p) => p,
         Err(r) => return refuse(&state, &ctx, r),
     };
-    match state.store.update_org_profile(&user.id, &profile).await {
-        Ok(()) => see("/assembly/members"),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state.store.update_org_profile(&user.id, &profile).await,
+        "/assembly/members",
+    )
 }
 
 fn profile_from(
@@ -761,12 +763,13 @@ pub async fn publish_code(
     if user.role != Role::Admin {
         return forbidden(&state, &ctx);
     }
-    match state
-        .store
-        .publish_code_of_conduct(&user.id, &form.body, state.clock.now())
-        .await
-    {
-        Ok(_) => see("/assembly/code-of-conduct"),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .publish_code_of_conduct(&user.id, &form.body, state.clock.now())
+            .await,
+        "/assembly/code-of-conduct",
+    )
 }

@@ -291,6 +291,19 @@ pub(crate) fn fail(state: &AppState, ctx: &PageContext, e: StoreError) -> Respon
     }
 }
 
+/// After a form: a 303 to `to` when the store did it, else [`fail`]'s answer.
+pub(crate) fn done<T>(
+    state: &AppState,
+    ctx: &PageContext,
+    result: Result<T, StoreError>,
+    to: &str,
+) -> Response {
+    match result {
+        Ok(_) => see(to),
+        Err(e) => fail(state, ctx, e),
+    }
+}
+
 /// A refusal of the rules, shown like [`fail`]'s.
 pub(crate) fn refuse(state: &AppState, ctx: &PageContext, r: indaba_assembly::Refused) -> Response {
     fail(state, ctx, StoreError::Refused(r.0))

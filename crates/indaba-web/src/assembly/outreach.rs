@@ -10,7 +10,7 @@ use indaba_assembly::outreach::{self, Audience};
 use indaba_store::Role;
 use serde::Deserialize;
 
-use super::{fail, forbidden, is_admin, member, page, refuse, see, send_mail, show, when};
+use super::{done, fail, forbidden, is_admin, member, page, refuse, see, send_mail, show, when};
 use crate::app::{AppState, PageContext};
 
 page!(
@@ -203,12 +203,13 @@ pub async fn opt_out(
         Ok(u) => u.clone(),
         Err(r) => return r,
     };
-    match state
-        .store
-        .set_outreach_optout(&user.id, form.value.is_some(), state.clock.now())
-        .await
-    {
-        Ok(()) => see("/assembly"),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .set_outreach_optout(&user.id, form.value.is_some(), state.clock.now())
+            .await,
+        "/assembly",
+    )
 }

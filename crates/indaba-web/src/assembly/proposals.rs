@@ -21,8 +21,8 @@ use serde_json::json;
 
 use super::committees::powers;
 use super::{
-    fail, forbidden, form_time, is_admin, member, not_found, page, parse_when, refuse, see, show,
-    signed_in, viewer, when,
+    done, fail, forbidden, form_time, is_admin, member, not_found, page, parse_when, refuse, see,
+    show, signed_in, viewer, when,
 };
 use crate::app::{AppState, PageContext};
 use crate::guides::markdown;
@@ -236,6 +236,25 @@ async fn load(
         speak: is_admin(ctx) || role.is_some(),
     };
     Some((p, c, v, powers))
+}
+
+/// The signed-in user sending a form about proposal `id` (CSRF checked),
+/// if the proposal is visible to them and `allowed` by their powers.
+async fn acting(
+    state: &AppState,
+    ctx: &PageContext,
+    id: &str,
+    token: &str,
+    allowed: fn(&Powers) -> bool,
+) -> Result<User, Response> {
+    let user = member(state, ctx, token)?.clone();
+    let Some((_, _, _, powers)) = load(state, ctx, id).await else {
+        return Err(not_found(state, ctx));
+    };
+    if !allowed(&powers) {
+        return Err(forbidden(state, ctx));
+    }
+    Ok(user)
 }
 
 /// The poll of a proposal, closed first if its date has passed (so a page
@@ -673,16 +692,10 @@ pub async fn move_state(
     Path(id): Path<String>,
     Form(form): Form<OneField>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |p| p.manage).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let Some((_, _, _, powers)) = load(&state, &ctx, &id).await else {
-        return not_found(&state, &ctx);
-    };
-    if !powers.manage {
-        return forbidden(&state, &ctx);
-    }
     let to = match form.value.as_str() {
         "discussion" => ProposalState::Discussion,
         "withdrawn" => ProposalState::Withdrawn,
@@ -694,14 +707,15 @@ pub async fn move_state(
             );
         }
     };
-    match state
-        .store
-        .move_proposal(&user.id, &id, to, state.clock.now())
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/proposals/{id}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .move_proposal(&user.id, &id, to, state.clock.now())
+            .await,
+        &format!("/assembly/proposals/{id}"),
+    )
 }
 
 /// `POST /assembly/proposals/{id}/comments`: anyone with a seat, observers
@@ -712,24 +726,19 @@ pub async fn comment(
     Path(id): Path<String>,
     Form(form): Form<OneField>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |p| p.speak).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let Some((_, _, _, powers)) = load(&state, &ctx, &id).await else {
-        return not_found(&state, &ctx);
-    };
-    if !powers.speak {
-        return forbidden(&state, &ctx);
-    }
-    match state
-        .store
-        .comment(&user.id, &id, &form.value, state.clock.now())
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/proposals/{id}#comments")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .comment(&user.id, &id, &form.value, state.clock.now())
+            .await,
+        &format!("/assembly/proposals/{id}#comments"),
+    )
 }
 
 /// The amendment form.
@@ -750,30 +759,25 @@ pub async fn amend(
     Path(id): Path<String>,
     Form(form): Form<AmendForm>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |p| p.speak).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let Some((_, _, _, powers)) = load(&state, &ctx, &id).await else {
-        return not_found(&state, &ctx);
-    };
-    if !powers.speak {
-        return forbidden(&state, &ctx);
-    }
-    match state
-        .store
-        .propose_amendment(
-            &user.id,
-            &id,
-            &form.body,
-            &form.rationale,
-            state.clock.now(),
-        )
-        .await
-    {
-        Ok(_) => see(&format!("/assembly/proposals/{id}#amendments")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .propose_amendment(
+                &user.id,
+                &id,
+                &form.body,
+                &form.rationale,
+                state.clock.now(),
+            )
+            .await,
+        &format!("/assembly/proposals/{id}#amendments"),
+    )
 }
 
 /// `POST /assembly/proposals/{id}/amendments/{amendment}` (the author):
@@ -784,27 +788,25 @@ pub async fn answer_amendment(
     Path((id, amendment)): Path<(String, String)>,
     Form(form): Form<OneField>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |_| true).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    if load(&state, &ctx, &id).await.is_none() {
-        return not_found(&state, &ctx);
-    }
-    match state
-        .store
-        .answer_amendment(
-            &user.id,
-            &id,
-            &amendment,
-            form.value == "accept",
-            state.clock.now(),
-        )
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/proposals/{id}#amendments")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .answer_amendment(
+                &user.id,
+                &id,
+                &amendment,
+                form.value == "accept",
+                state.clock.now(),
+            )
+            .await,
+        &format!("/assembly/proposals/{id}#amendments"),
+    )
 }
 
 /// The poll form.
@@ -832,16 +834,10 @@ pub async fn open_poll(
     Path(id): Path<String>,
     Form(form): Form<PollForm>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |p| p.manage).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let Some((_, _, _, powers)) = load(&state, &ctx, &id).await else {
-        return not_found(&state, &ctx);
-    };
-    if !powers.manage {
-        return forbidden(&state, &ctx);
-    }
     let now = state.clock.now();
     let method = form.method.parse().unwrap_or(PollMethod::Proposal);
     let results = form.results.parse().unwrap_or(ResultsShown::AfterVote);
@@ -858,10 +854,12 @@ pub async fn open_poll(
         Ok(r) => r,
         Err(r) => return refuse(&state, &ctx, r),
     };
-    match state.store.open_poll(&user.id, &id, rules, now).await {
-        Ok(_) => see(&format!("/assembly/proposals/{id}#poll")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state.store.open_poll(&user.id, &id, rules, now).await,
+        &format!("/assembly/proposals/{id}#poll"),
+    )
 }
 
 /// The ballot form.
@@ -883,13 +881,10 @@ pub async fn vote(
     Path(id): Path<String>,
     Form(form): Form<VoteForm>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |_| true).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    if load(&state, &ctx, &id).await.is_none() {
-        return not_found(&state, &ctx);
-    }
     let Some(poll) = current_poll(&state, &id).await else {
         return not_found(&state, &ctx);
     };
@@ -917,10 +912,12 @@ pub async fn vote(
             return resp;
         }
     };
-    match state.store.cast_ballot(&user.id, &poll, &choice, now).await {
-        Ok(()) => see(&format!("/assembly/proposals/{id}#poll")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state.store.cast_ballot(&user.id, &poll, &choice, now).await,
+        &format!("/assembly/proposals/{id}#poll"),
+    )
 }
 
 /// `POST /assembly/proposals/{id}/close` (author or chair): closes the poll
@@ -931,27 +928,22 @@ pub async fn close_poll(
     Path(id): Path<String>,
     Form(form): Form<OneField>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |p| p.manage).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let Some((_, _, _, powers)) = load(&state, &ctx, &id).await else {
-        return not_found(&state, &ctx);
-    };
-    if !powers.manage {
-        return forbidden(&state, &ctx);
-    }
     let Some(poll) = current_poll(&state, &id).await else {
         return not_found(&state, &ctx);
     };
-    match state
-        .store
-        .close_poll(Some(&user.id), &poll, state.clock.now())
-        .await
-    {
-        Ok(()) => see(&format!("/assembly/proposals/{id}#poll")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .close_poll(Some(&user.id), &poll, state.clock.now())
+            .await,
+        &format!("/assembly/proposals/{id}#poll"),
+    )
 }
 
 /// The outcome form.
@@ -974,16 +966,10 @@ pub async fn publish(
     Path(id): Path<String>,
     Form(form): Form<OutcomeForm>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |p| p.manage).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let Some((_, _, _, powers)) = load(&state, &ctx, &id).await else {
-        return not_found(&state, &ctx);
-    };
-    if !powers.manage {
-        return forbidden(&state, &ctx);
-    }
     let Some(poll) = current_poll(&state, &id).await else {
         return refuse(
             &state,
@@ -1016,14 +1002,15 @@ pub async fn publish(
         Err(r) => return refuse(&state, &ctx, r),
     };
     let supersedes = Some(form.supersedes.trim()).filter(|s| !s.is_empty());
-    match state
-        .store
-        .publish_outcome(&user.id, &id, &record, supersedes, now)
-        .await
-    {
-        Ok(_) => see(&format!("/assembly/proposals/{id}#outcome")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .publish_outcome(&user.id, &id, &record, supersedes, now)
+            .await,
+        &format!("/assembly/proposals/{id}#outcome"),
+    )
 }
 
 /// The implementation form.
@@ -1051,16 +1038,10 @@ pub async fn implementation(
     Path(id): Path<String>,
     Form(form): Form<ImplementationForm>,
 ) -> Response {
-    let user = match member(&state, &ctx, &form.csrf) {
-        Ok(u) => u.clone(),
+    let user = match acting(&state, &ctx, &id, &form.csrf, |p| p.manage).await {
+        Ok(u) => u,
         Err(r) => return r,
     };
-    let Some((_, _, _, powers)) = load(&state, &ctx, &id).await else {
-        return not_found(&state, &ctx);
-    };
-    if !powers.manage {
-        return forbidden(&state, &ctx);
-    }
     let status = form
         .status
         .parse()

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::committees::manages;
 use super::{
-    fail, forbidden, is_admin, member, not_found, page, refuse, see, show, signed_in, viewer, when,
+    done, forbidden, is_admin, member, not_found, page, refuse, show, signed_in, viewer, when,
 };
 use crate::app::{AppState, PageContext};
 
@@ -198,12 +198,13 @@ pub async fn save(
             Err(r) => return refuse(&state, &ctx, r),
         }
     }
-    match state
-        .store
-        .save_assessment(&user.id, &scope, &answers, state.clock.now())
-        .await
-    {
-        Ok(_) => see(&format!("/assembly/assessment?scope={scope}")),
-        Err(e) => fail(&state, &ctx, e),
-    }
+    done(
+        &state,
+        &ctx,
+        state
+            .store
+            .save_assessment(&user.id, &scope, &answers, state.clock.now())
+            .await,
+        &format!("/assembly/assessment?scope={scope}"),
+    )
 }
