@@ -366,22 +366,30 @@ pub(crate) fn member<'a>(
     Ok(user)
 }
 
-/// Sends a mail if a relay is configured; failures are logged (the change
-/// it reports is stored either way).
-pub(crate) async fn send_mail(state: &AppState, to: &str, subject: &str, body: String) -> bool {
-    match &state.mailer {
-        Some(mailer) => match mailer.send(to, subject, body).await {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(error = %e, to, "cannot send an assembly mail");
-                false
-            }
-        },
-        None => {
-            tracing::warn!("an assembly mail was not sent: no SMTP relay (--smtp)");
-            false
-        }
+/// Sends a mail if a relay is configured; failures are logged and returned
+/// (the change it reports is stored either way).
+pub(crate) async fn try_mail(
+    state: &AppState,
+    to: &str,
+    subject: &str,
+    body: String,
+) -> Result<(), String> {
+    let result = match &state.mailer {
+        Some(mailer) => mailer
+            .send(to, subject, body)
+            .await
+            .map_err(|e| e.to_string()),
+        None => Err("no SMTP relay is configured (--smtp)".to_string()),
+    };
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, to, "cannot send an assembly mail");
     }
+    result
+}
+
+/// [`try_mail`], answering only whether it went.
+pub(crate) async fn send_mail(state: &AppState, to: &str, subject: &str, body: String) -> bool {
+    try_mail(state, to, subject, body).await.is_ok()
 }
 
 /// An absolute link to `path` on this site, for mails.

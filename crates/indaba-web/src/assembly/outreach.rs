@@ -10,7 +10,7 @@ use indaba_assembly::outreach::{self, Audience};
 use indaba_store::Role;
 use serde::Deserialize;
 
-use super::{done, fail, forbidden, is_admin, member, page, refuse, see, send_mail, show, when};
+use super::{done, fail, forbidden, is_admin, member, page, refuse, see, show, try_mail, when};
 use crate::app::{AppState, PageContext};
 
 page!(
@@ -114,17 +114,16 @@ pub async fn send(
         super::link(&state, "/assembly"),
     );
     for m in to {
-        let sent = send_mail(
+        let sent = try_mail(
             &state,
             &m.email,
             &subject,
             format!("{body}\n\n-- \n{footer}\n"),
         )
         .await;
-        let (st, detail) = if sent {
-            ("sent", "")
-        } else {
-            ("failed", "smtp")
+        let (st, detail) = match &sent {
+            Ok(()) => ("sent", ""),
+            Err(why) => ("failed", why.as_str()),
         };
         if let Err(e) = state.store.record_delivery(&id, m, st, detail, now).await {
             tracing::warn!(error = %e, "cannot log a delivery");
