@@ -1852,12 +1852,30 @@ impl Store {
 
     /// The outcomes of a proposal, oldest first.
     pub async fn outcomes(&self, proposal_id: &str) -> Result<Vec<Outcome>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM outcomes WHERE proposal_id = $1 ORDER BY published_at, id")
-                .bind(proposal_id)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(outcome_from_row).collect()
+        let mut left = self
+            .read_all(
+                "SELECT * FROM outcomes WHERE proposal_id = $1 ORDER BY published_at, id",
+                &[proposal_id],
+                outcome_from_row,
+            )
+            .await?;
+        // In the order of the chain of supersession (the first outcome,
+        // then whatever superseded it…): publication times can tie.
+        let mut chain = Vec::with_capacity(left.len());
+        let mut next = left
+            .iter()
+            .position(|o| o.supersedes.is_none())
+            .or((!left.is_empty()).then_some(0));
+        while let Some(i) = next {
+            let o = left.remove(i);
+            next = o
+                .superseded_by
+                .as_ref()
+                .and_then(|s| left.iter().position(|x| &x.id == s));
+            chain.push(o);
+        }
+        chain.extend(left);
+        Ok(chain)
     }
 
     /// Tries to change a published outcome's statement directly. It always
