@@ -173,7 +173,8 @@ pub struct BatchStatus {
     pub tests: Vec<TestStatus>,
 }
 
-async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
+/// The owner of the request's API key (`Authorization: Bearer ik_…`).
+pub(crate) async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

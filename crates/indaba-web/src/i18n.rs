@@ -9,14 +9,29 @@ pub use indaba_i18n::{Catalogue as Translations, DEFAULT_LANGUAGE, I18nError, Tr
 mod tests {
     use super::*;
 
+    /// Every file under `dir`, in subfolders too (a role's templates and
+    /// handlers live in folders of their own).
+    fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
+    }
+
     #[test]
     fn every_key_the_site_uses_exists_in_english() {
         let tr = Translations::load().unwrap();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut used = Vec::new();
         for sub in ["templates", "src"] {
-            for entry in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
-                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for path in files_under(&dir.join(sub)) {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
                 for marker in [".t(\"", ".t1(\"", "message(&state, &ctx, StatusCode::"] {
                     for part in text.split(marker).skip(1) {
                         let key = if marker.starts_with("message") {
@@ -45,10 +60,11 @@ mod tests {
             "form-",
             "nav-",
             "guides-",
+            "assembly-",
         ];
         for sub in ["src"] {
-            for entry in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
-                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for path in files_under(&dir.join(sub)) {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
                 for literal in text.split('"').skip(1).step_by(2) {
                     if namespaces.iter().any(|n| literal.starts_with(n))
                         && !literal.ends_with('-')

@@ -146,6 +146,10 @@ struct ServeArgs {
     /// Sender address of the platform's mail.
     #[arg(long, value_name = "ADDRESS", default_value = "indaba@localhost")]
     mail_from: String,
+    /// Let an admin set the clock that deadlines and reminders follow
+    /// (`POST /assembly/clock`): for tests only, never in production.
+    #[arg(long)]
+    test_clock: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -351,9 +355,11 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             submit_per_minute: args.submit_per_minute,
             requests_per_minute: args.requests_per_minute,
             workers: args.workers,
+            test_clock: args.test_clock,
         };
         let state = indaba_web::AppState::new(store, engine, mailer, config)?;
         indaba_web::worker::spawn(&state, args.workers);
+        indaba_web::assembly::reminders::start(&state);
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| {
