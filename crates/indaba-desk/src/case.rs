@@ -38,7 +38,6 @@ macro_rules! word_enum {
     };
 }
 
-
 word_enum! {
     /// What a case is.
     CaseKind {
@@ -198,7 +197,11 @@ impl NotAllowed {
 }
 
 /// The state `action` leads to from `state`, for a case of `kind`.
-pub fn apply(kind: CaseKind, state: CaseState, action: CaseAction) -> Result<CaseState, NotAllowed> {
+pub fn apply(
+    kind: CaseKind,
+    state: CaseState,
+    action: CaseAction,
+) -> Result<CaseState, NotAllowed> {
     use CaseAction as A;
     use CaseKind as K;
     use CaseState as S;

@@ -94,7 +94,12 @@ impl Constituency {
     /// The organisation responsible for an event at `ip` announced by `asn`
     /// about `domain`: the longest covering prefix, else the AS, else the
     /// longest matching domain suffix.
-    pub fn find(&self, ip: Option<IpAddr>, asn: Option<u32>, domain: Option<&str>) -> Option<Match> {
+    pub fn find(
+        &self,
+        ip: Option<IpAddr>,
+        asn: Option<u32>,
+        domain: Option<&str>,
+    ) -> Option<Match> {
         if let Some(ip) = ip {
             let host = Prefix::host(ip);
             let best = self
@@ -127,9 +132,7 @@ impl Constituency {
         self.entries
             .iter()
             .filter_map(|(r, o)| match r {
-                Resource::Domain(d)
-                    if domain == *d || domain.ends_with(&format!(".{d}")) =>
-                {
+                Resource::Domain(d) if domain == *d || domain.ends_with(&format!(".{d}")) => {
                     Some((d.len(), r, o))
                 }
                 _ => None,
@@ -150,28 +153,53 @@ mod tests {
     fn most_specific_declaration_wins() {
         let c = Constituency::new([
             (Resource::parse("127.0.0.0/8").unwrap(), "big".to_string()),
-            (Resource::parse("127.0.10.0/24").unwrap(), "hoster".to_string()),
+            (
+                Resource::parse("127.0.10.0/24").unwrap(),
+                "hoster".to_string(),
+            ),
             (Resource::parse("AS64500").unwrap(), "isp".to_string()),
             (Resource::parse("test").unwrap(), "registry".to_string()),
             (Resource::parse("bank.test").unwrap(), "bank".to_string()),
         ]);
         let ip = |s: &str| Some(s.parse().unwrap());
-        assert_eq!(c.find(ip("127.0.10.9"), None, None).unwrap().organisation, "hoster");
-        assert_eq!(c.find(ip("127.0.99.9"), None, None).unwrap().organisation, "big");
-        assert_eq!(c.find(ip("10.0.0.1"), Some(64500), None).unwrap().organisation, "isp");
         assert_eq!(
-            c.find(None, None, Some("www.bank.test.")).unwrap().organisation,
+            c.find(ip("127.0.10.9"), None, None).unwrap().organisation,
+            "hoster"
+        );
+        assert_eq!(
+            c.find(ip("127.0.99.9"), None, None).unwrap().organisation,
+            "big"
+        );
+        assert_eq!(
+            c.find(ip("10.0.0.1"), Some(64500), None)
+                .unwrap()
+                .organisation,
+            "isp"
+        );
+        assert_eq!(
+            c.find(None, None, Some("www.bank.test."))
+                .unwrap()
+                .organisation,
             "bank"
         );
-        assert_eq!(c.find(None, None, Some("other.test")).unwrap().organisation, "registry");
+        assert_eq!(
+            c.find(None, None, Some("other.test")).unwrap().organisation,
+            "registry"
+        );
         assert_eq!(c.find(None, None, Some("notbank.example")), None);
-        assert_eq!(c.find(None, None, Some("xbank.test")).unwrap().organisation, "registry");
+        assert_eq!(
+            c.find(None, None, Some("xbank.test")).unwrap().organisation,
+            "registry"
+        );
     }
 
     #[test]
     fn parses_resources() {
         assert_eq!(Resource::parse("as64500"), Some(Resource::Asn(64500)));
-        assert_eq!(Resource::parse("127.0.10.1").unwrap().value(), "127.0.10.1/32");
+        assert_eq!(
+            Resource::parse("127.0.10.1").unwrap().value(),
+            "127.0.10.1/32"
+        );
         assert_eq!(Resource::parse("Bank.TEST").unwrap().value(), "bank.test");
         assert_eq!(Resource::parse("not a thing"), None);
         assert_eq!(Resource::parse("300.1.1.1/8"), None);

@@ -49,7 +49,10 @@ pub struct CaseExport<'a> {
 
 /// What may go into an export for `viewer`: the observables they may export
 /// (each at least as restrictive as the case), and the label of the whole.
-pub fn exportable<'a>(case: &'a CaseExport<'a>, viewer: &Viewer) -> (Vec<(&'a Observable, Tlp)>, Tlp) {
+pub fn exportable<'a>(
+    case: &'a CaseExport<'a>,
+    viewer: &Viewer,
+) -> (Vec<(&'a Observable, Tlp)>, Tlp) {
     if !case.tlp.may_export(viewer, case.concerns) {
         return (Vec::new(), case.tlp);
     }
@@ -94,7 +97,10 @@ pub fn stix(case: &CaseExport<'_>, viewer: &Viewer) -> (Value, Tlp) {
     })];
     let mut refs = Vec::new();
     for (o, t) in &items {
-        let oid = format!("indicator--{}", id(case.reference, &format!("{}:{}", o.kind(), o.value())));
+        let oid = format!(
+            "indicator--{}",
+            id(case.reference, &format!("{}:{}", o.kind(), o.value()))
+        );
         refs.push(oid.clone());
         objects.push(json!({
             "type": "indicator",
@@ -205,10 +211,16 @@ mod tests {
         let (bundle, label) = stix(&case(&obs, Tlp::Green), &Viewer::Desk);
         assert_eq!(label, Tlp::Red);
         let objects = bundle["objects"].as_array().unwrap();
-        assert_eq!(objects.iter().filter(|o| o["type"] == "indicator").count(), 3);
+        assert_eq!(
+            objects.iter().filter(|o| o["type"] == "indicator").count(),
+            3
+        );
         let report = objects.iter().find(|o| o["type"] == "report").unwrap();
         assert_eq!(report["object_marking_refs"][0], stix_marking(Tlp::Red));
-        let ip = objects.iter().find(|o| o["pattern"] == "[ipv4-addr:value = '127.0.10.1']").unwrap();
+        let ip = objects
+            .iter()
+            .find(|o| o["pattern"] == "[ipv4-addr:value = '127.0.10.1']")
+            .unwrap();
         assert_eq!(ip["object_marking_refs"][0], stix_marking(Tlp::Green));
         // The same case gives the same ids.
         assert_eq!(stix(&case(&obs, Tlp::Green), &Viewer::Desk).0, bundle);
@@ -217,7 +229,9 @@ mod tests {
     #[test]
     fn a_member_gets_only_what_they_may_export() {
         let obs = observables();
-        let member = Viewer::Member { organisation: Some("org-a".into()) };
+        let member = Viewer::Member {
+            organisation: Some("org-a".into()),
+        };
         let (event, label) = misp(&case(&obs, Tlp::Green), &member);
         assert_eq!(label, Tlp::Amber);
         let values: Vec<&str> = event["Event"]["Attribute"]
@@ -231,9 +245,17 @@ mod tests {
         // A case under AMBER+STRICT exports nothing to a member.
         let strict = case(&obs, Tlp::AmberStrict);
         let (bundle, _) = stix(&strict, &member);
-        assert!(bundle["objects"].as_array().unwrap().iter().all(|o| o["type"] != "indicator"));
+        assert!(
+            bundle["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|o| o["type"] != "indicator")
+        );
         // Another organisation's member: nothing above GREEN.
-        let other = Viewer::Member { organisation: Some("org-b".into()) };
+        let other = Viewer::Member {
+            organisation: Some("org-b".into()),
+        };
         let green = case(&obs, Tlp::Green);
         let (items, _) = exportable(&green, &other);
         assert_eq!(items.len(), 1);

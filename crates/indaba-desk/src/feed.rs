@@ -36,10 +36,13 @@ pub fn classify(report_type: &str) -> Classification {
         "scan_ssl_poodle" | "scan_ssl_freak" | "scan_ssl" | "scan_ssh_weak" => {
             ("vulnerable", "weak-crypto")
         }
-        "event4_sinkhole" | "event6_sinkhole" | "event4_sinkhole_http" | "event6_sinkhole_http"
-        | "botnet_drone" | "event4_microsoft_sinkhole" | "drone" => {
-            ("malicious-code", "infected-system")
-        }
+        "event4_sinkhole"
+        | "event6_sinkhole"
+        | "event4_sinkhole_http"
+        | "event6_sinkhole_http"
+        | "botnet_drone"
+        | "event4_microsoft_sinkhole"
+        | "drone" => ("malicious-code", "infected-system"),
         "compromised_website" | "event4_honeypot_darknet" => {
             ("intrusions", "application-compromise")
         }
@@ -65,7 +68,9 @@ pub fn report_type_of_file(name: &str) -> Option<String> {
     // Date first (YYYY-MM-DD), then the type.
     let rest = if parts.len() > 3
         && parts[0].len() == 4
-        && parts[..3].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[..3]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
     {
         &parts[3..]
     } else {
@@ -110,7 +115,9 @@ pub struct RowError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FeedError {
     /// No header, or one without the columns every Shadowserver report has.
-    #[error("the file has no Shadowserver header (needs at least \"timestamp\" and \"ip\" columns): {0}")]
+    #[error(
+        "the file has no Shadowserver header (needs at least \"timestamp\" and \"ip\" columns): {0}"
+    )]
     Header(String),
 }
 
@@ -139,14 +146,20 @@ pub fn read<R: Read>(
         .map_err(|e| FeedError::Header(e.to_string()))?
         .clone();
     let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}') == name)
+        headers.iter().position(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                == name
+        })
     };
     let (Some(time_col), Some(ip_col)) = (col("timestamp"), col("ip")) else {
         return Err(FeedError::Header(format!(
             "columns: {}",
-            String::from_utf8_lossy(headers.as_slice()).chars().take(200).collect::<String>()
+            String::from_utf8_lossy(headers.as_slice())
+                .chars()
+                .take(200)
+                .collect::<String>()
         )));
     };
     let port_col = col("port");
@@ -207,7 +220,8 @@ pub fn read<R: Read>(
             ip,
             port: field(port_col).and_then(|p| p.parse().ok()),
             asn: field(asn_col).and_then(|a| a.trim_start_matches("AS").parse().ok()),
-            hostname: field(host_col).map(|h| h.chars().filter(|c| !c.is_control()).take(253).collect()),
+            hostname: field(host_col)
+                .map(|h| h.chars().filter(|c| !c.is_control()).take(253).collect()),
             report_type: report_type.chars().take(60).collect(),
             identifier,
             classification,
@@ -219,11 +233,23 @@ pub fn read<R: Read>(
 /// The CSV attachment of one constituent's daily digest.
 pub fn digest_csv(events: &[Event]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["time", "ip", "port", "asn", "hostname", "type", "identifier", "classification"]);
+    let _ = w.write_record([
+        "time",
+        "ip",
+        "port",
+        "asn",
+        "hostname",
+        "type",
+        "identifier",
+        "classification",
+    ]);
     for e in events {
         let when = time::OffsetDateTime::from_unix_timestamp(e.time)
             .ok()
-            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
             .unwrap_or_default();
         let _ = w.write_record([
             when,
@@ -263,7 +289,12 @@ mod tests {
         assert_eq!(e.identifier, "openresolver");
         assert_eq!(e.classification.to_string(), "vulnerable/ddos-amplifier");
         let csv = digest_csv(&events);
-        assert!(csv.lines().nth(1).unwrap().starts_with("2026-12-05T01:02:03Z,127.0.10.1,53,64500"));
+        assert!(
+            csv.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("2026-12-05T01:02:03Z,127.0.10.1,53,64500")
+        );
     }
 
     #[test]
@@ -272,9 +303,18 @@ mod tests {
             report_type_of_file("/tmp/2026-12-05-scan_dns-za-geo.csv").as_deref(),
             Some("scan_dns")
         );
-        assert_eq!(report_type_of_file("event4_sinkhole.csv").as_deref(), Some("event4_sinkhole"));
-        assert_eq!(classify("event4_sinkhole").to_string(), "malicious-code/infected-system");
-        assert_eq!(classify("scan_rdp").kind(), "potentially-unwanted-accessible");
+        assert_eq!(
+            report_type_of_file("event4_sinkhole.csv").as_deref(),
+            Some("event4_sinkhole")
+        );
+        assert_eq!(
+            classify("event4_sinkhole").to_string(),
+            "malicious-code/infected-system"
+        );
+        assert_eq!(
+            classify("scan_rdp").kind(),
+            "potentially-unwanted-accessible"
+        );
         assert_eq!(classify("scan_whatever").kind(), "vulnerable-system");
         assert_eq!(classify("unknown").to_string(), "other/undetermined");
     }

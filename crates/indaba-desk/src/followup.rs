@@ -32,7 +32,12 @@ impl Schedule {
     pub fn parse_days(text: &str) -> Option<Vec<u32>> {
         let mut days: Vec<u32> = text
             .split(',')
-            .map(|d| d.trim().parse::<u32>().ok().filter(|d| (1..=365).contains(d)))
+            .map(|d| {
+                d.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| (1..=365).contains(d))
+            })
             .collect::<Option<_>>()?;
         days.sort_unstable();
         days.dedup();

@@ -116,7 +116,9 @@ pub fn plausible_email(email: &str) -> bool {
                 && !d.starts_with('.')
                 && !d.ends_with('.')
         })
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
 }
 
 impl Draft {

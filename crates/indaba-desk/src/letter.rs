@@ -157,7 +157,9 @@ pub fn pdf(doc: &Document<'_>) -> Vec<u8> {
             c.begin_text();
             c.set_font(Name(b"F2"), 15.0);
             c.next_line(MARGIN, y);
-            c.show(Str(&win_ansi(&doc.title.chars().take(80).collect::<String>())));
+            c.show(Str(&win_ansi(
+                &doc.title.chars().take(80).collect::<String>(),
+            )));
             c.end_text();
             y -= 2.0 * LEADING;
         }
@@ -193,7 +195,10 @@ mod tests {
         assert!(text.contains("(TLP:AMBER)"));
         // Non-ASCII lines are written in hex: the dash became "-", the
         // cedilla its WinAnsi byte C7.
-        let hex: String = b"card - twice. \xC7a".iter().map(|b| format!("{b:02X}")).collect();
+        let hex: String = b"card - twice. \xC7a"
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
         assert!(text.contains(&hex), "{text}");
         assert!(text.trim_end().ends_with("%%EOF"));
     }
@@ -206,8 +211,12 @@ mod tests {
             label: None,
             body: &body,
         });
-        let pages = String::from_utf8_lossy(&bytes).matches("/Type /Page\n").count()
-            + String::from_utf8_lossy(&bytes).matches("/Type /Page ").count();
+        let pages = String::from_utf8_lossy(&bytes)
+            .matches("/Type /Page\n")
+            .count()
+            + String::from_utf8_lossy(&bytes)
+                .matches("/Type /Page ")
+                .count();
         assert!(pages <= MAX_PAGES + 1, "{pages}");
     }
 

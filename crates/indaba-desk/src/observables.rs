@@ -95,7 +95,9 @@ pub fn extract(text: &str) -> Vec<Observable> {
             found.push(o);
         }
     };
-    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | '(' | ')')) {
+    for raw in text.split(|c: char| {
+        c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ',' | ';' | '(' | ')')
+    }) {
         if found.len() >= MAX_OBSERVABLES {
             break;
         }
@@ -119,7 +121,9 @@ pub fn extract(text: &str) -> Vec<Observable> {
             push(Observable::Ip(ip), &mut found);
             continue;
         }
-        if (lower.starts_with("as") && lower.len() > 2 && lower[2..].bytes().all(|b| b.is_ascii_digit()))
+        if (lower.starts_with("as")
+            && lower.len() > 2
+            && lower[2..].bytes().all(|b| b.is_ascii_digit()))
             && let Ok(asn) = token.parse::<Asn>()
         {
             push(Observable::Asn(asn.0), &mut found);
@@ -138,11 +142,13 @@ pub fn extract(text: &str) -> Vec<Observable> {
             }
             continue;
         }
-        let has_letter_tld = token
-            .rsplit_once('.')
-            .is_some_and(|(_, tld)| tld.len() >= 2 && tld.chars().all(|c| c.is_alphabetic() || c == '-'));
+        let has_letter_tld = token.rsplit_once('.').is_some_and(|(_, tld)| {
+            tld.len() >= 2 && tld.chars().all(|c| c.is_alphabetic() || c == '-')
+        });
         if has_letter_tld
-            && token.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+            && token
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
             && let Ok(d) = DomainName::parse(token)
         {
             push(Observable::Domain(d.as_str().to_string()), &mut found);
@@ -169,7 +175,10 @@ mod tests {
         assert_eq!(
             values,
             vec![
-                ("url".into(), "https://login.bank-example.test/verify?id=1".into()),
+                (
+                    "url".into(),
+                    "https://login.bank-example.test/verify?id=1".into()
+                ),
                 ("domain".into(), "login.bank-example.test".into()),
                 ("ip".into(), "127.0.10.1".into()),
                 ("asn".into(), "AS64500".into()),
@@ -186,7 +195,9 @@ mod tests {
 
     #[test]
     fn bounded() {
-        let text: String = (0..1000).map(|i| format!("10.0.{}.{} ", i / 256, i % 256)).collect();
+        let text: String = (0..1000)
+            .map(|i| format!("10.0.{}.{} ", i / 256, i % 256))
+            .collect();
         assert_eq!(extract(&text).len(), MAX_OBSERVABLES);
     }
 

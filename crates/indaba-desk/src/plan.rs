@@ -74,7 +74,8 @@ pub fn is_answer(question: &str, answer: &str) -> bool {
 /// The classification the answers give.
 pub fn classify(draft: &Draft) -> Classification {
     let victim = |kind: &str| {
-        Classification::new("cybercrime-victim", kind).unwrap_or_else(|_| Classification::undetermined())
+        Classification::new("cybercrime-victim", kind)
+            .unwrap_or_else(|_| Classification::undetermined())
     };
     match draft.answer("what") {
         Some("identity-theft") => victim("identity-theft"),
@@ -124,7 +125,11 @@ pub fn point_of_contact<'a>(
     directory
         .iter()
         .find(|p| p.kind == kind && p.country.eq_ignore_ascii_case(country))
-        .or_else(|| directory.iter().find(|p| p.kind == kind && p.country == "*"))
+        .or_else(|| {
+            directory
+                .iter()
+                .find(|p| p.kind == kind && p.country == "*")
+        })
 }
 
 /// One step of a person's plan.
@@ -173,13 +178,20 @@ pub fn choose<'a>(
 
 /// The plan for `draft` from `playbook` at `version`, with contacts from
 /// `directory`.
-pub fn make(draft: &Draft, playbook: &Playbook, version: i64, directory: &[PointOfContact]) -> Plan {
+pub fn make(
+    draft: &Draft,
+    playbook: &Playbook,
+    version: i64,
+    directory: &[PointOfContact],
+) -> Plan {
     let exposed: Vec<&str> = draft.answers_to("exposed").collect();
     let done: Vec<&str> = draft.answers_to("done").collect();
     let mut steps: Vec<PlanStep> = playbook
         .steps
         .iter()
-        .filter(|s| s.if_exposed.is_empty() || s.if_exposed.iter().any(|e| exposed.contains(&e.as_str())))
+        .filter(|s| {
+            s.if_exposed.is_empty() || s.if_exposed.iter().any(|e| exposed.contains(&e.as_str()))
+        })
         .filter(|s| s.unless_done.as_deref().is_none_or(|d| !done.contains(&d)))
         .map(|s| {
             let (title, text) = playbook.texts.get(&s.id).cloned().unwrap_or_default();
@@ -316,7 +328,10 @@ mod tests {
         let plan = make(&d, book, *version, &directory());
         let ids: Vec<&str> = plan.steps.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, vec!["bank", "credit-bureau", "police", "watch"]);
-        assert_eq!(plan.steps[0].contact.as_ref().unwrap().name, "Banking Ombud");
+        assert_eq!(
+            plan.steps[0].contact.as_ref().unwrap().name,
+            "Banking Ombud"
+        );
         assert_eq!(plan.steps[2].contact.as_ref().unwrap().name, "SAPS");
         assert_eq!(plan.playbook, "identity-theft");
         // Another country falls back to the contact for every country.
@@ -325,18 +340,31 @@ mod tests {
         let plan = make(&elsewhere, book, 1, &directory());
         let police = plan.steps.iter().find(|s| s.id == "police").unwrap();
         assert_eq!(police.contact.as_ref().unwrap().name, "National police");
-        assert!(plan.steps.iter().find(|s| s.id == "bank").unwrap().contact.is_none());
+        assert!(
+            plan.steps
+                .iter()
+                .find(|s| s.id == "bank")
+                .unwrap()
+                .contact
+                .is_none()
+        );
     }
 
     #[test]
     fn ransomware_where_decides_the_kind() {
         let home = classify(&draft(&[("what", "ransomware")]));
-        let biz = classify(&draft(&[("what", "ransomware"), ("where", "small-business")]));
+        let biz = classify(&draft(&[
+            ("what", "ransomware"),
+            ("where", "small-business"),
+        ]));
         assert_eq!(home.kind(), "ransomware-home");
         assert_eq!(biz.kind(), "ransomware-small-business");
         assert_eq!(classify(&draft(&[])), Classification::undetermined());
         let books = playbooks();
-        assert_eq!(choose(&books, Classification::undetermined()).unwrap().1.id, "general");
+        assert_eq!(
+            choose(&books, Classification::undetermined()).unwrap().1.id,
+            "general"
+        );
     }
 
     #[test]

@@ -172,8 +172,8 @@ impl Playbook {
         let (front, body) = rest
             .split_once("\n+++")
             .ok_or(PlaybookError::NoFrontMatter)?;
-        let fm: FrontMatter =
-            toml::from_str(front).map_err(|e| PlaybookError::FrontMatter(e.message().to_string()))?;
+        let fm: FrontMatter = toml::from_str(front)
+            .map_err(|e| PlaybookError::FrontMatter(e.message().to_string()))?;
         if !good_id(&fm.id) {
             return Err(PlaybookError::BadId(fm.id));
         }
@@ -228,7 +228,11 @@ fn sections(body: &str) -> BTreeMap<String, (String, String)> {
             if let Some((id, title, text)) = current.take() {
                 out.insert(id, (title, text.trim().to_string()));
             }
-            current = Some((id.trim().to_string(), title.trim().to_string(), String::new()));
+            current = Some((
+                id.trim().to_string(),
+                title.trim().to_string(),
+                String::new(),
+            ));
             continue;
         }
         if let Some((_, _, text)) = current.as_mut() {
@@ -282,9 +286,13 @@ mod tests {
 
     #[test]
     fn errors_are_specific() {
-        assert_eq!(Playbook::parse("# no front"), Err(PlaybookError::NoFrontMatter));
+        assert_eq!(
+            Playbook::parse("# no front"),
+            Err(PlaybookError::NoFrontMatter)
+        );
         let base = "+++\nid = \"x\"\ntitle = \"X\"\nclassifications = [\"fraud/phishing\"]\n";
-        let missing = format!("{base}[[steps]]\nid = \"a\"\nwhen = \"now\"\n+++\n## B {{#b}}\ntext\n");
+        let missing =
+            format!("{base}[[steps]]\nid = \"a\"\nwhen = \"now\"\n+++\n## B {{#b}}\ntext\n");
         assert_eq!(
             Playbook::parse(&missing),
             Err(PlaybookError::MissingText("a".into()))

@@ -72,7 +72,11 @@ impl FromStr for Reference {
         if year.len() != 4 || number.is_empty() || number.len() > 9 {
             return Err(bad());
         }
-        if !year.bytes().chain(number.bytes()).all(|b| b.is_ascii_digit()) {
+        if !year
+            .bytes()
+            .chain(number.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
             return Err(bad());
         }
         let year: u16 = year.parse().map_err(|_| bad())?;

@@ -26,10 +26,7 @@ impl Default for Retention {
     fn default() -> Self {
         Retention {
             default_days: 730,
-            classes: vec![
-                ("cybercrime-victim".into(), 180),
-                ("vulnerable".into(), 90),
-            ],
+            classes: vec![("cybercrime-victim".into(), 180), ("vulnerable".into(), 90)],
         }
     }
 }

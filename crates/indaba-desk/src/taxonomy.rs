@@ -138,7 +138,9 @@ impl Classification {
     /// Every classification, in the taxonomy's order.
     pub fn all() -> impl Iterator<Item = Classification> {
         TAXONOMY.iter().flat_map(|(c, kinds)| {
-            kinds.iter().map(move |k| Classification { class: c, kind: k })
+            kinds
+                .iter()
+                .map(move |k| Classification { class: c, kind: k })
         })
     }
 

@@ -48,7 +48,13 @@ pub enum Tlp {
 
 impl Tlp {
     /// Every label, least restrictive first.
-    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
+    pub const ALL: [Tlp; 5] = [
+        Tlp::Clear,
+        Tlp::Green,
+        Tlp::Amber,
+        Tlp::AmberStrict,
+        Tlp::Red,
+    ];
 
     /// The word stored and shown after `TLP:` (`AMBER+STRICT`).
     pub fn as_str(self) -> &'static str {
@@ -165,7 +171,11 @@ impl FromStr for Tlp {
             .strip_prefix("TLP:")
             .or_else(|| t.strip_prefix("tlp:"))
             .unwrap_or(t);
-        match t.to_ascii_uppercase().replace(['_', '-', ' '], "+").as_str() {
+        match t
+            .to_ascii_uppercase()
+            .replace(['_', '-', ' '], "+")
+            .as_str()
+        {
             "CLEAR" | "WHITE" => Ok(Tlp::Clear),
             "GREEN" => Ok(Tlp::Green),
             "AMBER" => Ok(Tlp::Amber),
@@ -247,10 +257,7 @@ mod tests {
         assert_eq!("amber_strict".parse::<Tlp>().unwrap(), Tlp::AmberStrict);
         assert_eq!("white".parse::<Tlp>().unwrap(), Tlp::Clear);
         assert!("purple".parse::<Tlp>().is_err());
-        assert_eq!(
-            Tlp::Amber.subject("Case IND-1"),
-            "[TLP:AMBER] Case IND-1"
-        );
+        assert_eq!(Tlp::Amber.subject("Case IND-1"), "[TLP:AMBER] Case IND-1");
         assert_eq!(
             Tlp::Amber.subject("TLP:AMBER Case IND-1"),
             "TLP:AMBER Case IND-1"

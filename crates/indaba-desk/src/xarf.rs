@@ -144,6 +144,12 @@ mod tests {
         assert!(p.machine.contains("Source-Type: \"uri\"\n"));
         // The hostile source stays inside its quoted value.
         assert!(!p.machine.contains("\nInjected"));
-        assert_eq!(p.machine.lines().filter(|l| l.starts_with("Source:")).count(), 1);
+        assert_eq!(
+            p.machine
+                .lines()
+                .filter(|l| l.starts_with("Source:"))
+                .count(),
+            1
+        );
     }
 }

@@ -218,7 +218,7 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     })
 }
 
-async fn audit(
+pub(crate) async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: Option<&str>,
     action: &str,
