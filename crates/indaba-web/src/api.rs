@@ -173,7 +173,7 @@ pub struct BatchStatus {
     pub tests: Vec<TestStatus>,
 }
 
-async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
+pub(crate) async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

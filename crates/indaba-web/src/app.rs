@@ -78,6 +78,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Wakes the workers when a job is queued.
     pub job_signal: Arc<tokio::sync::Notify>,
+    /// The response desk's settings.
+    pub desk: Arc<crate::desk::DeskConfig>,
 }
 
 /// The largest request body accepted (forms, API batches).
@@ -128,12 +130,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/batches", post(crate::api::submit_batch))
         .route("/api/v1/batches/{id}", get(crate::api::batch))
         .route("/api/v1/openapi.json", get(crate::api::openapi))
+        .merge(crate::desk::routes())
         .fallback(crate::pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_limit,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .merge(crate::desk::upload_routes());
     for (name, value) in protect::security_headers() {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }
@@ -298,6 +302,7 @@ impl AppState {
             mailer,
             config: Arc::new(config),
             job_signal: Arc::new(tokio::sync::Notify::new()),
+            desk: Arc::new(crate::desk::DeskConfig::default()),
         })
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod desk;
 pub mod app;
 pub mod guides;
 pub mod i18n;
