@@ -136,9 +136,13 @@ impl Tlp {
         audience <= widest
     }
 
-    /// The one-line notice the body of a mail starts with.
+    /// The one-line notice the body of a mail starts and ends with (ASCII,
+    /// so mail keeps it readable in any transfer encoding).
     pub fn mail_notice(self) -> String {
-        format!("{} — https://www.first.org/tlp/", self.label())
+        format!(
+            "{} (FIRST TLP 2.0, https://www.first.org/tlp/)",
+            self.label()
+        )
     }
 
     /// `subject` with the label in front, once.

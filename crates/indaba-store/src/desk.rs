@@ -1832,6 +1832,19 @@ impl Store {
                 let v: String = r.try_get(c)?;
                 Ok(if v.is_empty() { unknown() } else { v })
             };
+            // What a person did not say is not counted about them (retention
+            // keeps no "unknown" for them either).
+            let personal_empty =
+                |c: &str| -> Result<bool, StoreError> { Ok(r.try_get::<String, _>(c)?.is_empty()) };
+            let skip = match dimension {
+                Dimension::Region => personal_empty("region")?,
+                Dimension::AgeBand => personal_empty("age_band")?,
+                Dimension::Education => personal_empty("education")?,
+                _ => false,
+            };
+            if skip {
+                continue;
+            }
             let key = match dimension {
                 Dimension::Classification => value("classification")?,
                 Dimension::Month => month_of(r.try_get("created_at")?),

@@ -14,9 +14,24 @@ mod tests {
         let tr = Translations::load().unwrap();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut used = Vec::new();
+        // Every file under templates/ and src/, role folders included.
+        let files = |sub: &str| {
+            let mut out = Vec::new();
+            let mut dirs = vec![dir.join(sub)];
+            while let Some(d) = dirs.pop() {
+                for entry in std::fs::read_dir(&d).unwrap().flatten() {
+                    if entry.path().is_dir() {
+                        dirs.push(entry.path());
+                    } else {
+                        out.push(entry.path());
+                    }
+                }
+            }
+            out
+        };
         for sub in ["templates", "src"] {
-            for entry in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
-                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for path in files(sub) {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
                 for marker in [".t(\"", ".t1(\"", "message(&state, &ctx, StatusCode::"] {
                     for part in text.split(marker).skip(1) {
                         let key = if marker.starts_with("message") {
@@ -45,10 +60,11 @@ mod tests {
             "form-",
             "nav-",
             "guides-",
+            "desk-",
         ];
         for sub in ["src"] {
-            for entry in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
-                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for path in files(sub) {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
                 for literal in text.split('"').skip(1).step_by(2) {
                     if namespaces.iter().any(|n| literal.starts_with(n))
                         && !literal.ends_with('-')
@@ -67,6 +83,31 @@ mod tests {
             used.push(format!("category-{}", category.id().replace('_', "-")));
         }
         used.extend(["kind-web".to_string(), "kind-mail".to_string()]);
+        // The desk's keys built from its values.
+        for view in ["open", "overdue", "mine", "all"] {
+            used.push(format!("desk-view-{view}"));
+        }
+        for a in indaba_desk::CaseAction::ALL {
+            used.push(format!("desk-action-{}", a.as_str().replace('_', "-")));
+        }
+        for d in indaba_store::desk::Dimension::ALL {
+            used.push(format!("desk-stats-{}", d.as_str().replace('_', "-")));
+        }
+        for c in indaba_desk::Classification::all() {
+            used.push(c.message_id());
+        }
+        for q in indaba_desk::plan::QUESTIONS {
+            used.push(format!("desk-q-{}", q.id));
+            for a in q.answers {
+                used.push(format!("desk-a-{}-{a}", q.id));
+            }
+        }
+        for s in indaba_desk::CaseState::ALL {
+            used.push(s.message_id().to_string());
+        }
+        for p in indaba_desk::Priority::ALL {
+            used.push(p.message_id().to_string());
+        }
         assert!(used.len() > 50, "the scan found only {} keys", used.len());
         let missing: Vec<&String> = used.iter().filter(|k| !tr.has("en", k)).collect();
         assert!(

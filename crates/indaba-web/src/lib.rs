@@ -7,8 +7,8 @@
 
 pub mod accounts;
 pub mod api;
-pub mod desk;
 pub mod app;
+pub mod desk;
 pub mod guides;
 pub mod i18n;
 pub mod mail;

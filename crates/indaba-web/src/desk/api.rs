@@ -103,7 +103,11 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
         Some(Ok(t)) => t,
         Some(Err(e)) => return error(StatusCode::BAD_REQUEST, e.to_string()),
     };
-    let class = match request.classification.as_deref().map(str::parse::<Classification>) {
+    let class = match request
+        .classification
+        .as_deref()
+        .map(str::parse::<Classification>)
+    {
         None => None,
         Some(Ok(c)) => Some(c),
         Some(Err(e)) => return error(StatusCode::BAD_REQUEST, e.to_string()),
@@ -125,7 +129,16 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
             return error(StatusCode::BAD_REQUEST, text.join(" "));
         }
     };
-    let case = match create_report(&state, &d, Door::Api, tlp, user.organisation_id.as_deref(), Some(&user.id)).await {
+    let case = match create_report(
+        &state,
+        &d,
+        Door::Api,
+        tlp,
+        user.organisation_id.as_deref(),
+        Some(&user.id),
+    )
+    .await
+    {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "desk API");
@@ -135,7 +148,16 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
     if let Some(class) = class
         && let Err(e) = state
             .store
-            .desk_update(Some(&user.id), &case.id, None, case.priority, case.tlp, class, case.organisation_id.as_deref(), &state.desk.levels)
+            .desk_update(
+                Some(&user.id),
+                &case.id,
+                None,
+                case.priority,
+                case.tlp,
+                class,
+                case.organisation_id.as_deref(),
+                &state.desk.levels,
+            )
             .await
     {
         tracing::error!(error = %e, "desk API");
@@ -143,7 +165,10 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
     let case = state.store.desk_case(&case.id).await.unwrap_or(case);
     (
         StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/desk/reports/{}", case.reference))],
+        [(
+            header::LOCATION,
+            format!("/api/v1/desk/reports/{}", case.reference),
+        )],
         Json(case_json(&case)),
     )
         .into_response()

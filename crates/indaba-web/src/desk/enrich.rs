@@ -22,7 +22,10 @@ use crate::app::AppState;
 /// Looks up every observable of `case` (at most 20), stores what was found,
 /// and sets the case's organisation when a constituency covers one and none
 /// is set. Returns how many were looked up.
-pub async fn enrich_case(state: &AppState, case: &DeskCase) -> Result<usize, indaba_store::StoreError> {
+pub async fn enrich_case(
+    state: &AppState,
+    case: &DeskCase,
+) -> Result<usize, indaba_store::StoreError> {
     let observables = state.store.desk_observables(&case.id).await?;
     let declared = state.store.desk_constituency().await?;
     let constituency = Constituency::new(declared.iter().map(|(r, o, _)| (r.clone(), o.clone())));
@@ -31,7 +34,9 @@ pub async fn enrich_case(state: &AppState, case: &DeskCase) -> Result<usize, ind
     for (o, _, _) in observables.iter().take(20) {
         let found = enrich_one(state, o, &constituency, &declared).await;
         if matched_org.is_none() {
-            matched_org = found["constituent"]["organisation"].as_str().map(str::to_string);
+            matched_org = found["constituent"]["organisation"]
+                .as_str()
+                .map(str::to_string);
         }
         state.store.desk_set_enrichment(&case.id, o, &found).await?;
         n += 1;
@@ -74,11 +79,17 @@ async fn enrich_one(
         Some(t) => contacts(&state.engine, t).await.ok(),
         None => None,
     };
-    let addresses: Vec<IpAddr> = report.as_ref().map(|r| r.addresses.clone()).unwrap_or_default();
+    let addresses: Vec<IpAddr> = report
+        .as_ref()
+        .map(|r| r.addresses.clone())
+        .unwrap_or_default();
     let routes = routes_of(state, &addresses).await;
     let asn = match o {
         Observable::Asn(n) => Some(*n),
-        _ => routes.first().and_then(|r| r["origin"].as_u64()).map(|a| a as u32),
+        _ => routes
+            .first()
+            .and_then(|r| r["origin"].as_u64())
+            .map(|a| a as u32),
     };
     let constituent = constituency
         .find(addresses.first().copied(), asn, o.domain().as_deref())
@@ -135,8 +146,10 @@ async fn routes_of(state: &AppState, addresses: &[IpAddr]) -> Vec<Value> {
                     indaba_checks::rov::Validity::Invalid { .. } => "invalid",
                     indaba_checks::rov::Validity::NotFound => "not-found",
                 };
-                out.push(json!({"address": a.address, "prefix": r.route.prefix.to_string(),
-                                "origin": r.route.origin.0, "rpki": rpki}));
+                out.push(
+                    json!({"address": a.address, "prefix": r.route.prefix.to_string(),
+                                "origin": r.route.origin.0, "rpki": rpki}),
+                );
             }
         }
     }
@@ -154,7 +167,10 @@ pub fn describe(enrichment: &str) -> (Vec<String>, Vec<String>) {
     if let Some(a) = v["addresses"].as_array().filter(|a| !a.is_empty()) {
         facts.push(format!(
             "addresses: {}",
-            a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     for r in v["routes"].as_array().into_iter().flatten() {
@@ -172,18 +188,33 @@ pub fn describe(enrichment: &str) -> (Vec<String>, Vec<String>) {
             c.get("organisation").and_then(|x| x.as_str()).unwrap_or(""),
             c.get("by").and_then(|x| x.as_str()).unwrap_or("")
         ));
-        if let Some(e) = c.get("contact").and_then(|x| x.as_str()).filter(|e| !e.is_empty()) {
+        if let Some(e) = c
+            .get("contact")
+            .and_then(|x| x.as_str())
+            .filter(|e| !e.is_empty())
+        {
             contacts.push(e.to_string());
         }
     }
     for key in ["security_txt", "rdap_abuse"] {
-        for e in v[key].as_array().into_iter().flatten().filter_map(|x| x.as_str()) {
+        for e in v[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str())
+        {
             if !contacts.iter().any(|c| c == e) {
                 contacts.push(e.to_string());
             }
         }
     }
-    for p in v["problems"].as_array().into_iter().flatten().filter_map(|x| x.as_str()).take(5) {
+    for p in v["problems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str())
+        .take(5)
+    {
         facts.push(p.to_string());
     }
     (facts, contacts)
@@ -199,7 +230,14 @@ mod tests {
                        "constituent": {"organisation": "org", "by": "127.0.10.0/24", "contact": "noc@hoster.test"},
                        "security_txt": ["security@tls-good.test"], "rdap_abuse": ["abuse@hoster.test", "noc@hoster.test"]});
         let (facts, contacts) = describe(&e.to_string());
-        assert_eq!(contacts, vec!["noc@hoster.test", "security@tls-good.test", "abuse@hoster.test"]);
+        assert_eq!(
+            contacts,
+            vec![
+                "noc@hoster.test",
+                "security@tls-good.test",
+                "abuse@hoster.test"
+            ]
+        );
         assert!(facts.iter().any(|f| f.contains("AS64500 (RPKI valid)")));
         assert_eq!(describe("not json"), (vec![], vec![]));
     }

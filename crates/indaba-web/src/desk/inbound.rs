@@ -109,7 +109,11 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
         .find_map(|r| Reference::find_in(r))
         .or_else(|| Reference::find_in(&subject));
     let existing = match reference {
-        Some(r) => state.store.desk_case_by_reference(&r.to_string()).await.ok(),
+        Some(r) => state
+            .store
+            .desk_case_by_reference(&r.to_string())
+            .await
+            .ok(),
         None => None,
     };
     let (case_id, filed, message_id, tlp) = match existing {
@@ -128,12 +132,21 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
                 tracing::error!(error = %e, "cannot file a reply");
                 Refused::Later
             })?;
-            (case.id.clone(), Filed::Reply(case.reference.clone()), Some(id), case.tlp)
+            (
+                case.id.clone(),
+                Filed::Reply(case.reference.clone()),
+                Some(id),
+                case.tlp,
+            )
         }
         None => {
             let d = Draft {
                 title: subject.clone(),
-                description: if body.is_empty() { subject.clone() } else { body.clone() },
+                description: if body.is_empty() {
+                    subject.clone()
+                } else {
+                    body.clone()
+                },
                 contact_ok: indaba_desk::intake::plausible_email(&from),
                 email: from.clone(),
                 tlp: Some(Tlp::Amber),
@@ -141,7 +154,10 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
             }
             .cleaned();
             let d = if d.description.is_empty() {
-                Draft { description: "(empty message)".into(), ..d }
+                Draft {
+                    description: "(empty message)".into(),
+                    ..d
+                }
             } else {
                 d
             };
@@ -151,7 +167,12 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
                     tracing::error!(error = %e, "cannot file a mail report");
                     Refused::Later
                 })?;
-            (case.id.clone(), Filed::NewReport(case.reference.clone()), None, Tlp::Amber)
+            (
+                case.id.clone(),
+                Filed::NewReport(case.reference.clone()),
+                None,
+                Tlp::Amber,
+            )
         }
     };
     let mut kept = 0;
@@ -164,7 +185,15 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
                 .unwrap_or_else(|| "application/octet-stream".into());
             state
                 .store
-                .desk_add_attachment(&state.desk.sealer, &case_id, message_id.as_deref(), name, &ctype, part.contents(), tlp)
+                .desk_add_attachment(
+                    &state.desk.sealer,
+                    &case_id,
+                    message_id.as_deref(),
+                    name,
+                    &ctype,
+                    part.contents(),
+                    tlp,
+                )
                 .await
                 .map_err(|e| {
                     tracing::error!(error = %e, "cannot keep an attachment");
@@ -175,7 +204,15 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
     } else {
         state
             .store
-            .desk_add_attachment(&state.desk.sealer, &case_id, message_id.as_deref(), "message.eml", "message/rfc822", raw, tlp)
+            .desk_add_attachment(
+                &state.desk.sealer,
+                &case_id,
+                message_id.as_deref(),
+                "message.eml",
+                "message/rfc822",
+                raw,
+                tlp,
+            )
             .await
             .map_err(|_| Refused::Later)?;
         kept += 1;
@@ -263,13 +300,21 @@ async fn session(state: &AppState, stream: tokio::net::TcpStream) -> std::io::Re
             recipients.clear();
             if size.is_some_and(|s| s > state.desk.max_mail) {
                 have_sender = false;
-                format!("552 5.3.4 message larger than {} bytes\r\n", state.desk.max_mail)
+                format!(
+                    "552 5.3.4 message larger than {} bytes\r\n",
+                    state.desk.max_mail
+                )
             } else {
                 have_sender = true;
                 "250 2.1.0 OK\r\n".into()
             }
         } else if upper.starts_with("RCPT TO:") {
-            let address = text[8..].trim().split_whitespace().next().unwrap_or("").to_string();
+            let address = text[8..]
+                .trim()
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string();
             if !have_sender {
                 "503 5.5.1 MAIL first\r\n".into()
             } else if recipients.len() >= 100 {
@@ -292,7 +337,9 @@ async fn session(state: &AppState, stream: tokio::net::TcpStream) -> std::io::Re
                     file(state, &data, &recipients).await
                 };
                 let one = match &outcome {
-                    Ok(Filed::Reply(r) | Filed::NewReport(r)) => format!("250 2.0.0 filed as {r}\r\n"),
+                    Ok(Filed::Reply(r) | Filed::NewReport(r)) => {
+                        format!("250 2.0.0 filed as {r}\r\n")
+                    }
                     Err(e) => format!("{e}\r\n"),
                 };
                 // LMTP: one answer per accepted recipient.
@@ -329,12 +376,19 @@ async fn read_data(
     let mut at_start = true;
     loop {
         let Some(complete) = read_line(reader, &mut line, 64 * 1024).await? else {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "data cut off"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "data cut off",
+            ));
         };
         if at_start && (line == b".\r\n" || line == b".\n") {
             return Ok((data, too_large));
         }
-        let content = if at_start && line.starts_with(b"..") { &line[1..] } else { &line[..] };
+        let content = if at_start && line.starts_with(b"..") {
+            &line[1..]
+        } else {
+            &line[..]
+        };
         at_start = complete;
         if too_large || data.len() + content.len() > limit {
             too_large = true;
@@ -351,7 +405,10 @@ mod tests {
 
     #[test]
     fn multiparts_are_counted_case_blind() {
-        assert_eq!(count_multiparts(b"Content-Type: Multipart/Mixed; x\nmultipart/alternative"), 2);
+        assert_eq!(
+            count_multiparts(b"Content-Type: Multipart/Mixed; x\nmultipart/alternative"),
+            2
+        );
         assert_eq!(count_multiparts(b""), 0);
     }
 }

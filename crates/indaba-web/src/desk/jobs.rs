@@ -4,8 +4,8 @@
 //! runs [`run_due`] every minute with the real time; `indaba desk tick
 //! --now …` runs it with any time (the test clock).
 
-use indaba_desk::followup;
 use indaba_desk::Audience;
+use indaba_desk::followup;
 use serde::Serialize;
 
 use super::outbox::{Outgoing, send_text};
@@ -34,12 +34,21 @@ pub async fn run_due(state: &AppState, now: i64) -> Summary {
     match state.store.desk_followup_candidates().await {
         Ok(cases) => {
             for case in cases {
-                let sent = state.store.desk_followups_sent(&case.id, "victim").await.unwrap_or_default();
-                let Some(day) = followup::due(&schedule.victim_days, case.created_at, &sent, now) else {
+                let sent = state
+                    .store
+                    .desk_followups_sent(&case.id, "victim")
+                    .await
+                    .unwrap_or_default();
+                let Some(day) = followup::due(&schedule.victim_days, case.created_at, &sent, now)
+                else {
                     continue;
                 };
                 let subject = tr.t1("desk-mail-reminder-subject", "day", i64::from(day));
-                let body = tr.t1("desk-mail-reminder-body", "reference", case.reference.clone());
+                let body = tr.t1(
+                    "desk-mail-reminder-body",
+                    "reference",
+                    case.reference.clone(),
+                );
                 let o = Outgoing {
                     case: &case,
                     to: &case.reporter_email,
@@ -51,7 +60,10 @@ pub async fn run_due(state: &AppState, now: i64) -> Summary {
                 };
                 match send_text(state, &o).await {
                     Ok(()) => {
-                        let _ = state.store.desk_mark_followup(&case.id, "victim", day, now).await;
+                        let _ = state
+                            .store
+                            .desk_mark_followup(&case.id, "victim", day, now)
+                            .await;
                         s.victim_reminders += 1;
                     }
                     Err(e) => s.problems.push(format!("{}: {e}", case.reference)),
@@ -63,7 +75,11 @@ pub async fn run_due(state: &AppState, now: i64) -> Summary {
     match state.store.desk_unanswered_investigations().await {
         Ok(list) => {
             for (inv, since) in list {
-                let sent = state.store.desk_followups_sent(&inv.id, "party").await.unwrap_or_default();
+                let sent = state
+                    .store
+                    .desk_followups_sent(&inv.id, "party")
+                    .await
+                    .unwrap_or_default();
                 let Some(day) = followup::due(&schedule.forward_days, since, &sent, now) else {
                     continue;
                 };
@@ -80,7 +96,11 @@ pub async fn run_due(state: &AppState, now: i64) -> Summary {
                     continue;
                 }
                 let subject = tr.t1("desk-mail-forward-reminder-subject", "day", i64::from(day));
-                let body = tr.t1("desk-mail-forward-reminder-body", "reference", inv.reference.clone());
+                let body = tr.t1(
+                    "desk-mail-forward-reminder-body",
+                    "reference",
+                    inv.reference.clone(),
+                );
                 let audience = if inv.tlp.may_mail(Audience::AbuseContact) {
                     Audience::AbuseContact
                 } else {
@@ -97,7 +117,10 @@ pub async fn run_due(state: &AppState, now: i64) -> Summary {
                 };
                 match send_text(state, &o).await {
                     Ok(()) => {
-                        let _ = state.store.desk_mark_followup(&inv.id, "party", day, now).await;
+                        let _ = state
+                            .store
+                            .desk_mark_followup(&inv.id, "party", day, now)
+                            .await;
                         s.forward_reminders += 1;
                     }
                     Err(e) => s.problems.push(format!("{}: {e}", inv.reference)),
@@ -119,7 +142,11 @@ pub async fn run_due(state: &AppState, now: i64) -> Summary {
                 else {
                     continue;
                 };
-                let events = state.store.desk_digest_events(&org, &day).await.unwrap_or_default();
+                let events = state
+                    .store
+                    .desk_digest_events(&org, &day)
+                    .await
+                    .unwrap_or_default();
                 let csv = indaba_desk::feed::digest_csv(&events);
                 match super::outbox::send_digest(state, &to, &day, csv, events.len()).await {
                     Ok(()) => {
@@ -185,11 +212,17 @@ pub async fn import_feed(
     let report_type = report_type.trim().to_ascii_lowercase();
     if report_type.is_empty()
         || report_type.len() > 60
-        || !report_type.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || !report_type
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
     {
         return Err("name the report type (?type=scan_dns) or give the Shadowserver file name (?name=2026-12-05-scan_dns-za.csv)".into());
     }
-    let declared = state.store.desk_constituency().await.map_err(|e| e.to_string())?;
+    let declared = state
+        .store
+        .desk_constituency()
+        .await
+        .map_err(|e| e.to_string())?;
     let constituency = indaba_desk::constituency::Constituency::new(
         declared.iter().map(|(r, o, _)| (r.clone(), o.clone())),
     );

@@ -120,7 +120,10 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/settings/contact", post(triage::add_contact))
         .route("/desk/settings/constituency", post(triage::declare))
         .route("/desk/person", post(triage::person))
-        .route("/desk/member", get(triage::member_page).post(triage::member_report))
+        .route(
+            "/desk/member",
+            get(triage::member_page).post(triage::member_report),
+        )
         .route("/statistics", get(stats::page))
         .route("/statistics.csv", get(stats::csv))
         .route("/statistics/{dimension}", get(stats::chart))
@@ -288,7 +291,11 @@ pub async fn seed_playbooks(state: &AppState) -> Result<(), indaba_store::StoreE
         .desk_playbooks()
         .await?
         .into_iter()
-        .filter_map(|(_, s)| indaba_desk::playbook::Playbook::parse(&s).ok().map(|p| p.id))
+        .filter_map(|(_, s)| {
+            indaba_desk::playbook::Playbook::parse(&s)
+                .ok()
+                .map(|p| p.id)
+        })
         .collect();
     for source in indaba_desk::playbook::BUILT_IN {
         if let Ok(p) = indaba_desk::playbook::Playbook::parse(source)

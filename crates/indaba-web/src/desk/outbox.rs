@@ -53,7 +53,12 @@ pub enum OutboxError {
 
 /// A body with the label at the top and the bottom.
 pub fn labelled(tlp: Tlp, body: &str) -> String {
-    format!("{}\n\n{}\n\n{}\n", tlp.mail_notice(), body.trim_end(), tlp.mail_notice())
+    format!(
+        "{}\n\n{}\n\n{}\n",
+        tlp.mail_notice(),
+        body.trim_end(),
+        tlp.mail_notice()
+    )
 }
 
 /// What one outgoing mail is.
@@ -105,7 +110,10 @@ async fn log(state: &AppState, o: &Outgoing<'_>, format: &str, result: &Result<(
     }
 }
 
-fn builder(state: &AppState, o: &Outgoing<'_>) -> Result<lettre::message::MessageBuilder, OutboxError> {
+fn builder(
+    state: &AppState,
+    o: &Outgoing<'_>,
+) -> Result<lettre::message::MessageBuilder, OutboxError> {
     let mailer = state.mailer.as_ref().ok_or(OutboxError::NoMailer)?;
     let bad = |what: &str, e: &dyn std::fmt::Display| OutboxError::Mail(format!("{what}: {e}"));
     Ok(lettre::Message::builder()
@@ -199,11 +207,11 @@ pub async fn acknowledge(state: &AppState, case_id: &str, token: &str) {
     }
 }
 
-/// Whether `case` holds a person's own words, so that sharing it needs
-/// their consent.
+/// Whether `case` holds a private person's own words (the public form, a
+/// mail), so that sharing it needs their consent. Members and their systems
+/// report for their organisation, which chose the label.
 pub fn has_reporter(case: &DeskCase) -> bool {
-    case.kind == indaba_desk::CaseKind::Report
-        && matches!(case.door.as_str(), "public" | "member" | "mail" | "api")
+    case.kind == indaba_desk::CaseKind::Report && matches!(case.door.as_str(), "public" | "mail")
 }
 
 /// The evidence that may go to `party`: the case's own text when it needs no
@@ -236,9 +244,17 @@ pub async fn shareable_evidence(
         return Err(OutboxError::NoConsent(party.to_string()));
     }
     let mut evidence = format!("{}\n{}\n", case.title, case.description);
-    for child in state.store.desk_children(&case.id).await.unwrap_or_default() {
+    for child in state
+        .store
+        .desk_children(&case.id)
+        .await
+        .unwrap_or_default()
+    {
         if child.kind == indaba_desk::CaseKind::Report && consented(&child).await? {
-            evidence.push_str(&format!("\n--- {}\n{}\n", child.reference, child.description));
+            evidence.push_str(&format!(
+                "\n--- {}\n{}\n",
+                child.reference, child.description
+            ));
         }
     }
     Ok(evidence)
@@ -308,7 +324,11 @@ pub async fn forward_xarf(
 
 /// The case report (JSON) of `case` for a partner: what it is, its
 /// observables, and the evidence that may be shared.
-pub fn case_json(case: &DeskCase, evidence: &str, observables: &[(String, String)]) -> serde_json::Value {
+pub fn case_json(
+    case: &DeskCase,
+    evidence: &str,
+    observables: &[(String, String)],
+) -> serde_json::Value {
     serde_json::json!({
         "reference": case.reference,
         "tlp": case.tlp.label(),
@@ -333,7 +353,11 @@ pub async fn send_case_report(
 ) -> Result<(), OutboxError> {
     let tlp = case.tlp.and(investigation.tlp);
     let tr = crate::i18n::Tr::new(&state.translations, crate::i18n::DEFAULT_LANGUAGE);
-    let body = tr.t1("desk-mail-case-report-body", "reference", case.reference.clone());
+    let body = tr.t1(
+        "desk-mail-case-report-body",
+        "reference",
+        case.reference.clone(),
+    );
     let subject = tr.t("desk-mail-case-report-subject");
     let o = Outgoing {
         case: investigation,
@@ -376,20 +400,14 @@ pub async fn send_case_report(
             .multipart(
                 MultiPart::mixed()
                     .singlepart(SinglePart::plain(labelled(tlp, &body)))
-                    .singlepart(
-                        Attachment::new(format!("{}.pdf", case.reference)).body(
-                            pdf,
-                            ContentType::parse("application/pdf")
-                                .unwrap_or(ContentType::TEXT_PLAIN),
-                        ),
-                    )
-                    .singlepart(
-                        Attachment::new(format!("{}.json", case.reference)).body(
-                            json.to_string(),
-                            ContentType::parse("application/json")
-                                .unwrap_or(ContentType::TEXT_PLAIN),
-                        ),
-                    ),
+                    .singlepart(Attachment::new(format!("{}.pdf", case.reference)).body(
+                        pdf,
+                        ContentType::parse("application/pdf").unwrap_or(ContentType::TEXT_PLAIN),
+                    ))
+                    .singlepart(Attachment::new(format!("{}.json", case.reference)).body(
+                        json.to_string(),
+                        ContentType::parse("application/json").unwrap_or(ContentType::TEXT_PLAIN),
+                    )),
             )
             .map_err(|e| OutboxError::Mail(e.to_string()))?;
         deliver(state, message).await
@@ -414,7 +432,10 @@ pub async fn send_digest(
     let tr = crate::i18n::Tr::new(&state.translations, crate::i18n::DEFAULT_LANGUAGE);
     let mailer = state.mailer.as_ref().ok_or(OutboxError::NoMailer)?;
     let subject = tlp.subject(&tr.t1("desk-mail-digest-subject", "day", day.to_string()));
-    let body = labelled(tlp, &tr.t1("desk-mail-digest-body", "count", events as i64));
+    let body = labelled(
+        tlp,
+        &tr.m(&indaba_model::Message::new("desk-mail-digest-body").arg("count", events as i64)),
+    );
     let result = async {
         let message = lettre::Message::builder()
             .from(
@@ -430,17 +451,17 @@ pub async fn send_digest(
                     .parse()
                     .map_err(|e| OutboxError::Mail(format!("reply-to: {e}")))?,
             )
-            .to(to.parse().map_err(|e| OutboxError::Mail(format!("to: {e}")))?)
+            .to(to
+                .parse()
+                .map_err(|e| OutboxError::Mail(format!("to: {e}")))?)
             .subject(subject.clone())
             .multipart(
                 MultiPart::mixed()
                     .singlepart(SinglePart::plain(body))
-                    .singlepart(
-                        Attachment::new(format!("events-{day}.csv")).body(
-                            csv,
-                            ContentType::parse("text/csv").unwrap_or(ContentType::TEXT_PLAIN),
-                        ),
-                    ),
+                    .singlepart(Attachment::new(format!("events-{day}.csv")).body(
+                        csv,
+                        ContentType::parse("text/csv").unwrap_or(ContentType::TEXT_PLAIN),
+                    )),
             )
             .map_err(|e| OutboxError::Mail(e.to_string()))?;
         deliver(state, message).await

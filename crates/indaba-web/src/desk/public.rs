@@ -642,9 +642,14 @@ pub async fn letter(
         _ => return not_found(&state, &ctx),
     };
     let date = time::OffsetDateTime::now_utc().date().to_string();
-    let Some((subject, body)) =
-        plan::letter_text(&book, letter_id, s, &case.as_draft(), &case.reference, &date)
-    else {
+    let Some((subject, body)) = plan::letter_text(
+        &book,
+        letter_id,
+        s,
+        &case.as_draft(),
+        &case.reference,
+        &date,
+    ) else {
         return not_found(&state, &ctx);
     };
     let pdf = indaba_desk::letter::pdf(&indaba_desk::letter::Document {
@@ -680,7 +685,11 @@ pub async fn says(
     let Some(case) = draft_by_token(&state, &token).await else {
         return not_found(&state, &ctx);
     };
-    match state.store.desk_victim_says(&case.id, p.get("status")).await {
+    match state
+        .store
+        .desk_victim_says(&case.id, p.get("status"))
+        .await
+    {
         Ok(()) => {
             let tr = ctx.tr(&state);
             status_page(&state, &ctx, &token, Some(tr.t("desk-status-thanks"))).await
@@ -703,7 +712,8 @@ pub async fn reporter_message(
     let Some(case) = draft_by_token(&state, &token).await else {
         return not_found(&state, &ctx);
     };
-    let text = indaba_desk::intake::clean(p.get("body"), indaba_desk::intake::MAX_DESCRIPTION, true);
+    let text =
+        indaba_desk::intake::clean(p.get("body"), indaba_desk::intake::MAX_DESCRIPTION, true);
     if !text.is_empty() {
         let m = indaba_store::desk::NewMessage {
             case_id: &case.id,
@@ -737,7 +747,10 @@ pub async fn consent(
         return not_found(&state, &ctx);
     };
     let party = p.get("party");
-    if !matches!(party, "abuse-contact" | "police" | "partner-cert" | "constituent") {
+    if !matches!(
+        party,
+        "abuse-contact" | "police" | "partner-cert" | "constituent"
+    ) {
         return not_found(&state, &ctx);
     }
     if let Err(e) = state

@@ -63,7 +63,9 @@ async fn table(state: &AppState, d: Dimension) -> Table {
 }
 
 fn shown(count: Option<u64>) -> String {
-    count.map(|c| c.to_string()).unwrap_or_else(|| format!("<{K}"))
+    count
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| format!("<{K}"))
 }
 
 /// `GET /statistics`.
@@ -107,7 +109,10 @@ pub async fn csv(State(state): State<AppState>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"statistics.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"statistics.csv\"",
+            ),
         ],
         out,
     )
@@ -122,8 +127,17 @@ pub fn bar_chart(title: &str, cells: &[(String, Option<u64>)]) -> String {
     {
         let root = SVGBackend::with_string(&mut svg, (720, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        let max = cells.iter().filter_map(|(_, c)| *c).max().unwrap_or(1).max(1);
-        let _ = root.draw(&Text::new(title.to_string(), (10, 10), ("sans-serif", 18).into_font()));
+        let max = cells
+            .iter()
+            .filter_map(|(_, c)| *c)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let _ = root.draw(&Text::new(
+            title.to_string(),
+            (10, 10),
+            ("sans-serif", 18).into_font(),
+        ));
         for (i, (key, count)) in cells.iter().enumerate() {
             let y = 40 + 28 * i as i32;
             let _ = root.draw(&Text::new(
@@ -133,10 +147,21 @@ pub fn bar_chart(title: &str, cells: &[(String, Option<u64>)]) -> String {
             ));
             if let Some(c) = count {
                 let w = (380.0 * (*c as f64) / (max as f64)) as i32;
-                let _ = root.draw(&Rectangle::new([(300, y), (300 + w.max(1), y + 20)], BLUE.filled()));
-                let _ = root.draw(&Text::new(c.to_string(), (306 + w, y + 4), ("sans-serif", 13).into_font()));
+                let _ = root.draw(&Rectangle::new(
+                    [(300, y), (300 + w.max(1), y + 20)],
+                    BLUE.filled(),
+                ));
+                let _ = root.draw(&Text::new(
+                    c.to_string(),
+                    (306 + w, y + 4),
+                    ("sans-serif", 13).into_font(),
+                ));
             } else {
-                let _ = root.draw(&Text::new(format!("<{K}"), (306, y + 4), ("sans-serif", 13).into_font()));
+                let _ = root.draw(&Text::new(
+                    format!("<{K}"),
+                    (306, y + 4),
+                    ("sans-serif", 13).into_font(),
+                ));
             }
         }
         let _ = root.present();
@@ -145,13 +170,24 @@ pub fn bar_chart(title: &str, cells: &[(String, Option<u64>)]) -> String {
 }
 
 /// `GET /statistics/{dimension}.svg`.
-pub async fn chart(State(state): State<AppState>, ctx: PageContext, Path(file): Path<String>) -> Response {
-    let Some(d) = file.strip_suffix(".svg").and_then(|d| d.parse::<Dimension>().ok()) else {
+pub async fn chart(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(file): Path<String>,
+) -> Response {
+    let Some(d) = file
+        .strip_suffix(".svg")
+        .and_then(|d| d.parse::<Dimension>().ok())
+    else {
         return super::not_found(&state, &ctx);
     };
     let tr = ctx.tr(&state);
     let t = table(&state, d).await;
-    let cells: Vec<(String, Option<u64>)> = t.cells.iter().map(|c| (label(&tr, d, &c.key), c.count)).collect();
+    let cells: Vec<(String, Option<u64>)> = t
+        .cells
+        .iter()
+        .map(|c| (label(&tr, d, &c.key), c.count))
+        .collect();
     let title = tr.t(&format!("desk-stats-{}", d.as_str().replace('_', "-")));
     (
         [
@@ -169,7 +205,10 @@ mod tests {
 
     #[test]
     fn charts_are_svg_with_labels_and_no_small_numbers() {
-        let svg = bar_chart("By type", &[("Phishing".into(), Some(12)), ("Sextortion".into(), None)]);
+        let svg = bar_chart(
+            "By type",
+            &[("Phishing".into(), Some(12)), ("Sextortion".into(), None)],
+        );
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("Phishing"));
         assert!(svg.contains("&lt;5") || svg.contains("<5"));

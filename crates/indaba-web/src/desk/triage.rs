@@ -22,9 +22,7 @@ use indaba_store::desk::{AttachmentMeta, Delivery, DeskMessage, NewCase, TriageF
 use indaba_store::{DeskCase, Organisation, Role, StoreError, User};
 use serde::Deserialize;
 
-use super::{
-    Pairs, csrf_refused, forbidden, internal, not_found, require_desk, viewer, when,
-};
+use super::{Pairs, csrf_refused, forbidden, internal, not_found, require_desk, viewer, when};
 use crate::app::{AppState, PageContext};
 use crate::i18n::Tr;
 use crate::pages::render;
@@ -162,7 +160,11 @@ pub async fn list(
     let tr = ctx.tr(&state);
     let now = indaba_store::now();
     let view = if q.q.trim().is_empty() {
-        if q.view.is_empty() { "open".to_string() } else { q.view.clone() }
+        if q.view.is_empty() {
+            "open".to_string()
+        } else {
+            q.view.clone()
+        }
     } else {
         "search".to_string()
     };
@@ -192,7 +194,11 @@ pub async fn list(
         analysts: analysts(&state).await,
         actions: action_labels(&tr, &CaseAction::ALL),
         heading: if view == "search" {
-            tr.t1("desk-search-results", "q", q.q.chars().take(200).collect::<String>())
+            tr.t1(
+                "desk-search-results",
+                "q",
+                q.q.chars().take(200).collect::<String>(),
+            )
         } else {
             tr.t(&format!("desk-view-{view}"))
         },
@@ -224,11 +230,9 @@ pub async fn bulk(State(state): State<AppState>, ctx: PageContext, body: Bytes) 
     {
         Ok(refused) => {
             let tr = ctx.tr(&state);
-            let notice = tr.t1(
-                "desk-bulk-done",
-                "refused",
-                refused.len() as i64,
-            );
+            let notice = tr
+                .m(&indaba_model::Message::new("desk-bulk-done")
+                    .arg("refused", refused.len() as i64));
             Redirect::to(&format!("/desk?notice={}", urlencode(&notice))).into_response()
         }
         Err(e) => internal(&state, &ctx, e),
@@ -443,7 +447,12 @@ async fn case_page_with(
             let total = serde_json::from_str::<indaba_desk::plan::Plan>(&body)
                 .map(|p| p.steps.len())
                 .unwrap_or(0);
-            let done = state.store.desk_ticked(&case.id).await.unwrap_or_default().len();
+            let done = state
+                .store
+                .desk_ticked(&case.id)
+                .await
+                .unwrap_or_default()
+                .len();
             Some((done, total))
         }
         None => None,
@@ -468,18 +477,37 @@ async fn case_page_with(
         consents,
         progress,
         actions,
-        incidents: if desk { open_incidents(state, &tr, &users).await } else { Vec::new() },
-        analysts: if desk { analysts(state).await } else { Vec::new() },
-        organisations: if desk { state.store.organisations().await.unwrap_or_default() } else { Vec::new() },
+        incidents: if desk {
+            open_incidents(state, &tr, &users).await
+        } else {
+            Vec::new()
+        },
+        analysts: if desk {
+            analysts(state).await
+        } else {
+            Vec::new()
+        },
+        organisations: if desk {
+            state.store.organisations().await.unwrap_or_default()
+        } else {
+            Vec::new()
+        },
         classifications: Classification::all().collect(),
         labels: Tlp::ALL,
         priorities: Priority::ALL,
-        reporter: if desk { case.reporter_email.clone() } else { String::new() },
+        reporter: if desk {
+            case.reporter_email.clone()
+        } else {
+            String::new()
+        },
         case,
         notice,
     };
     let mut r = render(page);
-    r.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     ctx.finish(state, r)
 }
 
@@ -518,7 +546,11 @@ pub async fn act(
     };
     let target = Some(p.get("target")).filter(|t| !t.is_empty());
     let tr = ctx.tr(&state);
-    match state.store.desk_act(Some(&me.id), &id, action, target).await {
+    match state
+        .store
+        .desk_act(Some(&me.id), &id, action, target)
+        .await
+    {
         Ok(s) => back(&id, &tr.t1("desk-act-done", "state", tr.t(s.message_id()))),
         Err(StoreError::Invalid(why)) => back(&id, &why),
         Err(StoreError::NotFound(_)) => not_found(&state, &ctx),
@@ -552,7 +584,16 @@ pub async fn update(
     let org = Some(p.get("organisation")).filter(|t| !t.is_empty());
     match state
         .store
-        .desk_update(Some(&me.id), &id, assignee, priority, tlp, class, org, &state.desk.levels)
+        .desk_update(
+            Some(&me.id),
+            &id,
+            assignee,
+            priority,
+            tlp,
+            class,
+            org,
+            &state.desk.levels,
+        )
         .await
     {
         Ok(()) => back(&id, &ctx.tr(&state).t("desk-saved")),
@@ -580,7 +621,11 @@ pub async fn new_incident(
         Ok(c) => c,
         Err(_) => return not_found(&state, &ctx),
     };
-    let title = if p.get("title").trim().is_empty() { report.title.clone() } else { p.get("title").to_string() };
+    let title = if p.get("title").trim().is_empty() {
+        report.title.clone()
+    } else {
+        p.get("title").to_string()
+    };
     let d = Draft {
         title,
         description: String::new(),
@@ -610,7 +655,12 @@ pub async fn new_incident(
     };
     if let Err(e) = state
         .store
-        .desk_act(Some(&me.id), &report.id, CaseAction::Link, Some(&incident.id))
+        .desk_act(
+            Some(&me.id),
+            &report.id,
+            CaseAction::Link,
+            Some(&incident.id),
+        )
         .await
     {
         return back(&id, &e.to_string());
@@ -636,7 +686,8 @@ pub async fn write(
     let Ok(case) = state.store.desk_case(&id).await else {
         return not_found(&state, &ctx);
     };
-    let text = indaba_desk::intake::clean(p.get("body"), indaba_desk::intake::MAX_DESCRIPTION, true);
+    let text =
+        indaba_desk::intake::clean(p.get("body"), indaba_desk::intake::MAX_DESCRIPTION, true);
     if text.is_empty() {
         return back(&id, "");
     }
@@ -674,7 +725,11 @@ pub async fn write(
             Err(e) => internal(&state, &ctx, e),
         };
     }
-    let tlp = p.get("tlp").parse::<Tlp>().unwrap_or(case.tlp).and(case.tlp);
+    let tlp = p
+        .get("tlp")
+        .parse::<Tlp>()
+        .unwrap_or(case.tlp)
+        .and(case.tlp);
     let m = indaba_store::desk::NewMessage {
         case_id: &case.id,
         direction: "note",
@@ -768,7 +823,9 @@ pub async fn forward(
             super::outbox::send_case_report(&state, &case, &investigation, &to, "partner-cert")
                 .await
         }
-        _ => super::outbox::forward_xarf(&state, &case, &investigation, &to, &source, &summary).await,
+        _ => {
+            super::outbox::forward_xarf(&state, &case, &investigation, &to, &source, &summary).await
+        }
     };
     match result {
         Ok(()) => {
@@ -858,7 +915,10 @@ pub async fn export(
             (
                 [
                     (header::CONTENT_TYPE, "application/json".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}-{format}\"", case.reference)),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}-{format}\"", case.reference),
+                    ),
                 ],
                 [(k, l)],
                 doc.to_string(),
@@ -867,12 +927,24 @@ pub async fn export(
         }
         "case.json" | "case.pdf" => {
             let (items, tlp) = indaba_desk::export::exportable(&e, &v);
-            let obs: Vec<(String, String)> = items.iter().map(|(o, _)| (o.kind().to_string(), o.value())).collect();
-            let evidence = if v == Viewer::Desk { case.description.clone() } else { String::new() };
+            let obs: Vec<(String, String)> = items
+                .iter()
+                .map(|(o, _)| (o.kind().to_string(), o.value()))
+                .collect();
+            let evidence = if v == Viewer::Desk {
+                case.description.clone()
+            } else {
+                String::new()
+            };
             let json = super::outbox::case_json(&case, &evidence, &obs);
             let (k, l) = label_header(tlp);
             if format == "case.json" {
-                ([(header::CONTENT_TYPE, "application/json".to_string())], [(k, l)], json.to_string()).into_response()
+                (
+                    [(header::CONTENT_TYPE, "application/json".to_string())],
+                    [(k, l)],
+                    json.to_string(),
+                )
+                    .into_response()
             } else {
                 let label = tlp.label();
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
@@ -884,7 +956,10 @@ pub async fn export(
                 (
                     [
                         (header::CONTENT_TYPE, "application/pdf".to_string()),
-                        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.pdf\"", case.reference)),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            format!("attachment; filename=\"{}.pdf\"", case.reference),
+                        ),
                     ],
                     [(k, l)],
                     pdf,
@@ -925,7 +1000,10 @@ pub async fn attachment(
     (
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         content,
@@ -989,7 +1067,11 @@ pub async fn playbook_form(
     if let Err(r) = require_desk(&state, &ctx) {
         return r;
     }
-    let versions = state.store.desk_playbook_versions(&id).await.unwrap_or_default();
+    let versions = state
+        .store
+        .desk_playbook_versions(&id)
+        .await
+        .unwrap_or_default();
     let source = match versions.first() {
         Some((v, _, _)) => state.store.desk_playbook(&id, *v).await.unwrap_or_default(),
         None => String::new(),
@@ -1016,7 +1098,10 @@ pub async fn playbook_save(
     let source = p.get("source").replace("\r\n", "\n");
     let problem = match Playbook::parse(&source) {
         Ok(book) if book.id == id => None,
-        Ok(book) => Some(format!("the front matter says id = {:?}, not {id:?}", book.id)),
+        Ok(book) => Some(format!(
+            "the front matter says id = {:?}, not {id:?}",
+            book.id
+        )),
         Err(e) => Some(ctx.tr(&state).m(&e.message())),
     };
     if let Some(problem) = problem {
@@ -1032,7 +1117,11 @@ pub async fn playbook_save(
         *r.status_mut() = StatusCode::BAD_REQUEST;
         return r;
     }
-    match state.store.desk_save_playbook(Some(&me.id), &id, &source).await {
+    match state
+        .store
+        .desk_save_playbook(Some(&me.id), &id, &source)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/desk/playbooks/{id}")).into_response(),
         Err(e) => internal(&state, &ctx, e),
     }
@@ -1078,7 +1167,11 @@ pub async fn settings(
         .unwrap_or_default()
         .into_iter()
         .map(|(r, o, c)| {
-            let name = organisations.iter().find(|x| x.id == o).map(|x| x.name.clone()).unwrap_or(o);
+            let name = organisations
+                .iter()
+                .find(|x| x.id == o)
+                .map(|x| x.name.clone())
+                .unwrap_or(o);
             (r.value(), name, c)
         })
         .collect();
@@ -1125,7 +1218,11 @@ pub async fn add_contact(State(state): State<AppState>, ctx: PageContext, body: 
         url: p.get("url").into(),
         what_to_say: p.get("what_to_say").into(),
     };
-    match state.store.desk_add_point_of_contact(Some(&me.id), &poc).await {
+    match state
+        .store
+        .desk_add_point_of_contact(Some(&me.id), &poc)
+        .await
+    {
         Ok(_) => settings_back(&ctx.tr(&state).t("desk-saved")),
         Err(StoreError::Invalid(why)) => settings_back(&why),
         Err(e) => internal(&state, &ctx, e),
@@ -1147,7 +1244,12 @@ pub async fn declare(State(state): State<AppState>, ctx: PageContext, body: Byte
     };
     match state
         .store
-        .desk_declare(Some(&me.id), p.get("organisation"), &resource, p.get("contact"))
+        .desk_declare(
+            Some(&me.id),
+            p.get("organisation"),
+            &resource,
+            p.get("contact"),
+        )
         .await
     {
         Ok(()) => settings_back(&ctx.tr(&state).t("desk-saved")),
@@ -1181,7 +1283,10 @@ pub async fn person(State(state): State<AppState>, ctx: PageContext, body: Bytes
         Ok(json) => (
             [
                 (header::CONTENT_TYPE, "application/json"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"person.json\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"person.json\"",
+                ),
                 (header::CACHE_CONTROL, "no-store"),
             ],
             json.to_string(),
@@ -1223,7 +1328,11 @@ pub async fn feed_upload(
         .unwrap_or_default();
     match super::jobs::import_feed(&state, Some(&me.id), &name, &report_type, &body[..]).await {
         Ok(summary) => axum::Json(summary).into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({"error": e}))).into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"error": e})),
+        )
+            .into_response(),
     }
 }
 
@@ -1258,7 +1367,10 @@ pub async fn member_page(
     let org = session.user.organisation_id.clone();
     let rows = state
         .store
-        .desk_triage(&TriageFilter { limit: 500, ..TriageFilter::default() })
+        .desk_triage(&TriageFilter {
+            limit: 500,
+            ..TriageFilter::default()
+        })
         .await
         .unwrap_or_default()
         .into_iter()
@@ -1277,7 +1389,11 @@ pub async fn member_page(
 }
 
 /// `POST /desk/member`: a member reports for their organisation.
-pub async fn member_report(State(state): State<AppState>, ctx: PageContext, body: Bytes) -> Response {
+pub async fn member_report(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    body: Bytes,
+) -> Response {
     let Some(session) = &ctx.session else {
         return Redirect::to("/login").into_response();
     };
@@ -1301,12 +1417,27 @@ pub async fn member_report(State(state): State<AppState>, ctx: PageContext, body
         Err(problems) => {
             let tr = ctx.tr(&state);
             let text: Vec<String> = problems.iter().map(|m| tr.m(m)).collect();
-            return Redirect::to(&format!("/desk/member?notice={}", urlencode(&text.join(" ")))).into_response();
+            return Redirect::to(&format!(
+                "/desk/member?notice={}",
+                urlencode(&text.join(" "))
+            ))
+            .into_response();
         }
     };
-    match super::api::create_report(&state, &d, Door::Member, tlp, user.organisation_id.as_deref(), Some(&user.id)).await {
+    match super::api::create_report(
+        &state,
+        &d,
+        Door::Member,
+        tlp,
+        user.organisation_id.as_deref(),
+        Some(&user.id),
+    )
+    .await
+    {
         Ok(case) => {
-            let notice = ctx.tr(&state).t1("desk-member-sent", "reference", case.reference);
+            let notice = ctx
+                .tr(&state)
+                .t1("desk-member-sent", "reference", case.reference);
             Redirect::to(&format!("/desk/member?notice={}", urlencode(&notice))).into_response()
         }
         Err(e) => internal(&state, &ctx, e),
@@ -1317,6 +1448,11 @@ pub async fn member_report(State(state): State<AppState>, ctx: PageContext, body
 pub fn action_labels(tr: &Tr<'_>, actions: &[CaseAction]) -> Vec<(&'static str, String)> {
     actions
         .iter()
-        .map(|a| (a.as_str(), tr.t(&format!("desk-action-{}", a.as_str().replace('_', "-")))))
+        .map(|a| {
+            (
+                a.as_str(),
+                tr.t(&format!("desk-action-{}", a.as_str().replace('_', "-"))),
+            )
+        })
         .collect()
 }
