@@ -282,3 +282,17 @@ desk-stats-region = By region
 desk-stats-sector = By sector
 desk-stats-age-band = By age band
 desk-stats-education = By education
+
+## BGP hijacks
+desk-bgp-rpki-catches = { $observed } announcing { $prefix } is RPKI-invalid while { $expected } is valid: networks that validate routes drop the hijack; ask the upstreams of { $observed } to filter it.
+desk-bgp-no-roa = No ROA covers { $prefix }: nothing lets networks tell { $expected } from { $observed }. The holder should publish a ROA for { $expected }.
+desk-bgp-observed-authorised = A ROA authorises { $observed } to announce { $prefix }: either the announcement is legitimate or the ROA is wrong; ask the holder of { $prefix }.
+desk-bgp-roa-wrong = Neither { $observed } nor { $expected } is authorised for { $prefix } by its ROAs: the holder should correct them.
+desk-bgp-title = Report a BGP hijack
+desk-bgp-prefix = Prefix
+desk-bgp-expected = Expected origin AS
+desk-bgp-observed = Observed origin AS
+desk-bgp-from = First seen (RFC 3339)
+desk-bgp-until = Last seen (RFC 3339, empty while it goes on)
+desk-bgp-rpki = RPKI: observed { $observed }, expected { $expected }
+desk-bgp-invalid = Give a prefix, two different AS numbers and a time window that ends after it starts.

@@ -11,6 +11,7 @@
 //! database; `indaba-store` keeps the results, `indaba-web` shows them.
 //! Words for people are [`indaba_model::Message`] ids (locales/en/desk.ftl).
 
+pub mod bgp;
 pub mod case;
 pub mod constituency;
 pub mod export;

@@ -2048,6 +2048,93 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Records the hijack of case `case_id` with its RPKI assessment.
+    pub async fn desk_save_hijack(
+        &self,
+        case_id: &str,
+        h: &indaba_desk::bgp::Hijack,
+        a: &indaba_desk::bgp::Assessment,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM desk_hijacks WHERE case_id = $1")
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO desk_hijacks (case_id, prefix, expected_asn, observed_asn, seen_from, seen_until, \
+             rpki_observed, rpki_expected, verdict) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(case_id)
+        .bind(h.prefix.to_string())
+        .bind(i64::from(h.expected.0))
+        .bind(i64::from(h.observed.0))
+        .bind(h.from)
+        .bind(h.until)
+        .bind(a.observed.as_str())
+        .bind(a.expected.as_str())
+        .bind(serde_json::to_string(&a.verdict).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            None,
+            "desk.hijack.save",
+            case_id,
+            serde_json::json!({"prefix": h.prefix.to_string(), "observed": h.observed.0, "expected": h.expected.0}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The hijack of case `case_id`, if it is a hijack case.
+    pub async fn desk_hijack(
+        &self,
+        case_id: &str,
+    ) -> Result<Option<(indaba_desk::bgp::Hijack, indaba_desk::bgp::Assessment)>, StoreError> {
+        let Some(r) = sqlx::query(
+            "SELECT prefix, expected_asn, observed_asn, seen_from, seen_until, rpki_observed, rpki_expected, verdict \
+             FROM desk_hijacks WHERE case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let text = |c: &str| -> Result<String, StoreError> { Ok(r.try_get::<String, _>(c)?) };
+        let asn = |c: &str| -> Result<indaba_model::routing::Asn, StoreError> {
+            let n: i64 = r.try_get(c)?;
+            u32::try_from(n)
+                .map(indaba_model::routing::Asn)
+                .map_err(|_| corrupt("asn", &n.to_string()))
+        };
+        let word = |c: &str| -> Result<indaba_desk::bgp::RpkiState, StoreError> {
+            let w = text(c)?;
+            serde_json::from_value(serde_json::Value::String(w.clone()))
+                .map_err(|_| corrupt("rpki", &w))
+        };
+        let prefix = text("prefix")?;
+        let verdict = text("verdict")?;
+        Ok(Some((
+            indaba_desk::bgp::Hijack {
+                prefix: prefix.parse().map_err(|_| corrupt("prefix", &prefix))?,
+                expected: asn("expected_asn")?,
+                observed: asn("observed_asn")?,
+                from: r.try_get("seen_from")?,
+                until: r.try_get("seen_until")?,
+            },
+            indaba_desk::bgp::Assessment {
+                observed: word("rpki_observed")?,
+                expected: word("rpki_expected")?,
+                verdict: serde_json::from_str(&verdict)
+                    .map_err(|_| corrupt("verdict", &verdict))?,
+            },
+        )))
+    }
+}
+
 /// `YYYY-MM-DD` of a Unix time, UTC.
 pub fn day_of(t: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(t)

@@ -65,6 +65,10 @@ async fn start_desk(db: Db) -> Desk {
             "100",
             "--submit-per-minute",
             "1000",
+            "--rdap-bootstrap",
+            &testbed("INDABA_TB_RDAP_BOOTSTRAP_URL"),
+            "--ca-file",
+            &testbed("INDABA_TB_CA"),
         ],
     )
     .await;
@@ -1332,5 +1336,199 @@ async fn feeds_reach_constituents_as_one_digest_a_day_and_statistics_hide_small_
             && !svg.contains(">6<")
             && !svg.contains(">2<"),
         "{svg}"
+    );
+}
+
+/// The text of the bank letter of the status page at `path`.
+async fn letter(d: &Desk, path: &str) -> String {
+    let pdf = client()
+        .get(d.url(&format!("{path}/letter/bank.pdf")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&pdf).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hijacks_enrichment_and_playbook_versions() {
+    let d = start_desk(Db::Sqlite).await;
+    let admin = d.signed_in("admin@example.test", "admin").await;
+    let analyst = d.signed_in("analyst@example.test", "analyst").await;
+
+    // BGP hijacks, judged by route origin validation against the test network's VRPs.
+    let r = post_form(
+        &analyst,
+        &d.url("/desk"),
+        &d.url("/desk/hijack"),
+        &[
+            ("prefix", "127.0.10.0/24"),
+            ("expected", "AS64500"),
+            ("observed", "AS64666"),
+            ("from", "2026-12-01T10:00:00Z"),
+            ("until", "2026-12-01T12:00:00Z"),
+        ],
+    )
+    .await;
+    let (_, page) = text(&analyst, &d.url(&location(&r))).await;
+    assert!(
+        page.contains("RPKI: observed invalid, expected valid"),
+        "{page}"
+    );
+    assert!(page.contains("networks that validate routes drop the hijack"));
+    assert!(page.contains("BGP origin hijack") && page.contains("AS64666"));
+    let r = post_form(
+        &analyst,
+        &d.url("/desk"),
+        &d.url("/desk/hijack"),
+        &[
+            ("prefix", "127.0.99.0/24"),
+            ("expected", "AS64500"),
+            ("observed", "AS64666"),
+        ],
+    )
+    .await;
+    let (_, page) = text(&analyst, &d.url(&location(&r))).await;
+    assert!(page.contains("No ROA covers 127.0.99.0/24"), "{page}");
+    let r = post_form(
+        &analyst,
+        &d.url("/desk"),
+        &d.url("/desk/hijack"),
+        &[
+            ("prefix", "not a prefix"),
+            ("expected", "AS1"),
+            ("observed", "AS1"),
+        ],
+    )
+    .await;
+    assert!(location(&r).contains("notice="));
+
+    // Enrichment: addresses, route and RPKI state, security.txt and RDAP
+    // contacts; the member's own declaration comes first.
+    let org = member_of(&d, &admin, "TLS Hoster", "").await;
+    post_form(
+        &analyst,
+        &d.url("/desk/settings"),
+        &d.url("/desk/settings/constituency"),
+        &[
+            ("organisation", &org),
+            ("resource", "127.0.30.0/24"),
+            ("contact", "noc@tls-hoster.test"),
+        ],
+    )
+    .await;
+    let status = public_report(
+        &d,
+        &[
+            ("what", "phishing"),
+            ("description", "Fake login page on tls-good.test"),
+        ],
+    )
+    .await;
+    let (_, page) = text(&client(), &d.url(&status)).await;
+    let id = case_id(&d, &analyst, &reference_in(&page)).await;
+    let r = post_form(
+        &analyst,
+        &d.url(&format!("/desk/case/{id}")),
+        &d.url(&format!("/desk/case/{id}/enrich")),
+        &[],
+    )
+    .await;
+    assert!(location(&r).contains("Looked"), "{}", location(&r));
+    let (_, page) = text(&analyst, &d.url(&format!("/desk/case/{id}"))).await;
+    assert!(page.contains("addresses: 127.0.30.1"), "{page}");
+    assert!(page.contains("constituent: "), "{page}");
+    let contacts: Vec<&str> = page
+        .split("<code class=\"contact\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        contacts.first(),
+        Some(&"noc@tls-hoster.test"),
+        "{contacts:?}"
+    );
+    assert!(contacts.contains(&"security@tls-good.test"), "{contacts:?}");
+    assert!(contacts.len() >= 3, "RDAP abuse contacts too: {contacts:?}");
+    assert!(
+        page.contains("TLS Hoster\" selected")
+            || page.contains(&format!("value=\"{org}\" selected")),
+        "the case now concerns the constituent"
+    );
+
+    // Playbooks are versioned; a plan keeps the version it was made from.
+    let before = public_report(
+        &d,
+        &[
+            ("what", "identity-theft"),
+            ("exposed", "bank-card"),
+            ("description", "loan"),
+        ],
+    )
+    .await;
+    assert!(
+        letter(&d, &before)
+            .await
+            .contains("Fraudulent use of my identity")
+    );
+    let (_, editor) = text(&analyst, &d.url("/desk/playbooks/identity-theft")).await;
+    let source = editor
+        .split("<textarea id=\"source\" name=\"source\" rows=\"30\" class=\"code\">")
+        .nth(1)
+        .unwrap()
+        .split("</textarea>")
+        .next()
+        .unwrap();
+    let source = source
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#38;", "&")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    let edited = source.replace("Fraudulent use of my identity", "Edited bank letter");
+    assert_ne!(edited, source);
+    let r = post_form(
+        &analyst,
+        &d.url("/desk/playbooks"),
+        &d.url("/desk/playbooks/identity-theft"),
+        &[("source", &edited)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post_form(
+        &analyst,
+        &d.url("/desk/playbooks"),
+        &d.url("/desk/playbooks/identity-theft"),
+        &[("source", "+++\nid = \"identity-theft\"\n+++\n")],
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "an invalid playbook is refused"
+    );
+    assert!(r.text().await.unwrap().contains("cannot be saved"));
+    assert!(
+        letter(&d, &before)
+            .await
+            .contains("Fraudulent use of my identity"),
+        "the old plan keeps its version"
+    );
+    let after = public_report(
+        &d,
+        &[
+            ("what", "identity-theft"),
+            ("exposed", "bank-card"),
+            ("description", "loan"),
+        ],
+    )
+    .await;
+    assert!(
+        letter(&d, &after).await.contains("Edited bank letter"),
+        "a new plan takes the new version"
     );
 }

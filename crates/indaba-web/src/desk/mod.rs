@@ -102,6 +102,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/desk.js", get(public::script))
         .route("/desk", get(triage::list))
         .route("/desk/bulk", post(triage::bulk))
+        .route("/desk/hijack", post(triage::hijack))
         .route("/desk/case/{id}", get(triage::case_page))
         .route("/desk/case/{id}/act", post(triage::act))
         .route("/desk/case/{id}/update", post(triage::update))

@@ -308,6 +308,8 @@ pub struct CasePage<'a> {
     pub reporter: String,
     /// A notice after an action.
     pub notice: Option<String>,
+    /// For a BGP hijack: (prefix, observed, expected, window, RPKI line, verdict).
+    pub hijack: Option<(String, String, String, String, String, String)>,
 }
 
 /// Query with a notice.
@@ -462,10 +464,33 @@ async fn case_page_with(
         .filter(|a| indaba_desk::case::apply(case.kind, case.state, *a).is_ok())
         .collect();
     let actions = action_labels(&tr, &possible);
+    let hijack = state
+        .store
+        .desk_hijack(&case.id)
+        .await
+        .ok()
+        .flatten()
+        .map(|(h, a)| {
+            (
+                h.prefix.to_string(),
+                h.observed.to_string(),
+                h.expected.to_string(),
+                format!(
+                    "{} – {}",
+                    when(h.from),
+                    h.until.map(when).unwrap_or_default()
+                ),
+                tr.m(&indaba_model::Message::new("desk-bgp-rpki")
+                    .arg("observed", a.observed.as_str())
+                    .arg("expected", a.expected.as_str())),
+                tr.m(&a.verdict),
+            )
+        });
     let page = CasePage {
         tr,
         csrf: &ctx.csrf,
         user: ctx.user_view(),
+        hijack,
         desk,
         head: row(&tr, &case, &users, now),
         parent,
@@ -1442,6 +1467,96 @@ pub async fn member_report(
         }
         Err(e) => internal(&state, &ctx, e),
     }
+}
+
+/// `POST /desk/hijack`: a BGP hijack incident, judged by route origin
+/// validation against the VRPs of the moment.
+pub async fn hijack(State(state): State<AppState>, ctx: PageContext, body: Bytes) -> Response {
+    let me = match require_desk(&state, &ctx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let p = Pairs::parse(&body);
+    if !p.csrf_ok(&ctx) {
+        return csrf_refused(&state, &ctx);
+    }
+    let tr = ctx.tr(&state);
+    let time = |t: &str| {
+        time::OffsetDateTime::parse(t.trim(), &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(|d| d.unix_timestamp())
+    };
+    let until = Some(p.get("until")).filter(|t| !t.trim().is_empty());
+    let parsed = (|| {
+        let prefix = p.get("prefix").parse().ok()?;
+        let expected = p.get("expected").parse().ok()?;
+        let observed = p.get("observed").parse().ok()?;
+        let from = time(p.get("from")).unwrap_or_else(indaba_store::now);
+        let until = match until {
+            Some(u) => Some(time(u)?),
+            None => None,
+        };
+        indaba_desk::bgp::Hijack::new(prefix, expected, observed, from, until).ok()
+    })();
+    let Some(h) = parsed else {
+        return Redirect::to(&format!(
+            "/desk?notice={}",
+            urlencode(&tr.t("desk-bgp-invalid"))
+        ))
+        .into_response();
+    };
+    let covering = state
+        .engine
+        .routing
+        .vrps
+        .as_ref()
+        .map(|v| v.snapshot().set.covering(&h.prefix))
+        .unwrap_or_default();
+    let a = h.assess(&covering);
+    let d = Draft {
+        title: h.title(),
+        description: tr.m(&a.verdict),
+        ..Draft::default()
+    }
+    .cleaned();
+    let tlp = p.get("tlp").parse::<Tlp>().unwrap_or(Tlp::Amber);
+    let created = state
+        .store
+        .desk_create(NewCase {
+            kind: CaseKind::Incident,
+            door: Door::Member,
+            draft: &d,
+            is_draft: false,
+            classification: Classification::new("bgp-hijack", "origin-hijack")
+                .unwrap_or_else(|_| Classification::undetermined()),
+            priority: Priority::High,
+            tlp,
+            organisation_id: None,
+            created_by: Some(&me.id),
+            parent_id: None,
+            with_token: false,
+            levels: &state.desk.levels,
+        })
+        .await;
+    let case = match created {
+        Ok((c, _)) => c,
+        Err(e) => return internal(&state, &ctx, e),
+    };
+    let observables = [
+        indaba_desk::observables::Observable::Asn(h.observed.0),
+        indaba_desk::observables::Observable::Asn(h.expected.0),
+    ];
+    if let Err(e) = state.store.desk_save_hijack(&case.id, &h, &a).await {
+        return internal(&state, &ctx, e);
+    }
+    if let Err(e) = state
+        .store
+        .desk_add_observables(&case.id, &observables, tlp)
+        .await
+    {
+        return internal(&state, &ctx, e);
+    }
+    Redirect::to(&format!("/desk/case/{}", case.id)).into_response()
 }
 
 /// (word, label) of each action, for the forms.
