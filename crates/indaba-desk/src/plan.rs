@@ -166,10 +166,7 @@ pub struct Plan {
 
 /// The playbook for `class` among `playbooks` (id, version, playbook), the
 /// `general` one when none names it.
-pub fn choose<'a>(
-    playbooks: &'a [(i64, Playbook)],
-    class: Classification,
-) -> Option<&'a (i64, Playbook)> {
+pub fn choose(playbooks: &[(i64, Playbook)], class: Classification) -> Option<&(i64, Playbook)> {
     playbooks
         .iter()
         .find(|(_, p)| p.classifications.contains(&class))

@@ -1329,7 +1329,7 @@ async fn feeds_reach_constituents_as_one_digest_a_day_and_statistics_hide_small_
         .await
         .unwrap();
     assert_eq!(r.headers()["content-type"], "image/svg+xml");
-    let svg = r.text().await.unwrap();
+    let svg = r.text().await.unwrap().replace('\n', "");
     assert!(
         svg.starts_with("<svg")
             && svg.contains("Phishing")

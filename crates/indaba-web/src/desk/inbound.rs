@@ -310,7 +310,6 @@ async fn session(state: &AppState, stream: tokio::net::TcpStream) -> std::io::Re
             }
         } else if upper.starts_with("RCPT TO:") {
             let address = text[8..]
-                .trim()
                 .split_whitespace()
                 .next()
                 .unwrap_or("")

@@ -1048,8 +1048,21 @@ pub struct PlaybooksPage<'a> {
     pub user: Option<UserView>,
     /// (id, title, version).
     pub books: Vec<(String, String, i64)>,
-    /// The one being edited: (id, source, versions, problem).
-    pub editing: Option<(String, String, Vec<(i64, String)>, Option<String>)>,
+    /// The one being edited.
+    pub editing: Option<Editing>,
+}
+
+/// A playbook in the editor.
+#[derive(Debug, Clone)]
+pub struct Editing {
+    /// Its id.
+    pub id: String,
+    /// Its source.
+    pub source: String,
+    /// (version, when) of each version, newest first.
+    pub versions: Vec<(i64, String)>,
+    /// Why the last save was refused.
+    pub problem: Option<String>,
 }
 
 /// `GET /desk/playbooks`.
@@ -1060,11 +1073,7 @@ pub async fn playbooks(State(state): State<AppState>, ctx: PageContext) -> Respo
     playbooks_page(&state, &ctx, None).await
 }
 
-async fn playbooks_page(
-    state: &AppState,
-    ctx: &PageContext,
-    editing: Option<(String, String, Vec<(i64, String)>, Option<String>)>,
-) -> Response {
+async fn playbooks_page(state: &AppState, ctx: &PageContext, editing: Option<Editing>) -> Response {
     let books = state
         .store
         .desk_playbooks()
@@ -1102,7 +1111,17 @@ pub async fn playbook_form(
         None => String::new(),
     };
     let versions = versions.into_iter().map(|(v, _, t)| (v, when(t))).collect();
-    playbooks_page(&state, &ctx, Some((id, source, versions, None))).await
+    playbooks_page(
+        &state,
+        &ctx,
+        Some(Editing {
+            id,
+            source,
+            versions,
+            problem: None,
+        }),
+    )
+    .await
 }
 
 /// `POST /desk/playbooks/{id}`: saves a new version if it parses.
@@ -1138,7 +1157,13 @@ pub async fn playbook_save(
             .into_iter()
             .map(|(v, _, t)| (v, when(t)))
             .collect();
-        let mut r = playbooks_page(&state, &ctx, Some((id, source, versions, Some(problem)))).await;
+        let editing = Editing {
+            id,
+            source,
+            versions,
+            problem: Some(problem),
+        };
+        let mut r = playbooks_page(&state, &ctx, Some(editing)).await;
         *r.status_mut() = StatusCode::BAD_REQUEST;
         return r;
     }
