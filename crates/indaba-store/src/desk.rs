@@ -1887,8 +1887,15 @@ impl Store {
 
     /// Runs retention at `now`: every closed case past its period is reduced
     /// to a count in the aggregates and deleted with everything it held
-    /// (messages, attachments, plan, consents, observables). Returns how many.
+    /// (messages, attachments, plan, consents, observables), and drafts left
+    /// for 30 days are deleted. Returns how many closed cases went.
     pub async fn desk_retention(&self, retention: &Retention, now: i64) -> Result<u64, StoreError> {
+        // Drafts nobody came back to for 30 days go without a trace: they
+        // were never sent, so they count in no statistics.
+        sqlx::query("DELETE FROM desk_cases WHERE draft = 1 AND updated_at < $1")
+            .bind(now.saturating_sub(30 * 86_400))
+            .execute(&self.pool)
+            .await?;
         let rows = sqlx::query(&format!(
             "SELECT {CASE_COLUMNS} FROM desk_cases WHERE closed_at IS NOT NULL AND closed_at <= $1"
         ))

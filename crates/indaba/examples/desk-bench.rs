@@ -24,10 +24,42 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "phishing", "bank", "loan", "account", "password", "invoice", "ransom", "encrypted", "server",
-    "website", "login", "fraud", "identity", "card", "payment", "email", "sextortion", "threat",
-    "malware", "botnet", "scan", "resolver", "outage", "router", "mobile", "wallet", "crypto",
-    "shop", "delivery", "parcel", "tax", "refund", "prize", "lottery", "romance", "investment",
+    "phishing",
+    "bank",
+    "loan",
+    "account",
+    "password",
+    "invoice",
+    "ransom",
+    "encrypted",
+    "server",
+    "website",
+    "login",
+    "fraud",
+    "identity",
+    "card",
+    "payment",
+    "email",
+    "sextortion",
+    "threat",
+    "malware",
+    "botnet",
+    "scan",
+    "resolver",
+    "outage",
+    "router",
+    "mobile",
+    "wallet",
+    "crypto",
+    "shop",
+    "delivery",
+    "parcel",
+    "tax",
+    "refund",
+    "prize",
+    "lottery",
+    "romance",
+    "investment",
 ];
 
 fn sentence(rng: &mut Rng, n: usize) -> String {
@@ -60,14 +92,28 @@ async fn main() {
 async fn populate(args: &[String]) {
     let database = arg(args, "--database", "sqlite:bench.db");
     let cases: usize = arg(args, "--cases", "100000").parse().unwrap_or(100_000);
-    let events: usize = arg(args, "--events", "1000000").parse().unwrap_or(1_000_000);
+    let events: usize = arg(args, "--events", "1000000")
+        .parse()
+        .unwrap_or(1_000_000);
     let store = indaba_store::Store::open(&database).await.expect("open");
     sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&database_url(&database)).await.expect("pool");
+    let pool = sqlx::AnyPool::connect(&database_url(&database))
+        .await
+        .expect("pool");
     let mut rng = Rng(0x5eed_0000_0000_0001);
-    let classes: Vec<String> = indaba_desk::Classification::all().map(|c| c.to_string()).collect();
+    let classes: Vec<String> = indaba_desk::Classification::all()
+        .map(|c| c.to_string())
+        .collect();
     let states = ["new", "open", "stalled", "linked", "resolved", "rejected"];
-    let tlps = ["CLEAR", "GREEN", "AMBER", "AMBER", "AMBER", "AMBER+STRICT", "RED"];
+    let tlps = [
+        "CLEAR",
+        "GREEN",
+        "AMBER",
+        "AMBER",
+        "AMBER",
+        "AMBER+STRICT",
+        "RED",
+    ];
     let now = indaba_store::now();
     let started = Instant::now();
     const BATCH: usize = 200;
@@ -82,7 +128,9 @@ async fn populate(args: &[String]) {
             if i > 0 {
                 sql.push(',');
             }
-            let params: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", i * COLUMNS + c)).collect();
+            let params: Vec<String> = (1..=COLUMNS)
+                .map(|c| format!("${}", i * COLUMNS + c))
+                .collect();
             sql.push_str(&format!("({})", params.join(",")));
         }
         let mut q = sqlx::query(&sql);
@@ -91,7 +139,11 @@ async fn populate(args: &[String]) {
             let created = now - rng.below(365 * 86_400) as i64;
             let state = states[rng.below(states.len() as u64) as usize];
             let closed = matches!(state, "resolved" | "rejected").then_some(created + 86_400);
-            let kind = if rng.below(10) == 0 { "incident" } else { "report" };
+            let kind = if rng.below(10) == 0 {
+                "incident"
+            } else {
+                "report"
+            };
             q = q
                 .bind(format!("bench{number:08}"))
                 .bind(format!("IND-2025-{number:06}"))
@@ -115,7 +167,11 @@ async fn populate(args: &[String]) {
     println!("cases: {cases} in {:.1} s", started.elapsed().as_secs_f64());
     let started = Instant::now();
     let org = store
-        .create_organisation(None, &format!("Bench ISP {}", rng.next()), indaba_store::Stakeholder::Isp)
+        .create_organisation(
+            None,
+            &format!("Bench ISP {}", rng.next()),
+            indaba_store::Stakeholder::Isp,
+        )
         .await
         .expect("org");
     let class = indaba_desk::feed::classify("scan_dns");
@@ -146,7 +202,10 @@ async fn populate(args: &[String]) {
             .expect("events");
         left -= n;
     }
-    println!("feed events: {events} in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "feed events: {events} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let users = store.users().await.unwrap_or_default();
     if !users.iter().any(|u| u.email == "bench@example.test") {
         store
@@ -169,7 +228,9 @@ fn database_url(url: &str) -> String {
     if url.starts_with("postgres") {
         url.to_string()
     } else {
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        let path = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:");
         format!("sqlite://{path}")
     }
 }
@@ -185,7 +246,9 @@ async fn measure(args: &[String]) {
     let database = arg(args, "--database", "sqlite:bench.db");
     let runs: usize = arg(args, "--runs", "200").parse().unwrap_or(200);
     sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&database_url(&database)).await.expect("pool");
+    let pool = sqlx::AnyPool::connect(&database_url(&database))
+        .await
+        .expect("pool");
     let ids: Vec<String> = sqlx::query("SELECT id FROM desk_cases ORDER BY id LIMIT 5000")
         .fetch_all(&pool)
         .await
@@ -193,26 +256,56 @@ async fn measure(args: &[String]) {
         .iter()
         .map(|r| r.get::<String, _>("id"))
         .collect();
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let login = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let marker = "name=\"csrf\" value=\"";
-    let csrf = login[login.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_string();
+    let csrf = login[login.find(marker).unwrap() + marker.len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let r = client
         .post(format!("{base}/login"))
-        .form(&[("csrf", csrf.as_str()), ("email", "bench@example.test"), ("password", "a bench password")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "bench@example.test"),
+            ("password", "a bench password"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303, "sign-in");
     let mut rng = Rng(7);
-    println!("{:<14} {:>10} {:>10} {:>8}", "page", "p50 ms", "p99 ms", "runs");
-    for (name, path) in [("triage", "triage"), ("overdue", "overdue"), ("case", "case"), ("search", "search")] {
+    println!(
+        "{:<14} {:>10} {:>10} {:>8}",
+        "page", "p50 ms", "p99 ms", "runs"
+    );
+    for (name, path) in [
+        ("triage", "triage"),
+        ("overdue", "overdue"),
+        ("case", "case"),
+        ("search", "search"),
+    ] {
         let mut ms = Vec::with_capacity(runs);
         for _ in 0..runs {
             let url = match path {
                 "triage" => format!("{base}/desk?view=open"),
                 "overdue" => format!("{base}/desk?view=overdue"),
-                "case" => format!("{base}/desk/case/{}", ids[rng.below(ids.len() as u64) as usize]),
+                "case" => format!(
+                    "{base}/desk/case/{}",
+                    ids[rng.below(ids.len() as u64) as usize]
+                ),
                 _ => format!("{base}/desk?q=w{}", rng.below(50_000)),
             };
             let t = Instant::now();
@@ -231,7 +324,9 @@ fn feed(args: &[String]) {
     let rows: usize = arg(args, "--rows", "100000").parse().unwrap_or(100_000);
     let out = arg(args, "--out", "2026-12-05-scan_dns-bench.csv");
     let mut rng = Rng(11);
-    let mut text = String::from("\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"asn\",\"geo\"\n");
+    let mut text = String::from(
+        "\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"asn\",\"geo\"\n",
+    );
     for _ in 0..rows {
         let ip = std::net::Ipv4Addr::from(0x0a00_0000u32 + rng.below(1 << 24) as u32);
         text.push_str(&format!(

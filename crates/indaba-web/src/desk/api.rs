@@ -45,7 +45,22 @@ pub async fn create_report(
     organisation: Option<&str>,
     created_by: Option<&str>,
 ) -> Result<DeskCase, String> {
-    let (case, _) = state
+    create_report_with_link(state, d, door, tlp, organisation, created_by, false)
+        .await
+        .map(|(c, _)| c)
+}
+
+/// [`create_report`], with a private link for the reporter when asked.
+pub async fn create_report_with_link(
+    state: &AppState,
+    d: &Draft,
+    door: Door,
+    tlp: Tlp,
+    organisation: Option<&str>,
+    created_by: Option<&str>,
+    with_token: bool,
+) -> Result<(DeskCase, Option<String>), String> {
+    let (case, token) = state
         .store
         .desk_create(NewCase {
             kind: CaseKind::Report,
@@ -58,12 +73,12 @@ pub async fn create_report(
             organisation_id: organisation,
             created_by,
             parent_id: None,
-            with_token: false,
+            with_token,
             levels: &state.desk.levels,
         })
         .await
         .map_err(|e| e.to_string())?;
-    super::public::finish_report(state, &case).await
+    Ok((super::public::finish_report(state, &case).await?, token))
 }
 
 fn case_json(c: &DeskCase) -> serde_json::Value {

@@ -132,6 +132,23 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
                 tracing::error!(error = %e, "cannot file a reply");
                 Refused::Later
             })?;
+            // The reporter answering a reminder: "solved" or "still need help".
+            if case.kind == indaba_desk::CaseKind::Report
+                && !case.reporter_email.is_empty()
+                && case.reporter_email.eq_ignore_ascii_case(&from)
+            {
+                let first = body.trim_start().to_ascii_lowercase();
+                let said = if first.starts_with("solved") {
+                    Some("solved")
+                } else if first.starts_with("still need help") {
+                    Some("need-help")
+                } else {
+                    None
+                };
+                if let Some(said) = said {
+                    let _ = state.store.desk_victim_says(&case.id, said).await;
+                }
+            }
             (
                 case.id.clone(),
                 Filed::Reply(case.reference.clone()),
@@ -161,12 +178,24 @@ pub async fn file(state: &AppState, raw: &[u8], recipients: &[String]) -> Result
             } else {
                 d
             };
-            let case = super::api::create_report(state, &d, Door::Mail, Tlp::Amber, None, None)
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "cannot file a mail report");
-                    Refused::Later
-                })?;
+            let (case, token) = super::api::create_report_with_link(
+                state,
+                &d,
+                Door::Mail,
+                Tlp::Amber,
+                None,
+                None,
+                true,
+            )
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot file a mail report");
+                Refused::Later
+            })?;
+            // Like the form: a reference and a private status page, by mail.
+            if let Some(token) = token {
+                super::outbox::acknowledge(state, &case.id, &token).await;
+            }
             (
                 case.id.clone(),
                 Filed::NewReport(case.reference.clone()),

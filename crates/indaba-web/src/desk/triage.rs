@@ -1013,7 +1013,15 @@ pub async fn attachment(
         Err(e) => return internal(&state, &ctx, e),
     };
     match visible_case(&state, Some(&session.user), &v, &meta.case_id).await {
-        Ok(Some(c)) if meta.tlp.may_see(&v, c.organisation_id.as_deref()) => {}
+        Ok(Some(c)) if meta.tlp.may_see(&v, c.organisation_id.as_deref()) => {
+            // A RED attachment of a case that is not RED is read here.
+            if meta.tlp == Tlp::Red && c.tlp != Tlp::Red {
+                let _ = state
+                    .store
+                    .desk_audit_read(Some(&session.user.id), &c.id)
+                    .await;
+            }
+        }
         Ok(_) => return not_found(&state, &ctx),
         Err(e) => return internal(&state, &ctx, e),
     }
