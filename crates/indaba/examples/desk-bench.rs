@@ -140,7 +140,8 @@ async fn populate(args: &[String]) {
             let state = states[rng.below(states.len() as u64) as usize];
             // Closed recently: retention (which the server runs every minute)
             // must not remove cases while they are being measured.
-            let closed = matches!(state, "resolved" | "rejected").then(|| now - rng.below(20 * 86_400) as i64);
+            let closed = matches!(state, "resolved" | "rejected")
+                .then(|| now - rng.below(20 * 86_400) as i64);
             let kind = if rng.below(10) == 0 {
                 "incident"
             } else {
