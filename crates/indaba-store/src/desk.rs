@@ -675,11 +675,16 @@ impl Store {
                     .iter()
                     .map(|t| format!("\"{}\"", t.replace('"', "")))
                     .collect();
+                // The matches first (FTS5's own index), then their cases:
+                // a planner left to itself walks every case by date.
+                let cols = CASE_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("c.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 sqlx::query(&format!(
-                    "SELECT {cols} FROM desk_cases WHERE draft = 0 AND id IN \
-                     (SELECT case_id FROM desk_fts WHERE desk_fts MATCH $1) \
-                     ORDER BY created_at DESC LIMIT $2",
-                    cols = CASE_COLUMNS
+                    "SELECT {cols} FROM (SELECT case_id FROM desk_fts WHERE desk_fts MATCH $1 LIMIT 5000) f \
+                     JOIN desk_cases c ON c.id = f.case_id WHERE c.draft = 0 ORDER BY c.created_at DESC LIMIT $2"
                 ))
                 .bind(fts.join(" "))
                 .bind(limit)
