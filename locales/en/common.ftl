@@ -3,10 +3,6 @@
 # Joins the items of a list argument.
 list-separator = {", "}
 
-# TRANSITIONAL: an English sentence a check has not yet turned into a message
-# id. Removed when every check speaks in ids.
-legacy-text = { $text }
-
 # What a cap left out: "tested the first 10 of 11 mail servers".
 cap-tested-first = tested the first { $tested } of { $total } { $what }
 noun-addresses = addresses

@@ -23,7 +23,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use indaba_model::catalogue::ids;
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::{Arg, Evidence, Finding, Message, Status, ToMessage, msg};
 
 use crate::headers::{ResponseHeaders, capped, shown};
 
@@ -43,7 +43,7 @@ pub struct Policy {
     /// The directives in order, each name once.
     pub directives: Vec<Directive>,
     /// What the parser skipped, as a browser would (duplicates, non-ASCII).
-    pub skipped: Vec<String>,
+    pub skipped: Vec<Message>,
 }
 
 impl Policy {
@@ -92,16 +92,16 @@ pub fn parse_policy(serialized: &[u8]) -> Policy {
         if !token.is_ascii() {
             policy
                 .skipped
-                .push(format!("skipped \"{}\": not ASCII", shown(token, 60)));
+                .push(msg!("csp-skipped-not-ascii", token = shown(token, 60)));
             continue;
         }
         let text = String::from_utf8_lossy(token);
         let mut parts = text.split(|c: char| c.is_ascii() && is_ascii_ws(c as u8));
         let name = parts.next().unwrap_or_default().to_ascii_lowercase();
         if policy.directive(&name).is_some() {
-            policy.skipped.push(format!(
-                "skipped the second {name} directive: the first one counts"
-            ));
+            policy
+                .skipped
+                .push(msg!("csp-skipped-duplicate", name = name.as_str()));
             continue;
         }
         let values = parts
@@ -454,15 +454,15 @@ pub enum Aspect {
     BaseUri,
 }
 
-impl Aspect {
+impl ToMessage for Aspect {
     /// What the weakness allows, for people.
-    pub fn describe(self) -> &'static str {
+    fn to_message(&self) -> Message {
         match self {
-            Aspect::InlineScript => "inline scripts run",
-            Aspect::Eval => "eval() runs",
-            Aspect::ScriptUrls => "scripts load from URLs an attacker can use",
-            Aspect::Objects => "plugins (object/embed) load from anywhere",
-            Aspect::BaseUri => "an injected <base> tag can redirect trusted scripts",
+            Aspect::InlineScript => msg!("csp-aspect-inline-script"),
+            Aspect::Eval => msg!("csp-aspect-eval"),
+            Aspect::ScriptUrls => msg!("csp-aspect-script-urls"),
+            Aspect::Objects => msg!("csp-aspect-objects"),
+            Aspect::BaseUri => msg!("csp-aspect-base-uri"),
         }
     }
 }
@@ -475,7 +475,7 @@ pub struct Issue {
     /// The directive it is in (or would be in).
     pub directive: String,
     /// What was seen and what to do, for people.
-    pub detail: String,
+    pub detail: Message,
 }
 
 /// The evaluation of one policy.
@@ -484,7 +484,7 @@ pub struct PolicyEvaluation {
     /// Weaknesses.
     pub issues: Vec<Issue>,
     /// Worth knowing, not weaknesses (typos, ignored sources, advice).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 const SCRIPT_ELEM: [&str; 3] = ["script-src-elem", "script-src", "default-src"];
@@ -552,26 +552,26 @@ fn broad_sources(d: &Directive, sources: &[(String, Source)], aspect: Aspect) ->
     let mut issues = Vec::new();
     for (text, s) in sources {
         let why = match s {
-            Source::Host(h) if h.allows_any_host() => {
-                Some("allows any host; list the hosts you use".to_string())
+            Source::Host(h) if h.allows_any_host() => Some(msg!("csp-broad-any-host")),
+            Source::Scheme(sc) if sc == "data" => Some(msg!("csp-broad-data")),
+            Source::Scheme(sc) if sc == "http" || sc == "https" => {
+                Some(msg!("csp-broad-scheme", scheme = sc.as_str()))
             }
-            Source::Scheme(sc) if sc == "data" => {
-                Some("allows data: URLs, which an attacker can fill with any code".to_string())
+            Source::Host(h) if h.scheme.as_deref() == Some("http") => {
+                Some(msg!("csp-broad-plain-http"))
             }
-            Source::Scheme(sc) if sc == "http" || sc == "https" => Some(format!(
-                "allows every host reachable over {sc}:; list the hosts you use"
-            )),
-            Source::Host(h) if h.scheme.as_deref() == Some("http") => Some(
-                "loads over plain http, which anyone on the network can replace; use https://"
-                    .to_string(),
-            ),
             _ => None,
         };
         if let Some(why) = why {
             issues.push(Issue {
                 aspect,
                 directive: d.name.clone(),
-                detail: format!("{} {text}: {why}", d.name),
+                detail: msg!(
+                    "csp-source-issue",
+                    directive = d.name.as_str(),
+                    source = text.as_str(),
+                    why = why
+                ),
             });
         }
     }
@@ -579,7 +579,7 @@ fn broad_sources(d: &Directive, sources: &[(String, Source)], aspect: Aspect) ->
 }
 
 /// A bypass list, what its entries are, and which hosts to leave out.
-type BypassList<'a> = (&'a [BypassUrl], &'a str, &'a dyn Fn(&str) -> bool);
+type BypassList<'a> = (&'a [BypassUrl], Message, &'a dyn Fn(&str) -> bool);
 
 fn bypass_issues(
     d: &Directive,
@@ -598,11 +598,12 @@ fn bypass_issues(
                 issues.push(Issue {
                     aspect,
                     directive: d.name.clone(),
-                    detail: format!(
-                        "{} {text}: this host serves {kind} (e.g. //{}{}) that an attacker can \
-                         use to run script despite the policy (a known CSP allowlist bypass); \
-                         use nonces or hashes with 'strict-dynamic' instead of a host allowlist",
-                        d.name, url.host, url.path
+                    detail: msg!(
+                        "csp-bypass-host",
+                        directive = d.name.as_str(),
+                        source = text.as_str(),
+                        kind = kind.clone(),
+                        example = format!("//{}{}", url.host, url.path)
                     ),
                 });
                 break;
@@ -627,9 +628,7 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             out.issues.push(Issue {
                 aspect,
                 directive: "script-src".into(),
-                detail: "neither script-src nor default-src is set, so scripts are not \
-                         restricted at all; add default-src 'self' (or script-src with nonces)"
-                    .into(),
+                detail: msg!("csp-no-script-src"),
             });
         }
     }
@@ -639,18 +638,14 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             out.issues.push(Issue {
                 aspect: Aspect::InlineScript,
                 directive: "script-src-attr".into(),
-                detail: "no script-src-attr, script-src or default-src, so inline event \
-                         handlers are not restricted; add script-src"
-                    .into(),
+                detail: msg!("csp-no-script-src-attr"),
             });
         }
         if eval.is_none() {
             out.issues.push(Issue {
                 aspect: Aspect::Eval,
                 directive: "script-src".into(),
-                detail: "no script-src or default-src, so eval() is not restricted; add \
-                         script-src"
-                    .into(),
+                detail: msg!("csp-no-eval-restriction"),
             });
         }
     }
@@ -671,20 +666,15 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
         let is_eval = eval.is_some_and(|e| e.name == d.name);
         if has_keyword(&sources, Keyword::UnsafeInline) {
             if nonce_or_hash || strict_dynamic {
-                out.notes.push(format!(
-                    "{}: 'unsafe-inline' is ignored by current browsers because a nonce, hash \
-                     or 'strict-dynamic' is present (kept for old browsers, which is fine)",
-                    d.name
+                out.notes.push(msg!(
+                    "csp-note-unsafe-inline-ignored",
+                    directive = d.name.as_str()
                 ));
             } else {
                 out.issues.push(Issue {
                     aspect: Aspect::InlineScript,
                     directive: d.name.clone(),
-                    detail: format!(
-                        "{} 'unsafe-inline' without a nonce or hash lets injected inline \
-                         scripts run; use nonces or hashes",
-                        d.name
-                    ),
+                    detail: msg!("csp-unsafe-inline", directive = d.name.as_str()),
                 });
             }
         }
@@ -692,11 +682,7 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             out.issues.push(Issue {
                 aspect: Aspect::Eval,
                 directive: d.name.clone(),
-                detail: format!(
-                    "{} 'unsafe-eval' lets strings run as code (eval, new Function); a nonce \
-                     or hash does not restrict this; remove it",
-                    d.name
-                ),
+                detail: msg!("csp-unsafe-eval", directive = d.name.as_str()),
             });
         }
         if !is_elem {
@@ -704,9 +690,9 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
         }
         if strict_dynamic {
             if !nonce_or_hash {
-                out.notes.push(format!(
-                    "{}: 'strict-dynamic' without a nonce or hash blocks every script",
-                    d.name
+                out.notes.push(msg!(
+                    "csp-note-strict-dynamic-alone",
+                    directive = d.name.as_str()
                 ));
             }
             // With 'strict-dynamic' browsers ignore host and scheme sources.
@@ -721,8 +707,8 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             d,
             &sources,
             &[
-                (&bypasses.angular, "an AngularJS library", &|_| false),
-                (&bypasses.jsonp, "JSONP endpoints", &needs_eval),
+                (&bypasses.angular, msg!("csp-bypass-angular"), &|_| false),
+                (&bypasses.jsonp, msg!("csp-bypass-jsonp"), &needs_eval),
             ],
             Aspect::ScriptUrls,
         ));
@@ -732,9 +718,7 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
         None => out.issues.push(Issue {
             aspect: Aspect::Objects,
             directive: "object-src".into(),
-            detail: "neither object-src nor default-src is set, so plugins load from anywhere; \
-                     add object-src 'none'"
-                .into(),
+            detail: msg!("csp-no-object-src"),
         }),
         Some(d) => {
             let sources = parsed(d);
@@ -743,7 +727,7 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             out.issues.extend(bypass_issues(
                 d,
                 &sources,
-                &[(&bypasses.flash, "Flash files", &|_| false)],
+                &[(&bypasses.flash, msg!("csp-bypass-flash"), &|_| false)],
                 Aspect::Objects,
             ));
         }
@@ -754,29 +738,21 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
             out.issues.push(Issue {
                 aspect: Aspect::BaseUri,
                 directive: "base-uri".into(),
-                detail: "base-uri is not set although scripts are trusted by nonce or hash: an \
-                         injected <base> tag can make relative script URLs load from an \
-                         attacker's host; add base-uri 'none' (or 'self')"
-                    .into(),
+                detail: msg!("csp-no-base-uri-with-nonce"),
             });
         } else {
-            out.notes
-                .push("base-uri is not set; base-uri 'none' (or 'self') is recommended".into());
+            out.notes.push(msg!("csp-note-no-base-uri"));
         }
     }
     if policy.directive("default-src").is_none() && elem.is_some() {
-        out.notes.push(
-            "default-src is not set, so resource types without their own directive (styles, \
-             images, frames, connections) are not restricted; add default-src 'self'"
-                .into(),
-        );
+        out.notes.push(msg!("csp-note-no-default-src"));
     }
 
     for d in &policy.directives {
         if !KNOWN_DIRECTIVES.contains(&d.name.as_str()) {
-            out.notes.push(format!(
-                "{} is not a CSP directive; browsers ignore it (a typo?)",
-                d.name
+            out.notes.push(msg!(
+                "csp-note-unknown-directive",
+                directive = d.name.as_str()
             ));
             continue;
         }
@@ -786,25 +762,29 @@ pub fn evaluate_policy(policy: &Policy, bypasses: &AllowlistBypasses) -> PolicyE
         let sources = parsed(d);
         for (text, s) in &sources {
             match s {
-                Source::Invalid(_) => out.notes.push(format!(
-                    "{} {text}: not a valid source expression; browsers ignore it",
-                    d.name
+                Source::Invalid(_) => out.notes.push(msg!(
+                    "csp-note-invalid-source",
+                    directive = d.name.as_str(),
+                    source = text.as_str()
                 )),
                 Source::Host(h)
                     if h.scheme.as_deref() == Some("http")
                         && !SCRIPT_ELEM.contains(&d.name.as_str())
                         && d.name != "object-src" =>
                 {
-                    out.notes
-                        .push(format!("{} {text}: plain http; use https://", d.name))
+                    out.notes.push(msg!(
+                        "csp-note-plain-http",
+                        directive = d.name.as_str(),
+                        source = text.as_str()
+                    ))
                 }
                 _ => {}
             }
         }
         if has_keyword(&sources, Keyword::None) && sources.len() > 1 {
-            out.notes.push(format!(
-                "{}: 'none' has no effect when other sources are listed",
-                d.name
+            out.notes.push(msg!(
+                "csp-note-none-with-others",
+                directive = d.name.as_str()
             ));
         }
     }
@@ -908,71 +888,62 @@ pub fn finding_with(headers: &ResponseHeaders, bypasses: &AllowlistBypasses) -> 
     for v in headers.values("content-security-policy-report-only") {
         evidence.push(Evidence::new(
             "Content-Security-Policy-Report-Only",
-            format!("{} (reports only, enforces nothing)", shown(v, 600)),
+            msg!("csp-report-only-value", value = shown(v, 600)),
         ));
     }
     if enforced.is_empty() {
+        let header_sent = headers.values("content-security-policy").next().is_some();
         let summary = if !report_only.is_empty() {
-            "Only a report-only Content-Security-Policy: nothing is enforced."
-        } else if headers.values("content-security-policy").next().is_some() {
-            "The Content-Security-Policy header has no directives, so it restricts nothing."
+            msg!("csp-warning-report-only")
+        } else if header_sent {
+            msg!("csp-warning-empty")
         } else {
-            "No Content-Security-Policy header: the browser does not restrict where scripts \
-             come from."
+            msg!("csp-warning-absent")
         };
-        if headers.values("content-security-policy").next().is_some() {
+        if header_sent {
             evidence.push(Evidence::new(
                 "Content-Security-Policy",
-                "the header has no directives, so it sets no policy",
+                msg!("csp-no-directives"),
             ));
         }
-        evidence.push(Evidence::new(
-            "advice",
-            "start from default-src 'self'; object-src 'none'; base-uri 'none'; \
-             frame-ancestors 'self' and trust scripts by nonce or hash",
-        ));
+        evidence.push(Evidence::new(msg!("evidence-advice"), msg!("csp-advice")));
         return Finding::new(id, Status::Warning, summary).with_all(capped(evidence, MAX_EVIDENCE));
     }
     let result = evaluate(&enforced, bypasses);
     let several = result.policies.len() > 1;
     for (i, (_, e)) in result.policies.iter().enumerate() {
         let subject = if several {
-            format!("policy {}", i + 1)
+            msg!("csp-policy-numbered", number = i + 1)
         } else {
-            "policy".to_string()
+            msg!("csp-policy")
         };
         for issue in &e.issues {
             let detail = if result.weakened.contains(&issue.aspect) {
                 issue.detail.clone()
             } else {
-                format!(
-                    "{} (no effect: another policy blocks this, as every policy must allow a \
-                     resource)",
-                    issue.detail
-                )
+                msg!("csp-issue-no-effect", detail = issue.detail.clone())
             };
-            evidence.push(Evidence::new(&subject, detail));
+            evidence.push(Evidence::new(subject.clone(), detail));
         }
         for note in &e.notes {
-            evidence.push(Evidence::new(&subject, format!("note: {note}")));
+            evidence.push(Evidence::new(
+                subject.clone(),
+                msg!("csp-note", detail = note.clone()),
+            ));
         }
     }
     if result.weakened.is_empty() {
-        Finding::new(
-            id,
-            Status::Pass,
-            "A Content-Security-Policy is enforced and restricts scripts, plugins and <base>.",
-        )
-        .with_all(capped(evidence, MAX_EVIDENCE))
+        Finding::new(id, Status::Pass, msg!("csp-pass")).with_all(capped(evidence, MAX_EVIDENCE))
     } else {
-        let what: Vec<&str> = result.weakened.iter().map(|a| a.describe()).collect();
+        let what: Vec<Arg> = result
+            .weakened
+            .iter()
+            .map(|a| Arg::Msg(a.to_message()))
+            .collect();
         Finding::new(
             id,
             Status::Warning,
-            format!(
-                "The Content-Security-Policy is weakened: {}.",
-                what.join("; ")
-            ),
+            msg!("csp-warning-weakened", what = Arg::List(what)),
         )
         .with_all(capped(evidence, MAX_EVIDENCE))
     }
@@ -1104,9 +1075,9 @@ mod tests {
 
     #[test]
     fn allowlist_bypass_hosts_warn() {
-        let f = csp(
+        let f = crate::rendered(&csp(
             "default-src 'self'; script-src 'self' https://ajax.googleapis.com; object-src 'none'",
-        );
+        ));
         assert_eq!(f.status, Status::Warning);
         assert!(
             f.evidence
@@ -1138,13 +1109,13 @@ mod tests {
     #[test]
     fn several_policies_combine() {
         // The second policy blocks inline script, so the site does too.
-        let f = finding(&headers(&[
+        let f = crate::rendered(&finding(&headers(&[
             (
                 "content-security-policy",
                 "script-src 'unsafe-inline' 'self'; object-src 'none'",
             ),
             ("content-security-policy", "default-src 'self'"),
-        ]));
+        ])));
         assert_eq!(f.status, Status::Pass, "{f:?}");
         assert!(
             f.evidence
@@ -1170,9 +1141,9 @@ mod tests {
 
     #[test]
     fn notes() {
-        let f = csp(
+        let f = crate::rendered(&csp(
             "default-src 'self'; scirpt-src 'none'; img-src 'none' data:; object-src 'none'; base-uri 'none'; img-src *",
-        );
+        ));
         assert_eq!(f.status, Status::Pass);
         let notes: Vec<&str> = f.evidence.iter().map(|e| e.detail.as_str()).collect();
         assert!(

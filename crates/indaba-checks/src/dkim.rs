@@ -15,14 +15,15 @@
 //! Signed-message verification is not done here.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use data_encoding::BASE64;
 use indaba_model::catalogue::ids;
-use indaba_model::{DomainName, Evidence, Finding, NameError, Status};
+use indaba_model::{
+    Arg, DomainName, Evidence, Finding, Message, NameError, Status, ToMessage, msg,
+};
 use spki::der::Decode;
 
-use crate::dmarc::{MailUse, TxtAnswer};
+use crate::dmarc::TxtAnswer;
 
 /// Longest key record we read; TXT data in one DNS answer is never longer.
 const MAX_RECORD_LEN: usize = 65_535;
@@ -134,66 +135,155 @@ pub struct KeyRecord {
 }
 
 /// Why a key record cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DkimError {
     /// No tags at all.
-    #[error("the record is empty")]
     Empty,
     /// Longer than DNS data can be.
-    #[error("the record is {0} bytes long, longer than any DNS answer")]
     TooLong(usize),
     /// Not `tag=value; …` (RFC 6376 §3.2).
-    #[error("not a tag list (RFC 6376 §3.2): {0}")]
-    Syntax(String),
+    Syntax(TagListProblem),
     /// A tag appears twice, which makes the whole record invalid.
-    #[error("the tag {0} appears more than once, which makes the record invalid (RFC 6376 §3.2)")]
     DuplicateTag(String),
     /// `v=` other than `DKIM1`.
-    #[error("v={0:?}: the version must be DKIM1; verifiers discard the record")]
     BadVersion(String),
     /// `v=` not the first tag.
-    #[error("v= must be the first tag of a key record (RFC 6376 §3.6.1)")]
     VersionNotFirst,
     /// No `p=`.
-    #[error("the required p= tag (the public key) is missing")]
     MissingKey,
     /// `k=` names a key type we do not know.
-    #[error("k={0:?} is not a known key type (rsa, ed25519); verifiers cannot use the key")]
     UnknownKeyType(String),
     /// `h=` lists no hash algorithm a verifier knows.
-    #[error("h={0:?} lists no known hash algorithm (sha256, sha1); verifiers cannot use the key")]
     NoUsableHash(String),
     /// `s=` excludes email.
-    #[error("s={0:?} does not include email or *: the key is not for email")]
     NotForEmail(String),
-    /// `p=` is not base64.
-    #[error("p= is not valid base64: {0}")]
-    BadBase64(String),
+    /// `p=` is not base64: the position of the first bad symbol.
+    BadBase64(usize),
     /// `p=` is not an RSA public key.
-    #[error("p= is not an RSA public key: {0}")]
-    BadRsaKey(String),
+    BadRsaKey(RsaKeyProblem),
     /// An Ed25519 key of the wrong length.
-    #[error("p= holds {0} bytes, but an Ed25519 key is exactly 32 (RFC 8463 §4.2){hint}", hint = if *.0 == 44 { "; this looks like a SubjectPublicKeyInfo, which RFC 8463 does not use" } else { "" })]
     BadEd25519Length(usize),
 }
 
+/// Why a tag list does not follow RFC 6376 §3.2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagListProblem {
+    /// Two semicolons in a row.
+    EmptyTag,
+    /// A part without `=`.
+    NoEquals(String),
+    /// Not a tag name.
+    BadName(String),
+    /// A value with a character the grammar excludes.
+    BadValue {
+        /// The tag.
+        tag: String,
+        /// The character.
+        character: char,
+    },
+}
+
+/// Why `p=` is not an RSA key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RsaKeyProblem {
+    /// A SubjectPublicKeyInfo of another algorithm.
+    NotRsa(String),
+    /// The key's bit string is not whole bytes.
+    PartialBytes,
+    /// The SubjectPublicKeyInfo holds no valid RSAPublicKey (the DER
+    /// decoder's diagnostic, kept as data).
+    BadRsaPublicKey(String),
+    /// Neither a SubjectPublicKeyInfo nor an RSAPublicKey (the DER
+    /// decoder's diagnostic).
+    NotDer(String),
+    /// A modulus of zero bytes.
+    ZeroModulus,
+}
+
+impl ToMessage for DkimError {
+    fn to_message(&self) -> Message {
+        match self {
+            DkimError::Empty => msg!("dkim-error-empty"),
+            DkimError::TooLong(bytes) => msg!("dkim-error-too-long", bytes = *bytes),
+            DkimError::Syntax(problem) => {
+                msg!("dkim-error-syntax", problem = problem.to_message())
+            }
+            DkimError::DuplicateTag(tag) => msg!("dkim-error-duplicate-tag", tag = tag.as_str()),
+            DkimError::BadVersion(v) => msg!("dkim-error-bad-version", version = v.as_str()),
+            DkimError::VersionNotFirst => msg!("dkim-error-version-not-first"),
+            DkimError::MissingKey => msg!("dkim-error-missing-key"),
+            DkimError::UnknownKeyType(k) => msg!("dkim-error-unknown-key-type", value = k.as_str()),
+            DkimError::NoUsableHash(h) => msg!("dkim-error-no-usable-hash", value = h.as_str()),
+            DkimError::NotForEmail(v) => msg!("dkim-error-not-for-email", value = v.as_str()),
+            DkimError::BadBase64(position) => msg!("dkim-error-bad-base64", position = *position),
+            DkimError::BadRsaKey(problem) => {
+                msg!("dkim-error-bad-rsa-key", problem = problem.to_message())
+            }
+            DkimError::BadEd25519Length(44) => msg!("dkim-error-ed25519-spki"),
+            DkimError::BadEd25519Length(bytes) => {
+                msg!("dkim-error-ed25519-length", bytes = *bytes)
+            }
+        }
+    }
+}
+
+impl ToMessage for TagListProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            TagListProblem::EmptyTag => msg!("dkim-tags-empty-tag"),
+            TagListProblem::NoEquals(part) => msg!("dkim-tags-no-equals", part = part.as_str()),
+            TagListProblem::BadName(name) => msg!("dkim-tags-bad-name", name = name.as_str()),
+            TagListProblem::BadValue { tag, character } => msg!(
+                "dkim-tags-bad-value",
+                tag = tag.as_str(),
+                character = format!("{character:?}")
+            ),
+        }
+    }
+}
+
+impl ToMessage for RsaKeyProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            RsaKeyProblem::NotRsa(oid) => msg!("dkim-rsa-not-rsa", oid = oid.as_str()),
+            RsaKeyProblem::PartialBytes => msg!("dkim-rsa-partial-bytes"),
+            RsaKeyProblem::BadRsaPublicKey(detail) => {
+                msg!("dkim-rsa-bad-public-key", detail = detail.as_str())
+            }
+            RsaKeyProblem::NotDer(detail) => msg!("dkim-rsa-not-der", detail = detail.as_str()),
+            RsaKeyProblem::ZeroModulus => msg!("dkim-rsa-zero-modulus"),
+        }
+    }
+}
+
 /// Something worth saying about a usable key record.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyNote {
     /// A tag RFC 6376 does not define.
-    #[error("the tag {0:?} is not defined for key records and is ignored")]
     UnknownTag(String),
     /// `g=`, which RFC 6376 removed.
-    #[error("g= (granularity) was removed by RFC 6376 and is ignored")]
     ObsoleteGranularity,
     /// Unknown entries in `h=`, `s=` or `t=`, which verifiers ignore.
-    #[error("{tag}: {value:?} is not a known value and is ignored")]
     UnknownValue {
         /// The tag.
         tag: String,
         /// The value.
         value: String,
     },
+}
+
+impl ToMessage for KeyNote {
+    fn to_message(&self) -> Message {
+        match self {
+            KeyNote::UnknownTag(tag) => msg!("dkim-note-unknown-tag", tag = tag.as_str()),
+            KeyNote::ObsoleteGranularity => msg!("dkim-note-granularity"),
+            KeyNote::UnknownValue { tag, value } => msg!(
+                "dkim-note-unknown-value",
+                tag = tag.as_str(),
+                value = value.as_str()
+            ),
+        }
+    }
 }
 
 /// A key record as read, with notes.
@@ -206,20 +296,27 @@ pub struct ParsedKey {
 }
 
 /// Why a key cannot verify a given signature.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The key is revoked.
-    #[error("the key is revoked (empty p=)")]
     Revoked,
     /// The signature's key type differs from `k=`.
-    #[error("the signature algorithm needs another key type than k=")]
     KeyType,
-    /// `h=` does not list the signature's hash.
-    #[error("h= does not allow the signature's hash algorithm")]
+    /// `h=` does not allow the signature's hash.
     Hash,
     /// `t=s` and the identity is in a subdomain.
-    #[error("t=s requires the i= domain to be exactly d=")]
     StrictIdentity,
+}
+
+impl ToMessage for Refusal {
+    fn to_message(&self) -> Message {
+        match self {
+            Refusal::Revoked => msg!("dkim-refusal-revoked"),
+            Refusal::KeyType => msg!("dkim-refusal-key-type"),
+            Refusal::Hash => msg!("dkim-refusal-hash"),
+            Refusal::StrictIdentity => msg!("dkim-refusal-strict-identity"),
+        }
+    }
 }
 
 impl KeyRecord {
@@ -276,13 +373,12 @@ fn tag_list(text: &str) -> Result<Vec<(&str, &str)>, DkimError> {
             return Err(if text.trim_matches(is_fws).is_empty() {
                 DkimError::Empty
             } else {
-                DkimError::Syntax("an empty tag (two semicolons in a row)".into())
+                DkimError::Syntax(TagListProblem::EmptyTag)
             });
         }
         let Some((name, value)) = spec.split_once('=') else {
-            return Err(DkimError::Syntax(format!(
-                "{:?} has no \"=\"",
-                spec.chars().take(40).collect::<String>()
+            return Err(DkimError::Syntax(TagListProblem::NoEquals(
+                spec.chars().take(40).collect(),
             )));
         };
         let name = name.trim_matches(is_fws);
@@ -290,18 +386,18 @@ fn tag_list(text: &str) -> Result<Vec<(&str, &str)>, DkimError> {
         let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid_name {
-            return Err(DkimError::Syntax(format!(
-                "{:?} is not a tag name",
-                name.chars().take(40).collect::<String>()
+            return Err(DkimError::Syntax(TagListProblem::BadName(
+                name.chars().take(40).collect(),
             )));
         }
         if let Some(c) = value
             .chars()
             .find(|&c| !(is_fws(c) || ('!'..='~').contains(&c)))
         {
-            return Err(DkimError::Syntax(format!(
-                "the value of {name} contains {c:?}"
-            )));
+            return Err(DkimError::Syntax(TagListProblem::BadValue {
+                tag: name.to_string(),
+                character: c,
+            }));
         }
         if !seen.insert(name) {
             return Err(DkimError::DuplicateTag(name.to_string()));
@@ -426,7 +522,7 @@ fn decode_key(key_type: KeyType, text: &str) -> Result<PublicKey, DkimError> {
     }
     let der = BASE64
         .decode(compact.as_bytes())
-        .map_err(|e| DkimError::BadBase64(e.to_string()))?;
+        .map_err(|e| DkimError::BadBase64(e.position))?;
     match key_type {
         KeyType::Ed25519 => {
             if der.len() == ED25519_KEY_LEN {
@@ -444,16 +540,16 @@ fn rsa_key(der: &[u8]) -> Result<PublicKey, DkimError> {
     let (modulus, encoding) = match spki::SubjectPublicKeyInfoRef::try_from(der) {
         Ok(info) => {
             if info.algorithm.oid != RSA_ENCRYPTION {
-                return Err(DkimError::BadRsaKey(format!(
-                    "the SubjectPublicKeyInfo holds a key of algorithm {}, not RSA",
-                    info.algorithm.oid
+                return Err(DkimError::BadRsaKey(RsaKeyProblem::NotRsa(
+                    info.algorithm.oid.to_string(),
                 )));
             }
-            let bits = info.subject_public_key.as_bytes().ok_or_else(|| {
-                DkimError::BadRsaKey("the key's bit string is not whole bytes".into())
-            })?;
+            let bits = info
+                .subject_public_key
+                .as_bytes()
+                .ok_or(DkimError::BadRsaKey(RsaKeyProblem::PartialBytes))?;
             let key = pkcs1::RsaPublicKey::from_der(bits)
-                .map_err(|e| DkimError::BadRsaKey(format!("the RSAPublicKey: {e}")))?;
+                .map_err(|e| DkimError::BadRsaKey(RsaKeyProblem::BadRsaPublicKey(e.to_string())))?;
             (
                 key.modulus.as_bytes().to_vec(),
                 RsaEncoding::SubjectPublicKeyInfo,
@@ -462,14 +558,14 @@ fn rsa_key(der: &[u8]) -> Result<PublicKey, DkimError> {
         Err(spki_error) => match pkcs1::RsaPublicKey::from_der(der) {
             Ok(key) => (key.modulus.as_bytes().to_vec(), RsaEncoding::RsaPublicKey),
             Err(_) => {
-                return Err(DkimError::BadRsaKey(format!(
-                    "neither a SubjectPublicKeyInfo nor an RSAPublicKey ({spki_error})"
+                return Err(DkimError::BadRsaKey(RsaKeyProblem::NotDer(
+                    spki_error.to_string(),
                 )));
             }
         },
     };
     let Some(first) = modulus.first() else {
-        return Err(DkimError::BadRsaKey("the modulus is zero".into()));
+        return Err(DkimError::BadRsaKey(RsaKeyProblem::ZeroModulus));
     };
     let bits = (modulus.len() as u64 - 1) * 8 + u64::from(8 - first.leading_zeros());
     Ok(PublicKey::Rsa {
@@ -488,41 +584,61 @@ pub fn domainkey_name(domain: &DomainName) -> Result<DomainName, NameError> {
     domain.child("_domainkey")
 }
 
+/// A domain's statement that it sends no mail, as internet.nl reads it: a
+/// valid DMARC record whose policy for the domain is reject, and the SPF
+/// record `v=spf1 -all`. Such a domain needs no DKIM keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoMailDeclared {
+    /// The DMARC record (and where it is).
+    pub dmarc: (String, String),
+    /// The SPF record (and where it is).
+    pub spf: (String, String),
+}
+
 /// `mail.dkim.exists`: `_domainkey.<domain>` exists.
 ///
 /// `answer` is any answer for that name (the engine asks for TXT): NOERROR,
 /// with or without records, means keys may be published below it; NXDOMAIN
-/// means nothing exists below it (RFC 8020). A domain that sends no mail
-/// needs no keys and passes.
-pub fn exists_finding(domain: &DomainName, answer: &TxtAnswer, mail_use: MailUse) -> Finding {
+/// means nothing exists below it (RFC 8020). A domain that declares it
+/// sends no mail (`declared`) and publishes no keys is not judged: it needs
+/// none (internet.nl gives it full points).
+pub fn exists_finding(
+    domain: &DomainName,
+    answer: &TxtAnswer,
+    declared: Option<&NoMailDeclared>,
+) -> Finding {
     let id = ids::MAIL_DKIM_EXISTS;
     let subject = format!("_domainkey.{domain}");
-    if mail_use == MailUse::NonSending {
-        return Finding::new(
+    let finding = match (answer, declared) {
+        (TxtAnswer::Answered(_), _) => {
+            return Finding::new(id, Status::Pass, msg!("dkim-exists")).with(subject, "NOERROR");
+        }
+        (TxtAnswer::NxDomain, None) => {
+            return Finding::new(id, Status::Fail, msg!("dkim-exists-nxdomain"))
+                .with(subject, "NXDOMAIN");
+        }
+        (TxtAnswer::Failed(failure), None) => {
+            return Finding::new(id, Status::Error, msg!("dkim-exists-lookup-failed"))
+                .with(subject, failure.to_message());
+        }
+        (TxtAnswer::NxDomain, Some(_)) => Finding::new(
             id,
-            Status::Pass,
-            format!("{domain} sends no mail, so it needs no DKIM keys."),
-        );
-    }
-    match answer {
-        TxtAnswer::Answered(_) => Finding::new(
-            id,
-            Status::Pass,
-            "The domain publishes DKIM keys (_domainkey exists).",
-        )
-        .with(subject, "NOERROR"),
-        TxtAnswer::NxDomain => Finding::new(
-            id,
-            Status::Fail,
-            "No DKIM keys: _domainkey does not exist (NXDOMAIN), so nothing exists below it (RFC 8020).",
+            Status::NotApplicable,
+            msg!("dkim-exists-non-sending", domain = domain),
         )
         .with(subject, "NXDOMAIN"),
-        TxtAnswer::Failed(reason) => Finding::new(
+        (TxtAnswer::Failed(failure), Some(_)) => Finding::new(
             id,
-            Status::Error,
-            "Whether the domain publishes DKIM keys could not be tested.",
+            Status::NotApplicable,
+            msg!("dkim-exists-non-sending", domain = domain),
         )
-        .with(subject, reason.clone()),
+        .with(subject, failure.to_message()),
+    };
+    match declared {
+        Some(NoMailDeclared { dmarc, spf }) => finding
+            .with(dmarc.0.clone(), dmarc.1.clone())
+            .with(spf.0.clone(), spf.1.clone()),
+        None => finding,
     }
 }
 
@@ -540,13 +656,26 @@ pub struct SelectorAnswer {
 pub struct KeyVerdict {
     /// Pass, warning or fail.
     pub status: Status,
-    /// Why, for people.
-    pub detail: String,
+    /// Why.
+    pub said: Vec<Message>,
 }
 
-impl fmt::Display for KeyVerdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.status, self.detail)
+impl KeyVerdict {
+    fn one(status: Status, said: Message) -> KeyVerdict {
+        KeyVerdict {
+            status,
+            said: vec![said],
+        }
+    }
+}
+
+impl ToMessage for KeyVerdict {
+    fn to_message(&self) -> Message {
+        msg!(
+            "dkim-key-verdict",
+            status = self.status.as_str(),
+            said = Arg::list(self.said.iter().cloned())
+        )
     }
 }
 
@@ -554,111 +683,88 @@ impl fmt::Display for KeyVerdict {
 pub fn judge_key(text: &str) -> KeyVerdict {
     let parsed = match parse_key_record(text) {
         Ok(p) => p,
-        Err(e) => {
-            return KeyVerdict {
-                status: Status::Fail,
-                detail: e.to_string(),
-            };
-        }
+        Err(e) => return KeyVerdict::one(Status::Fail, e.to_message()),
     };
     let record = &parsed.record;
     let mut worst = Status::Pass;
     let mut said = Vec::new();
-    let mut raise = |status: Status, text: String| {
+    let mut raise = |status: Status, message: Message| {
         worst = worst.and(status);
-        said.push(text);
+        said.push(message);
     };
     match &record.key {
-        PublicKey::Revoked => raise(
-            Status::Warning,
-            "the key is revoked (empty p=): it verifies nothing".into(),
-        ),
-        PublicKey::Ed25519 => raise(Status::Pass, "Ed25519 key (RFC 8463)".into()),
+        PublicKey::Revoked => raise(Status::Warning, msg!("dkim-key-revoked")),
+        PublicKey::Ed25519 => raise(Status::Pass, msg!("dkim-key-ed25519")),
         PublicKey::Rsa { bits, encoding } => {
             if *bits < RSA_MIN_BITS {
                 raise(
                     Status::Fail,
-                    format!(
-                        "RSA key of {bits} bits: signers must use at least 1024 bits (RFC 8301 §3.2)"
-                    ),
+                    msg!("dkim-key-rsa-too-short", bits = *bits, min = RSA_MIN_BITS),
                 );
             } else if *bits < RSA_RECOMMENDED_BITS {
                 raise(
                     Status::Warning,
-                    format!(
-                        "RSA key of {bits} bits: at least 2048 bits are recommended (RFC 8301 §3.2)"
+                    msg!(
+                        "dkim-key-rsa-short",
+                        bits = *bits,
+                        recommended = RSA_RECOMMENDED_BITS
                     ),
                 );
             } else {
-                raise(Status::Pass, format!("RSA key of {bits} bits"));
+                raise(Status::Pass, msg!("dkim-key-rsa", bits = *bits));
             }
             if *encoding == RsaEncoding::RsaPublicKey {
-                raise(
-                    Status::Warning,
-                    "the key is a bare RSAPublicKey; most verifiers expect a SubjectPublicKeyInfo"
-                        .into(),
-                );
+                raise(Status::Warning, msg!("dkim-key-bare-rsa"));
             }
         }
     }
     if record.hashes.as_deref() == Some(&[HashAlgorithm::Sha1]) {
-        raise(
-            Status::Fail,
-            "h=sha1 only: rsa-sha1 must not be used for signing or verifying (RFC 8301 §3.1)"
-                .into(),
-        );
+        raise(Status::Fail, msg!("dkim-key-sha1-only"));
     }
     if record.testing {
-        raise(
-            Status::Warning,
-            "t=y: the domain is testing DKIM, and verifiers may treat its mail as unsigned".into(),
-        );
+        raise(Status::Warning, msg!("dkim-key-testing"));
     }
-    said.extend(parsed.notes.iter().map(ToString::to_string));
+    said.extend(parsed.notes.iter().map(ToMessage::to_message));
     KeyVerdict {
         status: worst,
-        detail: said.join("; "),
+        said,
     }
 }
 
 /// `mail.dkim.keys`: the key record of each user-given selector is valid and
-/// strong. The worst selector decides; no selectors → not applicable.
+/// strong. The worst selector decides. Without selectors there is nothing
+/// to judge: selectors cannot be found from the DNS, and the check is
+/// recommended only, so it does not apply (its guide says so).
 pub fn keys_finding(domain: &DomainName, selectors: &[SelectorAnswer]) -> Finding {
     let id = ids::MAIL_DKIM_KEYS;
     if selectors.is_empty() {
-        return Finding::new(
-            id,
-            Status::NotApplicable,
-            "No DKIM selector was given; selectors cannot be found from the DNS.",
-        );
+        return Finding::new(id, Status::NotApplicable, msg!("dkim-keys-no-selector"));
     }
     let mut worst = Status::Pass;
     let mut evidence = Vec::new();
     for s in selectors {
-        let subject = key_name(&s.selector, domain)
-            .map(|n| format!("{n} TXT"))
-            .unwrap_or_else(|e| format!("selector {:?} ({e})", s.selector));
+        let subject: indaba_model::Text = match key_name(&s.selector, domain) {
+            Ok(n) => format!("{n} TXT").into(),
+            Err(_) => msg!("dkim-selector-invalid", selector = s.selector.as_str()).into(),
+        };
         let verdicts: Vec<KeyVerdict> = match s.answer.records() {
-            Err(reason) => vec![KeyVerdict {
-                status: Status::Error,
-                detail: format!("could not be looked up: {reason}"),
-            }],
-            Ok([]) => vec![KeyVerdict {
-                status: Status::Fail,
-                detail: format!("no key record ({})", s.answer.describe_empty()),
-            }],
+            Err(failure) => vec![KeyVerdict::one(
+                Status::Error,
+                msg!("dkim-key-lookup-failed", reason = failure.to_message()),
+            )],
+            Ok([]) => vec![KeyVerdict::one(
+                Status::Fail,
+                msg!("dkim-key-missing", answer = s.answer.describe_empty()),
+            )],
             Ok([one]) => {
                 evidence.push(Evidence::new(subject.clone(), one.clone()));
                 vec![judge_key(one)]
             }
             Ok(many) => {
-                let mut v = vec![KeyVerdict {
-                    status: Status::Warning,
-                    detail: format!(
-                        "{} TXT records: verifiers may pick any of them (RFC 6376 §3.6.2.2)",
-                        many.len()
-                    ),
-                }];
+                let mut v = vec![KeyVerdict::one(
+                    Status::Warning,
+                    msg!("dkim-key-multiple", count = many.len()),
+                )];
                 for r in many {
                     evidence.push(Evidence::new(subject.clone(), r.clone()));
                     v.push(judge_key(r));
@@ -668,14 +774,14 @@ pub fn keys_finding(domain: &DomainName, selectors: &[SelectorAnswer]) -> Findin
         };
         for v in verdicts {
             worst = worst.and(v.status);
-            evidence.push(Evidence::new(subject.clone(), v.to_string()));
+            evidence.push(Evidence::new(subject.clone(), v.to_message()));
         }
     }
     let summary = match worst {
-        Status::Pass => "Every given DKIM selector has a valid, strong key.",
-        Status::Warning => "The DKIM keys are usable, but not all follow the recommendations.",
-        Status::Error => "Not every DKIM selector could be looked up.",
-        _ => "At least one given DKIM selector has no usable key.",
+        Status::Pass => msg!("dkim-keys-good"),
+        Status::Warning => msg!("dkim-keys-weak"),
+        Status::Error => msg!("dkim-keys-lookup-failed"),
+        _ => msg!("dkim-keys-unusable"),
     };
     Finding::new(id, worst, summary).with_all(evidence)
 }
@@ -683,6 +789,7 @@ pub fn keys_finding(domain: &DomainName, selectors: &[SelectorAnswer]) -> Findin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mailauth::testing::{renders, txt_timeout};
     use proptest::prelude::*;
 
     /// A 1024-bit SubjectPublicKeyInfo (Mail::DKIM's test key for messiah.edu).
@@ -828,22 +935,22 @@ mod tests {
     fn findings() {
         let d = name("example.nl");
         let answered = TxtAnswer::Answered(vec![]);
+        assert_eq!(exists_finding(&d, &answered, None).status, Status::Pass);
         assert_eq!(
-            exists_finding(&d, &answered, MailUse::Sending).status,
-            Status::Pass
-        );
-        assert_eq!(
-            exists_finding(&d, &TxtAnswer::NxDomain, MailUse::Sending).status,
+            exists_finding(&d, &TxtAnswer::NxDomain, None).status,
             Status::Fail
         );
         assert_eq!(
-            exists_finding(&d, &TxtAnswer::NxDomain, MailUse::NonSending).status,
-            Status::Pass
-        );
-        assert_eq!(
-            exists_finding(&d, &TxtAnswer::Failed("timeout".into()), MailUse::Sending).status,
+            exists_finding(&d, &txt_timeout(), None).status,
             Status::Error
         );
+        for f in [
+            exists_finding(&d, &answered, None),
+            exists_finding(&d, &TxtAnswer::NxDomain, None),
+            exists_finding(&d, &txt_timeout(), None),
+        ] {
+            renders(&f);
+        }
         let sel = |s: &str, a: TxtAnswer| SelectorAnswer {
             selector: s.into(),
             answer: a,
@@ -863,7 +970,110 @@ mod tests {
             Status::Warning
         );
         let missing = sel("gone", TxtAnswer::NxDomain);
-        assert_eq!(keys_finding(&d, &[good, missing]).status, Status::Fail);
+        let f = keys_finding(&d, &[good.clone(), missing]);
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(f.message.id, "dkim-keys-unusable");
+        assert!(f.evidence.iter().any(|e| {
+            e.subject == "gone._domainkey.example.nl TXT"
+                && e.detail_message.as_ref().is_some_and(|m| {
+                    crate::mailauth::testing::english(m)
+                        == "unusable: no key record (NXDOMAIN (the name does not exist))"
+                })
+        }));
+        renders(&f);
+        let weak = keys_finding(
+            &d,
+            &[sel(
+                "rsa",
+                TxtAnswer::Answered(vec![format!("p={RSA_1024}")]),
+            )],
+        );
+        assert!(weak.evidence.iter().any(|e| {
+            e.detail_message.as_ref().is_some_and(|m| {
+                crate::mailauth::testing::english(m)
+                    == "weak: RSA key of 1024 bits: at least 2048 bits are recommended (RFC 8301 §3.2)"
+            })
+        }));
+        let failed = keys_finding(&d, &[good, sel("t", txt_timeout())]);
+        assert_eq!(failed.status, Status::Error);
+        renders(&failed);
+    }
+
+    /// internet.nl skips DKIM with full points for a domain that says it
+    /// sends no mail (DMARC p=reject and SPF v=spf1 -all): no keys is then
+    /// not applicable, and the finding shows both records.
+    #[test]
+    fn a_domain_that_sends_no_mail_needs_no_keys() {
+        let d = name("example.nl");
+        let declared = NoMailDeclared {
+            dmarc: ("_dmarc.example.nl TXT".into(), "v=DMARC1; p=reject".into()),
+            spf: ("example.nl TXT".into(), "v=spf1 -all".into()),
+        };
+        let f = exists_finding(&d, &TxtAnswer::NxDomain, Some(&declared));
+        assert_eq!(f.status, Status::NotApplicable);
+        assert_eq!(f.message.id, "dkim-exists-non-sending");
+        assert_eq!(
+            crate::english(&f),
+            "example.nl says it sends no mail (DMARC p=reject and SPF v=spf1 -all), so it needs no DKIM keys."
+        );
+        assert!(f.evidence.iter().any(|e| e.detail == "v=spf1 -all"));
+        assert!(f.evidence.iter().any(|e| e.detail == "v=DMARC1; p=reject"));
+        renders(&f);
+        assert_eq!(
+            exists_finding(&d, &txt_timeout(), Some(&declared)).status,
+            Status::NotApplicable
+        );
+        // Keys published anyway pass.
+        assert_eq!(
+            exists_finding(&d, &TxtAnswer::Answered(vec![]), Some(&declared)).status,
+            Status::Pass
+        );
+    }
+
+    /// Every error, note and refusal says itself in English.
+    #[test]
+    fn every_key_problem_renders() {
+        for text in [
+            "",
+            "k=rsa; t; p=",
+            "a=b;;c=d",
+            "1x=y; p=",
+            "p=\u{7}",
+            "v=DKIM3; p=",
+            "p=; v=DKIM1",
+            "k=foobar; p=",
+            "h=bad; p=",
+            "s=chat; p=",
+            "v=DKIM1",
+            "p=; p=",
+            "p=!!!",
+            "p=AAAA",
+            "k=ed25519; p=AAAA",
+            "k=ed25519; p=MCowBQYDK2VwAyEA3SUqa9UbfciWkk7tlcJ9P1VD5pXAasg0JUn/OgjVbKE=",
+            "p=MCowBQYDK2VwAyEA3SUqa9UbfciWkk7tlcJ9P1VD5pXAasg0JUn/OgjVbKE=",
+        ] {
+            let e = parse_key_record(text).expect_err(text);
+            crate::mailauth::testing::english(&e.to_message());
+            crate::mailauth::testing::english(&judge_key(text).to_message());
+        }
+        let k = parse_key_record(&format!(
+            "s=email:web; t=y:x; g=*; zz=1; h=sha1; p={RSA_512}"
+        ))
+        .unwrap();
+        for n in &k.notes {
+            crate::mailauth::testing::english(&n.to_message());
+        }
+        for r in [
+            Refusal::Revoked,
+            Refusal::KeyType,
+            Refusal::Hash,
+            Refusal::StrictIdentity,
+        ] {
+            crate::mailauth::testing::english(&r.to_message());
+        }
+        crate::mailauth::testing::english(
+            &judge_key(&format!("t=y; h=sha1; p={RSA_512}")).to_message(),
+        );
     }
 
     proptest! {

@@ -10,9 +10,12 @@
 //! `Referrer-Policy` token counts, conflicting `X-Frame-Options` values block
 //! all framing, and `frame-ancestors` overrides `X-Frame-Options`. These
 //! few lines of each algorithm are ours; no crate implements them.
+//!
+//! Header names and values in evidence are data; every word around them is
+//! a message (`locales/en/findings-web.ftl`).
 
 use indaba_model::catalogue::ids;
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::{Arg, Evidence, Finding, Message, Status, msg};
 
 use crate::csp::{self, Disposition, FrameAncestors};
 
@@ -43,8 +46,8 @@ pub(crate) fn capped(mut evidence: Vec<Evidence>, max: usize) -> Vec<Evidence> {
         let left = evidence.len() - max;
         evidence.truncate(max);
         evidence.push(Evidence::new(
-            "more",
-            format!("{left} more not shown; fix the ones above first"),
+            msg!("evidence-more"),
+            msg!("evidence-more-not-shown", count = left),
         ));
     }
     evidence
@@ -172,6 +175,11 @@ fn joined(values: &[Vec<u8>]) -> String {
         .join(", ")
 }
 
+/// The "advice" label of evidence.
+fn advice(what: Message) -> Evidence {
+    Evidence::new(msg!("evidence-advice"), what)
+}
+
 /// What `X-Frame-Options` makes a browser do (HTML, "check a navigation
 /// response's adherence to `X-Frame-Options`").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,101 +245,66 @@ pub fn frame_options(headers: &ResponseHeaders) -> Finding {
             if xfo != XFrameOptions::Absent {
                 evidence.push(Evidence::new(
                     "X-Frame-Options",
-                    "ignored by current browsers because CSP frame-ancestors is set; kept for \
-                     old browsers, which is fine",
+                    msg!("xfo-ignored-for-frame-ancestors"),
                 ));
             }
-            return Finding::new(
-                id,
-                Status::Pass,
-                "Framing is restricted by CSP frame-ancestors.",
-            )
-            .with_all(evidence);
+            return Finding::new(id, Status::Pass, msg!("xfo-pass-frame-ancestors"))
+                .with_all(evidence);
         }
         Some(FrameAncestors::Open(text)) => {
             evidence.push(Evidence::new(
                 "Content-Security-Policy",
-                format!("{text}: allows any site to frame the page"),
+                msg!("xfo-frame-ancestors-open", directive = text),
             ));
             if matches!(xfo, XFrameOptions::Deny | XFrameOptions::SameOrigin) {
                 evidence.push(Evidence::new(
                     "X-Frame-Options",
-                    "current browsers ignore X-Frame-Options when frame-ancestors is set, so \
-                     it does not protect here",
+                    msg!("xfo-overridden-by-frame-ancestors"),
                 ));
             }
-            evidence.push(Evidence::new(
-                "advice",
-                "use frame-ancestors 'self' (or 'none', or the sites that may frame you)",
-            ));
+            evidence.push(advice(msg!("xfo-advice-frame-ancestors")));
             return Finding::new(
                 id,
                 Status::Warning,
-                "CSP frame-ancestors allows any site to frame the page (clickjacking).",
+                msg!("xfo-warning-frame-ancestors-open"),
             )
             .with_all(evidence);
         }
         None => {}
     }
-    let advice = Evidence::new(
-        "advice",
-        "send X-Frame-Options: DENY (or SAMEORIGIN), or CSP frame-ancestors 'self'",
-    );
     let (status, summary) = match &xfo {
-        XFrameOptions::Deny => (Status::Pass, "X-Frame-Options: DENY forbids framing."),
-        XFrameOptions::SameOrigin => (
-            Status::Pass,
-            "X-Frame-Options: SAMEORIGIN allows framing by the site itself only.",
-        ),
+        XFrameOptions::Deny => (Status::Pass, msg!("xfo-pass-deny")),
+        XFrameOptions::SameOrigin => (Status::Pass, msg!("xfo-pass-sameorigin")),
         XFrameOptions::Conflicting(values) => {
             evidence.push(Evidence::new(
                 "X-Frame-Options",
-                format!(
-                    "conflicting values ({}); browsers following the HTML standard then refuse \
-                     all framing; send one value",
-                    values.join(", ")
+                msg!(
+                    "xfo-conflicting-values",
+                    values = Arg::list(values.iter().map(String::as_str))
                 ),
             ));
-            (
-                Status::Pass,
-                "X-Frame-Options has conflicting values, which browsers treat as forbidding framing.",
-            )
+            (Status::Pass, msg!("xfo-pass-conflicting"))
         }
         XFrameOptions::AllowFrom(v) => {
             evidence.push(Evidence::new(
                 "X-Frame-Options",
-                format!(
-                    "{v}: ALLOW-FROM is obsolete; current browsers ignore it and allow framing \
-                     by any site; use CSP frame-ancestors with the allowed sites"
-                ),
+                msg!("xfo-allow-from-obsolete", value = v.as_str()),
             ));
-            evidence.push(advice);
-            (
-                Status::Warning,
-                "X-Frame-Options uses the obsolete ALLOW-FROM, which browsers ignore.",
-            )
+            evidence.push(advice(msg!("xfo-advice")));
+            (Status::Warning, msg!("xfo-warning-allow-from"))
         }
         XFrameOptions::Invalid(v) => {
             evidence.push(Evidence::new(
                 "X-Frame-Options",
-                format!("{v:?} is not DENY or SAMEORIGIN; browsers ignore it"),
+                msg!("xfo-invalid-value", value = v.as_str()),
             ));
-            evidence.push(advice);
-            (
-                Status::Warning,
-                "X-Frame-Options has an invalid value, so framing is not restricted.",
-            )
+            evidence.push(advice(msg!("xfo-advice")));
+            (Status::Warning, msg!("xfo-warning-invalid"))
         }
         XFrameOptions::Absent => {
-            evidence.push(Evidence::new(
-                "X-Frame-Options",
-                "absent, and no CSP frame-ancestors",
-            ));
-            evidence.push(advice);
-            (
-                Status::Warning,
-                "Neither X-Frame-Options nor CSP frame-ancestors restricts framing (clickjacking).",
-            )
+            evidence.push(Evidence::new("X-Frame-Options", msg!("xfo-absent")));
+            evidence.push(advice(msg!("xfo-advice")));
+            (Status::Warning, msg!("xfo-warning-absent"))
         }
     };
     Finding::new(id, status, summary).with_all(evidence)
@@ -342,42 +315,24 @@ pub fn frame_options(headers: &ResponseHeaders) -> Finding {
 pub fn content_type_options(headers: &ResponseHeaders) -> Finding {
     let id = ids::WEB_HEADERS_CONTENT_TYPE_OPTIONS;
     let Some(values) = headers.split_values("x-content-type-options") else {
-        return Finding::new(
-            id,
-            Status::Warning,
-            "No X-Content-Type-Options header: browsers may guess (sniff) content types.",
-        )
-        .with("X-Content-Type-Options", "absent")
-        .with("advice", "send X-Content-Type-Options: nosniff");
+        return Finding::new(id, Status::Warning, msg!("xcto-warning-absent"))
+            .with("X-Content-Type-Options", msg!("header-absent"))
+            .with_all([advice(msg!("xcto-advice"))]);
     };
     let shown_values = joined(&values);
     let first = values.first().map(Vec::as_slice).unwrap_or_default();
     if first.eq_ignore_ascii_case(b"nosniff") {
-        let mut f = Finding::new(
-            id,
-            Status::Pass,
-            "X-Content-Type-Options: nosniff stops browsers from guessing content types.",
-        )
-        .with("X-Content-Type-Options", shown_values);
+        let mut f = Finding::new(id, Status::Pass, msg!("xcto-pass"))
+            .with("X-Content-Type-Options", shown_values);
         if values.len() > 1 {
-            f = f.with(
-                "X-Content-Type-Options",
-                "several values; only the first counts, send nosniff once",
-            );
+            f = f.with("X-Content-Type-Options", msg!("xcto-several-values"));
         }
         f
     } else {
-        Finding::new(
-            id,
-            Status::Warning,
-            "X-Content-Type-Options is not nosniff, so browsers may guess content types.",
-        )
-        .with("X-Content-Type-Options", shown_values)
-        .with(
-            "X-Content-Type-Options",
-            "browsers read only the first value, and it must be nosniff",
-        )
-        .with("advice", "send X-Content-Type-Options: nosniff")
+        Finding::new(id, Status::Warning, msg!("xcto-warning-not-nosniff"))
+            .with("X-Content-Type-Options", shown_values)
+            .with("X-Content-Type-Options", msg!("xcto-first-must-be-nosniff"))
+            .with_all([advice(msg!("xcto-advice"))])
     }
 }
 
@@ -414,23 +369,11 @@ pub fn referrer_policy(headers: &ResponseHeaders) -> Option<&'static str> {
 /// the full URL to other sites or over plain HTTP.
 pub fn referrer(headers: &ResponseHeaders) -> Finding {
     let id = ids::WEB_HEADERS_REFERRER_POLICY;
-    let advice = Evidence::new(
-        "advice",
-        "send Referrer-Policy: strict-origin-when-cross-origin (or no-referrer, same-origin, \
-         strict-origin)",
-    );
+    let advice = advice(msg!("referrer-advice"));
     let Some(tokens) = headers.split_values("referrer-policy") else {
-        return Finding::new(
-            id,
-            Status::Warning,
-            "No Referrer-Policy header: what is sent depends on each browser's default.",
-        )
-        .with(
-            "Referrer-Policy",
-            "absent; current browsers default to strict-origin-when-cross-origin, older ones \
-             send the full URL (no-referrer-when-downgrade)",
-        )
-        .with_all([advice]);
+        return Finding::new(id, Status::Warning, msg!("referrer-warning-absent"))
+            .with("Referrer-Policy", msg!("referrer-absent"))
+            .with_all([advice]);
     };
     let mut evidence = vec![Evidence::new("Referrer-Policy", joined(&tokens))];
     for t in &tokens {
@@ -442,60 +385,34 @@ pub fn referrer(headers: &ResponseHeaders) -> Finding {
         }
         let lower = t.to_ascii_lowercase();
         let detail = if REFERRER_POLICIES.iter().any(|p| p.as_bytes() == lower) {
-            format!(
-                "\"{}\" is not a valid token: policies are lower case in the specification \
-                 (some browsers accept it, others ignore it); write it in lower case",
-                shown(t, 60)
-            )
+            msg!("referrer-not-lower-case", token = shown(t, 60))
         } else {
-            format!(
-                "\"{}\" is not a referrer policy; browsers skip it",
-                shown(t, 60)
-            )
+            msg!("referrer-unknown-token", token = shown(t, 60))
         };
         evidence.push(Evidence::new("Referrer-Policy", detail));
     }
     let Some(policy) = referrer_policy(headers) else {
         evidence.push(advice);
-        return Finding::new(
-            id,
-            Status::Warning,
-            "Referrer-Policy has no valid policy, so browsers use their default.",
-        )
-        .with_all(evidence);
+        return Finding::new(id, Status::Warning, msg!("referrer-warning-no-valid"))
+            .with_all(evidence);
     };
     if tokens.len() > 1 {
         evidence.push(Evidence::new(
             "Referrer-Policy",
-            format!("browsers apply the last valid token: {policy}"),
+            msg!("referrer-last-valid-applies", policy = policy),
         ));
     }
     let (status, summary) = match policy {
-        "unsafe-url" => (
-            Status::Warning,
-            "Referrer-Policy: unsafe-url sends the full URL, path and query included, to every \
-             site, even over plain HTTP.",
-        ),
-        "no-referrer-when-downgrade" => (
-            Status::Warning,
-            "Referrer-Policy: no-referrer-when-downgrade sends the full URL, path and query \
-             included, to every other HTTPS site.",
-        ),
-        "origin" | "origin-when-cross-origin" => (
-            Status::Info,
-            "The Referrer-Policy sends your site's origin (not the path) to other sites, also \
-             over plain HTTP.",
-        ),
-        _ => (
-            Status::Pass,
-            "The Referrer-Policy does not leak the page URL to other sites.",
-        ),
+        "unsafe-url" => (Status::Warning, msg!("referrer-warning-unsafe-url")),
+        "no-referrer-when-downgrade" => (Status::Warning, msg!("referrer-warning-downgrade")),
+        "origin" | "origin-when-cross-origin" => (Status::Info, msg!("referrer-info-origin")),
+        _ => (Status::Pass, msg!("referrer-pass")),
     };
     if status != Status::Pass {
         evidence.push(advice);
     }
     Finding::new(id, status, summary)
-        .with("policy applied", policy)
+        .with(msg!("referrer-policy-applied"), policy)
         .with_all(evidence)
 }
 
@@ -576,10 +493,10 @@ mod tests {
             Status::Pass
         );
         // frame-ancestors overrides X-Frame-Options, for better or worse.
-        let f = frame_options(&h(&[
+        let f = crate::rendered(&frame_options(&h(&[
             ("Content-Security-Policy", "frame-ancestors *"),
             ("X-Frame-Options", "DENY"),
-        ]));
+        ])));
         assert_eq!(f.status, Status::Warning);
         assert!(
             f.evidence
@@ -621,7 +538,7 @@ mod tests {
         assert_eq!(f(&["no-referrer", "unsafe-url"]).status, Status::Warning);
         assert_eq!(f(&["no-referrer, foo"]).status, Status::Pass);
         assert_eq!(f(&["foo"]).status, Status::Warning);
-        let upper = f(&["No-Referrer"]);
+        let upper = crate::rendered(&f(&["No-Referrer"]));
         assert_eq!(upper.status, Status::Warning);
         assert!(
             upper

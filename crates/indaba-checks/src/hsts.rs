@@ -13,11 +13,16 @@
 //! website owner needs to be told exactly which byte made it so. It works on
 //! bytes because header values need not be UTF-8 (a quoted-string may carry
 //! obs-text), runs in one pass and allocates in proportion to its input.
+//!
+//! The addresses combine with [`Status::worst`]: an address without HTTPS
+//! makes the finding `not_tested` (what HSTS protects is missing; it earns
+//! nothing), one that could not be fetched makes it `error`.
 
 use std::fmt;
 
 use indaba_model::catalogue::ids;
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::tls::TlsTransport;
+use indaba_model::{Arg, Evidence, Finding, Message, Status, ToMessage, msg};
 
 use crate::headers::{ResponseHeaders, shown};
 
@@ -55,16 +60,17 @@ impl fmt::Display for StsPolicy {
 }
 
 /// Why a `Strict-Transport-Security` header is invalid; a browser ignores
-/// such a header entirely (RFC 6797 §6.1).
+/// such a header entirely (RFC 6797 §6.1). `Display` is for logs; findings
+/// use [`ToMessage`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HstsError {
     /// Bytes that do not fit the grammar.
-    #[error("{reason} at byte {at} (RFC 6797 §6.1 grammar)")]
+    #[error("{reason:?} at byte {at} (RFC 6797 §6.1 grammar)")]
     Syntax {
         /// Offset of the offending byte.
         at: usize,
-        /// What was wrong, for people.
-        reason: String,
+        /// What was wrong.
+        reason: SyntaxProblem,
     },
     /// A directive given twice (names compare case-insensitively).
     #[error("the directive {0} appears more than once; RFC 6797 §6.1 allows each directive once")]
@@ -83,6 +89,78 @@ pub enum HstsError {
     ValueNotAllowed(String),
 }
 
+/// What does not fit the RFC 6797 §6.1 grammar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyntaxProblem {
+    /// A directive name was expected; this byte came.
+    ExpectedName(u8),
+    /// `name=` is followed by this byte, which cannot start a value.
+    NotAValue {
+        /// The directive.
+        name: String,
+        /// The byte found.
+        found: u8,
+    },
+    /// `name=` ends the header.
+    NoValue(String),
+    /// `;` or the end was expected; this byte came.
+    ExpectedSeparator(u8),
+    /// A quoted value is not closed.
+    UnclosedQuote,
+    /// A backslash in a quoted value escapes nothing.
+    BadEscape,
+    /// This byte may not appear in a quoted value.
+    InQuotedValue(u8),
+}
+
+/// A byte for people: a comma says what it probably means (several headers
+/// combined into one), a printable character is shown as itself.
+fn byte_message(b: u8) -> Message {
+    match b {
+        b',' => msg!("hsts-byte-comma"),
+        0x21..=0x7e => msg!("hsts-byte-char", char = char::from(b).to_string()),
+        _ => msg!("hsts-byte-hex", hex = format!("0x{b:02x}")),
+    }
+}
+
+impl ToMessage for HstsError {
+    fn to_message(&self) -> Message {
+        match self {
+            HstsError::Syntax { at, reason } => {
+                let what = match reason {
+                    SyntaxProblem::ExpectedName(b) => {
+                        msg!("hsts-syntax-expected-name", found = byte_message(*b))
+                    }
+                    SyntaxProblem::NotAValue { name, found } => msg!(
+                        "hsts-syntax-not-a-value",
+                        name = name.as_str(),
+                        found = byte_message(*found)
+                    ),
+                    SyntaxProblem::NoValue(name) => {
+                        msg!("hsts-syntax-no-value", name = name.as_str())
+                    }
+                    SyntaxProblem::ExpectedSeparator(b) => {
+                        msg!("hsts-syntax-expected-separator", found = byte_message(*b))
+                    }
+                    SyntaxProblem::UnclosedQuote => msg!("hsts-syntax-unclosed-quote"),
+                    SyntaxProblem::BadEscape => msg!("hsts-syntax-bad-escape"),
+                    SyntaxProblem::InQuotedValue(b) => {
+                        msg!("hsts-syntax-in-quoted-value", found = byte_message(*b))
+                    }
+                };
+                msg!("hsts-syntax", what = what, at = *at)
+            }
+            HstsError::Duplicate(name) => msg!("hsts-duplicate", name = name.as_str()),
+            HstsError::MissingMaxAge => msg!("hsts-missing-max-age"),
+            HstsError::MaxAgeWithoutValue => msg!("hsts-max-age-without-value"),
+            HstsError::BadMaxAge(value) => msg!("hsts-bad-max-age", value = value.as_str()),
+            HstsError::ValueNotAllowed(value) => {
+                msg!("hsts-value-not-allowed", value = value.as_str())
+            }
+        }
+    }
+}
+
 /// HTTP token characters (RFC 9110 §5.6.2).
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
@@ -90,14 +168,6 @@ fn is_tchar(b: u8) -> bool {
 
 fn is_ws(b: u8) -> bool {
     b == b' ' || b == b'\t'
-}
-
-fn describe(b: u8) -> String {
-    match b {
-        b',' => "a comma (several headers combined into one? only the first counts)".into(),
-        0x21..=0x7e => format!("{:?}", b as char),
-        _ => format!("the byte 0x{b:02x}"),
-    }
 }
 
 /// A directive as written: name and, if given, the value (unquoted).
@@ -133,7 +203,7 @@ fn directives(value: &[u8]) -> Result<Vec<RawDirective>, HstsError> {
         if i == start {
             return Err(HstsError::Syntax {
                 at: i,
-                reason: format!("expected a directive name, found {}", describe(b)),
+                reason: SyntaxProblem::ExpectedName(b),
             });
         }
         let name = String::from_utf8_lossy(&value[start..i]).into_owned();
@@ -155,10 +225,10 @@ fn directives(value: &[u8]) -> Result<Vec<RawDirective>, HstsError> {
                     if i == vstart {
                         return Err(HstsError::Syntax {
                             at: i,
-                            reason: format!(
-                                "{name}= is followed by {}, not a value",
-                                value.get(i).map(|&b| describe(b)).unwrap_or_default()
-                            ),
+                            reason: SyntaxProblem::NotAValue {
+                                name,
+                                found: value.get(i).copied().unwrap_or_default(),
+                            },
                         });
                     }
                     dir_value = Some(value[vstart..i].to_vec());
@@ -166,7 +236,7 @@ fn directives(value: &[u8]) -> Result<Vec<RawDirective>, HstsError> {
                 None => {
                     return Err(HstsError::Syntax {
                         at: i,
-                        reason: format!("{name}= has no value"),
+                        reason: SyntaxProblem::NoValue(name),
                     });
                 }
             }
@@ -182,7 +252,7 @@ fn directives(value: &[u8]) -> Result<Vec<RawDirective>, HstsError> {
             Some(&b) => {
                 return Err(HstsError::Syntax {
                     at: i,
-                    reason: format!("expected \";\" or the end, found {}", describe(b)),
+                    reason: SyntaxProblem::ExpectedSeparator(b),
                 });
             }
         }
@@ -200,7 +270,7 @@ fn quoted_string(value: &[u8], start: usize) -> Result<(Vec<u8>, usize), HstsErr
             None => {
                 return Err(HstsError::Syntax {
                     at: start,
-                    reason: "a quoted value is not closed".into(),
+                    reason: SyntaxProblem::UnclosedQuote,
                 });
             }
             Some(b'"') => return Ok((out, i + 1)),
@@ -212,7 +282,7 @@ fn quoted_string(value: &[u8], start: usize) -> Result<(Vec<u8>, usize), HstsErr
                 _ => {
                     return Err(HstsError::Syntax {
                         at: i,
-                        reason: "a backslash in a quoted value escapes nothing".into(),
+                        reason: SyntaxProblem::BadEscape,
                     });
                 }
             },
@@ -223,7 +293,7 @@ fn quoted_string(value: &[u8], start: usize) -> Result<(Vec<u8>, usize), HstsErr
             Some(&c) => {
                 return Err(HstsError::Syntax {
                     at: i,
-                    reason: format!("{} is not allowed in a quoted value", describe(c)),
+                    reason: SyntaxProblem::InQuotedValue(c),
                 });
             }
         }
@@ -287,8 +357,10 @@ pub enum HstsFetch {
     /// A response: the values of its `Strict-Transport-Security` fields in
     /// the order received (empty when there was none).
     Received(Vec<Vec<u8>>),
-    /// No response: why.
-    Failed(String),
+    /// No HTTPS on the address (refused, no TLS handshake): not tested.
+    Missing(Message),
+    /// No response for another reason (a timeout): an error.
+    Failed(Message),
 }
 
 impl HstsFetch {
@@ -312,182 +384,176 @@ pub struct AddressHsts {
     pub fetch: HstsFetch,
 }
 
-/// The verdict for one address, worst first.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Verdict {
+/// Why one address fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
     Missing,
     Invalid,
     Zero,
     Short,
-    Good,
-    Untested,
 }
 
-fn days(seconds: u64) -> String {
-    let d = seconds / 86_400;
-    let unit = if d == 1 { "day" } else { "days" };
-    if seconds.is_multiple_of(86_400) {
-        format!("{d} {unit}")
-    } else {
-        format!("about {d} {unit}")
-    }
+/// One address's verdict and what to show for it.
+struct AddressVerdict {
+    status: Status,
+    failure: Option<Failure>,
+    notes: Vec<Message>,
 }
 
-fn judge_address(fetch: &HstsFetch) -> (Verdict, Vec<String>) {
+fn judge_address(fetch: &HstsFetch) -> AddressVerdict {
     let values = match fetch {
-        HstsFetch::Failed(reason) => {
-            return (
-                Verdict::Untested,
-                vec![format!("not tested: {}", reason.trim_end_matches('.'))],
-            );
+        HstsFetch::Missing(why) | HstsFetch::Failed(why) => {
+            let status = if matches!(fetch, HstsFetch::Missing(_)) {
+                Status::NotTested
+            } else {
+                Status::Error
+            };
+            return AddressVerdict {
+                status,
+                failure: None,
+                notes: vec![msg!(
+                    "hsts-address-untested",
+                    status = crate::tls::status_word(status),
+                    reason = why.clone()
+                )],
+            };
         }
         HstsFetch::Received(values) => values,
     };
     let Some(first) = values.first() else {
-        return (
-            Verdict::Missing,
-            vec![
-                "no Strict-Transport-Security header; send \
-                 Strict-Transport-Security: max-age=31536000"
-                    .into(),
-            ],
-        );
+        return AddressVerdict {
+            status: Status::Fail,
+            failure: Some(Failure::Missing),
+            notes: vec![msg!("hsts-no-header")],
+        };
     };
-    let mut notes = vec![format!("Strict-Transport-Security: {}", shown(first, 300))];
+    let mut notes = vec![msg!("hsts-header", value = shown(first, 300))];
     if values.len() > 1 {
-        notes.push(format!(
-            "{} Strict-Transport-Security headers were received; only the first counts \
-             (RFC 6797 §8.1), the others are ignored: {}; send a single header",
-            values.len(),
-            values
-                .iter()
-                .skip(1)
-                .take(5)
-                .map(|v| shown(v, 100))
-                .collect::<Vec<_>>()
-                .join(" | ")
+        notes.push(msg!(
+            "hsts-several-headers",
+            count = values.len(),
+            others = Arg::list(values.iter().skip(1).take(5).map(|v| shown(v, 100)))
         ));
     }
-    let verdict = match parse(first) {
+    let failure = match parse(first) {
         Err(e) => {
-            notes.push(format!("invalid, so browsers ignore the header: {e}"));
-            Verdict::Invalid
+            notes.push(msg!("hsts-invalid-ignored", error = e.to_message()));
+            Some(Failure::Invalid)
         }
         Ok(policy) => {
-            let verdict = if policy.max_age == 0 {
-                notes.push(
-                    "max-age=0 tells browsers to forget HSTS for this host (RFC 6797 §6.1.1)"
-                        .into(),
-                );
-                Verdict::Zero
+            let failure = if policy.max_age == 0 {
+                notes.push(msg!("hsts-max-age-zero"));
+                Some(Failure::Zero)
             } else if policy.max_age < ONE_YEAR {
-                notes.push(format!(
-                    "max-age is {} seconds ({}), shorter than the one year (31536000) required",
-                    policy.max_age,
-                    days(policy.max_age)
+                notes.push(msg!(
+                    "hsts-max-age-short",
+                    seconds = policy.max_age,
+                    days = days(policy.max_age)
                 ));
-                Verdict::Short
+                Some(Failure::Short)
             } else {
-                notes.push(format!(
-                    "max-age is {} seconds ({}), at least one year",
-                    policy.max_age,
-                    days(policy.max_age)
+                notes.push(msg!(
+                    "hsts-max-age-good",
+                    seconds = policy.max_age,
+                    days = days(policy.max_age)
                 ));
-                Verdict::Good
+                None
             };
-            notes.push(format!(
-                "includeSubDomains: {}; preload: {}",
-                if policy.include_subdomains {
-                    "yes, subdomains are covered"
+            notes.push(msg!(
+                "hsts-directives",
+                subdomains = if policy.include_subdomains {
+                    msg!("hsts-subdomains-covered")
                 } else {
-                    "no"
+                    msg!("hsts-no")
                 },
-                if policy.preload { "yes" } else { "no" }
+                preload = if policy.preload {
+                    msg!("hsts-yes")
+                } else {
+                    msg!("hsts-no")
+                }
             ));
             if !policy.ignored.is_empty() {
-                notes.push(format!(
-                    "directives browsers ignore: {}",
-                    policy.ignored.join(", ")
+                notes.push(msg!(
+                    "hsts-ignored-directives",
+                    directives = Arg::list(policy.ignored.iter().map(String::as_str))
                 ));
             }
-            verdict
+            failure
         }
     };
-    (verdict, notes)
+    AddressVerdict {
+        status: if failure.is_some() {
+            Status::Fail
+        } else {
+            Status::Pass
+        },
+        failure,
+        notes,
+    }
+}
+
+/// A number of seconds in days, for people ("about 182 days").
+fn days(seconds: u64) -> Message {
+    let whole = seconds / 86_400;
+    if seconds.is_multiple_of(86_400) {
+        msg!("hsts-days", days = whole)
+    } else {
+        msg!("hsts-about-days", days = whole)
+    }
 }
 
 /// `web.https.hsts`: every web server address sends a valid
 /// `Strict-Transport-Security` header with a max-age of at least one year.
 ///
-/// A shorter max-age fails with partial credit; a missing or invalid header,
-/// or `max-age=0` (which switches HSTS off), fails without. Addresses that
-/// could not be fetched are listed but not judged (`web.https.available`
-/// judges them); when none could be fetched the result is an error.
+/// A shorter max-age fails with partial credit (when every failing address
+/// fails only so); a missing or invalid header, or `max-age=0` (which
+/// switches HSTS off), fails without. The addresses combine with
+/// [`Status::worst`]: one without HTTPS makes the finding `not_tested`, one
+/// that could not be fetched `error`, unless another fails.
 pub fn finding(addresses: &[AddressHsts]) -> Finding {
     let id = ids::WEB_HTTPS_HSTS;
-    if addresses.is_empty() {
-        return Finding::new(
-            id,
-            Status::NotApplicable,
-            "No HTTPS web server address was found to test HSTS on.",
-        );
-    }
-    let mut evidence = Vec::new();
-    let mut worst = Verdict::Untested;
-    let mut tested = 0;
-    for a in addresses {
-        let (verdict, notes) = judge_address(&a.fetch);
-        if verdict != Verdict::Untested {
-            tested += 1;
-        }
-        worst = worst.min(verdict);
-        evidence.extend(notes.into_iter().map(|n| Evidence::new(&a.address, n)));
-    }
-    let some = if addresses.len() > 1 {
-        "At least one web server address"
-    } else {
-        "The web server"
+    let verdicts: Vec<(&AddressHsts, AddressVerdict)> = addresses
+        .iter()
+        .map(|a| (a, judge_address(&a.fetch)))
+        .collect();
+    let Some(status) = Status::worst(verdicts.iter().map(|(_, v)| v.status)) else {
+        return Finding::new(id, Status::NotTested, msg!("web-no-address"));
     };
-    let (status, summary, partial) = match worst {
-        Verdict::Untested => (
-            Status::Error,
-            "HSTS could not be tested: no web server address answered over HTTPS.".to_string(),
-            false,
-        ),
-        Verdict::Missing => (
-            Status::Fail,
-            format!("{some} sends no Strict-Transport-Security header."),
-            false,
-        ),
-        Verdict::Invalid => (
-            Status::Fail,
-            format!(
-                "{some} sends an invalid Strict-Transport-Security header, which browsers ignore."
-            ),
-            false,
-        ),
-        Verdict::Zero => (
-            Status::Fail,
-            format!("{some} switches HSTS off with max-age=0."),
-            false,
-        ),
-        Verdict::Short => (
-            Status::Fail,
-            format!("{some} sends HSTS with a max-age shorter than one year (31536000 seconds)."),
-            true,
-        ),
-        Verdict::Good => (
-            Status::Pass,
-            if tested < addresses.len() {
-                "Every web server address that answered sends HSTS with a max-age of at least one year."
-                    .to_string()
+    let failures: Vec<Failure> = verdicts.iter().filter_map(|(_, v)| v.failure).collect();
+    let several = addresses.len() > 1;
+    let summary = match status {
+        Status::Pass => msg!("hsts-pass"),
+        Status::Fail => {
+            let kind = match failures.first() {
+                Some(Failure::Missing) | None => "missing",
+                Some(Failure::Invalid) => "invalid",
+                Some(Failure::Zero) => "zero",
+                Some(Failure::Short) => "short",
+            };
+            let who = if several {
+                msg!("hsts-who-some")
             } else {
-                "Every web server address sends HSTS with a max-age of at least one year."
-                    .to_string()
-            },
-            false,
+                msg!("hsts-who-one")
+            };
+            msg!("hsts-fail", kind = kind, who = who)
+        }
+        Status::NotTested => crate::tls::not_tested_summary(
+            TlsTransport::Direct,
+            verdicts
+                .iter()
+                .filter(|(_, v)| v.status == Status::NotTested)
+                .count(),
+            addresses.len(),
         ),
+        _ => msg!("hsts-error"),
     };
+    let partial = status == Status::Fail && failures.iter().all(|f| *f == Failure::Short);
+    let evidence = verdicts.into_iter().flat_map(|(a, v)| {
+        v.notes
+            .into_iter()
+            .map(|n| Evidence::new(&a.address, n))
+            .collect::<Vec<_>>()
+    });
     let finding = Finding::new(id, status, summary).with_all(evidence);
     if partial {
         finding.partially()
@@ -578,12 +644,13 @@ mod tests {
 
     #[test]
     fn findings() {
-        let f = finding(&[addr(&["max-age=31536000; includeSubDomains"])]);
+        let f = crate::rendered(&finding(&[addr(&["max-age=31536000; includeSubDomains"])]));
         assert_eq!(f.status, Status::Pass);
         assert!(
             f.evidence
                 .iter()
-                .any(|e| e.detail.contains("includeSubDomains: yes"))
+                .any(|e| e.detail.contains("includeSubDomains: yes")),
+            "{f:?}"
         );
 
         let f = finding(&[addr(&["max-age=86400"])]);
@@ -597,10 +664,13 @@ mod tests {
 
         let f = finding(&[addr(&["max-age=31536000"]), addr(&["max-age=oops"])]);
         assert_eq!((f.status, f.partial), (Status::Fail, false));
-        assert!(crate::english(&f).contains("invalid"));
+        assert_eq!(
+            crate::rendered(&f).summary,
+            "At least one web server address sends an invalid Strict-Transport-Security header, which browsers ignore."
+        );
 
         // Only the first header counts, and the finding says so.
-        let f = finding(&[addr(&["max-age=100", "max-age=31536000"])]);
+        let f = crate::rendered(&finding(&[addr(&["max-age=100", "max-age=31536000"])]));
         assert_eq!((f.status, f.partial), (Status::Fail, true));
         assert!(
             f.evidence
@@ -610,19 +680,65 @@ mod tests {
         let f = finding(&[addr(&["max-age=31536000", "garbage"])]);
         assert_eq!(f.status, Status::Pass);
 
+        // Could not be fetched (a timeout): an error, and the worst of the
+        // addresses counts.
         let failed = AddressHsts {
             address: "[2001:db8::1]".into(),
-            fetch: HstsFetch::Failed("connection refused".into()),
+            fetch: HstsFetch::Failed(msg!("http-failure-timeout", reason = "no answer in 4 s")),
         };
         assert_eq!(finding(std::slice::from_ref(&failed)).status, Status::Error);
-        let f = finding(&[failed, addr(&["max-age=63072000"])]);
-        assert_eq!(f.status, Status::Pass);
+        let f = crate::rendered(&finding(&[failed.clone(), addr(&["max-age=63072000"])]));
+        assert_eq!(f.status, Status::Error);
         assert!(
             f.evidence
                 .iter()
-                .any(|e| e.detail.contains("connection refused"))
+                .any(|e| e.detail.contains("no answer in 4 s"))
         );
-        assert_eq!(finding(&[]).status, Status::NotApplicable);
+        assert_eq!(
+            finding(&[failed, addr(&["max-age=0"])]).status,
+            Status::Fail
+        );
+        // No address: nothing to test.
+        assert_eq!(finding(&[]).status, Status::NotTested);
+    }
+
+    #[test]
+    fn no_https_is_not_tested() {
+        let none = AddressHsts {
+            address: "192.0.2.1:443".into(),
+            fetch: HstsFetch::Missing(msg!("http-failure-refused", reason = "connection refused")),
+        };
+        let f = crate::rendered(&finding(std::slice::from_ref(&none)));
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(f.message.id, "web-not-tested-no-https");
+        assert_eq!(f.summary, "Not tested: no web server answers over HTTPS.");
+        let f = finding(&[none.clone(), addr(&["max-age=31536000"])]);
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(f.message.get("missing"), Some(&Arg::Num(1)));
+        // A known failure elsewhere still fails.
+        assert_eq!(finding(&[none, addr(&[])]).status, Status::Fail);
+    }
+
+    #[test]
+    fn errors_say_which_byte() {
+        let f = crate::rendered(&finding(&[addr(&["max-age=1, max-age=2"])]));
+        assert!(
+            f.evidence.iter().any(|e| e.detail
+                == "invalid, so browsers ignore the header: expected \";\" or the end, found a comma (several headers combined into one? only the first counts) at byte 9 (RFC 6797 §6.1 grammar)"),
+            "{:?}",
+            f.evidence
+        );
+        for bad in [
+            "max-age=\"1",
+            "max-age=\"\\\u{1}\"",
+            "max-age=\"\u{1}\"",
+            "=1",
+            "max-age=;",
+            "max-age= ",
+            "max-age=1;\u{ff}",
+        ] {
+            let _ = crate::rendered(&finding(&[addr(&[bad])]));
+        }
     }
 
     proptest! {

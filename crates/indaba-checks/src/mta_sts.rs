@@ -11,9 +11,11 @@
 use std::fmt;
 
 use indaba_model::catalogue::ids;
-use indaba_model::{DomainName, Evidence, Finding, Status};
+use indaba_model::observation::HttpFailure;
+use indaba_model::{Arg, DomainName, Evidence, Finding, Message, Status, ToMessage, msg};
 
 use crate::dmarc::TxtAnswer;
+use crate::spf::LookupFailure;
 
 /// Largest policy body read: "a suggested maximum policy size is 64
 /// kilobytes" (§3.3).
@@ -25,25 +27,62 @@ pub const SHORT_MAX_AGE: u32 = 86_400;
 /// Longest TXT record read.
 const MAX_RECORD_LEN: usize = 65_535;
 
+/// Why a `v=…; name=value; …` record (RFC 8461 §3.1, RFC 8460 §3) does not
+/// split into fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldsProblem {
+    /// Longer than DNS data can be.
+    TooLong(usize),
+    /// Not starting with the version (`found` is what it starts with).
+    WrongVersion {
+        /// The version required.
+        version: &'static str,
+        /// The start of the record.
+        found: String,
+    },
+    /// Two semicolons in a row.
+    EmptyField,
+    /// A part without `=`.
+    NotField(String),
+    /// Not a field name (or spaces around `=`).
+    BadName(String),
+}
+
+impl ToMessage for FieldsProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            FieldsProblem::TooLong(bytes) => msg!("mail-fields-too-long", bytes = *bytes),
+            FieldsProblem::WrongVersion { version, found } => msg!(
+                "mail-fields-wrong-version",
+                version = *version,
+                found = found.as_str()
+            ),
+            FieldsProblem::EmptyField => msg!("mail-fields-empty-field"),
+            FieldsProblem::NotField(part) => msg!("mail-fields-not-field", part = part.as_str()),
+            FieldsProblem::BadName(name) => msg!("mail-fields-bad-name", name = name.as_str()),
+        }
+    }
+}
+
 /// Splits a `v=…; name=value; …` record (the shape shared by RFC 8461 §3.1
 /// and RFC 8460 §3) after checking that it starts with `version`.
 /// Field names follow `(ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")`
 /// and no white space is allowed around `=`.
 pub(crate) fn split_fields<'a>(
     text: &'a str,
-    version: &str,
-) -> Result<Vec<(&'a str, &'a str)>, String> {
+    version: &'static str,
+) -> Result<Vec<(&'a str, &'a str)>, FieldsProblem> {
     if text.len() > MAX_RECORD_LEN {
-        return Err(format!("the record is {} bytes long", text.len()));
+        return Err(FieldsProblem::TooLong(text.len()));
     }
     let is_wsp = |c: char| c == ' ' || c == '\t';
     let mut parts = text.split(';').map(|p| p.trim_matches(is_wsp));
     let first = parts.next().unwrap_or_default();
     if first != version {
-        return Err(format!(
-            "the record must start with {version} (case-sensitive), not {:?}",
-            first.chars().take(30).collect::<String>()
-        ));
+        return Err(FieldsProblem::WrongVersion {
+            version,
+            found: first.chars().take(30).collect(),
+        });
     }
     let parts: Vec<&str> = parts.collect();
     let last = parts.len().saturating_sub(1);
@@ -54,13 +93,10 @@ pub(crate) fn split_fields<'a>(
                 // One trailing delimiter is allowed.
                 continue;
             }
-            return Err("an empty field (two semicolons in a row)".into());
+            return Err(FieldsProblem::EmptyField);
         }
         let Some((name, value)) = part.split_once('=') else {
-            return Err(format!(
-                "{:?} is not a name=value field",
-                part.chars().take(30).collect::<String>()
-            ));
+            return Err(FieldsProblem::NotField(part.chars().take(30).collect()));
         };
         let name_ok = name.len() <= 32
             && name
@@ -71,10 +107,7 @@ pub(crate) fn split_fields<'a>(
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
         if !name_ok {
-            return Err(format!(
-                "{:?} is not a field name (no spaces around \"=\")",
-                name.chars().take(30).collect::<String>()
-            ));
+            return Err(FieldsProblem::BadName(name.chars().take(30).collect()));
         }
         fields.push((name, value));
     }
@@ -100,20 +133,31 @@ pub struct StsRecord {
 }
 
 /// Why an `_mta-sts` record is invalid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StsRecordError {
     /// Not `v=STSv1; field; …`.
-    #[error("{0} (RFC 8461 §3.1)")]
-    Syntax(String),
+    Syntax(FieldsProblem),
     /// No `id=`.
-    #[error("the required id= field is missing")]
     MissingId,
     /// `id=` not 1–32 letters and digits.
-    #[error("id={0:?} must be 1 to 32 letters and digits")]
     BadId(String),
     /// A field value with characters the grammar excludes.
-    #[error("the value of {0} contains a character the grammar does not allow")]
     BadValue(String),
+}
+
+impl ToMessage for StsRecordError {
+    fn to_message(&self) -> Message {
+        match self {
+            StsRecordError::Syntax(problem) => {
+                msg!("mta-sts-record-syntax", problem = problem.to_message())
+            }
+            StsRecordError::MissingId => msg!("mta-sts-record-missing-id"),
+            StsRecordError::BadId(id) => msg!("mta-sts-record-bad-id", id = id.as_str()),
+            StsRecordError::BadValue(name) => {
+                msg!("mail-fields-bad-value", name = name.as_str())
+            }
+        }
+    }
 }
 
 /// Parses an `_mta-sts` TXT record (RFC 8461 §3.1).
@@ -228,53 +272,131 @@ impl fmt::Display for StsPolicy {
 }
 
 /// Why a policy file is invalid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyError {
     /// Larger than senders read.
-    #[error(
-        "the policy is {0} bytes, more than the 64 KiB senders are expected to read (RFC 8461 §3.3)"
-    )]
     TooLarge(usize),
     /// Not UTF-8.
-    #[error("the policy is not UTF-8 text")]
     NotText,
     /// A line that is not `key: value`.
-    #[error("line {line}: {reason}")]
     Syntax {
         /// Line number, from 1.
         line: usize,
         /// What is wrong.
-        reason: String,
+        problem: LineProblem,
     },
     /// `version` missing or not `STSv1`.
-    #[error("version must be STSv1 (found {0:?})")]
     BadVersion(Option<String>),
     /// `mode` missing or unknown.
-    #[error("mode must be enforce, testing or none (found {0:?})")]
     BadMode(Option<String>),
     /// `max_age` missing or out of range.
-    #[error("max_age must be a number of seconds from 0 to 31557600 (found {0:?})")]
     BadMaxAge(Option<String>),
     /// An `mx` value that is not a host name or `*.` pattern.
-    #[error("line {line}: mx {value:?} is not a host name or a *. pattern: {reason}")]
     BadMx {
         /// Line number.
         line: usize,
         /// The value.
         value: String,
         /// What is wrong.
-        reason: String,
+        problem: MxProblem,
     },
     /// No `mx` in a policy whose mode is not `none`.
-    #[error("the policy lists no mx patterns, so no mail server is allowed")]
     NoMx,
 }
 
+/// What is wrong with one line of a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineProblem {
+    /// An empty line before the end.
+    Empty,
+    /// Not `key: value`.
+    NotKeyValue(String),
+    /// A control character in the value.
+    Control(char),
+    /// Not a field name.
+    BadName(String),
+}
+
+/// Why an `mx:` value is not a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MxProblem {
+    /// Not in A-label (ASCII) form.
+    NotAscii,
+    /// A `*` other than the whole leftmost label.
+    Wildcard,
+    /// A trailing dot.
+    TrailingDot,
+    /// Not a host name.
+    NotAName,
+}
+
+impl ToMessage for PolicyError {
+    fn to_message(&self) -> Message {
+        let found = |v: &Option<String>| v.clone().unwrap_or_default();
+        match self {
+            PolicyError::TooLarge(bytes) => msg!(
+                "mta-sts-policy-too-large",
+                bytes = *bytes,
+                max = MAX_POLICY_BYTES
+            ),
+            PolicyError::NotText => msg!("mta-sts-policy-not-text"),
+            PolicyError::Syntax { line, problem } => msg!(
+                "mta-sts-policy-line",
+                line = *line,
+                problem = problem.to_message()
+            ),
+            PolicyError::BadVersion(v) => msg!("mta-sts-policy-bad-version", found = found(v)),
+            PolicyError::BadMode(v) => msg!("mta-sts-policy-bad-mode", found = found(v)),
+            PolicyError::BadMaxAge(v) => msg!(
+                "mta-sts-policy-bad-max-age",
+                found = found(v),
+                max = MAX_AGE_LIMIT
+            ),
+            PolicyError::BadMx {
+                line,
+                value,
+                problem,
+            } => msg!(
+                "mta-sts-policy-bad-mx",
+                line = *line,
+                value = value.as_str(),
+                problem = problem.to_message()
+            ),
+            PolicyError::NoMx => msg!("mta-sts-policy-no-mx"),
+        }
+    }
+}
+
+impl ToMessage for LineProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            LineProblem::Empty => msg!("mta-sts-line-empty"),
+            LineProblem::NotKeyValue(text) => {
+                msg!("mta-sts-line-not-key-value", text = text.as_str())
+            }
+            LineProblem::Control(c) => {
+                msg!("mta-sts-line-control", character = format!("{c:?}"))
+            }
+            LineProblem::BadName(name) => msg!("mta-sts-line-bad-name", name = name.as_str()),
+        }
+    }
+}
+
+impl ToMessage for MxProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            MxProblem::NotAscii => msg!("mta-sts-mx-not-ascii"),
+            MxProblem::Wildcard => msg!("mta-sts-mx-wildcard"),
+            MxProblem::TrailingDot => msg!("mta-sts-mx-trailing-dot"),
+            MxProblem::NotAName => msg!("mta-sts-mx-not-a-name"),
+        }
+    }
+}
+
 /// Remarks on a valid policy.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyNote {
     /// A field given twice: the first counts (§3.2).
-    #[error("line {line}: {field} appears again; senders use the first")]
     Duplicate {
         /// Line.
         line: usize,
@@ -282,13 +404,29 @@ pub enum PolicyNote {
         field: String,
     },
     /// A field RFC 8461 does not define.
-    #[error("line {line}: the field {field:?} is not defined and is ignored")]
     UnknownField {
         /// Line.
         line: usize,
         /// Field.
         field: String,
     },
+}
+
+impl ToMessage for PolicyNote {
+    fn to_message(&self) -> Message {
+        match self {
+            PolicyNote::Duplicate { line, field } => msg!(
+                "mta-sts-note-duplicate",
+                line = *line,
+                field = field.as_str()
+            ),
+            PolicyNote::UnknownField { line, field } => msg!(
+                "mta-sts-note-unknown-field",
+                line = *line,
+                field = field.as_str()
+            ),
+        }
+    }
 }
 
 /// A policy as read, with notes.
@@ -324,23 +462,20 @@ pub fn parse_policy(body: &[u8]) -> Result<ParsedPolicy, PolicyError> {
             }
             return Err(PolicyError::Syntax {
                 line: number,
-                reason: "an empty line".into(),
+                problem: LineProblem::Empty,
             });
         }
         let Some((key, value)) = line.split_once(':') else {
             return Err(PolicyError::Syntax {
                 line: number,
-                reason: format!(
-                    "{:?} is not key: value",
-                    line.chars().take(40).collect::<String>()
-                ),
+                problem: LineProblem::NotKeyValue(line.chars().take(40).collect()),
             });
         };
         let value = value.trim_matches([' ', '\t']);
         if let Some(c) = value.chars().find(|c| c.is_control() && *c != '\t') {
             return Err(PolicyError::Syntax {
                 line: number,
-                reason: format!("the value contains {c:?}"),
+                problem: LineProblem::Control(c),
             });
         }
         let slot = match key {
@@ -360,10 +495,7 @@ pub fn parse_policy(body: &[u8]) -> Result<ParsedPolicy, PolicyError> {
                 if !ok {
                     return Err(PolicyError::Syntax {
                         line: number,
-                        reason: format!(
-                            "{:?} is not a field name",
-                            other.chars().take(40).collect::<String>()
-                        ),
+                        problem: LineProblem::BadName(other.chars().take(40).collect()),
                     });
                 }
                 notes.push(PolicyNote::UnknownField {
@@ -410,27 +542,25 @@ pub fn parse_policy(body: &[u8]) -> Result<ParsedPolicy, PolicyError> {
 }
 
 fn parse_mx(line: usize, value: &str) -> Result<MxPattern, PolicyError> {
-    let bad = |reason: &str| PolicyError::BadMx {
+    let bad = |problem: MxProblem| PolicyError::BadMx {
         line,
         value: value.chars().take(60).collect(),
-        reason: reason.to_string(),
+        problem,
     };
     let (wildcard, name) = match value.strip_prefix("*.") {
         Some(rest) => (true, rest),
         None => (false, value),
     };
     if !name.is_ascii() {
-        return Err(bad("names must be in A-label (ASCII) form"));
+        return Err(bad(MxProblem::NotAscii));
     }
     if name.contains('*') {
-        return Err(bad(
-            "a wildcard is only allowed as the whole leftmost label",
-        ));
+        return Err(bad(MxProblem::Wildcard));
     }
     if name.ends_with('.') {
-        return Err(bad("no trailing dot"));
+        return Err(bad(MxProblem::TrailingDot));
     }
-    let domain = DomainName::parse(name).map_err(|e| bad(&e.to_string()))?;
+    let domain = DomainName::parse(name).map_err(|_| bad(MxProblem::NotAName))?;
     Ok(if wildcard {
         MxPattern::Wildcard(domain)
     } else {
@@ -444,7 +574,33 @@ pub enum Certificate {
     /// Trusted and valid for the policy host.
     Valid,
     /// Not: why.
-    Invalid(String),
+    Invalid(CertificateProblem),
+}
+
+/// Why the policy host's certificate is not valid for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// No trusted path; what the certificate check said.
+    Untrusted(Vec<Message>),
+    /// Trusted, but not for this host.
+    WrongName(DomainName),
+    /// No certificate was recorded.
+    NotRecorded,
+}
+
+impl ToMessage for CertificateProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            CertificateProblem::Untrusted(reasons) => msg!(
+                "mta-sts-certificate-untrusted",
+                reasons = Arg::list(reasons.iter().cloned())
+            ),
+            CertificateProblem::WrongName(host) => {
+                msg!("mta-sts-certificate-wrong-name", host = host)
+            }
+            CertificateProblem::NotRecorded => msg!("mta-sts-certificate-not-recorded"),
+        }
+    }
 }
 
 /// What fetching the policy gave. The engine fills this.
@@ -461,10 +617,13 @@ pub enum PolicyFetch {
     },
     /// Another HTTP status (redirects included: they must not be followed).
     HttpStatus(u16),
-    /// The TLS handshake failed (certificate refused, protocol error): why.
-    TlsError(String),
-    /// No connection (no address, refused, timeout): why.
-    Unreachable(String),
+    /// No answer: the kind of failure (timeout, refused, TLS…).
+    Failed(HttpFailure),
+    /// The policy host has no address (`None`), or its addresses could not
+    /// be looked up.
+    NoAddress(Option<LookupFailure>),
+    /// The host has an address, but the test did not fetch the policy.
+    NotFetched,
 }
 
 /// Whether a Content-Type is `text/plain`, parameters allowed.
@@ -483,7 +642,9 @@ fn is_text_plain(content_type: &str) -> bool {
 /// No record at all is a warning (MTA-STS is recommended); a record that is
 /// there but broken is a fail, since it can only mislead senders; testing or
 /// none mode is a warning; an MX the policy does not match is a fail, since
-/// in enforce mode senders refuse to deliver to it.
+/// in enforce mode senders refuse to deliver to it. A policy the test could
+/// not fetch for reasons of its own (a lookup failure, its time budget) is
+/// an error.
 pub fn finding(
     domain: &DomainName,
     txt: &TxtAnswer,
@@ -495,13 +656,9 @@ pub fn finding(
     let url = format!("https://mta-sts.{domain}/.well-known/mta-sts.txt");
     let records = match txt.records() {
         Ok(r) => r,
-        Err(reason) => {
-            return Finding::new(
-                id,
-                Status::Error,
-                "The MTA-STS record could not be looked up.",
-            )
-            .with(txt_subject, reason.to_string());
+        Err(failure) => {
+            return Finding::new(id, Status::Error, msg!("mta-sts-lookup-failed"))
+                .with(txt_subject, failure.to_message());
         }
     };
     let candidates: Vec<&String> = records
@@ -510,101 +667,119 @@ pub fn finding(
         .collect();
     let record = match candidates.as_slice() {
         [] => {
-            return Finding::new(
-                id,
-                Status::Warning,
-                "No MTA-STS: senders cannot know that mail to this domain must use verified TLS.",
-            )
-            .with(txt_subject, txt.describe_empty());
+            return Finding::new(id, Status::Warning, msg!("mta-sts-missing"))
+                .with(txt_subject, txt.describe_empty());
         }
         [one] => (*one).clone(),
         many => {
-            return Finding::new(
-                id,
-                Status::Fail,
-                "More than one MTA-STS record: senders treat the domain as having none (RFC 8461 §3.1).",
-            )
-            .with_all(many.iter().map(|r| Evidence::new(txt_subject.clone(), (*r).clone())));
+            return Finding::new(id, Status::Fail, msg!("mta-sts-multiple")).with_all(
+                many.iter()
+                    .map(|r| Evidence::new(txt_subject.clone(), (*r).clone())),
+            );
         }
     };
     let mut evidence = vec![Evidence::new(txt_subject.clone(), record.clone())];
-    let fail = |summary: String, mut evidence: Vec<Evidence>, subject: &str, detail: String| {
+    let judged = |status: Status,
+                  summary: Message,
+                  mut evidence: Vec<Evidence>,
+                  subject: &str,
+                  detail: Message| {
         evidence.push(Evidence::new(subject, detail));
-        Finding::new(id, Status::Fail, summary).with_all(evidence)
+        Finding::new(id, status, summary).with_all(evidence)
     };
     if let Err(e) = parse_record(&record) {
-        return fail(
-            "The MTA-STS record is invalid, so senders ignore MTA-STS.".into(),
+        return judged(
+            Status::Fail,
+            msg!("mta-sts-record-invalid"),
             evidence,
             &txt_subject,
-            e.to_string(),
+            e.to_message(),
         );
     }
-    let Some(fetch) = fetch else {
-        return Finding::new(id, Status::Error, "The MTA-STS policy was not fetched.")
-            .with_all(evidence);
-    };
+    let host = format!("mta-sts.{domain}");
     let (content_type, body) = match fetch {
-        PolicyFetch::HttpStatus(status) => {
-            return fail(
-                format!("The MTA-STS policy could not be fetched: HTTP {status}."),
+        None | Some(PolicyFetch::NotFetched) => {
+            return Finding::new(id, Status::Error, msg!("mta-sts-not-fetched")).with_all(evidence);
+        }
+        Some(PolicyFetch::HttpStatus(status)) => {
+            return judged(
+                Status::Fail,
+                msg!("mta-sts-http-status", status = *status),
                 evidence,
                 &url,
-                format!(
-                    "HTTP {status}; senders need 200 and do not follow redirects (RFC 8461 §3.3)"
-                ),
+                msg!("mta-sts-http-status-detail", status = *status),
             );
         }
-        PolicyFetch::TlsError(reason) => {
-            return fail(
-                "The MTA-STS policy host's HTTPS failed.".into(),
+        Some(PolicyFetch::Failed(kind)) => {
+            // Not asked because of the test's own budget or guard: untested.
+            let status = match kind {
+                HttpFailure::Cancelled | HttpFailure::Blocked => Status::Error,
+                _ => Status::Fail,
+            };
+            return judged(
+                status,
+                msg!("mta-sts-fetch-failed", host = host.as_str()),
                 evidence,
                 &url,
-                reason.clone(),
+                msg!("mail-http-failure", kind = kind.as_str()),
             );
         }
-        PolicyFetch::Unreachable(reason) => {
-            return fail(
-                "The MTA-STS policy host could not be reached.".into(),
+        Some(PolicyFetch::NoAddress(None)) => {
+            return judged(
+                Status::Fail,
+                msg!("mta-sts-no-address", host = host.as_str()),
                 evidence,
                 &url,
-                reason.clone(),
+                msg!("mta-sts-no-address-detail", host = host.as_str()),
             );
         }
-        PolicyFetch::Fetched {
-            certificate: Certificate::Invalid(reason),
+        Some(PolicyFetch::NoAddress(Some(failure))) => {
+            return judged(
+                Status::Error,
+                msg!("mta-sts-host-lookup-failed", host = host.as_str()),
+                evidence,
+                &url,
+                failure.to_message(),
+            );
+        }
+        Some(PolicyFetch::Fetched {
+            certificate: Certificate::Invalid(problem),
             ..
-        } => {
-            return fail(
-                "The MTA-STS policy host's certificate is not valid, so senders do not trust the policy (RFC 8461 §3.3).".into(),
+        }) => {
+            return judged(
+                Status::Fail,
+                msg!("mta-sts-certificate-invalid"),
                 evidence,
                 &url,
-                reason.clone(),
+                problem.to_message(),
             );
         }
-        PolicyFetch::Fetched {
+        Some(PolicyFetch::Fetched {
             content_type, body, ..
-        } => (content_type, body),
+        }) => (content_type, body),
     };
     match content_type {
         Some(ct) if is_text_plain(ct) => {}
         other => {
-            return fail(
-                "The MTA-STS policy is not served as text/plain (RFC 8461 §3.2).".into(),
-                evidence,
-                &url,
-                format!("Content-Type: {}", other.as_deref().unwrap_or("(none)")),
-            );
+            evidence.push(Evidence::new(
+                url.clone(),
+                match other {
+                    Some(ct) => msg!("mta-sts-content-type-is", content_type = ct.as_str()),
+                    None => msg!("mta-sts-content-type-none"),
+                },
+            ));
+            return Finding::new(id, Status::Fail, msg!("mta-sts-content-type")).with_all(evidence);
         }
     }
     let parsed = match parse_policy(body) {
         Ok(p) => p,
         Err(e) => {
-            return fail(
-                "The MTA-STS policy is invalid, so senders ignore it.".into(),
+            return judged(
+                Status::Fail,
+                msg!("mta-sts-policy-invalid"),
                 evidence,
                 &url,
-                e.to_string(),
+                e.to_message(),
             );
         }
     };
@@ -617,71 +792,55 @@ pub fn finding(
         parsed
             .notes
             .iter()
-            .map(|n| Evidence::new("note", n.to_string())),
+            .map(|n| Evidence::new(msg!("mail-label-note"), n.to_message())),
     );
     if policy.max_age < SHORT_MAX_AGE {
         evidence.push(Evidence::new(
             "max_age",
-            format!(
-                "{} seconds is short: RFC 8461 §3.2 expects weeks or more, so a policy outlives an attack on its refresh",
-                policy.max_age
-            ),
+            msg!("mta-sts-max-age-short", seconds = policy.max_age),
         ));
     }
     if policy.mode == Mode::None {
-        return Finding::new(
-            id,
-            Status::Warning,
-            "The MTA-STS policy mode is none: the policy is withdrawn and protects nothing.",
-        )
-        .with_all(evidence);
+        return Finding::new(id, Status::Warning, msg!("mta-sts-mode-none")).with_all(evidence);
     }
     let unmatched: Vec<&DomainName> = mx_hosts.iter().filter(|h| !policy.allows(h)).collect();
     for host in mx_hosts {
-        let matched = policy.allows(host);
         evidence.push(Evidence::new(
             format!("MX {host}"),
-            if matched {
-                "matches the policy"
+            if policy.allows(host) {
+                msg!("mta-sts-mx-matched")
             } else {
-                "matches no mx pattern of the policy"
+                msg!("mta-sts-mx-unmatched")
             },
         ));
     }
     if mx_hosts.is_empty() {
-        evidence.push(Evidence::new("MX", "the domain has no MX hosts to compare"));
+        evidence.push(Evidence::new("MX", msg!("mta-sts-no-mx-hosts")));
     }
     if !unmatched.is_empty() {
-        let names: Vec<String> = unmatched.iter().map(|h| h.to_string()).collect();
         return Finding::new(
             id,
             Status::Fail,
-            format!(
-                "The MTA-STS policy does not cover every mail server ({}): senders enforcing it refuse to deliver there.",
-                names.join(", ")
+            msg!(
+                "mta-sts-uncovered",
+                count = unmatched.len(),
+                hosts = Arg::list(unmatched.iter().map(|h| h.as_str()))
             ),
         )
         .with_all(evidence);
     }
     match policy.mode {
-        Mode::Testing => Finding::new(
-            id,
-            Status::Warning,
-            "The MTA-STS policy is valid but in testing mode: failures are reported, not prevented.",
-        )
-        .with_all(evidence),
-        _ => Finding::new(
-            id,
-            Status::Pass,
-            "MTA-STS is enforced, and the policy covers every mail server.",
-        )
-        .with_all(evidence),
+        Mode::Testing => {
+            Finding::new(id, Status::Warning, msg!("mta-sts-testing")).with_all(evidence)
+        }
+        _ => Finding::new(id, Status::Pass, msg!("mta-sts-enforced")).with_all(evidence),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mailauth::testing::{renders, txt_timeout};
     use proptest::prelude::*;
 
     fn name(s: &str) -> DomainName {
@@ -794,10 +953,7 @@ mod tests {
             Status::Fail
         );
         assert_eq!(status(&TxtAnswer::NxDomain, None, &mx), Status::Warning);
-        assert_eq!(
-            status(&TxtAnswer::Failed("x".into()), None, &mx),
-            Status::Error
-        );
+        assert_eq!(status(&txt_timeout(), None, &mx), Status::Error);
         assert_eq!(status(&txt, None, &mx), Status::Error);
         assert_eq!(
             status(&txt, Some(&PolicyFetch::HttpStatus(301)), &mx),
@@ -812,11 +968,94 @@ mod tests {
         let bad_cert = PolicyFetch::Fetched {
             content_type: Some("text/plain".into()),
             body: POLICY.as_bytes().to_vec(),
-            certificate: Certificate::Invalid("expired".into()),
+            certificate: Certificate::Invalid(CertificateProblem::Untrusted(vec![msg!(
+                "mta-sts-certificate-not-recorded"
+            )])),
         };
         assert_eq!(status(&txt, Some(&bad_cert), &mx), Status::Fail);
         let two = TxtAnswer::Answered(vec!["v=STSv1; id=1".into(), "v=STSv1; id=2".into()]);
         assert_eq!(status(&two, Some(&fetched(POLICY)), &mx), Status::Fail);
+        // What the test could not fetch for its own reasons is untested.
+        for (fetch, expected) in [
+            (PolicyFetch::NotFetched, Status::Error),
+            (PolicyFetch::Failed(HttpFailure::Cancelled), Status::Error),
+            (PolicyFetch::Failed(HttpFailure::Timeout), Status::Fail),
+            (PolicyFetch::Failed(HttpFailure::Tls), Status::Fail),
+            (PolicyFetch::NoAddress(None), Status::Fail),
+            (
+                PolicyFetch::NoAddress(Some(crate::mailauth::testing::timeout(
+                    "mta-sts.example.com",
+                ))),
+                Status::Error,
+            ),
+        ] {
+            let f = finding(&d, &txt, Some(&fetch), &mx);
+            assert_eq!(f.status, expected, "{fetch:?}");
+            renders(&f);
+        }
+        let f = finding(
+            &d,
+            &txt,
+            Some(&fetched(POLICY)),
+            &[name("other.example.org")],
+        );
+        assert_eq!(f.message.id, "mta-sts-uncovered");
+        assert_eq!(
+            crate::english(&f),
+            "The MTA-STS policy does not cover every mail server (other.example.org): senders \
+             enforcing it refuse to deliver there."
+        );
+        for f in [
+            f,
+            finding(&d, &txt, Some(&bad_cert), &mx),
+            finding(&d, &txt, Some(&html), &mx),
+            finding(&d, &TxtAnswer::NxDomain, None, &mx),
+            finding(&d, &txt, Some(&fetched(POLICY)), &mx),
+            finding(
+                &d,
+                &txt,
+                Some(&fetched(
+                    "version: STSv1\nmode: none\nmax_age: 10\nfoo: bar\n",
+                )),
+                &[],
+            ),
+        ] {
+            renders(&f);
+        }
+    }
+
+    #[test]
+    fn every_record_and_policy_problem_renders() {
+        for record in [
+            "v=STSv1",
+            "v=STSv1; id=a-b",
+            "v=stsv1; id=1",
+            "v=STSv1;; id=1",
+            "v=STSv1; x",
+            "v=STSv1; id=1; e=a=b",
+        ] {
+            let e = parse_record(record).expect_err(record);
+            crate::mailauth::testing::english(&e.to_message());
+        }
+        for body in [
+            "version: STSv2\nmode: enforce\nmx: a.b\nmax_age: 1\n",
+            "version: STSv1\nmode: on\nmx: a.b\nmax_age: 1\n",
+            "version: STSv1\nmode: enforce\nmx: a.b\nmax_age: x\n",
+            "version: STSv1\nmode: enforce\nmax_age: 1\n",
+            "version: STSv1\nmode: enforce\nmx: a.*.b\nmax_age: 1\n",
+            "version: STSv1\nmode: enforce\nmx: é.b\nmax_age: 1\n",
+            "version: STSv1\nmode: enforce\nmx: a.b.\nmax_age: 1\n",
+            "version: STSv1\nmode: enforce\nmx: -a.b\nmax_age: 1\n",
+            "version: STSv1\n\nmode: enforce\n",
+            "version STSv1\n",
+            "version: STSv1\u{1}\n",
+            "version: STSv1\nbad key: x\n",
+        ] {
+            let e = parse_policy(body.as_bytes()).expect_err(body);
+            crate::mailauth::testing::english(&e.to_message());
+        }
+        crate::mailauth::testing::english(&PolicyError::TooLarge(70_000).to_message());
+        crate::mailauth::testing::english(&PolicyError::NotText.to_message());
     }
 
     fn pattern() -> impl Strategy<Value = MxPattern> {

@@ -88,7 +88,25 @@ pub struct RejectedRule {
     /// The rule as written.
     pub rule: String,
     /// Why it was not used.
-    pub reason: String,
+    pub reason: RuleProblem,
+}
+
+/// Why a line of the list is not a usable rule. Diagnostics for whoever
+/// updates the embedded list; never shown in a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleProblem {
+    /// `!x`: an exception needs at least two labels.
+    #[error("an exception rule needs at least two labels")]
+    ShortException,
+    /// A `*` other than the leftmost label.
+    #[error("a wildcard is only allowed as the leftmost label")]
+    MisplacedWildcard,
+    /// A Unicode rule that does not convert to A-labels.
+    #[error("not a valid IDN")]
+    BadIdn,
+    /// An empty label.
+    #[error("the rule has an empty label")]
+    EmptyLabel,
 }
 
 /// A parsed Public Suffix List.
@@ -163,7 +181,7 @@ impl PublicSuffixList {
         list
     }
 
-    fn add(&mut self, rule: &str, section: Section) -> Result<(), String> {
+    fn add(&mut self, rule: &str, section: Section) -> Result<(), RuleProblem> {
         enum Kind {
             Exact,
             Wildcard,
@@ -171,7 +189,7 @@ impl PublicSuffixList {
         }
         let (kind, base) = if let Some(rest) = rule.strip_prefix('!') {
             if !rest.contains('.') {
-                return Err("an exception rule needs at least two labels".into());
+                return Err(RuleProblem::ShortException);
             }
             (Kind::Exception, rest)
         } else if let Some(rest) = rule.strip_prefix("*.") {
@@ -180,15 +198,15 @@ impl PublicSuffixList {
             (Kind::Exact, rule)
         };
         if base.split('.').any(|l| l == "*") {
-            return Err("a wildcard is only allowed as the leftmost label".into());
+            return Err(RuleProblem::MisplacedWildcard);
         }
         let ascii = if base.is_ascii() {
             base.to_ascii_lowercase()
         } else {
-            idna::domain_to_ascii(base).map_err(|e| format!("not a valid IDN: {e}"))?
+            idna::domain_to_ascii(base).map_err(|_| RuleProblem::BadIdn)?
         };
         if ascii.is_empty() || ascii.split('.').any(str::is_empty) {
-            return Err("the rule has an empty label".into());
+            return Err(RuleProblem::EmptyLabel);
         }
         let entry = self.rules.entry(ascii).or_default();
         let slot = match kind {
@@ -359,6 +377,15 @@ mod tests {
         assert_eq!(list.len(), 2);
         assert_eq!(list.rejected_count(), 3);
         assert_eq!(list.rejected()[0].line, 2);
+        let reasons: Vec<&RuleProblem> = list.rejected().iter().map(|r| &r.reason).collect();
+        assert_eq!(
+            reasons,
+            [
+                &RuleProblem::ShortException,
+                &RuleProblem::MisplacedWildcard,
+                &RuleProblem::EmptyLabel
+            ]
+        );
     }
 
     proptest! {

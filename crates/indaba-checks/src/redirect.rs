@@ -2,28 +2,36 @@
 //! as its first step (NCSC-NL web guideline U/WA.05; internet.nl issue 1208:
 //! redirecting to another host first exposes the visitor to that host over
 //! plain HTTP, and HSTS of the tested host never gets a chance).
+//!
+//! Judged per address the way internet.nl's `https_forced` is: without
+//! HTTPS on the address there is nothing to redirect to, so it is not
+//! tested (it earns nothing); with HTTPS, nothing listening on port 80
+//! passes (no plain-HTTP site to protect); otherwise the first hop must go
+//! to HTTPS on the same host. The addresses combine with
+//! [`Status::worst`]. Whether something listens is read from the failure's
+//! kind ([`HttpFailure::Refused`]), never from its text.
 
 use std::net::IpAddr;
 
 use indaba_model::catalogue::ids;
 use indaba_model::observation::{HttpFailure, HttpOutcome};
-use indaba_model::{Evidence, Finding, Observations, Status};
+use indaba_model::tls::TlsTransport;
+use indaba_model::{Evidence, Finding, Message, Observations, Status, msg};
 
 use crate::lookup;
+use crate::website::{http_failure, https_answer};
 
 /// What one address's plain-HTTP answer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Hop {
     /// Nothing listens on port 80: there is no plain-HTTP site to protect.
-    NoListener(String),
+    NoListener,
     /// First redirect goes to HTTPS on the same host.
     ToHttpsSameHost(String),
     /// First redirect goes elsewhere (another host, or plain HTTP).
     Elsewhere(String),
     /// Content served over plain HTTP.
     NoRedirect(u16),
-    /// Not fetched.
-    Unknown(String),
 }
 
 /// The first hop of `location` relative to `host`.
@@ -52,95 +60,96 @@ fn classify(host: &str, status: u16, location: Option<&str>) -> Hop {
     }
 }
 
+/// One address's verdict.
+fn judge_address(obs: &Observations, host: &str, url: &str, ip: IpAddr) -> (Status, Message) {
+    if let Some((status, why)) = https_answer(obs, host, ip).untested() {
+        // No HTTPS here: nothing to redirect to (internet.nl: not tested).
+        return (status, msg!("redirect-no-https", reason = why));
+    }
+    let address = lookup::socket_text(ip, 80);
+    let fetch = obs
+        .http
+        .iter()
+        .find(|f| f.url == url && f.address == address);
+    let hop = match fetch.map(|f| &f.outcome) {
+        None => return (Status::Error, msg!("redirect-not-fetched")),
+        Some(HttpOutcome::Failure {
+            kind: HttpFailure::Refused,
+            ..
+        }) => Hop::NoListener,
+        Some(HttpOutcome::Failure { kind, reason }) => {
+            return (Status::Error, http_failure(*kind, reason));
+        }
+        // The Location as sent, read leniently: a browser follows one with
+        // a stray non-UTF-8 byte in its path, so the host still decides.
+        Some(HttpOutcome::Response(r)) => classify(
+            host,
+            r.status,
+            r.header_bytes("location").map(|v| v.lossy()).as_deref(),
+        ),
+    };
+    match hop {
+        Hop::NoListener => (Status::Pass, msg!("redirect-no-listener")),
+        Hop::ToHttpsSameHost(l) => (Status::Pass, msg!("redirect-same-host", location = l)),
+        Hop::Elsewhere(l) => (
+            Status::Fail,
+            msg!(
+                "redirect-elsewhere",
+                location = l,
+                host = host.trim_end_matches('.')
+            ),
+        ),
+        Hop::NoRedirect(code) => (Status::Fail, msg!("redirect-none", status = code)),
+    }
+}
+
 /// Judges the plain-HTTP answers of every address of `host`.
 pub fn finding(obs: &Observations, host: &str, addresses: &[(String, IpAddr)]) -> Finding {
     let id = ids::WEB_HTTPS_REDIRECT;
-    if addresses.is_empty() {
-        return Finding::new(id, Status::NotApplicable, "No web server address to test.");
-    }
-    let url = crate::lookup::http_url(host, "/");
-    let mut evidence = Vec::new();
-    let (mut good, mut bad, mut unknown, mut silent) = (0, 0, 0, 0);
-    for (_, ip) in addresses {
-        let address = lookup::socket_text(*ip, 80);
-        let fetch = obs
-            .http
-            .iter()
-            .find(|f| f.url == url && f.address == address);
-        let hop = match fetch.map(|f| &f.outcome) {
-            None => Hop::Unknown("not fetched".into()),
-            Some(HttpOutcome::Failure {
-                kind: HttpFailure::Refused,
-                reason,
-            }) => Hop::NoListener(reason.clone()),
-            Some(HttpOutcome::Failure { reason, .. }) => Hop::Unknown(reason.clone()),
-            Some(HttpOutcome::Response(r)) => classify(host, r.status, r.header("location")),
-        };
-        let detail = match &hop {
-            Hop::NoListener(_) => {
-                silent += 1;
-                "nothing listens on port 80".to_string()
-            }
-            Hop::ToHttpsSameHost(l) => {
-                good += 1;
-                format!("redirects to {l}")
-            }
-            Hop::Elsewhere(l) => {
-                bad += 1;
-                format!("redirects first to {l}, not to HTTPS on {host}")
-            }
-            Hop::NoRedirect(status) => {
-                bad += 1;
-                format!("answers {status} over plain HTTP without redirecting to HTTPS")
-            }
-            Hop::Unknown(reason) => {
-                unknown += 1;
-                format!("could not be tested: {reason}")
-            }
-        };
-        evidence.push(Evidence::new(address, detail));
-    }
-    let (status, summary) = if bad > 0 {
-        (
-            Status::Fail,
-            format!(
-                "Plain HTTP on {host} does not send every visitor straight to HTTPS on the same host."
-            ),
-        )
-    } else if unknown > 0 {
-        (
-            Status::Error,
-            format!("Not every address of {host} could be tested over plain HTTP."),
-        )
-    } else if good == 0 && silent > 0 && !serves_https(obs, host, addresses) {
-        (
-            Status::NotApplicable,
-            format!("No address of {host} answers on port 80 or 443: there is no website to test."),
-        )
-    } else if good == 0 && silent > 0 {
-        (
-            Status::Pass,
-            format!("{host} does not serve plain HTTP at all, only HTTPS."),
-        )
-    } else {
-        (
-            Status::Pass,
-            format!("Plain HTTP on {host} redirects to HTTPS on the same host."),
-        )
-    };
-    Finding::new(id, status, summary).with_all(evidence)
-}
-
-/// Whether any address answered an HTTPS request: an HTTPS-only site needs
-/// no redirect, but a host that serves nothing at all is no such site.
-fn serves_https(obs: &Observations, host: &str, addresses: &[(String, IpAddr)]) -> bool {
-    let url = lookup::https_url(host, "/");
-    addresses.iter().any(|(_, ip)| {
-        let address = lookup::socket_text(*ip, 443);
-        obs.http.iter().any(|f| {
-            f.url == url && f.address == address && matches!(f.outcome, HttpOutcome::Response(_))
+    let url = lookup::http_url(host, "/");
+    let verdicts: Vec<(String, Status, Message)> = addresses
+        .iter()
+        .map(|(_, ip)| {
+            let (status, detail) = judge_address(obs, host, &url, *ip);
+            (lookup::socket_text(*ip, 80), status, detail)
         })
-    })
+        .collect();
+    let Some(status) = Status::worst(verdicts.iter().map(|(_, s, _)| *s)) else {
+        return Finding::new(id, Status::NotTested, msg!("web-no-address"));
+    };
+    let shown = host.trim_end_matches('.');
+    let summary = match status {
+        Status::Fail => msg!("redirect-fail", host = shown),
+        Status::NotTested => crate::tls::not_tested_summary(
+            TlsTransport::Direct,
+            verdicts
+                .iter()
+                .filter(|(_, s, _)| *s == Status::NotTested)
+                .count(),
+            verdicts.len(),
+        ),
+        Status::Pass
+            if verdicts
+                .iter()
+                .all(|(_, _, d)| d.id == "redirect-no-listener") =>
+        {
+            msg!("redirect-https-only", host = shown)
+        }
+        Status::Pass => msg!("redirect-pass", host = shown),
+        _ => msg!("redirect-error", host = shown),
+    };
+    Finding::new(id, status, summary).with_all(verdicts.into_iter().map(
+        |(address, status, detail)| {
+            Evidence::new(
+                address,
+                msg!(
+                    "redirect-address",
+                    status = crate::tls::status_word(status),
+                    detail = detail
+                ),
+            )
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -177,6 +186,7 @@ mod tests {
             classify("example.nl", 200, None),
             Hop::NoRedirect(200)
         ));
+        let _ = Hop::NoListener;
         assert!(matches!(
             classify("example.nl", 200, Some("https://example.nl/")),
             Hop::NoRedirect(200)

@@ -20,12 +20,19 @@
 //! report needs every problem with its line and a clock it is given. URIs
 //! are checked with `fluent-uri` (RFC 3986) and language tags with
 //! `oxilangtag` (RFC 5646).
+//!
+//! The file is judged as the server sent it: the body and the Content-Type
+//! are bytes ([`Octets`]), so a file that is not UTF-8 is caught as such
+//! rather than smoothed over. Every problem is a [`Message`]
+//! (`locales/en/findings-web.ftl`); `Display` on the error types is for
+//! logs.
 
 use std::fmt;
 
 use fluent_uri::Uri as RfcUri;
 use indaba_model::catalogue::ids;
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::observation::{HttpOutcome, Octets};
+use indaba_model::{Arg, Evidence, Finding, Message, Status, Text, ToMessage, msg};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
@@ -185,14 +192,14 @@ pub enum LineError {
     #[error("{0} has no value")]
     EmptyValue(String),
     /// A value that is not a URI.
-    #[error("{field}: {value:?} is not a URI ({reason}; RFC 3986)")]
+    #[error("{field}: {value:?} is not a URI ({reason:?}; RFC 3986)")]
     BadUri {
         /// The field.
         field: String,
         /// The value, shortened.
         value: String,
         /// Why.
-        reason: String,
+        reason: UriProblem,
     },
     /// An `http:` URI where RFC 9116 requires `https:`.
     #[error("{field}: {value} is a web URI, so it must begin with https:// (RFC 9116 §2.5)")]
@@ -209,26 +216,139 @@ pub enum LineError {
     BadCsaf(String),
     /// An `Expires` value that is not an RFC 3339 date-time.
     #[error(
-        "Expires: {value:?} is not an RFC 3339 date-time such as 2026-12-31T23:59:59Z ({reason})"
+        "Expires: {value:?} is not an RFC 3339 date-time such as 2026-12-31T23:59:59Z ({reason:?})"
     )]
     BadExpires {
         /// The value, shortened.
         value: String,
         /// Why.
-        reason: String,
+        reason: ExpiresProblem,
     },
     /// A bad `Preferred-Languages` value.
-    #[error("Preferred-Languages: {0}")]
-    BadLanguages(String),
-    /// A control character in a comment or value.
-    #[error("{0} contains a control character")]
-    ControlCharacter(String),
+    #[error("Preferred-Languages: {0:?}")]
+    BadLanguages(LanguagesProblem),
+    /// A control character in a comment or a field's value.
+    #[error("{0:?} contains a control character")]
+    ControlCharacter(Place),
     /// A byte order mark before the first line.
     #[error("the file starts with a byte order mark (U+FEFF); save it as UTF-8 without one")]
     ByteOrderMark,
     /// A problem with the OpenPGP cleartext framing.
-    #[error("{0}")]
-    Signature(String),
+    #[error("{0:?}")]
+    Signature(SignatureProblem),
+}
+
+/// Why a value is not a URI the field can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UriProblem {
+    /// Not RFC 3986 syntax (the parser's words).
+    Syntax(String),
+    /// An `https:` URI without a host.
+    NoHost,
+    /// A `mailto:` URI without an e-mail address.
+    NoMailAddress,
+    /// A `tel:` URI without a number.
+    NoNumber,
+}
+
+/// Why an `Expires` value is not an RFC 3339 date-time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpiresProblem {
+    /// The date and the time are not separated by "T".
+    SeparatorNotT,
+    /// Anything else (the parser's words).
+    Parse(String),
+}
+
+/// What is wrong with a `Preferred-Languages` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LanguagesProblem {
+    /// Two commas, or a comma at an end.
+    EmptyTag,
+    /// Not an RFC 5646 language tag.
+    BadTag {
+        /// The tag, shortened.
+        tag: String,
+        /// The parser's words.
+        reason: String,
+    },
+}
+
+/// Where a control character was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// In the value of the field with this name.
+    Field(String),
+    /// In a comment.
+    Comment,
+}
+
+/// What is wrong with the OpenPGP cleartext signature framing of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureProblem {
+    /// A signed line starting with "-" that is not dash-escaped.
+    NotDashEscaped,
+    /// Text after the signature, which it does not cover.
+    TextAfterSignature,
+}
+
+impl ToMessage for LineError {
+    fn to_message(&self) -> Message {
+        match self {
+            LineError::NotALine => msg!("sectxt-not-a-line"),
+            LineError::LeadingWhitespace => msg!("sectxt-leading-whitespace"),
+            LineError::BadFieldName(name) => msg!("sectxt-bad-field-name", name = name.as_str()),
+            LineError::Separator(name) => msg!("sectxt-separator", name = name.as_str()),
+            LineError::EmptyValue(name) => msg!("sectxt-empty-value", name = name.as_str()),
+            LineError::BadUri {
+                field,
+                value,
+                reason,
+            } => msg!(
+                "sectxt-bad-uri",
+                field = field.as_str(),
+                value = value.as_str(),
+                reason = match reason {
+                    UriProblem::Syntax(why) => msg!("sectxt-uri-syntax", reason = why.as_str()),
+                    UriProblem::NoHost => msg!("sectxt-uri-no-host"),
+                    UriProblem::NoMailAddress => msg!("sectxt-uri-no-mail-address"),
+                    UriProblem::NoNumber => msg!("sectxt-uri-no-number"),
+                }
+            ),
+            LineError::NotHttps { field, value } => msg!(
+                "sectxt-not-https",
+                field = field.as_str(),
+                value = value.as_str()
+            ),
+            LineError::BadCsaf(value) => msg!("sectxt-bad-csaf", value = value.as_str()),
+            LineError::BadExpires { value, reason } => msg!(
+                "sectxt-bad-expires",
+                value = value.as_str(),
+                reason = match reason {
+                    ExpiresProblem::SeparatorNotT => msg!("sectxt-expires-separator"),
+                    ExpiresProblem::Parse(why) =>
+                        msg!("sectxt-expires-parse", reason = why.as_str()),
+                }
+            ),
+            LineError::BadLanguages(LanguagesProblem::EmptyTag) => msg!("sectxt-languages-empty"),
+            LineError::BadLanguages(LanguagesProblem::BadTag { tag, reason }) => msg!(
+                "sectxt-languages-bad-tag",
+                tag = tag.as_str(),
+                reason = reason.as_str()
+            ),
+            LineError::ControlCharacter(Place::Field(name)) => {
+                msg!("sectxt-control-in-field", name = name.as_str())
+            }
+            LineError::ControlCharacter(Place::Comment) => msg!("sectxt-control-in-comment"),
+            LineError::ByteOrderMark => msg!("sectxt-byte-order-mark"),
+            LineError::Signature(SignatureProblem::NotDashEscaped) => {
+                msg!("sectxt-not-dash-escaped")
+            }
+            LineError::Signature(SignatureProblem::TextAfterSignature) => {
+                msg!("sectxt-text-after-signature")
+            }
+        }
+    }
 }
 
 impl LineError {
@@ -272,8 +392,48 @@ pub enum SecurityTxtError {
         line: usize,
     },
     /// A cleartext signed message without its parts.
-    #[error("the OpenPGP signed message is malformed: {0}")]
-    BadSignedMessage(String),
+    #[error("the OpenPGP signed message is malformed: {0:?}")]
+    BadSignedMessage(SignedMessageProblem),
+}
+
+/// What is missing from an OpenPGP cleartext signed message (RFC 4880 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedMessageProblem {
+    /// This line should be an armor header or the empty line.
+    ArmorHeader(usize),
+    /// No empty line after the BEGIN PGP SIGNED MESSAGE header.
+    NoEmptyLine,
+    /// No BEGIN PGP SIGNATURE line after the signed text.
+    NoSignature,
+    /// No END PGP SIGNATURE line.
+    NoEnd,
+    /// The signed message starts on this line, not the first.
+    NotFirstLine(usize),
+}
+
+impl ToMessage for SecurityTxtError {
+    fn to_message(&self) -> Message {
+        match self {
+            SecurityTxtError::TooLarge(bytes) => msg!("sectxt-too-large", bytes = *bytes),
+            SecurityTxtError::NotUtf8 { offset, line } => {
+                msg!("sectxt-not-utf8", line = *line, offset = *offset)
+            }
+            SecurityTxtError::BadSignedMessage(problem) => msg!(
+                "sectxt-bad-signed-message",
+                problem = match problem {
+                    SignedMessageProblem::ArmorHeader(line) => {
+                        msg!("sectxt-signed-armor-header", line = *line)
+                    }
+                    SignedMessageProblem::NoEmptyLine => msg!("sectxt-signed-no-empty-line"),
+                    SignedMessageProblem::NoSignature => msg!("sectxt-signed-no-signature"),
+                    SignedMessageProblem::NoEnd => msg!("sectxt-signed-no-end"),
+                    SignedMessageProblem::NotFirstLine(line) => {
+                        msg!("sectxt-signed-not-first-line", line = *line)
+                    }
+                }
+            ),
+        }
+    }
 }
 
 /// A parsed file.
@@ -324,37 +484,28 @@ fn is_field_name(s: &str) -> bool {
 }
 
 fn uri_field(field: &str, value: &str) -> Result<Uri, LineError> {
-    let uri = Uri::parse(value).map_err(|reason| LineError::BadUri {
+    let bad = |reason| LineError::BadUri {
         field: field.to_string(),
         value: value.chars().take(80).collect(),
         reason,
-    })?;
+    };
+    let uri = Uri::parse(value).map_err(|why| bad(UriProblem::Syntax(why)))?;
     match uri.scheme().as_str() {
         "http" => Err(LineError::NotHttps {
             field: field.to_string(),
             value: value.chars().take(80).collect(),
         }),
-        "https" if uri.host().is_none_or(|h| h.is_empty()) => Err(LineError::BadUri {
-            field: field.to_string(),
-            value: value.chars().take(80).collect(),
-            reason: "an https: URI needs a host".into(),
-        }),
-        "mailto" if field == "Contact" && !uri.path().contains('@') => Err(LineError::BadUri {
-            field: field.to_string(),
-            value: value.chars().take(80).collect(),
-            reason: "a mailto: URI needs an e-mail address".into(),
-        }),
-        "tel" if field == "Contact" && uri.path().is_empty() => Err(LineError::BadUri {
-            field: field.to_string(),
-            value: value.chars().take(80).collect(),
-            reason: "a tel: URI needs a number".into(),
-        }),
+        "https" if uri.host().is_none_or(|h| h.is_empty()) => Err(bad(UriProblem::NoHost)),
+        "mailto" if field == "Contact" && !uri.path().contains('@') => {
+            Err(bad(UriProblem::NoMailAddress))
+        }
+        "tel" if field == "Contact" && uri.path().is_empty() => Err(bad(UriProblem::NoNumber)),
         _ => Ok(uri),
     }
 }
 
 fn expires(value: &str) -> Result<OffsetDateTime, LineError> {
-    let bad = |reason: String| LineError::BadExpires {
+    let bad = |reason: ExpiresProblem| LineError::BadExpires {
         value: value.chars().take(60).collect(),
         reason,
     };
@@ -364,11 +515,9 @@ fn expires(value: &str) -> Result<OffsetDateTime, LineError> {
         && !matches!(sep, b'T' | b't')
         && value.len() > 11
     {
-        return Err(bad(
-            "the date and the time must be separated by \"T\"".into()
-        ));
+        return Err(bad(ExpiresProblem::SeparatorNotT));
     }
-    OffsetDateTime::parse(value, &Rfc3339).map_err(|e| bad(e.to_string()))
+    OffsetDateTime::parse(value, &Rfc3339).map_err(|e| bad(ExpiresProblem::Parse(e.to_string())))
 }
 
 fn languages(value: &str) -> Result<Vec<String>, LineError> {
@@ -377,17 +526,15 @@ fn languages(value: &str) -> Result<Vec<String>, LineError> {
         .map(|t| t.trim_matches(is_wsp))
         .map(|tag| {
             if tag.is_empty() {
-                return Err(LineError::BadLanguages(
-                    "an empty language tag (two commas, or a comma at an end)".into(),
-                ));
+                return Err(LineError::BadLanguages(LanguagesProblem::EmptyTag));
             }
             oxilangtag::LanguageTag::parse(tag)
                 .map(|_| tag.to_string())
                 .map_err(|e| {
-                    LineError::BadLanguages(format!(
-                        "{:?} is not a language tag such as en or pt-BR ({e}; RFC 5646)",
-                        tag.chars().take(40).collect::<String>()
-                    ))
+                    LineError::BadLanguages(LanguagesProblem::BadTag {
+                        tag: tag.chars().take(40).collect(),
+                        reason: e.to_string(),
+                    })
                 })
         })
         .collect()
@@ -397,7 +544,7 @@ fn field_value(name: &str, value: &str) -> Result<FieldValue, LineError> {
     let lower = name.to_ascii_lowercase();
     if !KNOWN.contains(&lower.as_str()) {
         if has_control(value) {
-            return Err(LineError::ControlCharacter(format!("the {name} field")));
+            return Err(LineError::ControlCharacter(Place::Field(name.to_string())));
         }
         return Ok(FieldValue::Extension {
             name: name.to_string(),
@@ -458,16 +605,15 @@ fn unwrap_signed<'a>(
             break;
         }
         if !line.contains(": ") {
-            return Err(SecurityTxtError::BadSignedMessage(format!(
-                "line {n} should be an armor header such as \"Hash: SHA256\" or the empty line \
-                 before the signed text"
-            )));
+            return Err(SecurityTxtError::BadSignedMessage(
+                SignedMessageProblem::ArmorHeader(*n),
+            ));
         }
         i += 1;
     }
     if i >= lines.len() {
         return Err(SecurityTxtError::BadSignedMessage(
-            "no empty line after the BEGIN PGP SIGNED MESSAGE header".into(),
+            SignedMessageProblem::NoEmptyLine,
         ));
     }
     i += 1;
@@ -482,11 +628,7 @@ fn unwrap_signed<'a>(
             if line.starts_with('-') {
                 problems.push(LineProblem {
                     line: n,
-                    error: LineError::Signature(
-                        "a line of signed text that starts with \"-\" must be dash-escaped as \
-                         \"- -\" (RFC 4880 §7.1)"
-                            .into(),
-                    ),
+                    error: LineError::Signature(SignatureProblem::NotDashEscaped),
                 });
             }
             body.push((n, line));
@@ -494,9 +636,9 @@ fn unwrap_signed<'a>(
         i += 1;
     }
     if i >= lines.len() {
-        return Err(SecurityTxtError::BadSignedMessage(format!(
-            "no {BEGIN_SIGNATURE} line after the signed text"
-        )));
+        return Err(SecurityTxtError::BadSignedMessage(
+            SignedMessageProblem::NoSignature,
+        ));
     }
     while let Some((_, line)) = lines.get(i) {
         if trimmed(line) == END_SIGNATURE {
@@ -505,19 +647,15 @@ fn unwrap_signed<'a>(
         i += 1;
     }
     if i >= lines.len() {
-        return Err(SecurityTxtError::BadSignedMessage(format!(
-            "no {END_SIGNATURE} line"
-        )));
+        return Err(SecurityTxtError::BadSignedMessage(
+            SignedMessageProblem::NoEnd,
+        ));
     }
     for &(n, line) in lines.iter().skip(i + 1) {
         if !trimmed(line).is_empty() {
             problems.push(LineProblem {
                 line: n,
-                error: LineError::Signature(
-                    "text after the signature is not covered by it; put every field inside the \
-                     signed text"
-                        .into(),
-                ),
+                error: LineError::Signature(SignatureProblem::TextAfterSignature),
             });
             break;
         }
@@ -567,10 +705,9 @@ pub fn parse(body: &[u8]) -> Result<SecurityTxt, SecurityTxtError> {
         unwrap_signed(&lines, &mut txt.problems)?
     } else {
         if let Some((n, _)) = lines.iter().find(|(_, l)| l.starts_with(BEGIN_SIGNED)) {
-            return Err(SecurityTxtError::BadSignedMessage(format!(
-                "the signed message starts on line {n}, not on the first line, so the text \
-                 before it is not signed"
-            )));
+            return Err(SecurityTxtError::BadSignedMessage(
+                SignedMessageProblem::NotFirstLine(*n),
+            ));
         }
         lines
     };
@@ -594,7 +731,7 @@ pub fn parse(body: &[u8]) -> Result<SecurityTxt, SecurityTxtError> {
                     if has_control(content) {
                         txt.problems.push(LineProblem {
                             line: n,
-                            error: LineError::ControlCharacter(format!("the {name} field")),
+                            error: LineError::ControlCharacter(Place::Field(name.clone())),
                         });
                     } else {
                         value.push_str(content);
@@ -612,7 +749,7 @@ pub fn parse(body: &[u8]) -> Result<SecurityTxt, SecurityTxtError> {
             if has_control(content) {
                 txt.problems.push(LineProblem {
                     line: n,
-                    error: LineError::ControlCharacter("the comment".into()),
+                    error: LineError::ControlCharacter(Place::Comment),
                 });
             }
             continue;
@@ -668,33 +805,58 @@ pub enum Severity {
     Note,
 }
 
+/// What a problem is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// A line of the file (1-based).
+    Line(usize),
+    /// A field or header, by name (`Contact`, `Expires`, `Content-Type`).
+    Field(&'static str),
+    /// The file as a whole.
+    File,
+    /// The URL it was served from.
+    Url,
+    /// The OpenPGP signature.
+    Signature,
+}
+
+impl Subject {
+    /// The subject as evidence shows it: a field name is data, the rest are
+    /// words.
+    fn text(&self) -> Text {
+        match self {
+            Subject::Line(n) => Text::Words(msg!("sectxt-line", line = *n)),
+            Subject::Field(name) => Text::Data((*name).to_string()),
+            Subject::File => Text::Words(msg!("sectxt-subject-file")),
+            Subject::Url => Text::Words(msg!("sectxt-subject-url")),
+            Subject::Signature => Text::Words(msg!("sectxt-subject-signature")),
+        }
+    }
+}
+
 /// One thing found about a file, for the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// How much it matters.
     pub severity: Severity,
-    /// Where: `line 4`, `Expires`, `file`.
-    pub subject: String,
+    /// Where.
+    pub subject: Subject,
     /// What, and what to do.
-    pub detail: String,
+    pub detail: Message,
 }
 
 impl Problem {
-    fn new(severity: Severity, subject: impl Into<String>, detail: impl Into<String>) -> Self {
+    fn new(severity: Severity, subject: Subject, detail: Message) -> Self {
         Problem {
             severity,
-            subject: subject.into(),
-            detail: detail.into(),
+            subject,
+            detail,
         }
     }
 }
 
-fn lines_of(lines: &[usize]) -> String {
-    lines
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+fn lines_of(lines: &[usize]) -> Arg {
+    Arg::list(lines.iter().copied())
 }
 
 fn same_url(a: &str, b: &str) -> bool {
@@ -702,6 +864,10 @@ fn same_url(a: &str, b: &str) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
     }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
 /// Checks a parsed file as a whole, at `now`: every line valid, at least one
@@ -712,13 +878,7 @@ pub fn check(txt: &SecurityTxt, now: OffsetDateTime, fetched_from: Option<&str>)
     let mut out: Vec<Problem> = txt
         .problems
         .iter()
-        .map(|p| {
-            Problem::new(
-                Severity::Error,
-                format!("line {}", p.line),
-                p.error.to_string(),
-            )
-        })
+        .map(|p| Problem::new(Severity::Error, Subject::Line(p.line), p.error.to_message()))
         .collect();
     let lines_named = |name: &str| -> Vec<usize> {
         let mut lines: Vec<usize> = txt
@@ -748,9 +908,8 @@ pub fn check(txt: &SecurityTxt, now: OffsetDateTime, fetched_from: Option<&str>)
     if lines_named("contact").is_empty() {
         out.push(Problem::new(
             Severity::Error,
-            "Contact",
-            "no Contact field; at least one is required (RFC 9116 §2.5.3), e.g. \
-             Contact: mailto:security@example.org",
+            Subject::Field("Contact"),
+            msg!("sectxt-no-contact"),
         ));
     }
     for uri in contacts {
@@ -758,11 +917,8 @@ pub fn check(txt: &SecurityTxt, now: OffsetDateTime, fetched_from: Option<&str>)
         if !matches!(scheme.as_str(), "mailto" | "https" | "tel") {
             out.push(Problem::new(
                 Severity::Note,
-                "Contact",
-                format!(
-                    "{uri}: the {scheme}: scheme is unusual; researchers expect mailto:, \
-                     https: or tel:"
-                ),
+                Subject::Field("Contact"),
+                msg!("sectxt-unusual-scheme", uri = uri.as_str(), scheme = scheme),
             ));
         }
     }
@@ -771,17 +927,17 @@ pub fn check(txt: &SecurityTxt, now: OffsetDateTime, fetched_from: Option<&str>)
     match expires_lines.len() {
         0 => out.push(Problem::new(
             Severity::Error,
-            "Expires",
-            "no Expires field; exactly one is required (RFC 9116 §2.5.5), e.g. \
-             Expires: 2026-12-31T23:59:59Z",
+            Subject::Field("Expires"),
+            msg!("sectxt-no-expires"),
         )),
         1 => {}
         n => out.push(Problem::new(
             Severity::Error,
-            "Expires",
-            format!(
-                "Expires appears {n} times (lines {}); exactly one is allowed (RFC 9116 §2.5.5)",
-                lines_of(&expires_lines)
+            Subject::Field("Expires"),
+            msg!(
+                "sectxt-expires-repeated",
+                count = n,
+                lines = lines_of(&expires_lines)
             ),
         )),
     }
@@ -790,46 +946,46 @@ pub fn check(txt: &SecurityTxt, now: OffsetDateTime, fetched_from: Option<&str>)
         _ => None,
     });
     if let Some(t) = expiry {
-        let shown = t.format(&Rfc3339).unwrap_or_else(|_| t.to_string());
-        if t <= now {
-            out.push(Problem::new(
+        let (severity, detail) = if t <= now {
+            (
                 Severity::Error,
-                "Expires",
-                format!(
-                    "the file expired on {shown} ({} days ago), so researchers must not trust \
-                     it (RFC 9116 §2.5.5); update it and set a new date",
-                    (now - t).whole_days()
+                msg!(
+                    "sectxt-expired",
+                    date = rfc3339(t),
+                    days = (now - t).whole_days()
                 ),
-            ));
+            )
         } else if t - now > MAX_EXPIRY_AHEAD {
-            out.push(Problem::new(
+            (
                 Severity::Recommendation,
-                "Expires",
-                format!(
-                    "{shown} is {} days ahead; RFC 9116 §2.5.5 recommends less than a year, so \
-                     that the file is reviewed regularly",
-                    (t - now).whole_days()
+                msg!(
+                    "sectxt-expires-far",
+                    date = rfc3339(t),
+                    days = (t - now).whole_days()
                 ),
-            ));
+            )
         } else {
-            out.push(Problem::new(
+            (
                 Severity::Note,
-                "Expires",
-                format!("{shown}, in {} days", (t - now).whole_days()),
-            ));
-        }
+                msg!(
+                    "sectxt-expires-in",
+                    date = rfc3339(t),
+                    days = (t - now).whole_days()
+                ),
+            )
+        };
+        out.push(Problem::new(severity, Subject::Field("Expires"), detail));
     }
 
     let lang_lines = lines_named("preferred-languages");
     if lang_lines.len() > 1 {
         out.push(Problem::new(
             Severity::Error,
-            "Preferred-Languages",
-            format!(
-                "Preferred-Languages appears {} times (lines {}); it may appear only once \
-                 (RFC 9116 §2.5.8)",
-                lang_lines.len(),
-                lines_of(&lang_lines)
+            Subject::Field("Preferred-Languages"),
+            msg!(
+                "sectxt-languages-repeated",
+                count = lang_lines.len(),
+                lines = lines_of(&lang_lines)
             ),
         ));
     }
@@ -848,30 +1004,25 @@ pub fn check(txt: &SecurityTxt, now: OffsetDateTime, fetched_from: Option<&str>)
     {
         out.push(Problem::new(
             Severity::Error,
-            "Canonical",
-            format!(
-                "the file was fetched from {url}, which is not among its Canonical URIs ({}); \
-                 list every URI the file is served from (RFC 9116 §2.5.2)",
-                canonical
-                    .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            Subject::Field("Canonical"),
+            msg!(
+                "sectxt-not-canonical",
+                url = url,
+                canonical = Arg::list(canonical.iter().map(|c| c.as_str()))
             ),
         ));
     }
     if txt.signed {
         out.push(Problem::new(
             Severity::Note,
-            "signature",
-            "the file is OpenPGP cleartext-signed; the signature was not verified",
+            Subject::Signature,
+            msg!("sectxt-signature-not-verified"),
         ));
         if canonical.is_empty() {
             out.push(Problem::new(
                 Severity::Note,
-                "Canonical",
-                "a signed file should name its location with Canonical (RFC 9116 §2.3), so a \
-                 copy cannot be passed off elsewhere",
+                Subject::Field("Canonical"),
+                msg!("sectxt-signed-without-canonical"),
             ));
         }
     }
@@ -881,43 +1032,73 @@ pub fn check(txt: &SecurityTxt, now: OffsetDateTime, fetched_from: Option<&str>)
 /// What fetching security.txt gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecurityTxtFetch {
-    /// An HTTP response (after the redirects the engine followed).
+    /// An HTTP response (after the redirects the engine followed), as the
+    /// server sent it.
     Response {
         /// The status code.
         status: u16,
-        /// The Content-Type header, if any.
-        content_type: Option<String>,
-        /// The body, as far as the probe read it.
-        body: Vec<u8>,
+        /// The Content-Type header as sent, if any.
+        content_type: Option<Octets>,
+        /// The body as sent, as far as the probe read it.
+        body: Octets,
         /// Whether the probe stopped reading at its limit.
         truncated: bool,
         /// The URL the body came from, after redirects.
         final_url: String,
     },
-    /// No response: why.
-    Failed(String),
+    /// No HTTPS on the address (refused, no TLS handshake): not tested.
+    Missing(Message),
+    /// No response for another reason (a timeout): an error.
+    Failed(Message),
 }
 
-/// Checks a Content-Type: `text/plain`, and a charset, if any, of utf-8.
-fn content_type_problems(content_type: Option<&str>) -> Vec<Problem> {
-    let subject = "Content-Type";
+impl SecurityTxtFetch {
+    /// What an HTTPS fetch of `final_url` gave. The failure's kind decides
+    /// between "no HTTPS" and "could not be fetched", never its text.
+    pub fn from_outcome(outcome: &HttpOutcome, final_url: String) -> SecurityTxtFetch {
+        use indaba_model::observation::HttpFailure;
+        match outcome {
+            HttpOutcome::Response(r) => SecurityTxtFetch::Response {
+                status: r.status,
+                content_type: r.header_bytes("content-type").cloned(),
+                body: r.body.clone(),
+                truncated: r.body_truncated,
+                final_url,
+            },
+            HttpOutcome::Failure { kind, reason } => {
+                let why = crate::website::http_failure(*kind, reason);
+                match kind {
+                    HttpFailure::Refused | HttpFailure::Tls => SecurityTxtFetch::Missing(why),
+                    HttpFailure::Timeout
+                    | HttpFailure::TooLarge
+                    | HttpFailure::Protocol
+                    | HttpFailure::Cancelled
+                    | HttpFailure::Blocked => SecurityTxtFetch::Failed(why),
+                }
+            }
+        }
+    }
+}
+
+/// Checks a Content-Type as sent: `text/plain`, and a charset, if any, of
+/// utf-8.
+fn content_type_problems(content_type: Option<&Octets>) -> Vec<Problem> {
+    let subject = Subject::Field("Content-Type");
     let Some(ct) = content_type else {
         return vec![Problem::new(
             Severity::Error,
             subject,
-            "no Content-Type; it must be text/plain; charset=utf-8 (RFC 9116 §3)",
+            msg!("sectxt-no-content-type"),
         )];
     };
+    let ct = ct.lossy();
     let mut parts = ct.split(';');
     let mime = parts.next().unwrap_or_default().trim();
     if !mime.eq_ignore_ascii_case("text/plain") {
         return vec![Problem::new(
             Severity::Error,
             subject,
-            format!(
-                "{:?}; it must be text/plain; charset=utf-8 (RFC 9116 §3)",
-                ct.chars().take(80).collect::<String>()
-            ),
+            msg!("sectxt-bad-content-type", value = shown(ct.as_bytes(), 80)),
         )];
     }
     let charset = parts.find_map(|p| {
@@ -931,12 +1112,12 @@ fn content_type_problems(content_type: Option<&str>) -> Vec<Problem> {
         Some(c) => vec![Problem::new(
             Severity::Error,
             subject,
-            format!("charset={c}; the file must be UTF-8 (RFC 9116 §3): use charset=utf-8"),
+            msg!("sectxt-bad-charset", charset = shown(c.as_bytes(), 40)),
         )],
         None => vec![Problem::new(
             Severity::Note,
             subject,
-            "text/plain without a charset; add charset=utf-8 so no browser guesses",
+            msg!("sectxt-no-charset"),
         )],
     }
 }
@@ -947,14 +1128,15 @@ fn content_type_problems(content_type: Option<&str>) -> Vec<Problem> {
 pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
     let id = ids::WEB_SECURITY_TXT;
     let (status, content_type, body, truncated, final_url) = match fetch {
-        SecurityTxtFetch::Failed(reason) => {
+        SecurityTxtFetch::Missing(why) => {
+            return Finding::new(id, Status::NotTested, msg!("web-not-tested-no-https"))
+                .with(msg!("sectxt-subject-fetch"), why.clone());
+        }
+        SecurityTxtFetch::Failed(why) => {
             return Finding::new(
                 id,
                 Status::Error,
-                format!(
-                    "security.txt could not be fetched: {}.",
-                    reason.trim_end_matches('.')
-                ),
+                msg!("sectxt-not-fetched", reason = why.clone()),
             );
         }
         SecurityTxtFetch::Response {
@@ -965,24 +1147,21 @@ pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
             final_url,
         } => (
             *status,
-            content_type.as_deref(),
-            body,
+            content_type.as_ref(),
+            body.bytes(),
             *truncated,
             final_url,
         ),
     };
-    let advice = Evidence::new(
-        "advice",
-        "publish https://<your domain>/.well-known/security.txt as text/plain; charset=utf-8 \
-         with at least Contact: and Expires: (see securitytxt.org)",
-    );
+    let url = shown(final_url.as_bytes(), 200);
+    let advice = Evidence::new(msg!("evidence-advice"), msg!("sectxt-advice"));
     if status != 200 {
         return Finding::new(
             id,
             Status::Warning,
-            format!("No security.txt: {final_url} answered HTTP {status}."),
+            msg!("sectxt-missing", url = url.as_str(), status = status),
         )
-        .with(shown(final_url.as_bytes(), 200), format!("HTTP {status}"))
+        .with(url.as_str(), msg!("sectxt-http-status", status = status))
         .with_all([advice]);
     }
     let mut problems = Vec::new();
@@ -990,41 +1169,34 @@ pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
     if !lower_url.starts_with("https://") {
         problems.push(Problem::new(
             Severity::Error,
-            "URL",
-            format!(
-                "served from {final_url}; security.txt must be served over HTTPS (RFC 9116 §3)"
-            ),
+            Subject::Url,
+            msg!("sectxt-not-over-https", url = url.as_str()),
         ));
     }
     if lower_url.ends_with("/security.txt") && !lower_url.ends_with("/.well-known/security.txt") {
         problems.push(Problem::new(
             Severity::Note,
-            "URL",
-            "found at the legacy location /security.txt; RFC 9116 §3 places it at \
-             /.well-known/security.txt",
+            Subject::Url,
+            msg!("sectxt-legacy-location"),
         ));
     }
     problems.extend(content_type_problems(content_type));
     let parsed = if truncated || body.len() > MAX_BYTES {
         problems.push(Problem::new(
             Severity::Error,
-            "file",
-            format!(
-                "the file is larger than the 32 KiB (32768 bytes) accepted{}; a contact file \
-                 should be a few hundred bytes",
-                if truncated {
-                    " (the download was cut off)"
-                } else {
-                    ""
-                }
-            ),
+            Subject::File,
+            if truncated {
+                msg!("sectxt-too-large-cut", bytes = MAX_BYTES)
+            } else {
+                msg!("sectxt-too-large", bytes = body.len())
+            },
         ));
         None
     } else {
         match parse(body) {
             Ok(txt) => Some(txt),
             Err(e) => {
-                problems.push(Problem::new(Severity::Error, "file", e.to_string()));
+                problems.push(Problem::new(Severity::Error, Subject::File, e.to_message()));
                 None
             }
         }
@@ -1033,11 +1205,14 @@ pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
         problems.extend(check(txt, now, Some(final_url)));
     }
     let mut evidence = vec![Evidence::new(
-        shown(final_url.as_bytes(), 200),
-        format!(
-            "HTTP 200, {}, {} bytes",
-            content_type.unwrap_or("no Content-Type"),
-            body.len()
+        url.as_str(),
+        msg!(
+            "sectxt-served",
+            content_type = match content_type {
+                Some(ct) => Arg::from(shown(ct.bytes(), 100)),
+                None => Arg::Msg(msg!("sectxt-no-content-type-short")),
+            },
+            bytes = body.len()
         ),
     )];
     problems.sort_by_key(|p| p.severity);
@@ -1046,15 +1221,12 @@ pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
         .filter(|p| p.severity != Severity::Note)
         .collect();
     let summary = match serious.as_slice() {
-        [] => "A valid security.txt is published.".to_string(),
-        [only] => format!(
-            "security.txt has a problem: {}.",
-            only.detail.trim_end_matches('.')
-        ),
-        [first, ..] => format!(
-            "security.txt has {} problems; the first: {}.",
-            serious.len(),
-            first.detail.trim_end_matches('.')
+        [] => msg!("sectxt-pass"),
+        [only] => msg!("sectxt-one-problem", problem = only.detail.clone()),
+        [first, ..] => msg!(
+            "sectxt-problems",
+            count = serious.len(),
+            first = first.detail.clone()
         ),
     };
     let status = if serious.is_empty() {
@@ -1066,12 +1238,14 @@ pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
         problems
             .iter()
             .map(|p| {
-                let prefix = match p.severity {
-                    Severity::Error => "",
-                    Severity::Recommendation => "recommendation: ",
-                    Severity::Note => "note: ",
+                let detail = match p.severity {
+                    Severity::Error => p.detail.clone(),
+                    Severity::Recommendation => {
+                        msg!("sectxt-recommendation", detail = p.detail.clone())
+                    }
+                    Severity::Note => msg!("sectxt-note", detail = p.detail.clone()),
                 };
-                Evidence::new(&p.subject, format!("{prefix}{}", p.detail))
+                Evidence::new(p.subject.text(), detail)
             })
             .collect(),
         MAX_PROBLEMS_SHOWN,
@@ -1084,7 +1258,7 @@ pub fn finding(fetch: &SecurityTxtFetch, now: OffsetDateTime) -> Finding {
             )
         }) {
             evidence.push(Evidence::new(
-                format!("line {}", f.line),
+                msg!("sectxt-line", line = f.line),
                 shown(f.value.to_string().as_bytes(), 200),
             ));
         }
@@ -1108,7 +1282,7 @@ mod tests {
         SecurityTxtFetch::Response {
             status: 200,
             content_type: Some("text/plain; charset=utf-8".into()),
-            body: body.as_bytes().to_vec(),
+            body: body.into(),
             truncated: false,
             final_url: URL.into(),
         }
@@ -1127,8 +1301,9 @@ mod tests {
         let txt = parse(GOOD.as_bytes()).unwrap();
         assert!(txt.problems.is_empty(), "{:?}", txt.problems);
         assert_eq!(txt.fields.len(), 12);
-        let f = finding(&fetched(GOOD), NOW);
+        let f = crate::rendered(&finding(&fetched(GOOD), NOW));
         assert_eq!(f.status, Status::Pass, "{f:?}");
+        assert_eq!(f.summary, "A valid security.txt is published.");
         assert!(
             f.evidence
                 .iter()
@@ -1159,16 +1334,25 @@ mod tests {
         // Invalid fields are reported on their line and still count as
         // present: no second "missing" problem for Contact or Expires.
         let problems = check(&txt, NOW, Some(URL));
-        assert!(!problems.iter().any(|p| p.subject == "Contact"));
-        assert!(!problems.iter().any(|p| p.subject == "Expires"));
+        assert!(
+            !problems
+                .iter()
+                .any(|p| p.subject == Subject::Field("Contact"))
+        );
+        assert!(
+            !problems
+                .iter()
+                .any(|p| p.subject == Subject::Field("Expires"))
+        );
         assert_eq!(finding(&fetched(body), NOW).status, Status::Warning);
     }
 
     #[test]
     fn file_level_rules() {
         let check_body = |body: &str| check(&parse(body.as_bytes()).unwrap(), NOW, Some(URL));
-        let has = |ps: &[Problem], s: Severity, subject: &str| {
-            ps.iter().any(|p| p.severity == s && p.subject == subject)
+        let has = |ps: &[Problem], s: Severity, subject: &'static str| {
+            ps.iter()
+                .any(|p| p.severity == s && p.subject == Subject::Field(subject))
         };
         let ps = check_body("Expires: 2026-12-31T23:59:59Z\n");
         assert!(has(&ps, Severity::Error, "Contact"));
@@ -1179,7 +1363,7 @@ mod tests {
         );
         assert!(has(&ps, Severity::Error, "Expires"));
         let ps = check_body("Contact: mailto:a@example.com\nExpires: 2026-01-31T23:59:59Z\n");
-        assert!(ps.iter().any(|p| p.detail.contains("expired")));
+        assert!(ps.iter().any(|p| p.detail.id == "sectxt-expired"));
         let ps = check_body("Contact: mailto:a@example.com\nExpires: 2028-01-31T23:59:59+02:00\n");
         assert!(has(&ps, Severity::Recommendation, "Expires"));
         let ps = check_body(
@@ -1234,7 +1418,12 @@ mod tests {
         let clean = SIGNED.replace("- -not a field\n", "");
         let f = finding(&fetched(&clean), NOW);
         assert_eq!(f.status, Status::Pass, "{f:?}");
-        assert!(f.evidence.iter().any(|e| e.detail.contains("not verified")));
+        assert!(
+            crate::rendered(&f)
+                .evidence
+                .iter()
+                .any(|e| e.detail.contains("not verified"))
+        );
         assert!(matches!(
             parse(
                 SIGNED
@@ -1260,8 +1449,8 @@ mod tests {
             finding(
                 &SecurityTxtFetch::Response {
                     status,
-                    content_type: ct.map(str::to_string),
-                    body: body.to_vec(),
+                    content_type: ct.map(Octets::from),
+                    body: body.to_vec().into(),
                     truncated,
                     final_url: url.into(),
                 },
@@ -1328,9 +1517,23 @@ mod tests {
             "https://example.com/security.txt",
         );
         assert_eq!(f.status, Status::Pass);
-        assert!(f.evidence.iter().any(|e| e.detail.contains("legacy")));
-        let f = finding(&SecurityTxtFetch::Failed("connection refused".into()), NOW);
+        assert!(
+            crate::rendered(&f)
+                .evidence
+                .iter()
+                .any(|e| e.detail.contains("legacy"))
+        );
+        let f = finding(
+            &SecurityTxtFetch::Failed(msg!("http-failure-timeout", reason = "no answer")),
+            NOW,
+        );
         assert_eq!(f.status, Status::Error);
+        let f = crate::rendered(&finding(
+            &SecurityTxtFetch::Missing(msg!("http-failure-refused", reason = "refused")),
+            NOW,
+        ));
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(f.summary, "Not tested: no web server answers over HTTPS.");
         let junk = "junk\n".repeat(5000);
         let f = with(200, Some("text/plain"), junk.as_bytes(), false, URL);
         assert!(f.evidence.len() < 60, "{}", f.evidence.len());
@@ -1344,6 +1547,100 @@ mod tests {
             with(200, Some("text/plain"), &bom, false, URL).status,
             Status::Warning
         );
+    }
+
+    /// The bytes as sent are judged: a Latin-1 file is not smoothed into
+    /// UTF-8, and a Content-Type that is not UTF-8 is still read.
+    #[test]
+    fn bytes_are_judged_as_sent() {
+        let latin1 = b"# S\xe9curit\xe9\nContact: mailto:security@example.com\nExpires: 2026-12-31T23:59:59Z\n";
+        let f = finding(
+            &SecurityTxtFetch::Response {
+                status: 200,
+                content_type: Some("text/plain; charset=utf-8".into()),
+                body: latin1.to_vec().into(),
+                truncated: false,
+                final_url: URL.into(),
+            },
+            NOW,
+        );
+        assert_eq!(f.status, Status::Warning);
+        let not_utf8 = msg!("sectxt-not-utf8", line = 1usize, offset = 3usize);
+        assert_eq!(f.message, msg!("sectxt-one-problem", problem = not_utf8));
+        assert_eq!(
+            crate::rendered(&f).summary,
+            "security.txt has a problem: the file is not UTF-8 (RFC 9116 §3): an invalid byte on line 1, at offset 3."
+        );
+        // A Content-Type header with a byte that is not UTF-8 is judged, not
+        // taken for a missing header.
+        let f = crate::rendered(&finding(
+            &SecurityTxtFetch::Response {
+                status: 200,
+                content_type: Some(Octets(b"text/plain; charset=\xff".to_vec())),
+                body: GOOD.into(),
+                truncated: false,
+                final_url: URL.into(),
+            },
+            NOW,
+        ));
+        assert_eq!(f.status, Status::Warning);
+        assert!(f.summary.contains("charset=\u{fffd}"), "{}", f.summary);
+    }
+
+    #[test]
+    fn every_problem_renders() {
+        let bodies: [&[u8]; 8] = [
+            GOOD.as_bytes(),
+            b"Contact: http://example.com/report\nContact:mailto:a@example.com\nContact:  mailto:a@example.com\nExpires: 2026-12-31 23:59:59Z\nExpires: 2026-13-31T23:59:59Z\nPreferred-Languages: en,,nl\nPreferred-Languages: x_y\nCSAF: https://example.com/csaf.json\njust text\n  indented\nBad Name: x\nEncryption: not a uri\nContact: mailto:nobody\nContact: tel:\nHiring: https:///jobs\nPolicy:\nX-Ctl: a\x01b\n# c\x02\nCanonical: https://other.example/x\nContact: xmpp:a@b\n",
+            b"\xef\xbb\xbfContact: mailto:a@example.com\nExpires: 2020-01-01T00:00:00Z\n",
+            b"Contact: mailto:a@example.com\nExpires: 2099-01-01T00:00:00Z\n",
+            b"-----BEGIN PGP SIGNED MESSAGE-----\nnot a header\n",
+            b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n",
+            b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nContact: mailto:a@b.example\n-x\n",
+            b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nContact: mailto:a@b.example\n-----BEGIN PGP SIGNATURE-----\n",
+        ];
+        for body in bodies {
+            for (ct, url) in [
+                (Some("text/plain; charset=utf-8"), URL),
+                (Some("text/html"), "http://example.com/security.txt"),
+                (None, URL),
+                (Some("text/plain; charset=latin1"), URL),
+                (Some("text/plain"), URL),
+            ] {
+                let _ = crate::rendered(&finding(
+                    &SecurityTxtFetch::Response {
+                        status: 200,
+                        content_type: ct.map(Octets::from),
+                        body: body.to_vec().into(),
+                        truncated: false,
+                        final_url: url.into(),
+                    },
+                    NOW,
+                ));
+            }
+        }
+        let _ = crate::rendered(&finding(&fetched(SIGNED), NOW));
+        let _ = crate::rendered(&finding(&fetched(&format!("# hi\n{SIGNED}")), NOW));
+        let _ = crate::rendered(&finding(
+            &SecurityTxtFetch::Response {
+                status: 404,
+                content_type: None,
+                body: Octets::default(),
+                truncated: true,
+                final_url: URL.into(),
+            },
+            NOW,
+        ));
+        let _ = crate::rendered(&finding(
+            &SecurityTxtFetch::Response {
+                status: 200,
+                content_type: None,
+                body: b"x".to_vec().into(),
+                truncated: true,
+                final_url: URL.into(),
+            },
+            NOW,
+        ));
     }
 
     fn uri_strategy() -> impl Strategy<Value = Uri> {
@@ -1378,7 +1675,7 @@ mod tests {
             let _ = finding(&SecurityTxtFetch::Response {
                 status: 200,
                 content_type: Some("text/plain".into()),
-                body: bytes,
+                body: bytes.into(),
                 truncated: false,
                 final_url: URL.into(),
             }, NOW);

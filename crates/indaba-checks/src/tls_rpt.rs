@@ -5,10 +5,10 @@
 //! field splitter of [`crate::mta_sts`] reads it; `rua` is checked here.
 
 use indaba_model::catalogue::ids;
-use indaba_model::{DomainName, Evidence, Finding, Status};
+use indaba_model::{DomainName, Evidence, Finding, Message, Status, ToMessage, msg};
 
-use crate::dmarc::{TxtAnswer, UriTarget, mailto_target};
-use crate::mta_sts::{begins_with, split_fields};
+use crate::dmarc::{MailtoProblem, TxtAnswer, UriTarget, mailto_target};
+use crate::mta_sts::{FieldsProblem, begins_with, split_fields};
 
 /// The version tag every record starts with.
 pub const VERSION: &str = "v=TLSRPTv1";
@@ -55,28 +55,73 @@ impl std::fmt::Display for TlsRptRecord {
 }
 
 /// Why a TLS-RPT record is invalid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsRptError {
     /// Not `v=TLSRPTv1; name=value; …`.
-    #[error("{0} (RFC 8460 §3)")]
-    Syntax(String),
+    Syntax(FieldsProblem),
     /// No `rua=`.
-    #[error("the required rua= field is missing")]
     MissingRua,
     /// `rua=` given twice.
-    #[error("rua= appears more than once")]
     DuplicateRua,
     /// A destination that is not a usable mailto: or https: URI.
-    #[error("rua: {uri:?} is not a usable destination: {reason}")]
     BadUri {
         /// The URI.
         uri: String,
         /// Why.
-        reason: String,
+        problem: DestinationProblem,
     },
     /// An extension value with characters the grammar excludes.
-    #[error("the value of {0} contains a character the grammar does not allow")]
     BadValue(String),
+}
+
+/// Why a `rua` destination is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DestinationProblem {
+    /// No `scheme:`.
+    NoScheme,
+    /// White space not percent-encoded in a `mailto:`.
+    WhiteSpace,
+    /// A `mailto:` without a usable address.
+    Mailto(MailtoProblem),
+    /// An `https:` URL that does not parse.
+    BadUrl,
+    /// An `https:` URL without a host.
+    NoHost,
+    /// Another scheme.
+    Scheme(String),
+}
+
+impl ToMessage for TlsRptError {
+    fn to_message(&self) -> Message {
+        match self {
+            TlsRptError::Syntax(problem) => {
+                msg!("tls-rpt-error-syntax", problem = problem.to_message())
+            }
+            TlsRptError::MissingRua => msg!("tls-rpt-error-missing-rua"),
+            TlsRptError::DuplicateRua => msg!("tls-rpt-error-duplicate-rua"),
+            TlsRptError::BadUri { uri, problem } => msg!(
+                "tls-rpt-error-bad-uri",
+                uri = uri.as_str(),
+                problem = problem.to_message()
+            ),
+            TlsRptError::BadValue(name) => msg!("mail-fields-bad-value", name = name.as_str()),
+        }
+    }
+}
+
+impl ToMessage for DestinationProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            DestinationProblem::NoScheme => msg!("tls-rpt-uri-no-scheme"),
+            DestinationProblem::WhiteSpace => msg!("tls-rpt-uri-white-space"),
+            DestinationProblem::Mailto(p) => p.to_message(),
+            DestinationProblem::BadUrl => msg!("tls-rpt-uri-bad-url"),
+            DestinationProblem::NoHost => msg!("tls-rpt-uri-no-host"),
+            DestinationProblem::Scheme(scheme) => {
+                msg!("tls-rpt-uri-scheme", scheme = scheme.as_str())
+            }
+        }
+    }
 }
 
 /// Parses a TLS-RPT record (RFC 8460 §3).
@@ -112,34 +157,52 @@ pub fn parse(text: &str) -> Result<TlsRptRecord, TlsRptError> {
 }
 
 fn destination(uri: &str) -> Result<ReportDestination, TlsRptError> {
-    let bad = |reason: String| TlsRptError::BadUri {
+    let bad = |problem: DestinationProblem| TlsRptError::BadUri {
         uri: uri.chars().take(80).collect(),
-        reason,
+        problem,
     };
     let (scheme, rest) = uri
         .split_once(':')
-        .ok_or_else(|| bad("no scheme (mailto: or https:)".into()))?;
+        .ok_or_else(|| bad(DestinationProblem::NoScheme))?;
     if scheme.eq_ignore_ascii_case("mailto") {
         if rest.contains(|c: char| c.is_whitespace() || c.is_control()) {
-            return Err(bad("white space must be percent-encoded".into()));
+            return Err(bad(DestinationProblem::WhiteSpace));
         }
-        match mailto_target(rest).map_err(bad)? {
+        match mailto_target(rest).map_err(|p| bad(DestinationProblem::Mailto(p)))? {
             UriTarget::Mailto { address, domain } => {
                 Ok(ReportDestination::Mailto { address, domain })
             }
-            UriTarget::Other { .. } => Err(bad("not a mail address".into())),
+            UriTarget::Other { .. } => Err(bad(DestinationProblem::Mailto(
+                MailtoProblem::NotAnAddress(rest.chars().take(80).collect()),
+            ))),
         }
     } else if scheme.eq_ignore_ascii_case("https") {
-        let url = url::Url::parse(uri).map_err(|e| bad(e.to_string()))?;
+        let url = url::Url::parse(uri).map_err(|_| bad(DestinationProblem::BadUrl))?;
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(bad("the URL has no host".into()));
+            return Err(bad(DestinationProblem::NoHost));
         }
         Ok(ReportDestination::Https(uri.to_string()))
     } else {
-        Err(bad(format!(
-            "the {scheme}: scheme is not supported; only mailto: and https: are (RFC 8460 §3)"
+        Err(bad(DestinationProblem::Scheme(
+            scheme.chars().take(40).collect(),
         )))
     }
+}
+
+/// `mail.tls_rpt.valid` for a domain without mail servers: a null MX
+/// (RFC 7505) or no MX at all. TLS reports are about mail delivered to the
+/// domain's servers, so without servers there is nothing to report on
+/// (the same rule as the other mail-server checks; its guide says so).
+pub fn without_mail_servers(null_mx: bool) -> Finding {
+    Finding::new(
+        ids::MAIL_TLS_RPT,
+        Status::NotApplicable,
+        if null_mx {
+            msg!("tls-rpt-null-mx")
+        } else {
+            msg!("tls-rpt-no-mx")
+        },
+    )
 }
 
 /// `mail.tls_rpt.valid`: exactly one valid `_smtp._tls` record with at least
@@ -152,55 +215,39 @@ pub fn finding(domain: &DomainName, txt: &TxtAnswer) -> Finding {
     let subject = format!("_smtp._tls.{domain} TXT");
     let records = match txt.records() {
         Ok(r) => r,
-        Err(reason) => {
-            return Finding::new(
-                id,
-                Status::Error,
-                "The TLS-RPT record could not be looked up.",
-            )
-            .with(subject, reason.to_string());
+        Err(failure) => {
+            return Finding::new(id, Status::Error, msg!("tls-rpt-lookup-failed"))
+                .with(subject, failure.to_message());
         }
     };
     let candidates: Vec<&String> = records.iter().filter(|r| begins_with(r, VERSION)).collect();
     match candidates.as_slice() {
-        [] => Finding::new(
-            id,
-            Status::Warning,
-            "No TLS-RPT record: senders cannot report failed TLS connections to this domain.",
-        )
-        .with(subject, txt.describe_empty()),
+        [] => Finding::new(id, Status::Warning, msg!("tls-rpt-missing"))
+            .with(subject, txt.describe_empty()),
         [one] => match parse(one) {
             Ok(record) => {
                 let destinations: Vec<Evidence> = record
                     .rua
                     .iter()
-                    .map(|d| match d {
-                        ReportDestination::Mailto { address, .. } => {
-                            Evidence::new("report destination", format!("mailto:{address}"))
-                        }
-                        ReportDestination::Https(url) => {
-                            Evidence::new("report destination", url.clone())
-                        }
+                    .map(|d| {
+                        let shown = match d {
+                            ReportDestination::Mailto { address, .. } => {
+                                format!("mailto:{address}")
+                            }
+                            ReportDestination::Https(url) => url.clone(),
+                        };
+                        Evidence::new(msg!("tls-rpt-label-destination"), shown)
                     })
                     .collect();
-                Finding::new(id, Status::Pass, "TLS reporting is configured.")
+                Finding::new(id, Status::Pass, msg!("tls-rpt-valid"))
                     .with(subject, (*one).clone())
                     .with_all(destinations)
             }
-            Err(e) => Finding::new(
-                id,
-                Status::Fail,
-                "The TLS-RPT record is invalid, so senders send no reports.",
-            )
-            .with(subject.clone(), (*one).clone())
-            .with("error", e.to_string()),
+            Err(e) => Finding::new(id, Status::Fail, msg!("tls-rpt-invalid"))
+                .with(subject.clone(), (*one).clone())
+                .with(msg!("mail-label-error"), e.to_message()),
         },
-        many => Finding::new(
-            id,
-            Status::Fail,
-            "More than one TLS-RPT record: senders treat the domain as having none (RFC 8460 §3).",
-        )
-        .with_all(
+        many => Finding::new(id, Status::Fail, msg!("tls-rpt-multiple")).with_all(
             many.iter()
                 .map(|r| Evidence::new(subject.clone(), (*r).clone())),
         ),
@@ -210,6 +257,7 @@ pub fn finding(domain: &DomainName, txt: &TxtAnswer) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mailauth::testing::{renders, txt_timeout};
     use proptest::prelude::*;
 
     #[test]
@@ -259,10 +307,7 @@ mod tests {
         );
         assert_eq!(finding(&d, &txt(&[])).status, Status::Warning);
         assert_eq!(finding(&d, &TxtAnswer::NxDomain).status, Status::Warning);
-        assert_eq!(
-            finding(&d, &TxtAnswer::Failed("timeout".into())).status,
-            Status::Error
-        );
+        assert_eq!(finding(&d, &txt_timeout()).status, Status::Error);
         assert_eq!(
             finding(&d, &txt(&["v=TLSRPTv1; rua=ftp://x.example"])).status,
             Status::Fail
@@ -278,6 +323,40 @@ mod tests {
             .status,
             Status::Fail
         );
+        let bad = finding(&d, &txt(&["v=TLSRPTv1; rua=ftp://x.example"]));
+        assert!(bad.evidence.iter().any(|e| {
+            e.detail_message.as_ref().is_some_and(|m| {
+                crate::mailauth::testing::english(m)
+                    == "rua: \"ftp://x.example\" is not a usable destination: the ftp: scheme is \
+                        not supported; only mailto: and https: are (RFC 8460 §3)"
+            })
+        }));
+        for f in [
+            bad,
+            finding(&d, &txt(&["v=TLSRPTv1; rua=mailto:tls@example.com"])),
+            finding(&d, &txt(&[])),
+            finding(&d, &txt_timeout()),
+            without_mail_servers(true),
+            without_mail_servers(false),
+        ] {
+            renders(&f);
+        }
+        for record in [
+            "v=TLSRPTv1",
+            "v=TLSRPTv1; rua=a,",
+            "v=TLSRPTv1; rua=mailto:a b@c.example",
+            "v=TLSRPTv1; rua=mailto:nobody",
+            "v=TLSRPTv1; rua=mailto:%ff@x.example",
+            "v=TLSRPTv1; rua=mailto:a@-x",
+            "v=TLSRPTv1; rua=https://",
+            "v=TLSRPTv1; rua=https://[x",
+            "v=TLSRPTv1; rua=mailto:a@b.example; rua=mailto:c@d.example",
+            "v=TLSRPTv1; rua=mailto:a@b.example; x=a=b",
+            "v=tlsrptv1; rua=mailto:a@b.example",
+        ] {
+            let e = parse(record).expect_err(record);
+            crate::mailauth::testing::english(&e.to_message());
+        }
     }
 
     proptest! {

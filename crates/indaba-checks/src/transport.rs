@@ -2,18 +2,22 @@
 //! certificate chains they captured, and DANE (TLSA records with their DNSSEC
 //! status). The standards' modules ([`crate::tls`], [`crate::certificate`],
 //! [`crate::dane`]) judge; this one assembles their inputs for the web test
-//! (HTTPS on 443) and the mail test (STARTTLS on 25).
+//! (HTTPS on 443) and the mail test (STARTTLS on 25). Whether an address
+//! has TLS at all is decided once, by [`tls::reach`]: an address without it
+//! has no chain, and every certificate and DANE check of it is
+//! `not_tested`.
 
 use hickory_proto::rr::{RData, RecordType};
 use indaba_model::tls::{TlsScan, TlsTransport};
-use indaba_model::{Finding, Observations};
+use indaba_model::{Finding, Observations, ToMessage};
 use time::OffsetDateTime;
 
-use crate::certificate::{self, CertChecks, Endpoint, TrustStore};
+use crate::certificate::{self, CertChecks, Endpoint, NoChain, TrustStore};
 use crate::dane::{self, DaneChecks, DaneEndpoint, Protocol, Tlsa, TlsaLookup};
 use crate::dnssec::{Security, Validator};
 use crate::lookup;
-use crate::tls::{self, TlsIds};
+use crate::tls::{self, Reach, TlsIds};
+use indaba_model::msg;
 
 /// The HTTPS port.
 pub const HTTPS_PORT: u16 = 443;
@@ -39,14 +43,28 @@ fn scans_for(
         .collect()
 }
 
-fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, String> {
-    if let Some(failure) = &scan.connect_error {
-        return Err(failure.reason.clone());
+/// The chain an address presented, or why there is none to judge.
+fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, NoChain> {
+    match tls::reach(scan) {
+        Reach::Tls => {}
+        Reach::Missing(reason) => {
+            return Err(NoChain::NoTls {
+                transport: scan.transport,
+                reason,
+            });
+        }
+        Reach::Failed(reason) => return Err(NoChain::Failed(reason)),
     }
     match &scan.certificates {
         indaba_model::tls::Probed::Seen { value } => certificate::decode_chain(&value.der),
-        indaba_model::tls::Probed::NotTested { reason }
-        | indaba_model::tls::Probed::Error { reason } => Err(reason.clone()),
+        indaba_model::tls::Probed::NotTested { reason } => Err(NoChain::NoCertificate(msg!(
+            "cert-not-recorded",
+            reason = reason.as_str()
+        ))),
+        indaba_model::tls::Probed::Error { reason } => Err(NoChain::Failed(msg!(
+            "cert-not-recorded",
+            reason = reason.as_str()
+        ))),
     }
 }
 
@@ -54,13 +72,21 @@ fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, String> {
 pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) -> TlsaLookup {
     let response = match lookup::raw(obs, name, "TLSA") {
         Ok(r) => r,
-        Err(reason) => return TlsaLookup::Failed(reason),
+        Err(reason) => return TlsaLookup::Failed(reason.to_message()),
     };
     if response.rcode == "NXDOMAIN" {
         return TlsaLookup::NoRecords;
     }
     if response.rcode != "NOERROR" {
-        return TlsaLookup::Failed(format!("{name} TLSA: {}", response.rcode));
+        return TlsaLookup::Failed(
+            lookup::LookupError::Rcode {
+                name: name.to_string(),
+                rtype: "TLSA".into(),
+                rcode: response.rcode.clone(),
+                extended: response.extended_error.clone(),
+            }
+            .to_message(),
+        );
     }
     let records: Vec<Tlsa> = response
         .answer_data(RecordType::TLSA)

@@ -31,7 +31,7 @@ fn bypass_reported(policy: &str, aspect: Aspect, lists: &AllowlistBypasses) -> b
         && e.policies.iter().any(|(_, p)| {
             p.issues
                 .iter()
-                .any(|i| i.aspect == aspect && i.detail.contains("allowlist bypass"))
+                .any(|i| i.aspect == aspect && i.detail.id == "csp-bypass-host")
         })
 }
 

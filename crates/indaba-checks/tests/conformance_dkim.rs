@@ -25,6 +25,14 @@ use std::process::ExitCode;
 
 use indaba_checks::dkim::{KeyNote, PublicKey, SigningAlgorithm, parse_key_record};
 use indaba_checks::dmarc::TxtAnswer;
+use indaba_checks::spf::{LookupFailure, Question, RrType};
+use indaba_model::ToMessage;
+use indaba_model::observation::DnsFailure;
+
+/// What a check said, in English, for the report of this suite.
+fn english(said: &dyn ToMessage) -> String {
+    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, &said.to_message())
+}
 
 #[derive(Default)]
 struct Tally {
@@ -58,7 +66,11 @@ fn fake_dns(text: &str) -> HashMap<String, TxtAnswer> {
         let value = value.trim();
         let answer = match value {
             "NXDOMAIN" => TxtAnswer::NxDomain,
-            v if v.starts_with("~~") => TxtAnswer::Failed(v.trim_matches('~').to_string()),
+            // A marked failure (~~SERVFAIL~~): the lookup got no answer.
+            v if v.starts_with("~~") => TxtAnswer::Failed(LookupFailure::NoResponse(
+                Question::new(name, RrType::Txt),
+                DnsFailure::Timeout,
+            )),
             "\"\"" => TxtAnswer::Answered(vec![String::new()]),
             v => TxtAnswer::Answered(vec![v.to_string()]),
         };
@@ -128,7 +140,7 @@ fn judge(dns: &HashMap<String, TxtAnswer>, tags: &HashMap<String, String>) -> Ve
         weak_bits: None,
     };
     let records = match answer.records() {
-        Err(reason) => return unusable(format!("{name}: lookup failed ({reason})")),
+        Err(failure) => return unusable(format!("{name}: {}", english(failure))),
         Ok([]) => return unusable(format!("{name}: no key record")),
         Ok([one]) => one.clone(),
         Ok(many) => return unusable(format!("{name}: {} records", many.len())),
@@ -137,7 +149,7 @@ fn judge(dns: &HashMap<String, TxtAnswer>, tags: &HashMap<String, String>) -> Ve
         return unusable(format!("unknown signature algorithm {:?}", get("a")));
     };
     match parse_key_record(&records) {
-        Err(e) => unusable(format!("{name}: {e}")),
+        Err(e) => unusable(format!("{name}: {}", english(&e))),
         Ok(parsed) => {
             let has_granularity = parsed.notes.contains(&KeyNote::ObsoleteGranularity);
             let weak_bits = match parsed.record.key {
@@ -154,7 +166,7 @@ fn judge(dns: &HashMap<String, TxtAnswer>, tags: &HashMap<String, String>) -> Ve
                 },
                 Err(refusal) => Verdict {
                     usable: false,
-                    detail: format!("{name}: {refusal}"),
+                    detail: format!("{name}: {}", english(&refusal)),
                     has_granularity,
                     weak_bits,
                 },

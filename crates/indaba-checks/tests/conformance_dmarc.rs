@@ -15,8 +15,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use indaba_checks::dmarc::{AlignmentMode, DmarcError, aligned, parse};
-use indaba_model::DomainName;
+use indaba_checks::dmarc::{AlignmentMode, DmarcError, UriProblem, aligned, parse};
+use indaba_model::{DomainName, ToMessage};
 
 #[derive(Default)]
 struct Tally {
@@ -63,14 +63,15 @@ fn explain_parse(record: &str, expected: &str) -> Option<String> {
                      quarantine or reject, OpenDMARC matches prefixes"
                 ))
             }
-            DmarcError::BadUri { uri, reason, .. }
-                if uri.to_ascii_lowercase().starts_with("mailto:") =>
-            {
-                Some(format!(
-                    "{uri} has no mail address ({reason}); RFC 6068 requires an addr-spec after \
-                     mailto:, OpenDMARC accepts any text"
-                ))
-            }
+            DmarcError::BadUri {
+                uri,
+                problem: problem @ UriProblem::Mailto(_),
+                ..
+            } => Some(format!(
+                "{uri} has no mail address ({}); RFC 6068 requires an addr-spec after \
+                 mailto:, OpenDMARC accepts any text",
+                indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, &problem.to_message())
+            )),
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;

@@ -16,7 +16,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use indaba_checks::security_txt::{FieldValue, LineError, Severity, check, parse};
+use indaba_checks::security_txt::{ExpiresProblem, FieldValue, LineError, Severity, check, parse};
+use indaba_model::ToMessage;
 use time::{Duration, OffsetDateTime};
 
 enum Outcome {
@@ -25,13 +26,17 @@ enum Outcome {
     Fail(String),
 }
 
+fn english(m: &indaba_model::Message) -> String {
+    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, m)
+}
+
 fn judge(path: &Path, must_be_signed: bool) -> Outcome {
     let Ok(body) = std::fs::read(path) else {
         return Outcome::Fail("unreadable".into());
     };
     let txt = match parse(&body) {
         Ok(t) => t,
-        Err(e) => return Outcome::Fail(e.to_string()),
+        Err(e) => return Outcome::Fail(english(&e.to_message())),
     };
     if must_be_signed && !txt.signed {
         return Outcome::Fail("a signed file was not recognised as signed".into());
@@ -44,7 +49,7 @@ fn judge(path: &Path, must_be_signed: bool) -> Outcome {
     let problems: Vec<String> = check(&txt, now, None)
         .into_iter()
         .filter(|p| p.severity != Severity::Note)
-        .map(|p| format!("{}: {}", p.subject, p.detail))
+        .map(|p| format!("{:?}: {}", p.subject, english(&p.detail)))
         .collect();
     if problems.is_empty() {
         return Outcome::Pass;
@@ -52,7 +57,13 @@ fn judge(path: &Path, must_be_signed: bool) -> Outcome {
     // Every problem must be the "T" separator, for the case to differ.
     let all_separator = !txt.problems.is_empty()
         && txt.problems.iter().all(|p| {
-            matches!(&p.error, LineError::BadExpires { reason, .. } if reason.contains("separated by"))
+            matches!(
+                &p.error,
+                LineError::BadExpires {
+                    reason: ExpiresProblem::SeparatorNotT,
+                    ..
+                }
+            )
         })
         && problems.len() == txt.problems.len();
     if all_separator {

@@ -26,10 +26,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use indaba_checks::spf::{
-    Answer, CheckHostInput, DnsView, Evaluation, Question, Rdata, RrType, SpfResult, Step,
-    check_host,
+    Answer, CheckHostInput, DnsView, Evaluation, LookupFailure, Question, Rdata, RrType, SpfResult,
+    Step, check_host,
 };
+use indaba_model::observation::DnsFailure;
+use indaba_model::{Message, ToMessage};
 use yaml_rust2::{Yaml, YamlLoader};
+
+/// A message in English, for the report of this suite.
+fn english(message: &Message) -> String {
+    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, message)
+}
 
 /// Cases we judge differently from upstream, with the reason (RFC wins).
 const KNOWN: &[(&str, &str)] = &[
@@ -150,7 +157,12 @@ impl OpenspfZone {
             _ => None,
         }) {
             if chain >= 8 {
-                return Answer::Failed("CNAME chain too long or looping".into());
+                // A chain too long or looping: the resolver gives up.
+                return Answer::Failed(LookupFailure::Rcode {
+                    question: Question::new(name, rtype),
+                    rcode: "SERVFAIL".into(),
+                    extended: None,
+                });
             }
             return self.lookup(&target, rtype, chain + 1);
         }
@@ -163,7 +175,10 @@ impl OpenspfZone {
         for entry in entries {
             match entry {
                 Entry::Timeout if records.is_empty() => {
-                    return Answer::Failed("timeout".into());
+                    return Answer::Failed(LookupFailure::NoResponse(
+                        Question::new(name, rtype),
+                        DnsFailure::Timeout,
+                    ));
                 }
                 Entry::Timeout => break,
                 Entry::Record(t, v) if matches(t) => {
@@ -281,7 +296,7 @@ fn openspf(path: &Path, tally: &mut Tally) -> Result<usize, String> {
                         .map(|e| format!(" with explanation {e:?}"))
                         .unwrap_or_default(),
                     ours.result,
-                    ours.reason,
+                    english(&ours.reason.to_message()),
                     ours.explanation
                         .as_deref()
                         .map(|e| format!(", explanation {e:?}"))
@@ -310,7 +325,11 @@ impl MailAuthZone {
 impl DnsView for MailAuthZone {
     fn answer(&self, q: &Question) -> Option<Answer> {
         if format!("{}.", q.name).contains("_dns_error.") {
-            return Some(Answer::Failed("DNS error".into()));
+            return Some(Answer::Failed(LookupFailure::Rcode {
+                question: q.clone(),
+                rcode: "SERVFAIL".into(),
+                extended: None,
+            }));
         }
         Some(self.answers.get(q).cloned().unwrap_or(Answer::NxDomain))
     }
@@ -433,7 +452,7 @@ fn mail_auth_file(path: &Path, tally: &mut Tally) -> Result<usize, String> {
                         format!(
                             "helo {helo}, sender {sender:?}, ip {ip}: expected {value:?}, got {} ({}){}",
                             ours.result,
-                            ours.reason,
+                            english(&ours.reason.to_message()),
                             ours.explanation
                                 .as_deref()
                                 .map(|e| format!(", explanation {e:?}"))

@@ -17,7 +17,7 @@ use futures::future::join_all;
 use indaba_checks::lookup;
 use indaba_checks::security_txt::{self, FieldValue, SecurityTxtFetch};
 use indaba_checks::website::SECURITY_TXT_PATH;
-use indaba_model::observation::{DnsQuestion, HttpOutcome, QueryMode, RouteLookup};
+use indaba_model::observation::{DnsQuestion, QueryMode, RouteLookup};
 use indaba_model::rdap::{CardOutcome, RdapLookup, RdapOutcome, RdapQuery};
 use indaba_model::{DomainName, Status};
 use indaba_probe::{Session, chain, routing};
@@ -230,17 +230,11 @@ pub async fn contacts(
         .await;
         let url = lookup::https_url(domain.as_str(), SECURITY_TXT_PATH);
         let fetch = match fetched {
-            Err(_) => SecurityTxtFetch::Failed(out_of_time()),
-            Ok(f) => match f.outcome {
-                HttpOutcome::Response(r) => SecurityTxtFetch::Response {
-                    status: r.status,
-                    content_type: r.header("content-type").map(str::to_string),
-                    body: r.body.bytes().to_vec(),
-                    truncated: r.body_truncated,
-                    final_url: url.clone(),
-                },
-                HttpOutcome::Failure { reason, .. } => SecurityTxtFetch::Failed(reason),
-            },
+            Err(_) => SecurityTxtFetch::Failed(indaba_model::msg!(
+                "http-failure-timeout",
+                reason = out_of_time()
+            )),
+            Ok(f) => SecurityTxtFetch::from_outcome(&f.outcome, url.clone()),
         };
         Some(read_security_txt(&fetch, url, settings))
     };
@@ -320,7 +314,7 @@ fn read_security_txt(
     if let SecurityTxtFetch::Response {
         status: 200, body, ..
     } = fetch
-        && let Ok(parsed) = security_txt::parse(body)
+        && let Ok(parsed) = security_txt::parse(body.bytes())
     {
         for field in parsed.fields {
             if let FieldValue::Contact(uri) = field.value {

@@ -205,27 +205,6 @@ macro_rules! msg {
     };
 }
 
-// TRANSITIONAL, removed when every check speaks in message ids: an English
-// sentence wrapped as the message `legacy-text`, so checks not yet converted
-// still compile. Nothing new may use these.
-impl From<&str> for Message {
-    fn from(value: &str) -> Self {
-        Message::new("legacy-text").arg("text", value)
-    }
-}
-
-impl From<String> for Message {
-    fn from(value: String) -> Self {
-        Message::new("legacy-text").arg("text", value)
-    }
-}
-
-impl From<&String> for Message {
-    fn from(value: &String) -> Self {
-        Message::new("legacy-text").arg("text", value.as_str())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

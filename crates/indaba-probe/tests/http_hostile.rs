@@ -100,17 +100,19 @@ async fn a_10_mb_security_txt_is_read_only_up_to_the_limit() {
     assert!(response.body_truncated);
     assert!(response.body.len() <= BODY_LIMIT);
     let finding = security_txt_finding(
-        &SecurityTxtFetch::Response {
-            status: response.status,
-            content_type: Some("text/plain; charset=utf-8".into()),
-            body: response.body.0,
-            truncated: response.body_truncated,
-            final_url: "https://hostile.test/.well-known/security.txt".into(),
-        },
+        &SecurityTxtFetch::from_outcome(
+            &HttpOutcome::Response(response),
+            "https://hostile.test/.well-known/security.txt".into(),
+        ),
         time::OffsetDateTime::now_utc(),
     );
     assert_ne!(finding.status, Status::Pass, "{finding:?}");
-    assert!(finding.summary.contains("larger"), "{}", finding.summary);
+    // The one problem: the file was cut at the limit.
+    let problem = match finding.message.get("problem") {
+        Some(indaba_model::Arg::Msg(m)) => m.id.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(problem, "sectxt-too-large-cut", "{finding:?}");
 }
 
 #[tokio::test]

@@ -70,6 +70,12 @@ text_enum! {
         CivilSociety = "civil_society",
         /// Academia.
         Academia = "academia",
+        /// Private sector, without a finer word.
+        PrivateSector = "private_sector",
+        /// Technical community, without a finer word.
+        TechnicalCommunity = "technical_community",
+        /// Intergovernmental organisations.
+        Intergovernmental = "intergovernmental",
         /// Anything else.
         Other = "other",
     }
@@ -150,7 +156,7 @@ pub struct AuditEntry {
 /// The shortest password accepted.
 pub const MIN_PASSWORD_LEN: usize = 12;
 
-fn hash_password(password: &str) -> Result<String, StoreError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, StoreError> {
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(StoreError::Invalid(format!(
             "a password needs at least {MIN_PASSWORD_LEN} characters"
@@ -184,7 +190,7 @@ fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn normalise_email(email: &str) -> Result<String, StoreError> {
+pub(crate) fn normalise_email(email: &str) -> Result<String, StoreError> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {

@@ -7,12 +7,14 @@
 //! DDL does (`INTEGER PRIMARY KEY AUTOINCREMENT` against `BIGSERIAL`, integer
 //! widths), so each has its own migration directory; every query is written
 //! once, in the SQL both understand (`$1` parameters, Unix-second integers,
-//! text ids, 0/1 for booleans). The one statement that must differ is the
+//! text ids, 0/1 for booleans). The statements that must differ are the
+//! full-text search (FTS5 against tsvector, see [`assembly`]) and the
 //! job claim, which PostgreSQL makes safe under concurrent workers with
 //! `FOR UPDATE SKIP LOCKED` (SQLite serialises writers anyway).
 
 mod accounts;
 pub mod desk;
+pub mod assembly;
 mod jobs;
 mod reports;
 
@@ -54,6 +56,16 @@ pub enum StoreError {
     /// A value given is not acceptable (e.g. an email already taken).
     #[error("{0}")]
     Invalid(String),
+    /// A rule refused the change (the message says which, in the reader's
+    /// language once rendered).
+    #[error("refused: {}", .0.id)]
+    Refused(indaba_model::Message),
+}
+
+impl From<indaba_assembly::Refused> for StoreError {
+    fn from(r: indaba_assembly::Refused) -> Self {
+        StoreError::Refused(r.0)
+    }
 }
 
 /// Which database is behind the store.

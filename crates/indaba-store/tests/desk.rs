@@ -13,7 +13,10 @@ use indaba_desk::{Classification, Tlp};
 use indaba_store::desk::{Dimension, NewCase, NewMessage, TriageFilter};
 use indaba_store::{Sealer, Stakeholder, Store};
 
+#[macro_use]
 mod common;
+
+use common::*;
 
 fn draft(description: &str, email: &str) -> Draft {
     Draft {

@@ -173,6 +173,7 @@ pub struct BatchStatus {
     pub tests: Vec<TestStatus>,
 }
 
+/// The owner of the request's API key (`Authorization: Bearer ik_…`).
 pub(crate) async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
     let key = headers
         .get(header::AUTHORIZATION)

@@ -40,6 +40,9 @@ pub struct WebConfig {
     pub requests_per_minute: u32,
     /// How many tests run at once.
     pub workers: usize,
+    /// Whether an admin may set the platform's clock (`POST
+    /// /assembly/clock`), for tests of deadlines and reminders.
+    pub test_clock: bool,
 }
 
 impl Default for WebConfig {
@@ -53,6 +56,7 @@ impl Default for WebConfig {
             submit_per_minute: 20,
             requests_per_minute: 600,
             workers: 4,
+            test_clock: false,
         }
     }
 }
@@ -80,6 +84,8 @@ pub struct AppState {
     pub job_signal: Arc<tokio::sync::Notify>,
     /// The response desk's settings.
     pub desk: Arc<crate::desk::DeskConfig>,
+    /// The time deadlines and reminders are judged by.
+    pub clock: Arc<crate::assembly::clock::Clock>,
 }
 
 /// The largest request body accepted (forms, API batches).
@@ -131,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/batches/{id}", get(crate::api::batch))
         .route("/api/v1/openapi.json", get(crate::api::openapi))
         .merge(crate::desk::routes())
+        .merge(crate::assembly::routes())
         .fallback(crate::pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -300,6 +307,7 @@ impl AppState {
                 config.requests_per_minute.max(1),
             )),
             mailer,
+            clock: Arc::new(crate::assembly::clock::Clock::new(config.test_clock)),
             config: Arc::new(config),
             job_signal: Arc::new(tokio::sync::Notify::new()),
             desk: Arc::new(crate::desk::DeskConfig::default()),

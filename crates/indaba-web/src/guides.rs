@@ -35,7 +35,7 @@ pub struct Guides {
 impl Guides {
     /// Renders the compiled-in guides.
     pub fn load() -> Guides {
-        Guides::from_sources(GUIDE_SOURCES.iter().map(|(l, i, s)| (*l, *i, *s)))
+        Guides::from_sources(sources())
     }
 
     /// Renders guides from (language, id, Markdown) triples.
@@ -80,8 +80,27 @@ impl Guides {
     }
 }
 
+/// Every compiled-in guide's (language, check id, Markdown), for the search
+/// index.
+pub fn sources() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    GUIDE_SOURCES.iter().map(|(l, i, s)| (*l, *i, *s))
+}
+
+/// Markdown written by people on the site (terms of reference, articles,
+/// minutes) to HTML, with the guides' rules: raw HTML shown as text, no
+/// `javascript:` links.
+pub fn markdown(markdown: &str) -> String {
+    render_with(markdown, false).1
+}
+
 /// Markdown to (title, HTML, link targets).
 fn render(markdown: &str) -> (String, String, Vec<String>) {
+    render_with(markdown, true)
+}
+
+/// Markdown to (title, HTML, link targets); with `take_title`, the first
+/// level-one heading becomes the title instead of part of the HTML.
+fn render_with(markdown: &str, take_title: bool) -> (String, String, Vec<String>) {
     let mut title = String::new();
     let mut in_title = false;
     let mut seen_title = false;
@@ -92,7 +111,7 @@ fn render(markdown: &str) -> (String, String, Vec<String>) {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
                 ..
-            }) if !seen_title => {
+            }) if take_title && !seen_title => {
                 in_title = true;
                 None
             }
@@ -122,6 +141,17 @@ fn render(markdown: &str) -> (String, String, Vec<String>) {
                     id,
                 }))
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Some(Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::from(rewrite_link(&dest_url)),
+                title,
+                id,
+            })),
             other => Some(other),
         })
         .collect();
@@ -132,11 +162,14 @@ fn render(markdown: &str) -> (String, String, Vec<String>) {
 
 /// A bare check id becomes its guide's address; anything else stays.
 fn rewrite_link(dest: &str) -> String {
-    // Only web, mail and in-site links; a guide cannot carry script.
-    if dest
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("javascript:")
+    // Only web, mail and in-site links; a guide (or a member's Markdown)
+    // cannot carry script: any other scheme (javascript:, data:, vbscript:)
+    // becomes a dead link.
+    let lower = dest.trim_start().to_ascii_lowercase();
+    if lower.contains(':')
+        && !["http://", "https://", "mailto:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
     {
         return "#".into();
     }
@@ -230,6 +263,19 @@ mod tests {
         assert!(!g.html.contains("<script>"), "{}", g.html);
         assert!(g.html.contains("&lt;script&gt;"), "{}", g.html);
         assert_eq!(g.links.len(), 2);
+        for hostile in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            let html = markdown(&format!("[a]({hostile}) ![b]({hostile})"));
+            assert!(
+                !html.to_ascii_lowercase().contains("script:") && !html.contains("data:"),
+                "{html}"
+            );
+        }
+        assert!(markdown("# Kept\n\ntext").contains("<h1>Kept</h1>"));
         assert!(
             guides.get("fr", "web.https.hsts").is_some(),
             "falls back to English"

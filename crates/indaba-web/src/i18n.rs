@@ -9,29 +9,29 @@ pub use indaba_i18n::{Catalogue as Translations, DEFAULT_LANGUAGE, I18nError, Tr
 mod tests {
     use super::*;
 
+    /// Every file under `dir`, in subfolders too (a role's templates and
+    /// handlers live in folders of their own).
+    fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
+    }
+
     #[test]
     fn every_key_the_site_uses_exists_in_english() {
         let tr = Translations::load().unwrap();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut used = Vec::new();
-        // Every file under templates/ and src/, role folders included.
-        let files = |sub: &str| {
-            let mut out = Vec::new();
-            let mut dirs = vec![dir.join(sub)];
-            while let Some(d) = dirs.pop() {
-                for entry in std::fs::read_dir(&d).unwrap().flatten() {
-                    if entry.path().is_dir() {
-                        dirs.push(entry.path());
-                    } else {
-                        out.push(entry.path());
-                    }
-                }
-            }
-            out
-        };
         for sub in ["templates", "src"] {
-            for path in files(sub) {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for path in files_under(&dir.join(sub)) {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
                 for marker in [".t(\"", ".t1(\"", "message(&state, &ctx, StatusCode::"] {
                     for part in text.split(marker).skip(1) {
                         let key = if marker.starts_with("message") {
@@ -60,11 +60,12 @@ mod tests {
             "form-",
             "nav-",
             "guides-",
+            "assembly-",
             "desk-",
         ];
         for sub in ["src"] {
-            for path in files(sub) {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for path in files_under(&dir.join(sub)) {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
                 for literal in text.split('"').skip(1).step_by(2) {
                     if namespaces.iter().any(|n| literal.starts_with(n))
                         && !literal.ends_with('-')

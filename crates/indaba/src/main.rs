@@ -156,6 +156,10 @@ struct ServeArgs {
     lmtp_listen: Option<SocketAddr>,
     #[command(flatten)]
     desk: desk_cmd::DeskArgs,
+    /// Let an admin set the clock that deadlines and reminders follow
+    /// (`POST /assembly/clock`): for tests only, never in production.
+    #[arg(long)]
+    test_clock: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -362,6 +366,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             submit_per_minute: args.submit_per_minute,
             requests_per_minute: args.requests_per_minute,
             workers: args.workers,
+            test_clock: args.test_clock,
         };
         let mut state = indaba_web::AppState::new(store, engine, mailer, config)?;
         state.desk = std::sync::Arc::new(args.desk.config()?);
@@ -374,6 +379,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot listen for LMTP on {addr}"))?;
             tokio::spawn(indaba_web::desk::inbound::serve_lmtp(state.clone(), lmtp));
         }
+        indaba_web::assembly::reminders::start(&state);
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| {

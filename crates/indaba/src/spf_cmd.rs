@@ -10,9 +10,15 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use indaba_checks::dnssec::Validator;
-use indaba_checks::spf::{CheckHostInput, Evaluation};
-use indaba_model::DomainName;
+use indaba_checks::spf::{CheckHostInput, Evaluation, MAX_LOOKUPS, MAX_VOID_LOOKUPS};
+use indaba_i18n::DEFAULT_LANGUAGE;
+use indaba_model::{DomainName, Message, ToMessage, msg};
 use indaba_probe::{ProbeSettings, Session};
+
+/// `message` in the CLI's language (English, as the rest of its output).
+fn say(message: &Message) -> String {
+    indaba_i18n::english().render(DEFAULT_LANGUAGE, message)
+}
 
 /// Arguments of `indaba spf`.
 #[derive(Debug, Args)]
@@ -48,9 +54,9 @@ pub struct SpfArgs {
 /// Runs `indaba spf`.
 pub fn run(args: SpfArgs) -> Result<ExitCode> {
     let domain = DomainName::parse(&args.domain)
-        .with_context(|| format!("{:?} cannot be checked", args.domain))?;
+        .with_context(|| say(&msg!("spf-cli-bad-domain", domain = args.domain.as_str())))?;
     if args.timeout == 0 {
-        bail!("--timeout must be at least one second");
+        bail!(say(&msg!("spf-cli-bad-timeout")));
     }
     let (resolver, anchor) =
         super::dns_settings(args.resolver.as_deref(), args.trust_anchor.as_deref())?;
@@ -79,10 +85,7 @@ pub fn run(args: SpfArgs) -> Result<ExitCode> {
         tokio::time::timeout(timeout, indaba_engine::spf::check_host(&session, &input)).await
     });
     let Ok(Some(evaluation)) = evaluation else {
-        bail!(
-            "the evaluation did not finish within {} s (or needed too many rounds of lookups)",
-            args.timeout
-        );
+        bail!(say(&msg!("spf-cli-timeout", seconds = args.timeout)));
     };
     // DNSSEC status of the domain's own record.
     let fqdn = domain.to_fqdn();
@@ -94,7 +97,7 @@ pub fn run(args: SpfArgs) -> Result<ExitCode> {
     let dnssec = Validator::new(&obs, &anchor, now)
         .answer(&fqdn, "TXT")
         .map(|s| s.to_string())
-        .unwrap_or_else(|| "no TXT records to validate".to_string());
+        .unwrap_or_else(|| say(&msg!("spf-cli-dnssec-none")));
     if args.json {
         print_json(&input, &evaluation, &dnssec)?;
     } else {
@@ -104,41 +107,76 @@ pub fn run(args: SpfArgs) -> Result<ExitCode> {
 }
 
 fn print_text(input: &CheckHostInput, e: &Evaluation, dnssec: &str) {
-    println!(
-        "check_host({}, {}, {}) with HELO {}: {}",
-        input.ip, input.domain, input.sender, input.helo, e.result
-    );
-    println!("reason: {}", e.reason);
-    if let Some(explanation) = &e.explanation {
-        println!("explanation: {explanation}");
+    let lines = [
+        msg!(
+            "spf-cli-result",
+            ip = input.ip,
+            domain = input.domain.as_str(),
+            sender = input.sender.as_str(),
+            helo = input.helo.as_str(),
+            result = e.result.as_str()
+        ),
+        msg!("spf-cli-reason", reason = e.reason.to_message()),
+    ];
+    for line in &lines {
+        println!("{}", say(line));
     }
-    println!(
-        "DNS lookups: {} of at most {}; void lookups: {} of at most {}",
-        e.lookups,
-        indaba_checks::spf::MAX_LOOKUPS,
-        e.void_lookups,
-        indaba_checks::spf::MAX_VOID_LOOKUPS
-    );
-    println!("DNSSEC of {} TXT: {dnssec}", input.domain);
-    println!("trace:");
+    if let Some(explanation) = &e.explanation {
+        // The domain's own words (exp=), shown as it wrote them.
+        println!(
+            "{}",
+            say(&msg!(
+                "spf-cli-explanation",
+                explanation = explanation.as_str()
+            ))
+        );
+    }
+    let lines = [
+        msg!(
+            "spf-cli-counts",
+            lookups = e.lookups,
+            max = MAX_LOOKUPS,
+            voids = e.void_lookups,
+            max_voids = MAX_VOID_LOOKUPS
+        ),
+        msg!(
+            "spf-cli-dnssec",
+            domain = input.domain.as_str(),
+            status = dnssec
+        ),
+        msg!("spf-cli-trace"),
+    ];
+    for line in &lines {
+        println!("{}", say(line));
+    }
     for step in &e.trace {
-        println!("  {}{}", "  ".repeat(step.depth), step.text);
+        println!("  {}{}", "  ".repeat(step.depth), say(&step.message));
     }
 }
 
+/// The JSON keeps each sentence's English beside its message id and
+/// arguments, as reports do.
 fn print_json(input: &CheckHostInput, e: &Evaluation, dnssec: &str) -> Result<()> {
     let trace: Vec<serde_json::Value> = e
         .trace
         .iter()
-        .map(|s| serde_json::json!({ "depth": s.depth, "text": s.text }))
+        .map(|s| {
+            serde_json::json!({
+                "depth": s.depth,
+                "text": say(&s.message),
+                "message": s.message,
+            })
+        })
         .collect();
+    let reason = e.reason.to_message();
     let value = serde_json::json!({
         "ip": input.ip.to_string(),
         "domain": input.domain,
         "sender": input.sender,
         "helo": input.helo,
         "result": e.result.as_str(),
-        "reason": e.reason,
+        "reason": say(&reason),
+        "reason_message": reason,
         "explanation": e.explanation,
         "lookups": e.lookups,
         "void_lookups": e.void_lookups,

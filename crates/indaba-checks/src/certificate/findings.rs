@@ -1,11 +1,12 @@
 //! Findings from certificate assessments, for any set of check ids.
 
 use indaba_model::catalogue::ids;
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::tls::TlsTransport;
+use indaba_model::{Arg, Evidence, Finding, Message, Status, ToMessage, msg};
 use time::OffsetDateTime;
 
-use super::inspect::{Rating, date};
-use super::{Assessment, Distrust, PathError, Presented, Trust};
+use super::inspect::date;
+use super::{Assessment, Distrust, NoChain, PathError, Presented, Trust};
 
 /// Days before expiry from which the expiry check warns.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;
@@ -67,14 +68,24 @@ pub fn findings(
     out
 }
 
-fn worst(statuses: impl IntoIterator<Item = Status>) -> Option<Status> {
-    Status::worst(statuses)
+/// The sentences of one certificate check, by status; `not_tested` says
+/// what is missing.
+struct Summaries {
+    pass: Message,
+    fail: Message,
+    warning: Option<Message>,
+    info: Option<Message>,
+    error: Message,
 }
 
 /// Collects one status and its evidence per endpoint, then sums up.
 struct Tally {
     statuses: Vec<Status>,
     evidence: Vec<Evidence>,
+    /// Endpoints judged.
+    endpoints: usize,
+    /// Endpoints without TLS, by transport.
+    no_tls: Vec<TlsTransport>,
 }
 
 impl Tally {
@@ -82,28 +93,63 @@ impl Tally {
         Tally {
             statuses: Vec::new(),
             evidence: Vec::new(),
+            endpoints: 0,
+            no_tls: Vec::new(),
         }
     }
 
-    fn untested(&mut self, a: &Assessment, why: &str) {
-        self.statuses.push(Status::Error);
-        self.evidence
-            .push(Evidence::new(a.subject(), format!("not tested: {why}")));
+    /// The endpoint's report, or `None` after noting why there is none.
+    fn report<'a>(&mut self, a: &'a Assessment) -> Option<&'a super::ChainReport> {
+        self.endpoints += 1;
+        match &a.report {
+            Ok(r) => Some(r),
+            Err(why) => {
+                self.untested(a, why);
+                None
+            }
+        }
     }
 
-    fn add(&mut self, a: &Assessment, status: Status, detail: String) {
+    fn untested(&mut self, a: &Assessment, why: &NoChain) {
+        self.statuses.push(why.status());
+        if let Some(transport) = why.missing_tls() {
+            self.no_tls.push(transport);
+        }
+        self.evidence.push(Evidence::new(
+            a.subject(),
+            msg!(
+                "cert-untested",
+                status = crate::tls::status_word(why.status()),
+                reason = why.to_message()
+            ),
+        ));
+    }
+
+    fn add(&mut self, a: &Assessment, status: Status, detail: Message) {
         self.statuses.push(status);
         self.evidence.push(Evidence::new(a.subject(), detail));
     }
 
-    fn finish(self, id: &str, summary: impl Fn(Status) -> String) -> Finding {
-        let status = worst(self.statuses).unwrap_or(Status::NotApplicable);
-        Finding::new(id, status, summary(status)).with_all(self.evidence)
+    fn finish(self, id: &str, summaries: Summaries) -> Finding {
+        let Some(status) = Status::worst(self.statuses) else {
+            return Finding::new(id, Status::NotTested, msg!("cert-no-servers"));
+        };
+        let summary = match status {
+            Status::Pass => summaries.pass,
+            Status::Fail => summaries.fail,
+            Status::Warning => summaries.warning.unwrap_or(summaries.error),
+            Status::Info => summaries.info.unwrap_or(summaries.error),
+            Status::Error => summaries.error,
+            Status::NotTested => match self.no_tls.first() {
+                Some(transport) => {
+                    crate::tls::not_tested_summary(*transport, self.no_tls.len(), self.endpoints)
+                }
+                None => msg!("cert-not-tested-no-certificate"),
+            },
+            Status::NotApplicable => msg!("cert-no-servers"),
+        };
+        Finding::new(id, status, summary).with_all(self.evidence)
     }
-}
-
-fn no_servers() -> String {
-    "No server certificate to judge.".to_string()
 }
 
 /// The chain leads to a trusted root. Where the address is in
@@ -111,23 +157,16 @@ fn no_servers() -> String {
 pub fn trust(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -> Finding {
     let mut t = Tally::new();
     for a in assessed {
-        let report = match &a.report {
-            Err(why) => {
-                t.untested(a, why);
-                continue;
-            }
-            Ok(r) => r,
-        };
+        let Some(report) = t.report(a) else { continue };
         match &report.trust {
-            Trust::Trusted { path } => {
-                t.add(a, Status::Pass, format!("trusted: {}", path.join(" → ")))
-            }
+            Trust::Trusted { path } => t.add(
+                a,
+                Status::Pass,
+                msg!("cert-trusted", path = path.join(" → ")),
+            ),
             Trust::Untrusted { error, reasons } => {
                 let dane = dane_authenticated.contains(&a.address);
                 let status = if dane { Status::Info } else { Status::Fail };
-                let mut detail = "not trusted: ".to_string();
-                let said: Vec<String> = reasons.iter().map(ToString::to_string).collect();
-                detail.push_str(&said.join("; "));
                 // The validator's own error adds nothing when the chain's
                 // top already explains a missing issuer.
                 let explained = *error == PathError::UnknownIssuer
@@ -139,14 +178,20 @@ pub fn trust(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -
                                 | Distrust::UnknownIssuer { .. }
                         )
                     });
-                if said.is_empty() {
-                    detail.push_str(&error.to_string());
-                } else if !explained {
-                    detail.push_str(&format!(" (validation: {error})"));
-                }
+                let why: Vec<Arg> = reasons.iter().map(|r| r.to_message().into()).collect();
+                let mut detail = if why.is_empty() {
+                    msg!("cert-untrusted", reasons = error.to_message())
+                } else if explained {
+                    msg!("cert-untrusted", reasons = Arg::List(why))
+                } else {
+                    msg!(
+                        "cert-untrusted-validation",
+                        reasons = Arg::List(why),
+                        validation = error.to_message()
+                    )
+                };
                 if dane {
-                    detail
-                        .push_str("; DANE authenticates this server, so PKIX trust is not needed");
+                    detail = msg!("cert-untrusted-but-dane", detail = detail);
                 }
                 t.add(a, status, detail);
             }
@@ -155,54 +200,56 @@ pub fn trust(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -
             t.evidence.push(cert_evidence(a, leaf));
         }
     }
-    t.finish(id, |s| match s {
-        Status::Pass => "The certificate chain leads to a trusted root.".to_string(),
-        Status::Fail => "The certificate chain does not lead to a trusted root.".to_string(),
-        Status::Info => {
-            "Not every chain leads to a trusted root, but DANE authenticates those servers."
-                .to_string()
-        }
-        Status::Error => "The certificate chain could not be tested everywhere.".to_string(),
-        _ => no_servers(),
-    })
+    t.finish(
+        id,
+        Summaries {
+            pass: msg!("cert-trust-pass"),
+            fail: msg!("cert-trust-fail"),
+            warning: None,
+            info: Some(msg!("cert-trust-info")),
+            error: msg!("cert-trust-error"),
+        },
+    )
 }
 
 fn cert_evidence(a: &Assessment, p: &Presented) -> Evidence {
     let detail = match &p.details {
-        Ok(d) => format!("{}: {}", p.role(), d.summary()),
-        Err(e) => format!("{}: could not be read: {e}", p.label()),
+        Ok(d) => msg!("cert-details", role = p.role(), summary = d.summary()),
+        Err(e) => msg!(
+            "cert-unreadable",
+            certificate = p.label(),
+            error = e.to_message()
+        ),
     };
     Evidence::new(a.subject(), detail)
 }
 
-/// Key strength of every presented certificate except trust-store roots.
+/// Key strength of every presented certificate except trust-store roots
+/// (see [`per_certificate`]).
 pub fn public_key(id: &str, assessed: &[Assessment]) -> Finding {
     per_certificate(assessed, |p| {
         let d = p.details.as_ref().ok()?;
-        if p.is_store_root {
-            return Some((
-                Status::Pass,
-                format!("{}: a root of the trust store, not judged", p.label()),
-            ));
-        }
         let rating = d.key.rating();
         Some((
-            Rating::status(rating),
-            format!(
-                "{}: key {} ({})",
-                p.label(),
-                d.key,
-                rating.as_str().replace('_', " ")
+            rating.status(),
+            msg!(
+                "cert-key-rated",
+                certificate = p.label(),
+                key = d.key.to_message(),
+                rating = rating.to_message()
             ),
         ))
     })
-    .finish(id, |s| match s {
-        Status::Pass => "Every certificate key is strong enough.".to_string(),
-        Status::Warning => "A certificate key is of a kind to phase out.".to_string(),
-        Status::Fail => "A certificate key is too weak.".to_string(),
-        Status::Error => "The certificate keys could not be tested everywhere.".to_string(),
-        _ => no_servers(),
-    })
+    .finish(
+        id,
+        Summaries {
+            pass: msg!("cert-public-key-pass"),
+            fail: msg!("cert-public-key-fail"),
+            warning: Some(msg!("cert-public-key-warning")),
+            info: None,
+            error: msg!("cert-public-key-error"),
+        },
+    )
 }
 
 /// Signature hash of every presented certificate except trust-store roots
@@ -210,63 +257,68 @@ pub fn public_key(id: &str, assessed: &[Assessment]) -> Finding {
 pub fn signature(id: &str, assessed: &[Assessment]) -> Finding {
     per_certificate(assessed, |p| {
         let d = p.details.as_ref().ok()?;
-        if p.is_store_root {
-            return Some((
-                Status::Pass,
-                format!("{}: a root of the trust store, not judged", p.label()),
-            ));
-        }
         if d.self_issued {
             return Some((
                 Status::Pass,
-                format!(
-                    "{}: self-signed with {}; its own signature is not relied on, not judged",
-                    p.label(),
-                    d.signature
+                msg!(
+                    "cert-self-signed-not-judged",
+                    certificate = p.label(),
+                    algorithm = d.signature.name.as_str()
                 ),
             ));
         }
         let rating = d.signature.hash.rating();
         Some((
-            Rating::status(rating),
-            format!(
-                "{}: signed with {} ({})",
-                p.label(),
-                d.signature,
-                rating.as_str().replace('_', " ")
+            rating.status(),
+            msg!(
+                "cert-signature-rated",
+                certificate = p.label(),
+                algorithm = d.signature.name.as_str(),
+                rating = rating.to_message()
             ),
         ))
     })
-    .finish(id, |s| match s {
-        Status::Pass => "Every certificate is signed with a secure hash.".to_string(),
-        Status::Warning => "A certificate is signed with a hash to phase out.".to_string(),
-        Status::Fail => "A certificate is signed with an insecure hash.".to_string(),
-        Status::Error => "The certificate signatures could not be tested everywhere.".to_string(),
-        _ => no_servers(),
-    })
+    .finish(
+        id,
+        Summaries {
+            pass: msg!("cert-signature-pass"),
+            fail: msg!("cert-signature-fail"),
+            warning: Some(msg!("cert-signature-warning")),
+            info: None,
+            error: msg!("cert-signature-error"),
+        },
+    )
 }
 
 /// Judges each presented certificate with `judge` (`None`: unreadable).
+/// Roots of the trust store are not judged: the client takes their key and
+/// signature on trust.
 fn per_certificate(
     assessed: &[Assessment],
-    judge: impl Fn(&Presented) -> Option<(Status, String)>,
+    judge: impl Fn(&Presented) -> Option<(Status, Message)>,
 ) -> Tally {
     let mut t = Tally::new();
     for a in assessed {
-        let report = match &a.report {
-            Err(why) => {
-                t.untested(a, why);
+        let Some(report) = t.report(a) else { continue };
+        for p in &report.certificates {
+            if p.is_store_root {
+                t.add(
+                    a,
+                    Status::Pass,
+                    msg!("cert-store-root-not-judged", certificate = p.label()),
+                );
                 continue;
             }
-            Ok(r) => r,
-        };
-        for p in &report.certificates {
             match (judge(p), &p.details) {
                 (Some((status, detail)), _) => t.add(a, status, detail),
                 (None, Err(e)) => t.add(
                     a,
                     Status::Error,
-                    format!("{}: could not be read: {e}", p.label()),
+                    msg!(
+                        "cert-unreadable",
+                        certificate = p.label(),
+                        error = e.to_message()
+                    ),
                 ),
                 (None, Ok(_)) => {}
             }
@@ -274,10 +326,7 @@ fn per_certificate(
         if report.not_examined > 0 {
             t.evidence.push(Evidence::new(
                 a.subject(),
-                format!(
-                    "{} more certificates were sent and not examined",
-                    report.not_examined
-                ),
+                msg!("cert-not-examined", count = report.not_examined),
             ));
         }
     }
@@ -289,13 +338,7 @@ fn per_certificate(
 pub fn name(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) -> Finding {
     let mut t = Tally::new();
     for a in assessed {
-        let report = match &a.report {
-            Err(why) => {
-                t.untested(a, why);
-                continue;
-            }
-            Ok(r) => r,
-        };
+        let Some(report) = t.report(a) else { continue };
         let status = if report.name.is_match() {
             Status::Pass
         } else if dane_authenticated.contains(&a.address) {
@@ -303,25 +346,25 @@ pub fn name(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) ->
         } else {
             Status::Fail
         };
-        let mut detail = report.name.describe();
+        let mut detail = report.name.to_message();
         if status == Status::Info {
-            detail.push_str("; DANE authenticates this server");
+            detail = msg!("cert-name-but-dane", detail = detail);
         }
         t.add(a, status, detail);
         if let Some(leaf) = report.certificates.first() {
             t.evidence.push(cert_evidence(a, leaf));
         }
     }
-    t.finish(id, |s| match s {
-        Status::Pass => "The certificate matches the server name.".to_string(),
-        Status::Fail => "The certificate does not match the server name.".to_string(),
-        Status::Info => {
-            "Not every certificate matches the server name, but DANE authenticates those servers."
-                .to_string()
-        }
-        Status::Error => "The certificate name could not be tested everywhere.".to_string(),
-        _ => no_servers(),
-    })
+    t.finish(
+        id,
+        Summaries {
+            pass: msg!("cert-name-pass"),
+            fail: msg!("cert-name-fail"),
+            warning: None,
+            info: Some(msg!("cert-name-info")),
+            error: msg!("cert-name-error"),
+        },
+    )
 }
 
 /// The server certificate is within its validity period at `now`, and not
@@ -329,46 +372,39 @@ pub fn name(id: &str, assessed: &[Assessment], dane_authenticated: &[String]) ->
 pub fn expiry(id: &str, assessed: &[Assessment], now: OffsetDateTime) -> Finding {
     let mut t = Tally::new();
     for a in assessed {
-        let report = match &a.report {
-            Err(why) => {
-                t.untested(a, why);
-                continue;
-            }
-            Ok(r) => r,
-        };
+        let Some(report) = t.report(a) else { continue };
         let Some(leaf) = report.leaf() else {
-            t.add(
-                a,
-                Status::Error,
-                "the server certificate could not be read".to_string(),
-            );
+            t.add(a, Status::Error, msg!("cert-leaf-unreadable"));
             continue;
         };
         let left = leaf.not_after - now;
         let (status, detail) = if now > leaf.not_after {
-            (Status::Fail, format!("expired on {}", date(leaf.not_after)))
+            (
+                Status::Fail,
+                msg!("cert-expired-on", date = date(leaf.not_after)),
+            )
         } else if now < leaf.not_before {
             (
                 Status::Fail,
-                format!("not valid before {}", date(leaf.not_before)),
+                msg!("cert-not-valid-before", date = date(leaf.not_before)),
             )
         } else if left < time::Duration::days(EXPIRY_WARNING_DAYS) {
             (
                 Status::Warning,
-                format!(
-                    "expires on {}, in {} days",
-                    date(leaf.not_after),
-                    left.whole_days()
+                msg!(
+                    "cert-expires-soon",
+                    date = date(leaf.not_after),
+                    days = left.whole_days()
                 ),
             )
         } else {
             (
                 Status::Pass,
-                format!(
-                    "valid from {} until {} ({} days left)",
-                    date(leaf.not_before),
-                    date(leaf.not_after),
-                    left.whole_days()
+                msg!(
+                    "cert-valid-until",
+                    from = date(leaf.not_before),
+                    until = date(leaf.not_after),
+                    days = left.whole_days()
                 ),
             )
         };
@@ -377,11 +413,14 @@ pub fn expiry(id: &str, assessed: &[Assessment], now: OffsetDateTime) -> Finding
             t.evidence.push(cert_evidence(a, p));
         }
     }
-    t.finish(id, |s| match s {
-        Status::Pass => "The certificate is valid and not about to expire.".to_string(),
-        Status::Warning => format!("A certificate expires within {EXPIRY_WARNING_DAYS} days."),
-        Status::Fail => "A certificate has expired or is not valid yet.".to_string(),
-        Status::Error => "The certificate validity could not be tested everywhere.".to_string(),
-        _ => no_servers(),
-    })
+    t.finish(
+        id,
+        Summaries {
+            pass: msg!("cert-expiry-pass"),
+            fail: msg!("cert-expiry-fail"),
+            warning: Some(msg!("cert-expiry-warning", days = EXPIRY_WARNING_DAYS)),
+            info: None,
+            error: msg!("cert-expiry-error"),
+        },
+    )
 }

@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+use indaba_model::{Message, ToMessage, msg};
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 use x509_parser::public_key::PublicKey;
@@ -37,21 +38,37 @@ pub enum Curve {
     BrainpoolP384r1,
     /// brainpoolP512r1.
     BrainpoolP512r1,
-    /// Any other curve, by OID (or "implicit"/"explicit parameters").
+    /// Any other named curve, by OID.
     Other(String),
+    /// Curve parameters spelled out in the key instead of a named curve.
+    ExplicitParameters,
+    /// No curve given (implicitly CA-defined).
+    Implicit,
 }
 
-impl fmt::Display for Curve {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Curve::P224 => f.write_str("P-224"),
-            Curve::P256 => f.write_str("P-256"),
-            Curve::P384 => f.write_str("P-384"),
-            Curve::P521 => f.write_str("P-521"),
-            Curve::BrainpoolP256r1 => f.write_str("brainpoolP256r1"),
-            Curve::BrainpoolP384r1 => f.write_str("brainpoolP384r1"),
-            Curve::BrainpoolP512r1 => f.write_str("brainpoolP512r1"),
-            Curve::Other(oid) => write!(f, "curve {oid}"),
+impl Curve {
+    /// The curve's usual name, for a named curve this module knows.
+    pub fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            Curve::P224 => "P-224",
+            Curve::P256 => "P-256",
+            Curve::P384 => "P-384",
+            Curve::P521 => "P-521",
+            Curve::BrainpoolP256r1 => "brainpoolP256r1",
+            Curve::BrainpoolP384r1 => "brainpoolP384r1",
+            Curve::BrainpoolP512r1 => "brainpoolP512r1",
+            Curve::Other(_) | Curve::ExplicitParameters | Curve::Implicit => return None,
+        })
+    }
+}
+
+impl ToMessage for Curve {
+    fn to_message(&self) -> Message {
+        match (self, self.name()) {
+            (_, Some(name)) => msg!("cert-curve", name = name),
+            (Curve::Other(oid), None) => msg!("cert-curve-oid", oid = oid.as_str()),
+            (Curve::ExplicitParameters, None) => msg!("cert-curve-explicit"),
+            _ => msg!("cert-curve-implicit"),
         }
     }
 }
@@ -103,7 +120,9 @@ impl PublicKeyKind {
                 | Curve::BrainpoolP384r1
                 | Curve::BrainpoolP512r1 => Rating::Good,
                 Curve::P224 => Rating::PhaseOut,
-                Curve::Other(_) => Rating::Insufficient,
+                Curve::Other(_) | Curve::ExplicitParameters | Curve::Implicit => {
+                    Rating::Insufficient
+                }
             },
             PublicKeyKind::Ed25519 | PublicKeyKind::Ed448 => Rating::Good,
             PublicKeyKind::Dsa { .. } | PublicKeyKind::Other { .. } => Rating::Insufficient,
@@ -111,15 +130,17 @@ impl PublicKeyKind {
     }
 }
 
-impl fmt::Display for PublicKeyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ToMessage for PublicKeyKind {
+    fn to_message(&self) -> Message {
         match self {
-            PublicKeyKind::Rsa { bits } => write!(f, "RSA {bits} bits"),
-            PublicKeyKind::Ec { curve } => write!(f, "EC {curve}"),
-            PublicKeyKind::Ed25519 => f.write_str("Ed25519"),
-            PublicKeyKind::Ed448 => f.write_str("Ed448"),
-            PublicKeyKind::Dsa { bits } => write!(f, "DSA {bits} bits"),
-            PublicKeyKind::Other { algorithm } => write!(f, "key algorithm {algorithm}"),
+            PublicKeyKind::Rsa { bits } => msg!("cert-key-rsa", bits = *bits),
+            PublicKeyKind::Ec { curve } => msg!("cert-key-ec", curve = curve.to_message()),
+            PublicKeyKind::Ed25519 => msg!("cert-key-named", name = "Ed25519"),
+            PublicKeyKind::Ed448 => msg!("cert-key-named", name = "Ed448"),
+            PublicKeyKind::Dsa { bits } => msg!("cert-key-dsa", bits = *bits),
+            PublicKeyKind::Other { algorithm } => {
+                msg!("cert-key-other", algorithm = algorithm.as_str())
+            }
         }
     }
 }
@@ -188,12 +209,29 @@ impl fmt::Display for SignatureAlgorithm {
 /// Why a certificate could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CertificateError {
-    /// Not a DER X.509 certificate.
+    /// Not a DER X.509 certificate (the parser's words).
     #[error("not a valid X.509 certificate: {0}")]
     Parse(String),
+    /// A validity time outside what can be represented.
+    #[error("validity time {0} is out of range")]
+    TimeOutOfRange(i64),
     /// Bytes after the certificate.
     #[error("{0} bytes follow the certificate's DER encoding")]
     TrailingData(usize),
+}
+
+impl ToMessage for CertificateError {
+    fn to_message(&self) -> Message {
+        match self {
+            CertificateError::Parse(reason) => {
+                msg!("cert-error-parse", reason = reason.as_str())
+            }
+            CertificateError::TimeOutOfRange(seconds) => {
+                msg!("cert-error-time", seconds = *seconds)
+            }
+            CertificateError::TrailingData(n) => msg!("cert-error-trailing", count = *n),
+        }
+    }
 }
 
 /// What a certificate says, in the form the checks use.
@@ -239,17 +277,17 @@ pub struct CertificateDetails {
 
 impl CertificateDetails {
     /// One line for evidence: subject, issuer, key, signature, dates.
-    pub fn summary(&self) -> String {
-        format!(
-            "subject {}; issuer {}; key {} ({}); signature {} ({}); valid {} to {}",
-            blank_as_empty(&self.subject),
-            blank_as_empty(&self.issuer),
-            self.key,
-            self.key.rating().as_str().replace('_', " "),
-            self.signature,
-            self.signature.hash.rating().as_str().replace('_', " "),
-            date(self.not_before),
-            date(self.not_after)
+    pub fn summary(&self) -> Message {
+        msg!(
+            "cert-summary",
+            subject = name_arg(&self.subject),
+            issuer = name_arg(&self.issuer),
+            key = self.key.to_message(),
+            key_rating = self.key.rating().to_message(),
+            signature = self.signature.name.as_str(),
+            signature_rating = self.signature.hash.rating().to_message(),
+            not_before = date(self.not_before),
+            not_after = date(self.not_after)
         )
     }
 
@@ -259,8 +297,13 @@ impl CertificateDetails {
     }
 }
 
-fn blank_as_empty(name: &str) -> &str {
-    if name.is_empty() { "(empty)" } else { name }
+/// A distinguished name for a message: the name, or "(empty)".
+fn name_arg(name: &str) -> indaba_model::Arg {
+    if name.is_empty() {
+        indaba_model::Arg::Msg(msg!("cert-empty-name"))
+    } else {
+        indaba_model::Arg::from(name)
+    }
 }
 
 /// A date for evidence (`2025-06-01 12:00:00 UTC`).
@@ -311,7 +354,7 @@ pub fn inspect(der: &[u8]) -> Result<CertificateDetails, CertificateError> {
         .map(|cn| {
             cn.as_str()
                 .map(str::to_string)
-                .unwrap_or_else(|_| "(not a string)".to_string())
+                .unwrap_or_else(|_| "?".to_string())
         })
         .take(MAX_NAMES)
         .collect();
@@ -340,7 +383,7 @@ pub fn inspect(der: &[u8]) -> Result<CertificateDetails, CertificateError> {
 
 fn timestamp(seconds: i64) -> Result<OffsetDateTime, CertificateError> {
     OffsetDateTime::from_unix_timestamp(seconds)
-        .map_err(|_| CertificateError::Parse(format!("validity time {seconds} is out of range")))
+        .map_err(|_| CertificateError::TimeOutOfRange(seconds))
 }
 
 /// Lower-case hex.
@@ -364,8 +407,8 @@ fn public_key_kind(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Public
         OID_EC => {
             let curve = match spki.algorithm.parameters.as_ref().map(|p| p.as_oid()) {
                 Some(Ok(oid)) => curve(&oid.to_id_string()),
-                Some(Err(_)) => Curve::Other("explicit parameters".to_string()),
-                None => Curve::Other("implicit".to_string()),
+                Some(Err(_)) => Curve::ExplicitParameters,
+                None => Curve::Implicit,
             };
             PublicKeyKind::Ec { curve }
         }
@@ -437,7 +480,7 @@ fn signature_algorithm(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> Sign
                 None => H::Sha1,
             };
             SignatureAlgorithm {
-                name: format!("RSASSA-PSS with {}", hash_name(hash)),
+                name: format!("RSASSA-PSS/{}", hash_name(hash)),
                 hash,
             }
         }
@@ -452,7 +495,7 @@ fn signature_algorithm(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> Sign
         OID_ED25519 => known("Ed25519", H::EdDsa),
         OID_ED448 => known("Ed448", H::EdDsa),
         _ => SignatureAlgorithm {
-            name: format!("signature algorithm {oid}"),
+            name: oid.clone(),
             hash: H::Unknown,
         },
     }
@@ -481,7 +524,7 @@ fn hash_name(hash: SignatureHash) -> &'static str {
         SignatureHash::Sha384 => "SHA-384",
         SignatureHash::Sha512 => "SHA-512",
         SignatureHash::EdDsa => "EdDSA",
-        SignatureHash::Unknown => "an unknown hash",
+        SignatureHash::Unknown => "?",
     }
 }
 

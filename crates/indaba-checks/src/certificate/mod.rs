@@ -31,10 +31,13 @@
 //! - **expiry** — the leaf: fail when expired or not yet valid, warning when
 //!   it expires within 14 days. Intermediates' dates count under trust.
 //!
-//! An address that could not be tested gives `error` evidence, never a
-//! failure. Across addresses a finding takes the worst status, in the order
-//! fail, warning, error, info, pass: a known problem is reported even when
-//! another address could not be tested.
+//! An address without a chain to judge gives `not_tested` evidence when the
+//! chain is missing (no TLS on the address, no certificate presented: the
+//! check earns nothing and says so) and `error` evidence when it could not
+//! be read (a timeout); never a failure. Across addresses a finding takes
+//! the worst status ([`Status::worst`](indaba_model::Status::worst)): a
+//! known problem is reported even when another address could not be
+//! tested. The findings speak in message ids (`locales/en/findings-web.ftl`).
 
 pub(crate) mod der;
 pub mod findings;
@@ -47,6 +50,8 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
+use indaba_model::tls::TlsTransport;
+use indaba_model::{Message, Status, ToMessage, msg};
 use time::OffsetDateTime;
 
 pub use findings::{CertChecks, findings};
@@ -69,9 +74,56 @@ pub struct Endpoint {
     /// The host name tested (sent as SNI), in any form; it is converted to
     /// A-labels for matching.
     pub host: String,
-    /// The certificates presented, DER, leaf first; or why there are none
-    /// (unreachable, handshake failed, ...).
-    pub chain: Result<Vec<Vec<u8>>, String>,
+    /// The certificates presented, DER, leaf first; or why there are none.
+    pub chain: Result<Vec<Vec<u8>>, NoChain>,
+}
+
+/// Why an address has no certificate chain to judge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoChain {
+    /// The address does not answer with TLS (no HTTPS, no STARTTLS, every
+    /// version refused): what the checks test is missing, so they are
+    /// `not_tested` and earn nothing.
+    NoTls {
+        /// How TLS was to be reached (it picks the words: "no web server
+        /// answers over HTTPS", "no mail server offers STARTTLS").
+        transport: TlsTransport,
+        /// What happened.
+        reason: Message,
+    },
+    /// TLS works but no certificate was presented or recorded: `not_tested`.
+    NoCertificate(Message),
+    /// The chain could not be read (a timeout, stored data that does not
+    /// decode): `error`.
+    Failed(Message),
+}
+
+impl NoChain {
+    /// The status of a check that has no chain for this reason.
+    pub fn status(&self) -> Status {
+        match self {
+            NoChain::NoTls { .. } | NoChain::NoCertificate(_) => Status::NotTested,
+            NoChain::Failed(_) => Status::Error,
+        }
+    }
+
+    /// The transport whose TLS is missing, when that is the reason.
+    pub fn missing_tls(&self) -> Option<TlsTransport> {
+        match self {
+            NoChain::NoTls { transport, .. } => Some(*transport),
+            _ => None,
+        }
+    }
+}
+
+impl ToMessage for NoChain {
+    fn to_message(&self) -> Message {
+        match self {
+            NoChain::NoTls { reason, .. }
+            | NoChain::NoCertificate(reason)
+            | NoChain::Failed(reason) => reason.clone(),
+        }
+    }
 }
 
 /// One presented certificate, read.
@@ -86,21 +138,56 @@ pub struct Presented {
 }
 
 impl Presented {
-    /// "server certificate" or "chain certificate 2".
-    pub fn role(&self) -> String {
-        if self.position == 0 {
-            "server certificate".to_string()
-        } else {
-            format!("chain certificate {}", self.position)
+    /// Which certificate of the chain this is, with its subject.
+    pub fn cert_ref(&self) -> CertRef {
+        CertRef {
+            position: self.position,
+            subject: match &self.details {
+                Ok(d) => d.subject.clone(),
+                Err(_) => String::new(),
+            },
         }
     }
 
+    /// "server certificate" or "chain certificate 2".
+    pub fn role(&self) -> Message {
+        role(self.position)
+    }
+
     /// "chain certificate 2 (CN=R11,O=Let's Encrypt,C=US)" for evidence.
-    pub fn label(&self) -> String {
-        let role = self.role();
-        match &self.details {
-            Ok(d) if !d.subject.is_empty() => format!("{role} ({})", d.subject),
-            _ => role,
+    pub fn label(&self) -> Message {
+        self.cert_ref().to_message()
+    }
+}
+
+fn role(position: usize) -> Message {
+    if position == 0 {
+        msg!("cert-role-server")
+    } else {
+        msg!("cert-role-chain", position = position)
+    }
+}
+
+/// One certificate of a presented chain: its position (0 is the server
+/// certificate) and subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertRef {
+    /// Position in the chain as sent.
+    pub position: usize,
+    /// The subject, empty when it could not be read.
+    pub subject: String,
+}
+
+impl ToMessage for CertRef {
+    fn to_message(&self) -> Message {
+        if self.subject.is_empty() {
+            role(self.position)
+        } else {
+            msg!(
+                "cert-labelled",
+                role = role(self.position),
+                subject = self.subject.as_str()
+            )
         }
     }
 }
@@ -124,76 +211,85 @@ pub enum Distrust {
     /// A certificate has expired.
     Expired {
         /// Which certificate.
-        certificate: String,
+        certificate: CertRef,
         /// Its notAfter.
         not_after: OffsetDateTime,
     },
     /// A certificate is not valid yet.
     NotYetValid {
         /// Which certificate.
-        certificate: String,
+        certificate: CertRef,
         /// Its notBefore.
         not_before: OffsetDateTime,
     },
     /// A certificate is signed with a hash no longer accepted.
     WeakSignature {
         /// Which certificate.
-        certificate: String,
+        certificate: CertRef,
         /// The algorithm.
         algorithm: String,
     },
     /// An issuing certificate has an RSA key under 2048 bits.
     WeakKey {
         /// Which certificate.
-        certificate: String,
+        certificate: CertRef,
         /// The key.
-        key: String,
+        key: PublicKeyKind,
     },
     /// A certificate could not be read.
     Unreadable {
         /// Which certificate.
-        certificate: String,
+        certificate: CertRef,
         /// Why.
-        error: String,
+        error: CertificateError,
     },
 }
 
-impl std::fmt::Display for Distrust {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ToMessage for Distrust {
+    fn to_message(&self) -> Message {
         use inspect::date;
         match self {
-            Distrust::SelfSigned => f.write_str("the server certificate is self-signed"),
+            Distrust::SelfSigned => msg!("cert-distrust-self-signed"),
             Distrust::UntrustedRoot { subject } => {
-                write!(
-                    f,
-                    "the chain ends in the root {subject}, which is not trusted"
-                )
+                msg!("cert-distrust-untrusted-root", subject = subject.as_str())
             }
-            Distrust::UnknownIssuer { issuer } => write!(
-                f,
-                "the issuer {issuer} is neither sent by the server nor a trusted root (missing intermediate certificate?)"
-            ),
+            Distrust::UnknownIssuer { issuer } => {
+                msg!("cert-distrust-unknown-issuer", issuer = issuer.as_str())
+            }
             Distrust::Expired {
                 certificate,
                 not_after,
-            } => write!(f, "{certificate} expired on {}", date(*not_after)),
+            } => msg!(
+                "cert-distrust-expired",
+                certificate = certificate.to_message(),
+                date = date(*not_after)
+            ),
             Distrust::NotYetValid {
                 certificate,
                 not_before,
-            } => write!(f, "{certificate} is not valid before {}", date(*not_before)),
+            } => msg!(
+                "cert-distrust-not-yet-valid",
+                certificate = certificate.to_message(),
+                date = date(*not_before)
+            ),
             Distrust::WeakSignature {
                 certificate,
                 algorithm,
-            } => write!(
-                f,
-                "{certificate} is signed with {algorithm}, which is no longer accepted"
+            } => msg!(
+                "cert-distrust-weak-signature",
+                certificate = certificate.to_message(),
+                algorithm = algorithm.as_str()
             ),
-            Distrust::WeakKey { certificate, key } => {
-                write!(f, "{certificate} has a {key} key, too short to be accepted")
-            }
-            Distrust::Unreadable { certificate, error } => {
-                write!(f, "{certificate} could not be read: {error}")
-            }
+            Distrust::WeakKey { certificate, key } => msg!(
+                "cert-distrust-weak-key",
+                certificate = certificate.to_message(),
+                key = key.to_message()
+            ),
+            Distrust::Unreadable { certificate, error } => msg!(
+                "cert-distrust-unreadable",
+                certificate = certificate.to_message(),
+                error = error.to_message()
+            ),
         }
     }
 }
@@ -245,8 +341,8 @@ pub struct Assessment {
     pub address: String,
     /// The host name tested.
     pub host: String,
-    /// The chain's report, or why the endpoint could not be tested.
-    pub report: Result<ChainReport, String>,
+    /// The chain's report, or why there is none to judge.
+    pub report: Result<ChainReport, NoChain>,
 }
 
 impl Assessment {
@@ -257,14 +353,16 @@ impl Assessment {
 }
 
 /// A chain as stored in observations (base64 DER, leaf first), decoded.
-pub fn decode_chain(stored: &[String]) -> Result<Vec<Vec<u8>>, String> {
+pub fn decode_chain(stored: &[String]) -> Result<Vec<Vec<u8>>, NoChain> {
     use base64::Engine;
     stored
         .iter()
         .map(|b| {
             base64::engine::general_purpose::STANDARD
                 .decode(b)
-                .map_err(|e| format!("stored certificate is not base64: {e}"))
+                .map_err(|e| {
+                    NoChain::Failed(msg!("cert-stored-not-base64", reason = e.to_string()))
+                })
         })
         .collect()
 }
@@ -278,7 +376,9 @@ pub fn assess(endpoints: &[Endpoint], store: &TrustStore, now: OffsetDateTime) -
             host: e.host.clone(),
             report: match &e.chain {
                 Err(why) => Err(why.clone()),
-                Ok(chain) if chain.is_empty() => Err("the server sent no certificate".to_string()),
+                Ok(chain) if chain.is_empty() => {
+                    Err(NoChain::NoCertificate(msg!("cert-none-sent")))
+                }
                 Ok(chain) => Ok(report(chain, &e.host, store, now)),
             },
         })
@@ -312,8 +412,8 @@ pub fn report(
     let trust = trust(examined, &certificates, store, now);
     let name = match certificates.first().map(|p| &p.details) {
         Some(Ok(leaf)) => names::check(leaf, &[host.to_string()]),
-        Some(Err(e)) => NameMatch::Unreadable(e.to_string()),
-        None => NameMatch::Unreadable("no certificate".to_string()),
+        Some(Err(e)) => NameMatch::Unreadable(e.to_message()),
+        None => NameMatch::Unreadable(msg!("cert-none-sent")),
     };
     ChainReport {
         certificates,
@@ -331,7 +431,7 @@ fn trust(
 ) -> Trust {
     let Some((leaf, rest)) = chain.split_first() else {
         return Trust::Untrusted {
-            error: PathError::Malformed("no certificate".into()),
+            error: PathError::Malformed("EmptyChain".into()),
             reasons: Vec::new(),
         };
     };
@@ -349,21 +449,23 @@ fn trust(
     }
 }
 
+/// A subject for the trusted path; "?" stands for one that cannot be read
+/// (webpki accepted the path, so this does not happen in practice).
 fn subject_of(der: &[u8]) -> String {
     inspect(der)
         .map(|d| d.subject)
-        .unwrap_or_else(|_| "(unreadable certificate)".to_string())
+        .unwrap_or_else(|_| "?".to_string())
 }
 
 fn root_subject(store: &TrustStore, index: usize) -> String {
     use x509_parser::prelude::FromDer;
     let Some(root) = store.roots().get(index) else {
-        return "(trust anchor)".to_string();
+        return "?".to_string();
     };
     let wrapped = der::wrap_sequence(root.anchor.subject.as_ref());
     match x509_parser::x509::X509Name::from_der(&wrapped) {
         Ok((_, name)) => name.to_string(),
-        Err(_) => "(trust anchor)".to_string(),
+        Err(_) => "?".to_string(),
     }
 }
 
@@ -374,8 +476,8 @@ fn explain(certificates: &[Presented], store: &TrustStore, now: OffsetDateTime) 
         let d = match &p.details {
             Err(e) => {
                 reasons.push(Distrust::Unreadable {
-                    certificate: p.label(),
-                    error: e.to_string(),
+                    certificate: p.cert_ref(),
+                    error: e.clone(),
                 });
                 continue;
             }
@@ -386,18 +488,18 @@ fn explain(certificates: &[Presented], store: &TrustStore, now: OffsetDateTime) 
         }
         if now > d.not_after {
             reasons.push(Distrust::Expired {
-                certificate: p.label(),
+                certificate: p.cert_ref(),
                 not_after: d.not_after,
             });
         } else if now < d.not_before {
             reasons.push(Distrust::NotYetValid {
-                certificate: p.label(),
+                certificate: p.cert_ref(),
                 not_before: d.not_before,
             });
         }
         if !d.self_issued && d.signature.hash.rating() == Rating::Insufficient {
             reasons.push(Distrust::WeakSignature {
-                certificate: p.label(),
+                certificate: p.cert_ref(),
                 algorithm: d.signature.name.clone(),
             });
         }
@@ -408,8 +510,8 @@ fn explain(certificates: &[Presented], store: &TrustStore, now: OffsetDateTime) 
             && p.position > 0
         {
             reasons.push(Distrust::WeakKey {
-                certificate: p.label(),
-                key: d.key.to_string(),
+                certificate: p.cert_ref(),
+                key: d.key.clone(),
             });
         }
     }

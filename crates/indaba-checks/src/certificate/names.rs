@@ -23,6 +23,8 @@
 //! its own, also for certificates webpki refuses to parse (v1, SHA-1, small
 //! RSA keys), and because the evidence must list what was presented.
 
+use indaba_model::{Arg, Message, ToMessage, msg};
+
 use super::inspect::CertificateDetails;
 
 /// Most names listed in one piece of evidence.
@@ -50,8 +52,8 @@ pub enum NameMatch {
         /// The subject common names, shown but not matched (RFC 9525).
         common_names: Vec<String>,
     },
-    /// The subjectAltName extension could not be read.
-    Unreadable(String),
+    /// The subjectAltName extension (or the certificate) could not be read.
+    Unreadable(Message),
 }
 
 impl NameMatch {
@@ -59,56 +61,63 @@ impl NameMatch {
     pub fn is_match(&self) -> bool {
         matches!(self, NameMatch::Matched { .. })
     }
+}
 
+impl ToMessage for NameMatch {
     /// One sentence for evidence.
-    pub fn describe(&self) -> String {
+    fn to_message(&self) -> Message {
         match self {
             NameMatch::Matched {
                 reference,
                 presented,
             } => {
                 if reference == presented {
-                    format!("the certificate names {reference}")
+                    msg!("cert-name-matched", name = reference.as_str())
                 } else {
-                    format!("{reference} matches the certificate name {presented}")
+                    msg!(
+                        "cert-name-matched-pattern",
+                        name = reference.as_str(),
+                        pattern = presented.as_str()
+                    )
                 }
             }
             NameMatch::Mismatch {
                 references,
                 presented,
-            } => format!(
-                "{} not among the certificate's names: {}",
-                references.join(" or "),
-                list(presented)
+            } => msg!(
+                "cert-name-mismatch",
+                names = Arg::list(references.iter().map(String::as_str)),
+                presented = list(presented)
             ),
             NameMatch::NoSubjectAltName { common_names } => {
                 if common_names.is_empty() {
-                    "the certificate has no subjectAltName dNSName and no common name".to_string()
+                    msg!("cert-name-no-san-no-cn")
                 } else {
-                    format!(
-                        "the certificate has no subjectAltName dNSName; its common name {} does not count (RFC 9525)",
-                        list(common_names)
-                    )
+                    msg!("cert-name-no-san", common_names = list(common_names))
                 }
             }
-            NameMatch::Unreadable(why) => {
-                format!("the certificate's subjectAltName could not be read: {why}")
-            }
+            NameMatch::Unreadable(why) => msg!("cert-name-unreadable", reason = why.clone()),
         }
     }
 }
 
-/// Lists names for evidence, cut after [`MAX_LISTED`].
-pub(crate) fn list(names: &[String]) -> String {
+/// Lists names for evidence, cut after [`MAX_LISTED`] ("a, b and 3 more").
+pub(crate) fn list(names: &[String]) -> Arg {
     if names.is_empty() {
-        return "(none)".to_string();
+        return Arg::Msg(msg!("cert-names-none"));
     }
-    let shown: Vec<&str> = names.iter().take(MAX_LISTED).map(String::as_str).collect();
-    let mut text = shown.join(", ");
+    let mut items: Vec<Arg> = names
+        .iter()
+        .take(MAX_LISTED)
+        .map(|n| Arg::from(n.as_str()))
+        .collect();
     if names.len() > MAX_LISTED {
-        text.push_str(&format!(" and {} more", names.len() - MAX_LISTED));
+        items.push(Arg::Msg(msg!(
+            "cert-names-more",
+            count = names.len() - MAX_LISTED
+        )));
     }
-    text
+    Arg::List(items)
 }
 
 /// The form of a host name that certificates are matched against: A-labels,
@@ -153,7 +162,9 @@ pub fn name_matches(pattern: &str, reference: &str) -> bool {
 pub fn check(cert: &CertificateDetails, hosts: &[String]) -> NameMatch {
     let references: Vec<String> = hosts.iter().filter_map(|h| reference_name(h)).collect();
     let presented = match &cert.dns_names {
-        Err(why) => return NameMatch::Unreadable(why.clone()),
+        Err(why) => {
+            return NameMatch::Unreadable(msg!("cert-san-unreadable", reason = why.as_str()));
+        }
         Ok(names) => names,
     };
     if presented.is_empty() {

@@ -8,6 +8,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::time::Duration;
 
+use indaba_model::{Message, ToMessage, msg};
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use time::OffsetDateTime;
 
@@ -28,7 +29,8 @@ impl ValidPath {
     }
 }
 
-/// Why no certification path could be validated.
+/// Why no certification path could be validated. `Display` is for logs;
+/// findings use [`ToMessage`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathError {
     /// No path leads to a trust anchor: an issuer is neither sent nor trusted.
@@ -42,11 +44,10 @@ pub enum PathError {
     /// A signature algorithm or key that is not accepted (SHA-1, MD5, RSA
     /// keys under 2048 bits, unknown algorithms).
     UnsupportedAlgorithm,
-    /// A certificate is used for what it may not do (a CA as server
-    /// certificate, no serverAuth usage, path length or name constraints).
-    NotAllowed(String),
+    /// A certificate is used for what it may not do.
+    NotAllowed(Misuse),
     /// A certificate is malformed or uses an unsupported version or critical
-    /// extension.
+    /// extension (webpki's name for the problem).
     Malformed(String),
     /// The key is explicitly distrusted.
     Distrusted,
@@ -55,8 +56,50 @@ pub enum PathError {
     /// Paths exist, but none passes through the certificate a TLSA record
     /// names (PKIX-TA).
     NotThroughRecord,
-    /// Anything else webpki reports.
+    /// Anything else webpki reports (its name for the problem).
     Other(String),
+}
+
+/// What a certificate on the path was used for but may not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Misuse {
+    /// A CA certificate as the server certificate.
+    CaAsServer,
+    /// A server certificate as the issuer of another.
+    ServerAsIssuer,
+    /// No serverAuth extended key usage.
+    NoServerAuth,
+    /// The path length constraint.
+    PathLength,
+    /// Name constraints.
+    NameConstraints,
+}
+
+impl ToMessage for PathError {
+    fn to_message(&self) -> Message {
+        match self {
+            PathError::UnknownIssuer => msg!("cert-path-unknown-issuer"),
+            PathError::Expired => msg!("cert-path-expired"),
+            PathError::NotYetValid => msg!("cert-path-not-yet-valid"),
+            PathError::BadSignature => msg!("cert-path-bad-signature"),
+            PathError::UnsupportedAlgorithm => msg!("cert-path-unsupported-algorithm"),
+            PathError::NotAllowed(misuse) => msg!(
+                "cert-path-not-allowed",
+                what = match misuse {
+                    Misuse::CaAsServer => msg!("cert-misuse-ca-as-server"),
+                    Misuse::ServerAsIssuer => msg!("cert-misuse-server-as-issuer"),
+                    Misuse::NoServerAuth => msg!("cert-misuse-no-server-auth"),
+                    Misuse::PathLength => msg!("cert-misuse-path-length"),
+                    Misuse::NameConstraints => msg!("cert-misuse-name-constraints"),
+                }
+            ),
+            PathError::Malformed(what) => msg!("cert-path-malformed", what = what.as_str()),
+            PathError::Distrusted => msg!("cert-path-distrusted"),
+            PathError::TooComplex => msg!("cert-path-too-complex"),
+            PathError::NotThroughRecord => msg!("cert-path-not-through-record"),
+            PathError::Other(what) => msg!("cert-path-other", what = what.as_str()),
+        }
+    }
 }
 
 impl fmt::Display for PathError {
@@ -71,7 +114,7 @@ impl fmt::Display for PathError {
             PathError::UnsupportedAlgorithm => f.write_str(
                 "a certificate uses a signature algorithm or key that is not accepted (such as SHA-1, MD5 or RSA under 2048 bits)",
             ),
-            PathError::NotAllowed(what) => write!(f, "a certificate is used for what it may not do ({what})"),
+            PathError::NotAllowed(what) => write!(f, "a certificate is used for what it may not do ({what:?})"),
             PathError::Malformed(what) => write!(f, "a certificate is malformed or unsupported ({what})"),
             PathError::Distrusted => f.write_str("a certificate's key is explicitly distrusted"),
             PathError::TooComplex => f.write_str("the chain is too complex to validate"),
@@ -95,17 +138,13 @@ fn path_error(e: webpki::Error) -> PathError {
         | E::UnsupportedSignatureAlgorithmContext(_)
         | E::UnsupportedSignatureAlgorithmForPublicKey
         | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => PathError::UnsupportedAlgorithm,
-        E::CaUsedAsEndEntity => {
-            PathError::NotAllowed("a CA certificate as server certificate".into())
-        }
-        E::EndEntityUsedAsCa => {
-            PathError::NotAllowed("a server certificate as issuer of another".into())
-        }
+        E::CaUsedAsEndEntity => PathError::NotAllowed(Misuse::CaAsServer),
+        E::EndEntityUsedAsCa => PathError::NotAllowed(Misuse::ServerAsIssuer),
         E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
-            PathError::NotAllowed("not for TLS servers: no serverAuth extended key usage".into())
+            PathError::NotAllowed(Misuse::NoServerAuth)
         }
-        E::PathLenConstraintViolated => PathError::NotAllowed("path length constraint".into()),
-        E::NameConstraintViolation => PathError::NotAllowed("name constraints".into()),
+        E::PathLenConstraintViolated => PathError::NotAllowed(Misuse::PathLength),
+        E::NameConstraintViolation => PathError::NotAllowed(Misuse::NameConstraints),
         E::CertDistrusted => PathError::Distrusted,
         E::MaximumSignatureChecksExceeded
         | E::MaximumPathBuildCallsExceeded

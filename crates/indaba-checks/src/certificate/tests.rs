@@ -48,6 +48,9 @@ fn judge(
 ) -> Vec<indaba_model::Finding> {
     let assessed = assess(&[endpoint(chain)], store, now);
     findings(&CertChecks::WEB, &assessed, &[], now)
+        .iter()
+        .map(crate::rendered)
+        .collect()
 }
 
 fn status_of(findings: &[indaba_model::Finding], id: &str) -> Status {
@@ -63,7 +66,8 @@ fn evidence_of(findings: &[indaba_model::Finding], id: &str) -> String {
         .iter()
         .find(|f| f.check == id)
         .map(|f| {
-            f.evidence
+            crate::rendered(f)
+                .evidence
                 .iter()
                 .map(|e| format!("{}: {}", e.subject, e.detail))
                 .collect::<Vec<_>>()
@@ -312,7 +316,7 @@ fn an_idn_host_matches_its_a_label() {
 }
 
 #[test]
-fn an_unreachable_address_is_an_error_never_a_fail() {
+fn an_address_that_could_not_be_tested_is_an_error_never_a_fail() {
     let p = pki();
     let leaf = p.inter.leaf(&[HOST], valid_from(), valid_until());
     let endpoints = [
@@ -320,7 +324,10 @@ fn an_unreachable_address_is_an_error_never_a_fail() {
         Endpoint {
             address: "[2001:db8::1]:443".into(),
             host: HOST.into(),
-            chain: Err("connection refused".into()),
+            chain: Err(NoChain::Failed(indaba_model::msg!(
+                "tls-reach-timeout",
+                reason = "no connection within 4000 ms"
+            ))),
         },
     ];
     let assessed = assess(&endpoints, &p.store, NOW);
@@ -328,11 +335,13 @@ fn an_unreachable_address_is_an_error_never_a_fail() {
     for finding in &f {
         assert_eq!(finding.status, Status::Error, "{}", finding.check);
         assert!(
-            finding
+            crate::rendered(finding)
                 .evidence
                 .iter()
                 .any(|e| e.subject.starts_with("[2001:db8::1]:443")
-                    && e.detail.contains("connection refused"))
+                    && e.detail
+                        == "Could not test: no answer in time: no connection within 4000 ms"),
+            "{finding:?}"
         );
     }
     // A real failure elsewhere still shows.
@@ -352,13 +361,69 @@ fn an_unreachable_address_is_an_error_never_a_fail() {
         NOW,
     );
     assert_eq!(status_of(&f, ids::WEB_CERT_EXPIRY), Status::Fail);
+    // No certificate at all: what the checks judge is missing.
     let empty = findings(
         &CertChecks::WEB,
         &assess(&[endpoint(vec![])], &p.store, NOW),
         &[],
         NOW,
     );
-    assert_eq!(status_of(&empty, ids::WEB_CERT_TRUST), Status::Error);
+    let trust = empty
+        .iter()
+        .find(|f| f.check == ids::WEB_CERT_TRUST)
+        .expect("trust");
+    assert_eq!(trust.status, Status::NotTested);
+    assert_eq!(trust.message.id, "cert-not-tested-no-certificate");
+}
+
+#[test]
+fn no_https_leaves_every_certificate_check_not_tested() {
+    use indaba_model::tls::TlsTransport;
+    let p = pki();
+    let none = Endpoint {
+        address: "192.0.2.1:443".into(),
+        host: HOST.into(),
+        chain: Err(NoChain::NoTls {
+            transport: TlsTransport::Direct,
+            reason: indaba_model::msg!("tls-reach-no-listener", reason = "connection refused"),
+        }),
+    };
+    let f = findings(
+        &CertChecks::WEB,
+        &assess(std::slice::from_ref(&none), &p.store, NOW),
+        &[],
+        NOW,
+    );
+    assert_eq!(f.len(), 5);
+    for finding in &f {
+        let finding = crate::rendered(finding);
+        assert_eq!(finding.status, Status::NotTested, "{}", finding.check);
+        assert_eq!(
+            finding.summary,
+            "Not tested: no web server answers over HTTPS."
+        );
+        assert_eq!(
+            finding.evidence[0].detail,
+            "Not tested: nothing accepts connections on this port (connection refused)"
+        );
+    }
+    // Beside an address with a good certificate: still not tested, and the
+    // summary counts the addresses without HTTPS.
+    let leaf = p.inter.leaf(&[HOST], valid_from(), valid_until());
+    let f = findings(
+        &CertChecks::WEB,
+        &assess(
+            &[endpoint(vec![leaf, p.inter.der.clone()]), none],
+            &p.store,
+            NOW,
+        ),
+        &[],
+        NOW,
+    );
+    for finding in &f {
+        assert_eq!(finding.status, Status::NotTested, "{}", finding.check);
+        assert_eq!(finding.message.id, "web-not-tested-some-https");
+    }
 }
 
 #[test]
@@ -410,7 +475,10 @@ fn openssl_case(
     let store = TrustStore::from_der(&[ca], "openssl CA").unwrap_or_else(|e| panic!("{e}"));
     let now = OffsetDateTime::now_utc();
     let assessed = assess(&[endpoint(vec![leaf])], &store, now);
-    let report = assessed[0].report.clone().unwrap_or_else(|e| panic!("{e}"));
+    let report = assessed[0]
+        .report
+        .clone()
+        .unwrap_or_else(|e| panic!("{e:?}"));
     (findings(&CertChecks::WEB, &assessed, &[], now), report)
 }
 

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use indaba_model::catalogue::ids;
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::tls::TlsTransport;
+use indaba_model::{Evidence, Finding, Message, Status, Text, ToMessage, msg};
 
 use super::tlsa::{Protocol, Tlsa, Usage, usable};
 use super::{DaneAssessment, DaneOutcome, TlsaLookup};
@@ -23,6 +24,11 @@ pub struct DaneChecks {
     /// The status when a host publishes no TLSA records: information for
     /// the web (DANE is optional there), failure for mail.
     pub absent: Status,
+    /// The status of the validity check when a host has no DNSSEC-signed
+    /// records to validate: information for the web (optional there), not
+    /// tested for mail, where the check is required and earns nothing
+    /// without records (internet.nl leaves it untested).
+    pub no_records: Status,
 }
 
 impl DaneChecks {
@@ -33,6 +39,7 @@ impl DaneChecks {
         rollover: None,
         protocol: Protocol::Tls,
         absent: Status::Info,
+        no_records: Status::Info,
     };
     /// The mail test: RFC 7672, PKIX usages ignored.
     pub const MAIL: DaneChecks = DaneChecks {
@@ -41,6 +48,7 @@ impl DaneChecks {
         rollover: Some(ids::MAIL_DANE_ROLLOVER),
         protocol: Protocol::Smtp,
         absent: Status::Fail,
+        no_records: Status::NotTested,
     };
 }
 
@@ -50,7 +58,7 @@ impl DaneChecks {
 pub fn findings(checks: &DaneChecks, assessed: &[DaneAssessment]) -> Vec<Finding> {
     let mut out = vec![
         exists(checks.exists, checks.absent, assessed),
-        valid(checks.valid, assessed),
+        valid(checks.valid, checks.no_records, assessed),
     ];
     if let Some(id) = checks.rollover {
         out.push(rollover(id, assessed));
@@ -58,8 +66,39 @@ pub fn findings(checks: &DaneChecks, assessed: &[DaneAssessment]) -> Vec<Finding
     out
 }
 
-fn worst(statuses: &[Status]) -> Status {
-    Status::worst(statuses.iter().copied()).unwrap_or(Status::NotApplicable)
+/// Sums up per-host (or per-address) statuses; a `not_tested` finding says
+/// what is missing.
+fn finish(
+    id: &str,
+    statuses: &[Status],
+    evidence: Vec<Evidence>,
+    summary: impl Fn(Status) -> Message,
+    missing: Message,
+) -> Finding {
+    let Some(status) = Status::worst(statuses.iter().copied()) else {
+        return Finding::new(id, Status::NotTested, msg!("dane-no-servers"));
+    };
+    let summary = if status == Status::NotTested {
+        missing
+    } else {
+        summary(status)
+    };
+    Finding::new(id, status, summary).with_all(evidence)
+}
+
+/// What a `not_tested` DANE finding says: the servers have no TLS, or no
+/// DNSSEC-signed TLSA records to judge.
+fn missing_summary(assessed: &[DaneAssessment], no_records: Message) -> Message {
+    let without_tls = assessed.iter().filter(|a| a.missing().is_some()).count();
+    let transport = match assessed.first().map(|a| a.protocol) {
+        Some(Protocol::Smtp) => TlsTransport::SmtpStarttls,
+        _ => TlsTransport::Direct,
+    };
+    if without_tls > 0 {
+        crate::tls::not_tested_summary(transport, without_tls, assessed.len())
+    } else {
+        no_records
+    }
 }
 
 fn record_list(records: &[Tlsa]) -> String {
@@ -79,89 +118,122 @@ fn by_tlsa_name(assessed: &[DaneAssessment]) -> BTreeMap<&str, &DaneAssessment> 
     names
 }
 
+/// A status and what was seen ("Not tested: no STARTTLS: …"), under a
+/// host or an address.
+fn verdict_evidence(subject: impl Into<Text>, status: Status, detail: Message) -> Evidence {
+    Evidence::new(
+        subject,
+        msg!(
+            "dane-verdict",
+            status = crate::tls::status_word(status),
+            detail = detail
+        ),
+    )
+}
+
+fn tlsa_subject(name: &str) -> Message {
+    msg!("dane-tlsa-subject", name = name)
+}
+
 /// Every host publishes TLSA records that DNSSEC proves. `absent` is the
-/// status for a host without any.
+/// status for a host without any. A host whose server has no TLS is not
+/// tested.
 pub fn exists(id: &str, absent: Status, assessed: &[DaneAssessment]) -> Finding {
     let mut statuses = Vec::new();
     let mut evidence = Vec::new();
     for (name, a) in by_tlsa_name(assessed) {
-        let (status, detail) = match &a.tlsa {
-            TlsaLookup::Secure(records) if !records.is_empty() => (
+        let (status, detail) = match (&a.tlsa, a.missing()) {
+            (_, Some(why)) => (Status::NotTested, why),
+            (TlsaLookup::Secure(records), None) if !records.is_empty() => (
                 Status::Pass,
-                format!(
-                    "{} record(s), signed with DNSSEC: {}",
-                    records.len(),
-                    record_list(records)
+                msg!(
+                    "dane-records-signed",
+                    count = records.len(),
+                    records = record_list(records)
                 ),
             ),
-            TlsaLookup::Secure(_) | TlsaLookup::NoRecords => {
-                (absent, "no TLSA records".to_string())
+            (TlsaLookup::Secure(_) | TlsaLookup::NoRecords, None) => {
+                (absent, msg!("dane-no-records"))
             }
-            TlsaLookup::Insecure(records) => (
+            (TlsaLookup::Insecure(records), None) => (
                 Status::Fail,
-                format!(
-                    "TLSA records exist but are not signed with DNSSEC (insecure), so clients must not use them (RFC 6698 §4.1): {}",
-                    record_list(records)
-                ),
+                msg!("dane-records-insecure", records = record_list(records)),
             ),
-            TlsaLookup::Bogus(why) => (
+            (TlsaLookup::Bogus(why), None) => (
                 Status::Fail,
-                format!("DNSSEC validation of the TLSA records fails (bogus): {why}"),
+                msg!("dane-records-bogus", reason = why.clone()),
             ),
-            TlsaLookup::Failed(why) => (Status::Error, format!("the TLSA lookup failed: {why}")),
+            (TlsaLookup::Failed(why), None) => (
+                Status::Error,
+                msg!("dane-lookup-failed", reason = why.clone()),
+            ),
         };
         statuses.push(status);
-        evidence.push(Evidence::new(format!("{name} TLSA"), detail));
+        evidence.push(verdict_evidence(tlsa_subject(name), status, detail));
     }
-    let status = worst(&statuses);
-    let summary = match status {
-        Status::Pass => "DANE TLSA records are published and signed with DNSSEC.",
-        Status::Fail => "Not every server has DANE TLSA records signed with DNSSEC.",
-        Status::Info => "No DANE TLSA records are published.",
-        Status::Error => "The TLSA records could not be looked up everywhere.",
-        _ => "No server to look up TLSA records for.",
-    };
-    Finding::new(id, status, summary).with_all(evidence)
+    finish(
+        id,
+        &statuses,
+        evidence,
+        |s| match s {
+            Status::Pass => msg!("dane-exists-pass"),
+            Status::Fail => msg!("dane-exists-fail"),
+            Status::Info => msg!("dane-exists-info"),
+            _ => msg!("dane-exists-error"),
+        },
+        missing_summary(assessed, msg!("dane-no-servers")),
+    )
 }
 
-/// The DNSSEC-proven TLSA records authenticate every server.
-pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
+/// The DNSSEC-proven TLSA records authenticate every server. A server
+/// without TLS is not tested: what the check judges is missing. A server
+/// without such records gets `no_records` (see [`DaneChecks::no_records`]).
+pub fn valid(id: &str, no_records: Status, assessed: &[DaneAssessment]) -> Finding {
     let mut statuses = Vec::new();
     let mut evidence = Vec::new();
     for a in assessed {
         let subject = a.subject();
-        let verdict = match &a.verdict {
-            None => {
-                statuses.push(Status::NotApplicable);
-                evidence.push(Evidence::new(
+        let verdict = match (&a.verdict, a.missing()) {
+            (_, Some(why)) => {
+                statuses.push(Status::NotTested);
+                evidence.push(verdict_evidence(subject, Status::NotTested, why));
+                continue;
+            }
+            (None, None) => {
+                statuses.push(no_records);
+                evidence.push(verdict_evidence(
                     subject,
-                    format!(
-                        "no DNSSEC-signed TLSA records at {} to validate",
-                        a.tlsa_name
-                    ),
+                    no_records,
+                    msg!("dane-nothing-to-validate", name = a.tlsa_name.as_str()),
                 ));
                 continue;
             }
-            Some(Err(why)) => {
-                statuses.push(Status::Error);
-                evidence.push(Evidence::new(subject, format!("not tested: {why}")));
+            (Some(Err(why)), None) => {
+                statuses.push(why.status());
+                evidence.push(verdict_evidence(subject, why.status(), why.to_message()));
                 continue;
             }
-            Some(Ok(v)) => v,
+            (Some(Ok(v)), None) => v,
         };
         let (status, detail) = match &verdict.outcome {
             DaneOutcome::Authenticated(auth) => {
-                let mut detail = format!("the record {} matches {}", auth.record.short(), auth.at);
-                if let Some(name) = &auth.name {
-                    detail.push_str(&format!("; {}", name.describe()));
-                }
+                let matched = msg!(
+                    "dane-record-matches",
+                    record = auth.record.short(),
+                    at = auth.at.to_message()
+                );
+                let detail = match &auth.name {
+                    Some(name) => msg!(
+                        "dane-record-matches-named",
+                        matched = matched,
+                        name = name.to_message()
+                    ),
+                    None => matched,
+                };
                 (Status::Pass, detail)
             }
-            DaneOutcome::NoUsableRecords => (
-                Status::Fail,
-                "none of the TLSA records can be used, so they authenticate nothing".to_string(),
-            ),
-            DaneOutcome::Failed(failure) => (Status::Fail, failure.to_string()),
+            DaneOutcome::NoUsableRecords => (Status::Fail, msg!("dane-no-usable-records")),
+            DaneOutcome::Failed(failure) => (Status::Fail, failure.to_message()),
         };
         statuses.push(status);
         evidence.push(Evidence::new(subject.clone(), detail));
@@ -171,18 +243,26 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
         for (record, why) in &verdict.ignored {
             evidence.push(Evidence::new(
                 subject.clone(),
-                format!("ignored {}: {why}", record.short()),
+                msg!(
+                    "dane-record-ignored",
+                    record = record.short(),
+                    reason = why.to_message()
+                ),
             ));
         }
     }
-    let status = worst(&statuses);
-    let summary = match status {
-        Status::Pass => "The DANE TLSA records authenticate every server.",
-        Status::Fail => "The DANE TLSA records do not authenticate every server.",
-        Status::Error => "DANE could not be tested on every server.",
-        _ => "There are no DNSSEC-signed TLSA records to validate.",
-    };
-    Finding::new(id, status, summary).with_all(evidence)
+    finish(
+        id,
+        &statuses,
+        evidence,
+        |s| match s {
+            Status::Pass => msg!("dane-valid-pass"),
+            Status::Fail => msg!("dane-valid-fail"),
+            Status::Info => msg!("dane-valid-info"),
+            _ => msg!("dane-valid-error"),
+        },
+        missing_summary(assessed, msg!("dane-valid-no-records")),
+    )
 }
 
 /// A rollover scheme is published (RFC 7671 §8.1, "current + next"): two
@@ -190,16 +270,22 @@ pub fn valid(id: &str, assessed: &[DaneAssessment]) -> Finding {
 /// or more DANE-TA(2). internet.nl accepts the first two forms; two
 /// DANE-TA records (the CA's current and next issuer) survive a server key
 /// change just as well, so they pass here too. A missing scheme is
-/// information, as the check is optional.
+/// information, as the check is optional; a host without DNSSEC-signed
+/// records has no scheme to judge (not tested).
 pub fn rollover(id: &str, assessed: &[DaneAssessment]) -> Finding {
     let mut statuses = Vec::new();
     let mut evidence = Vec::new();
     for (name, a) in by_tlsa_name(assessed) {
+        if let Some(why) = a.missing() {
+            statuses.push(Status::NotTested);
+            evidence.push(verdict_evidence(tlsa_subject(name), Status::NotTested, why));
+            continue;
+        }
         let Some(records) = a.tlsa.secure_records() else {
-            statuses.push(Status::NotApplicable);
+            statuses.push(Status::NotTested);
             evidence.push(Evidence::new(
-                format!("{name} TLSA"),
-                "no DNSSEC-signed TLSA records",
+                tlsa_subject(name),
+                msg!("dane-no-signed-records"),
             ));
             continue;
         };
@@ -209,28 +295,25 @@ pub fn rollover(id: &str, assessed: &[DaneAssessment]) -> Finding {
         let ee = kept.iter().filter(|r| r.usage() == Usage::DaneEe).count();
         let ta = kept.iter().filter(|r| r.usage() == Usage::DaneTa).count();
         let (status, detail) = if ee >= 2 || (ee >= 1 && ta >= 1) || ta >= 2 {
-            (
-                Status::Pass,
-                format!(
-                    "{ee} DANE-EE and {ta} DANE-TA record(s): a key change can be published ahead"
-                ),
-            )
+            (Status::Pass, msg!("dane-rollover-ready", ee = ee, ta = ta))
         } else {
             (
                 Status::Info,
-                format!(
-                    "{ee} DANE-EE and {ta} DANE-TA record(s): publish a record for the next key (or the issuer) before changing keys (RFC 7671 §8.1)"
-                ),
+                msg!("dane-rollover-missing", ee = ee, ta = ta),
             )
         };
         statuses.push(status);
-        evidence.push(Evidence::new(format!("{name} TLSA"), detail));
+        evidence.push(Evidence::new(tlsa_subject(name), detail));
     }
-    let status = worst(&statuses);
-    let summary = match status {
-        Status::Pass => "Every server's TLSA records allow a key rollover.",
-        Status::Info => "Not every server's TLSA records allow a key rollover.",
-        _ => "There are no DNSSEC-signed TLSA records to judge.",
-    };
-    Finding::new(id, status, summary).with_all(evidence)
+    finish(
+        id,
+        &statuses,
+        evidence,
+        |s| match s {
+            Status::Pass => msg!("dane-rollover-pass"),
+            Status::Info => msg!("dane-rollover-info"),
+            _ => msg!("dane-rollover-error"),
+        },
+        missing_summary(assessed, msg!("dane-rollover-no-records")),
+    )
 }

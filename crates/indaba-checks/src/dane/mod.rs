@@ -7,7 +7,11 @@
 //!
 //! TLSA records count only when DNSSEC proves them (RFC 6698 §4.1, RFC 7672
 //! §2.2): the caller says how the lookup went with [`TlsaLookup`], and
-//! records that are insecure or bogus are reported, never used.
+//! records that are insecure or bogus are reported, never used. A server
+//! without TLS (no HTTPS, no STARTTLS) has no DANE to test: its findings are
+//! `not_tested`, as are the validity and rollover checks of a host that
+//! publishes no usable records (what they test is missing; internet.nl
+//! leaves them untested too).
 
 pub mod findings;
 #[cfg(test)]
@@ -15,9 +19,10 @@ mod tests;
 pub mod tlsa;
 pub mod verify;
 
+use indaba_model::{Message, ToMessage, msg};
 use time::OffsetDateTime;
 
-use crate::certificate::TrustStore;
+use crate::certificate::{NoChain, TrustStore};
 
 pub use findings::{DaneChecks, findings};
 pub use tlsa::{MatchingType, Protocol, Selector, Tlsa, TlsaError, Unusable, Usage, usable};
@@ -31,11 +36,11 @@ pub enum TlsaLookup {
     /// Records, but in an unsigned zone: they must not be used.
     Insecure(Vec<Tlsa>),
     /// DNSSEC validation failed; the reason.
-    Bogus(String),
+    Bogus(indaba_model::Message),
     /// No TLSA records (NXDOMAIN or NODATA).
     NoRecords,
     /// The lookup gave no answer (timeout, SERVFAIL...); the reason.
-    Failed(String),
+    Failed(indaba_model::Message),
 }
 
 impl TlsaLookup {
@@ -65,7 +70,7 @@ pub struct DaneEndpoint {
     /// The TLSA answer.
     pub tlsa: TlsaLookup,
     /// The certificates presented, DER, leaf first; or why there are none.
-    pub chain: Result<Vec<Vec<u8>>, String>,
+    pub chain: Result<Vec<Vec<u8>>, NoChain>,
 }
 
 /// One endpoint, judged.
@@ -81,18 +86,30 @@ pub struct DaneAssessment {
     pub tlsa: TlsaLookup,
     /// `None` when there are no secure records to use; otherwise the
     /// verdict, or why the server could not be tested.
-    pub verdict: Option<Result<DaneVerdict, String>>,
+    pub verdict: Option<Result<DaneVerdict, NoChain>>,
     /// The protocol rules applied.
     pub protocol: Protocol,
     /// One line on the server certificate (subject, issuer, key, signature,
     /// dates), when one was presented and could be read.
-    pub leaf: Option<String>,
+    pub leaf: Option<Message>,
+    /// Why the server has no chain, when it has none (no TLS at all makes
+    /// every DANE finding of the server `not_tested`).
+    pub no_chain: Option<NoChain>,
 }
 
 impl DaneAssessment {
     /// "192.0.2.1:25 (mx.example.nl)" for evidence.
     pub fn subject(&self) -> String {
         format!("{} ({})", self.address, self.host)
+    }
+
+    /// Why DANE cannot be tested here at all: the server has no TLS (or no
+    /// certificate), so what DANE protects is missing.
+    pub fn missing(&self) -> Option<Message> {
+        self.no_chain
+            .as_ref()
+            .filter(|why| why.status() == indaba_model::Status::NotTested)
+            .map(ToMessage::to_message)
     }
 
     /// True when DANE authenticated the server.
@@ -131,9 +148,16 @@ pub fn assess(
                 .ok()
                 .and_then(|c| c.first())
                 .and_then(|der| crate::certificate::inspect(der).ok())
-                .map(|d| format!("server certificate: {}", d.summary()));
+                .map(|d| {
+                    msg!(
+                        "cert-details",
+                        role = msg!("cert-role-server"),
+                        summary = d.summary()
+                    )
+                });
             DaneAssessment {
                 leaf,
+                no_chain: e.chain.as_ref().err().cloned(),
                 address: e.address.clone(),
                 host: e.host.clone(),
                 tlsa_name: e.tlsa_name.clone(),

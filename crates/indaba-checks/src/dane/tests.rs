@@ -7,7 +7,7 @@ use time::macros::datetime;
 
 use super::*;
 use crate::certificate::testkit::{Ca, NOW, self_signed};
-use crate::certificate::{CertChecks, Endpoint, PathError, inspect};
+use crate::certificate::{CertChecks, Endpoint, NoChain, PathError, inspect};
 
 const HOST: &str = "mx.example.nl";
 
@@ -308,7 +308,7 @@ fn digest_agility_prefers_sha512() {
     assert_eq!(authenticated_at(&outcome), Some(MatchedAt::Depth(0)));
 }
 
-fn endpoint(tlsa: TlsaLookup, chain: Result<Vec<Vec<u8>>, String>) -> DaneEndpoint {
+fn endpoint(tlsa: TlsaLookup, chain: Result<Vec<Vec<u8>>, NoChain>) -> DaneEndpoint {
     DaneEndpoint {
         address: "192.0.2.25:25".to_string(),
         host: HOST.to_string(),
@@ -327,11 +327,15 @@ fn status(findings: &[indaba_model::Finding], id: &str) -> Status {
         .unwrap_or_else(|| panic!("no {id}"))
 }
 
+/// The mail DANE findings, rendered in English (every message must render).
 fn mail(endpoints: &[DaneEndpoint], store: &TrustStore) -> Vec<indaba_model::Finding> {
     findings(
         &DaneChecks::MAIL,
         &assess(endpoints, store, NOW, Protocol::Smtp),
     )
+    .iter()
+    .map(crate::rendered)
+    .collect()
 }
 
 #[test]
@@ -369,8 +373,10 @@ fn findings_follow_the_dnssec_status() {
         &p.store,
     );
     assert_eq!(status(&f, ids::MAIL_DANE_EXISTS), Status::Fail);
-    assert_eq!(status(&f, ids::MAIL_DANE_VALID), Status::NotApplicable);
-    let exists = &f[0];
+    // Nothing usable to validate: not tested (earns nothing), never "does
+    // not apply".
+    assert_eq!(status(&f, ids::MAIL_DANE_VALID), Status::NotTested);
+    let exists = crate::rendered(&f[0]);
     assert!(
         exists
             .evidence
@@ -380,7 +386,12 @@ fn findings_follow_the_dnssec_status() {
 
     let f = mail(
         &[endpoint(
-            TlsaLookup::Bogus("RRSIG expired".into()),
+            TlsaLookup::Bogus(indaba_model::msg!(
+                "lookup-failed",
+                name = "x.",
+                rtype = "TLSA",
+                detail = "RRSIG expired"
+            )),
             chain.clone(),
         )],
         &p.store,
@@ -400,11 +411,29 @@ fn findings_follow_the_dnssec_status() {
     );
     assert_eq!(web.len(), 2);
     assert_eq!(status(&web, ids::WEB_DANE_EXISTS), Status::Info);
-    assert_eq!(status(&web, ids::WEB_DANE_VALID), Status::NotApplicable);
+    // For the web, DANE is optional: no records is information.
+    assert_eq!(status(&web, ids::WEB_DANE_VALID), Status::Info);
+    assert_eq!(
+        crate::rendered(&web[1]).summary,
+        "There are no DNSSEC-signed TLSA records to validate."
+    );
+    // For mail, the check is required: without records it is not tested and
+    // earns nothing (internet.nl), never "does not apply" with full credit.
+    let f = mail(&[endpoint(TlsaLookup::NoRecords, chain.clone())], &p.store);
+    assert_eq!(status(&f, ids::MAIL_DANE_VALID), Status::NotTested);
+    assert_eq!(
+        f[1].summary,
+        "Not tested: there are no DNSSEC-signed TLSA records to validate."
+    );
 
     let f = mail(
         &[endpoint(
-            TlsaLookup::Failed("timeout".into()),
+            TlsaLookup::Failed(indaba_model::msg!(
+                "lookup-failed",
+                name = "x.",
+                rtype = "TLSA",
+                detail = "timeout"
+            )),
             chain.clone(),
         )],
         &p.store,
@@ -414,11 +443,34 @@ fn findings_follow_the_dnssec_status() {
     let f = mail(
         &[endpoint(
             TlsaLookup::Secure(vec![ee.clone()]),
-            Err("connection refused".into()),
+            Err(NoChain::Failed(indaba_model::msg!(
+                "tls-reach-timeout",
+                reason = "no answer"
+            ))),
         )],
         &p.store,
     );
     assert_eq!(status(&f, ids::MAIL_DANE_VALID), Status::Error);
+    assert_eq!(status(&f, ids::MAIL_DANE_EXISTS), Status::Pass);
+
+    // A mail server without STARTTLS: its DANE is not tested at all.
+    let plain = Err(NoChain::NoTls {
+        transport: indaba_model::tls::TlsTransport::SmtpStarttls,
+        reason: indaba_model::msg!("tls-reach-no-starttls", reason = "no STARTTLS in EHLO"),
+    });
+    for lookup in [
+        TlsaLookup::NoRecords,
+        TlsaLookup::Secure(vec![ee.clone(), ta.clone()]),
+    ] {
+        for f in mail(&[endpoint(lookup.clone(), plain.clone())], &p.store) {
+            let f = crate::rendered(&f);
+            assert_eq!(f.status, Status::NotTested, "{lookup:?} {f:?}");
+            assert_eq!(
+                f.summary,
+                "Not tested: no mail server offers working STARTTLS."
+            );
+        }
+    }
 
     let other = self_signed(&[HOST], NOW, NOW);
     let f = mail(
@@ -443,10 +495,11 @@ fn findings_follow_the_dnssec_status() {
         .find(|x| x.check == ids::MAIL_DANE_VALID)
         .map(|x| x.evidence.clone())
         .unwrap_or_default();
-    assert!(
-        valid.iter().any(|e| e.detail.contains("RFC 7672")),
-        "{valid:?}"
-    );
+    let valid: Vec<String> = valid
+        .iter()
+        .map(|e| indaba_i18n::english().render("en", e.detail_message.as_ref().expect("words")))
+        .collect();
+    assert!(valid.iter().any(|e| e.contains("RFC 7672")), "{valid:?}");
 }
 
 #[test]

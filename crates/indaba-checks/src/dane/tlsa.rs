@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
+use indaba_model::{Message, ToMessage, msg};
+
 /// Longest certificate association data: the most a 16-bit RDATA length
 /// leaves after the three one-octet fields.
 pub const MAX_DATA: usize = 65_535 - 3;
@@ -490,25 +492,23 @@ pub enum Unusable {
     TooMany,
 }
 
-impl fmt::Display for Unusable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ToMessage for Unusable {
+    fn to_message(&self) -> Message {
         match self {
-            Unusable::Usage(u) => write!(f, "{u} is not a usage a client can use"),
-            Unusable::Selector(s) => write!(f, "{s} is not a selector a client can use"),
-            Unusable::MatchingType(m) => write!(f, "{m} is not a matching type a client can use"),
-            Unusable::PkixForSmtp(u) => write!(
-                f,
-                "{u} is not used for SMTP (RFC 7672 §3.1.3); use DANE-EE(3) or DANE-TA(2)"
+            Unusable::Usage(u) => msg!("dane-unusable-usage", value = u8::from(*u)),
+            Unusable::Selector(s) => msg!("dane-unusable-selector", value = u8::from(*s)),
+            Unusable::MatchingType(m) => {
+                msg!("dane-unusable-matching-type", value = u8::from(*m))
+            }
+            Unusable::PkixForSmtp(u) => msg!("dane-unusable-pkix-smtp", usage = u.to_string()),
+            Unusable::DigestLength { expected, found } => msg!(
+                "dane-unusable-digest-length",
+                found = *found,
+                expected = *expected
             ),
-            Unusable::DigestLength { expected, found } => write!(
-                f,
-                "the digest is {found} bytes where the matching type needs {expected}"
-            ),
-            Unusable::Empty => f.write_str("the record has no certificate association data"),
-            Unusable::WeakerDigest => f.write_str(
-                "a SHA2-512 record with the same usage and selector takes precedence (RFC 7671 §9)",
-            ),
-            Unusable::TooMany => write!(f, "only the first {MAX_EXAMINED} records are examined"),
+            Unusable::Empty => msg!("dane-unusable-empty"),
+            Unusable::WeakerDigest => msg!("dane-unusable-weaker-digest"),
+            Unusable::TooMany => msg!("dane-unusable-too-many", count = MAX_EXAMINED),
         }
     }
 }

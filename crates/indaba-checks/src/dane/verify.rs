@@ -27,8 +27,7 @@
 //! A DANE-TA record that matches only the server certificate itself is not
 //! a trust anchor for it and does not count.
 
-use std::fmt;
-
+use indaba_model::{Message, ToMessage, msg};
 use rustls_pki_types::{CertificateDer, TrustAnchor};
 use time::OffsetDateTime;
 
@@ -53,15 +52,12 @@ pub enum MatchedAt {
     },
 }
 
-impl fmt::Display for MatchedAt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ToMessage for MatchedAt {
+    fn to_message(&self) -> Message {
         match self {
-            MatchedAt::Depth(0) => f.write_str("the server certificate"),
-            MatchedAt::Depth(d) => write!(f, "the chain certificate at depth {d}"),
-            MatchedAt::KeyInRecord { signed } => write!(
-                f,
-                "the public key published in the record, which signed the certificate at depth {signed}"
-            ),
+            MatchedAt::Depth(0) => msg!("dane-at-server-certificate"),
+            MatchedAt::Depth(d) => msg!("dane-at-depth", depth = *d),
+            MatchedAt::KeyInRecord { signed } => msg!("dane-at-key-in-record", depth = *signed),
         }
     }
 }
@@ -114,29 +110,29 @@ pub enum DaneFailure {
     NoCertificate,
 }
 
-impl fmt::Display for DaneFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ToMessage for DaneFailure {
+    fn to_message(&self) -> Message {
         match self {
-            DaneFailure::NoMatch => {
-                f.write_str("no usable TLSA record matches the certificates the server presents")
-            }
-            DaneFailure::ChainInvalid { record, at, error } => write!(
-                f,
-                "the record {} matches {at}, but the chain does not validate from it: {error}",
-                record.parameters()
+            DaneFailure::NoMatch => msg!("dane-failure-no-match"),
+            DaneFailure::ChainInvalid { record, at, error } => msg!(
+                "dane-failure-chain-invalid",
+                record = record.parameters(),
+                at = at.to_message(),
+                error = error.to_message()
             ),
-            DaneFailure::PkixInvalid { record, at, error } => write!(
-                f,
-                "the record {} matches {at}, but PKIX validation fails: {error}",
-                record.parameters()
+            DaneFailure::PkixInvalid { record, at, error } => msg!(
+                "dane-failure-pkix-invalid",
+                record = record.parameters(),
+                at = at.to_message(),
+                error = error.to_message()
             ),
-            DaneFailure::NameMismatch { record, at, name } => write!(
-                f,
-                "the record {} matches {at} and the chain is valid, but {}",
-                record.parameters(),
-                name.describe()
+            DaneFailure::NameMismatch { record, at, name } => msg!(
+                "dane-failure-name-mismatch",
+                record = record.parameters(),
+                at = at.to_message(),
+                name = name.to_message()
             ),
-            DaneFailure::NoCertificate => f.write_str("the server presented no certificate"),
+            DaneFailure::NoCertificate => msg!("dane-failure-no-certificate"),
         }
     }
 }
@@ -385,7 +381,7 @@ fn depth(at: MatchedAt) -> usize {
 fn name_check(leaf: &ChainCert<'_>, names: &[String]) -> Result<NameMatch, NameMatch> {
     let result = match &leaf.details {
         Some(d) => names::check(d, names),
-        None => NameMatch::Unreadable("the server certificate could not be read".to_string()),
+        None => NameMatch::Unreadable(msg!("cert-leaf-unreadable")),
     };
     if result.is_match() {
         Ok(result)
@@ -418,12 +414,8 @@ fn dane_ta(
         TaCandidate::CertInRecord => {
             let fail_at = MatchedAt::Depth(top + 1);
             let cert = CertificateDer::from(record.data());
-            let anchor = webpki::anchor_from_trusted_cert(&cert).map_err(|e| {
-                (
-                    fail_at,
-                    PathError::Malformed(format!("the record's certificate: {e:?}")),
-                )
-            })?;
+            let anchor = webpki::anchor_from_trusted_cert(&cert)
+                .map_err(|e| (fail_at, PathError::Malformed(format!("{e:?}"))))?;
             path::validate(leaf, intermediates, &[anchor], now, None)
                 .map(|p| MatchedAt::Depth(p.anchor_depth()))
                 .map_err(|e| (fail_at, e))
@@ -432,9 +424,7 @@ fn dane_ta(
             let fail_at = MatchedAt::KeyInRecord { signed: top };
             let spki = sequence_contents(record.data()).ok_or((
                 fail_at,
-                PathError::Malformed(
-                    "the record's public key is not a SubjectPublicKeyInfo".into(),
-                ),
+                PathError::Malformed("NotSubjectPublicKeyInfo".into()),
             ))?;
             // The key has no name of its own: it may have issued any
             // certificate of the chain, so it stands in under each issuer

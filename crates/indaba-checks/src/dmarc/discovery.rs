@@ -5,6 +5,7 @@ use indaba_model::{DomainName, NameError};
 use super::TxtAnswer;
 use super::record::{AlignmentMode, DmarcError, ParsedRecord, parse, starts_with_version};
 use crate::psl::{PublicSuffixList, Scope};
+use crate::spf::{LookupFailure, Question, RrType};
 
 /// Where the record that applies was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +56,7 @@ pub enum Discovery {
         /// The name that could not be queried.
         name: String,
         /// Why.
-        reason: String,
+        failure: LookupFailure,
     },
 }
 
@@ -94,10 +95,10 @@ pub fn discover(
         .unwrap_or_else(|_| format!("_dmarc.{domain}"));
     let records = match at_domain.records() {
         Ok(r) => r,
-        Err(reason) => {
+        Err(failure) => {
             return Discovery::LookupFailed {
                 name: own_text,
-                reason: reason.to_string(),
+                failure: failure.clone(),
             };
         }
     };
@@ -114,17 +115,18 @@ pub fn discover(
             .map(|n| n.as_str().to_string())
             .unwrap_or_else(|_| format!("_dmarc.{org}"));
         let Some(answer) = at_organisational else {
+            let question = Question::new(&org_text, RrType::Txt);
             return Discovery::LookupFailed {
                 name: org_text,
-                reason: "the organisational domain's record was not queried".into(),
+                failure: LookupFailure::NotLookedUp(question),
             };
         };
         let records = match answer.records() {
             Ok(r) => r,
-            Err(reason) => {
+            Err(failure) => {
                 return Discovery::LookupFailed {
                     name: org_text,
-                    reason: reason.to_string(),
+                    failure: failure.clone(),
                 };
             }
         };
@@ -259,7 +261,7 @@ mod tests {
     fn failures_and_absence() {
         let d = discover(
             &name("example.com"),
-            &TxtAnswer::Failed("timeout".into()),
+            &crate::mailauth::testing::txt_timeout(),
             None,
         );
         assert!(matches!(d, Discovery::LookupFailed { .. }));

@@ -2,14 +2,21 @@
 //! findings.
 
 use indaba_model::catalogue::ids;
-use indaba_model::{DomainName, Evidence, Finding, NameError, Status};
+use indaba_model::{DomainName, Evidence, Finding, Message, NameError, Status, ToMessage, msg};
 
 use super::discovery::{Discovery, Found, RecordOrigin, is_dmarc_record};
 use super::record::{DmarcRecord, Policy, PolicySource, UriTarget};
 use super::{MailUse, TxtAnswer};
+use crate::spf::{LookupFailure, Question, RrType};
 
 fn subject(found: &Found) -> String {
     format!("_dmarc.{} TXT", found.policy_domain)
+}
+
+fn ignored(discarded: &[String]) -> impl Iterator<Item = Evidence> + '_ {
+    discarded
+        .iter()
+        .map(|d| Evidence::new(msg!("dmarc-label-ignored"), d.clone()))
 }
 
 fn discovery_evidence(discovery: &Discovery) -> Vec<Evidence> {
@@ -18,19 +25,14 @@ fn discovery_evidence(discovery: &Discovery) -> Vec<Evidence> {
             let mut e = vec![Evidence::new(subject(found), found.text.clone())];
             if found.origin == RecordOrigin::OrganisationalDomain {
                 e.push(Evidence::new(
-                    "found at",
-                    format!(
-                        "the organisational domain {} (RFC 7489 §6.6.3: the domain itself has none)",
-                        found.policy_domain
+                    msg!("dmarc-label-found-at"),
+                    msg!(
+                        "dmarc-found-at-organisational",
+                        domain = &found.policy_domain
                     ),
                 ));
             }
-            e.extend(
-                found
-                    .discarded
-                    .iter()
-                    .map(|d| Evidence::new("ignored (not v=DMARC1)", d.clone())),
-            );
+            e.extend(ignored(&found.discarded));
             e
         }
         Discovery::Multiple {
@@ -43,19 +45,21 @@ fn discovery_evidence(discovery: &Discovery) -> Vec<Evidence> {
         Discovery::NotFound { queried, discarded } => {
             let mut e: Vec<Evidence> = queried
                 .iter()
-                .map(|q| Evidence::new(format!("{q} TXT"), "no record starting with v=DMARC1"))
+                .map(|q| Evidence::new(format!("{q} TXT"), msg!("dmarc-evidence-no-record")))
                 .collect();
-            e.extend(
-                discarded
-                    .iter()
-                    .map(|d| Evidence::new("ignored (not v=DMARC1)", d.clone())),
-            );
+            e.extend(ignored(discarded));
             e
         }
-        Discovery::LookupFailed { name, reason } => {
-            vec![Evidence::new(format!("{name} TXT"), reason.clone())]
+        Discovery::LookupFailed { name, failure } => {
+            vec![Evidence::new(format!("{name} TXT"), failure.to_message())]
         }
     }
+}
+
+fn notes(notes: &[super::DmarcNote]) -> impl Iterator<Item = Evidence> + '_ {
+    notes
+        .iter()
+        .map(|n| Evidence::new(msg!("mail-label-note"), n.to_message()))
 }
 
 /// `mail.dmarc.record`: exactly one valid DMARC record at the domain or its
@@ -67,58 +71,41 @@ pub fn record_finding(discovery: &Discovery) -> Finding {
         Discovery::LookupFailed { name, .. } => Finding::new(
             id,
             Status::Error,
-            format!("The DMARC record could not be looked up at {name}."),
+            msg!("dmarc-record-lookup-failed", name = name.as_str()),
         ),
-        Discovery::NotFound { .. } => Finding::new(
-            id,
-            Status::Fail,
-            "No DMARC record: receivers cannot tell forged mail from this domain apart.",
-        ),
+        Discovery::NotFound { .. } => Finding::new(id, Status::Fail, msg!("dmarc-record-missing")),
         Discovery::Multiple { policy_domain, .. } => Finding::new(
             id,
             Status::Fail,
-            format!(
-                "_dmarc.{policy_domain} has more than one DMARC record, so receivers apply none \
-                 (RFC 7489 §6.6.3)."
-            ),
+            msg!("dmarc-record-multiple", domain = policy_domain),
         ),
         Discovery::Found(found) => match &found.parsed {
             Err(error) => Finding::new(
                 id,
                 Status::Fail,
-                format!("The DMARC record is not usable: {error}."),
+                msg!("dmarc-record-unusable", error = error.to_message()),
             ),
-            Ok(parsed) if !parsed.is_valid() => {
-                let consequence = if parsed.record.policy_source == PolicySource::FallbackNone {
-                    "receivers treat it as p=none"
-                } else {
-                    "receivers ignore the broken tags and use their defaults"
-                };
-                Finding::new(
-                    id,
-                    Status::Fail,
-                    format!("The DMARC record has syntax errors; {consequence}."),
-                )
-                .with_all(
-                    parsed
-                        .errors
-                        .iter()
-                        .map(|e| Evidence::new("error", e.to_string())),
-                )
-                .with_all(
-                    parsed
-                        .notes
-                        .iter()
-                        .map(|n| Evidence::new("note", n.to_string())),
-                )
-            }
-            Ok(parsed) => Finding::new(id, Status::Pass, "The domain has one valid DMARC record.")
-                .with_all(
-                    parsed
-                        .notes
-                        .iter()
-                        .map(|n| Evidence::new("note", n.to_string())),
+            Ok(parsed) if !parsed.is_valid() => Finding::new(
+                id,
+                Status::Fail,
+                msg!(
+                    "dmarc-record-syntax",
+                    fallback = if parsed.record.policy_source == PolicySource::FallbackNone {
+                        "none"
+                    } else {
+                        "defaults"
+                    }
                 ),
+            )
+            .with_all(
+                parsed
+                    .errors
+                    .iter()
+                    .map(|e| Evidence::new(msg!("mail-label-error"), e.to_message())),
+            )
+            .with_all(notes(&parsed.notes)),
+            Ok(parsed) => Finding::new(id, Status::Pass, msg!("dmarc-record-valid"))
+                .with_all(notes(&parsed.notes)),
         },
     };
     // The record itself first, then what was said about it.
@@ -132,29 +119,32 @@ pub fn record_finding(discovery: &Discovery) -> Finding {
 ///
 /// For a record found at the organisational domain, `sp` applies (RFC 7489
 /// §6.6.3), else `p`. `p=none` monitors but does not protect, so it fails.
-/// `quarantine` with `pct` below 100 lets the rest through untouched: a
-/// warning (a fail at `pct=0`). `reject` with `pct` below 100 still
-/// quarantines the rest (§6.6.4), so it passes with a note. A weaker `sp` or
-/// `np` for the subdomains of a passing domain is noted in the evidence.
+/// `pct` below 100 changes what happens to the rest of the failing mail
+/// (§6.6.4), and the summary says so: under `quarantine` the rest is
+/// delivered as if there were no policy (a warning; a fail at `pct=0`);
+/// under `reject` the rest is quarantined instead (a pass). A weaker `sp`
+/// or `np` for the subdomains of a passing domain is noted in the evidence.
+/// No DMARC record leaves no policy to test (`not_tested`); several records
+/// or a broken one make receivers apply none (a fail).
 pub fn policy_finding(discovery: &Discovery, domain: &DomainName, mail_use: MailUse) -> Finding {
     let id = ids::MAIL_DMARC_POLICY;
     let found = match discovery {
-        Discovery::LookupFailed { name, reason } => {
+        Discovery::LookupFailed { name, .. } => {
             return Finding::new(
                 id,
                 Status::Error,
-                format!("The DMARC policy could not be looked up at {name}."),
-            )
-            .with(format!("{name} TXT"), reason.clone());
-        }
-        Discovery::Found(found) => found,
-        _ => {
-            return Finding::new(
-                id,
-                Status::Fail,
-                "No usable DMARC record, so no DMARC policy protects the domain.",
+                msg!("dmarc-policy-lookup-failed", name = name.as_str()),
             )
             .with_all(discovery_evidence(discovery));
+        }
+        Discovery::Found(found) => found,
+        Discovery::NotFound { .. } => {
+            return Finding::new(id, Status::NotTested, msg!("dmarc-policy-no-record"))
+                .with_all(discovery_evidence(discovery));
+        }
+        Discovery::Multiple { .. } => {
+            return Finding::new(id, Status::Fail, msg!("dmarc-policy-multiple"))
+                .with_all(discovery_evidence(discovery));
         }
     };
     let record = match &found.parsed {
@@ -163,7 +153,7 @@ pub fn policy_finding(discovery: &Discovery, domain: &DomainName, mail_use: Mail
             return Finding::new(
                 id,
                 Status::Fail,
-                format!("The DMARC record is not usable ({error}), so no policy applies."),
+                msg!("dmarc-policy-unusable", error = error.to_message()),
             )
             .with(subject(found), found.text.clone());
         }
@@ -177,73 +167,64 @@ pub fn policy_finding(discovery: &Discovery, domain: &DomainName, mail_use: Mail
         },
     };
     evidence.push(Evidence::new(
-        "policy for this domain",
+        msg!("dmarc-label-policy"),
         match (record.policy_source, found.origin) {
-            (PolicySource::FallbackNone, _) => {
-                "none: the record's p= or sp= is missing or invalid, and receivers fall back to p=none (RFC 7489 §6.6.3)".to_string()
-            }
-            (_, RecordOrigin::OrganisationalDomain) => format!(
-                "{policy} ({which}= of the organisational domain {}'s record)",
-                found.policy_domain
+            (PolicySource::FallbackNone, _) => msg!("dmarc-policy-fallback-none"),
+            (_, RecordOrigin::OrganisationalDomain) => msg!(
+                "dmarc-policy-from-organisational",
+                policy = policy.as_str(),
+                tag = which,
+                domain = &found.policy_domain
             ),
-            (_, RecordOrigin::Domain) => format!("{policy} (p=)"),
+            (_, RecordOrigin::Domain) => msg!("dmarc-policy-from-p", policy = policy.as_str()),
         },
     ));
     let pct = record.effective_percent().get();
     if pct < 100 {
         evidence.push(Evidence::new(
             "pct",
-            format!("the policy applies to {pct}% of failing mail"),
+            msg!("dmarc-pct-applies", pct = pct, rest = 100 - pct),
         ));
     }
     if found.origin == RecordOrigin::Domain {
         evidence.extend(subdomain_notes(record));
     }
+    let (status, summary) = policy_verdict(policy, pct, domain, mail_use);
+    Finding::new(id, status, summary).with_all(evidence)
+}
 
-    let (status, summary) = match policy {
-        Policy::None => (
-            Status::Fail,
-            format!(
-                "The DMARC policy for {domain} is none: it asks for reports but does not yet \
-                 protect against forged mail."
-            ),
-        ),
-        Policy::Quarantine if pct == 0 => (
-            Status::Fail,
-            "The DMARC policy is quarantine, but pct=0 applies it to no mail.".to_string(),
-        ),
+/// The status and summary of a policy applied to `pct`% of failing mail.
+fn policy_verdict(
+    policy: Policy,
+    pct: u8,
+    domain: &DomainName,
+    mail_use: MailUse,
+) -> (Status, Message) {
+    let rest = 100 - pct;
+    match policy {
+        Policy::None => (Status::Fail, msg!("dmarc-policy-none", domain = domain)),
+        Policy::Quarantine if pct == 0 => (Status::Fail, msg!("dmarc-policy-quarantine-pct-zero")),
         Policy::Quarantine if pct < 100 => (
             Status::Warning,
-            format!(
-                "The DMARC policy is quarantine for only {pct}% of failing mail; the rest is \
-                 delivered as usual."
-            ),
+            msg!("dmarc-policy-quarantine-pct", pct = pct, rest = rest),
         ),
         Policy::Quarantine if mail_use == MailUse::NonSending => (
             Status::Warning,
-            format!(
-                "{domain} sends no mail, so its DMARC policy should be reject rather than \
-                 quarantine."
-            ),
+            msg!("dmarc-policy-non-sending-quarantine", domain = domain),
         ),
-        Policy::Quarantine => (
-            Status::Pass,
-            "The DMARC policy is quarantine: forged mail is treated as suspicious.".to_string(),
+        Policy::Quarantine => (Status::Pass, msg!("dmarc-policy-quarantine")),
+        // What pct leaves out is quarantined, not delivered (§6.6.4): still
+        // protected, but a domain that sends no mail should refuse it all.
+        Policy::Reject if pct < 100 => (
+            if mail_use == MailUse::NonSending {
+                Status::Warning
+            } else {
+                Status::Pass
+            },
+            msg!("dmarc-policy-reject-pct", pct = pct, rest = rest),
         ),
-        Policy::Reject => {
-            if pct < 100 {
-                evidence.push(Evidence::new(
-                    "note",
-                    "failing mail outside pct is quarantined instead of rejected (RFC 7489 §6.6.4)",
-                ));
-            }
-            (
-                Status::Pass,
-                "The DMARC policy is reject: forged mail is refused.".to_string(),
-            )
-        }
-    };
-    Finding::new(id, status, summary).with_all(evidence)
+        Policy::Reject => (Status::Pass, msg!("dmarc-policy-reject")),
+    }
 }
 
 /// Notes on `sp`/`np` weaker than `p`, for a domain whose own record passed.
@@ -253,10 +234,11 @@ fn subdomain_notes(record: &DmarcRecord) -> Vec<Evidence> {
         && sp < record.policy
     {
         notes.push(Evidence::new(
-            "subdomains",
-            format!(
-                "sp={sp} is weaker than p={}: subdomains are less protected",
-                record.policy
+            msg!("dmarc-label-subdomains"),
+            msg!(
+                "dmarc-sp-weaker",
+                sp = sp.as_str(),
+                p = record.policy.as_str()
             ),
         ));
     }
@@ -264,8 +246,8 @@ fn subdomain_notes(record: &DmarcRecord) -> Vec<Evidence> {
         && np < record.effective_subdomain_policy()
     {
         notes.push(Evidence::new(
-            "non-existent subdomains",
-            format!("np={np} is weaker than the subdomain policy"),
+            msg!("dmarc-label-nonexistent"),
+            msg!("dmarc-np-weaker", np = np.as_str()),
         ));
     }
     notes
@@ -291,13 +273,13 @@ pub enum Authorisation {
     /// No such record: receivers must not send reports there.
     NotAuthorised,
     /// The query failed.
-    Unknown(String),
+    Unknown(LookupFailure),
 }
 
 /// §7.1 steps 5–7: the answer at the authorisation name decides.
 pub fn authorisation(answer: &TxtAnswer) -> Authorisation {
     match answer.records() {
-        Err(reason) => Authorisation::Unknown(reason.to_string()),
+        Err(failure) => Authorisation::Unknown(failure.clone()),
         Ok(records) => match records.iter().find(|r| is_dmarc_record(r)) {
             Some(r) => Authorisation::Authorised { record: r.clone() },
             None => Authorisation::NotAuthorised,
@@ -346,53 +328,61 @@ pub fn external_destinations(found: &Found) -> Vec<DomainName> {
 ///
 /// `answers` holds the TXT answer for each domain of
 /// [`external_destinations`]; a destination without an answer is an error
-/// (it was not queried).
+/// (it was not queried). Without a usable DMARC record there are no
+/// destinations to test (`not_tested`); a record that names none needs no
+/// authorisation (`not_applicable`, as internet.nl gives its policy check
+/// full credit then).
 pub fn destinations_finding(discovery: &Discovery, answers: &[DestinationAnswer]) -> Finding {
     let id = ids::MAIL_DMARC_DESTINATIONS;
-    let Discovery::Found(found) = discovery else {
-        return Finding::new(
-            id,
-            Status::NotApplicable,
-            "There is no DMARC record, so no report destinations to check.",
-        );
+    let found = match discovery {
+        Discovery::Found(found) => found,
+        Discovery::LookupFailed { name, .. } => {
+            return Finding::new(
+                id,
+                Status::Error,
+                msg!("dmarc-record-lookup-failed", name = name.as_str()),
+            )
+            .with_all(discovery_evidence(discovery));
+        }
+        Discovery::NotFound { .. } | Discovery::Multiple { .. } => {
+            return Finding::new(id, Status::NotTested, msg!("dmarc-destinations-no-record"));
+        }
     };
     let Ok(parsed) = &found.parsed else {
-        return Finding::new(
-            id,
-            Status::NotApplicable,
-            "The DMARC record is not usable, so its report destinations do not matter.",
-        );
+        return Finding::new(id, Status::NotTested, msg!("dmarc-destinations-unusable"))
+            .with(subject(found), found.text.clone());
     };
     let record = &parsed.record;
     if record.aggregate.is_empty() && record.failure.is_empty() {
-        return Finding::new(
-            id,
-            Status::NotApplicable,
-            "The DMARC record names no report destinations (rua/ruf).",
-        )
-        .with(subject(found), found.text.clone());
+        return Finding::new(id, Status::NotApplicable, msg!("dmarc-destinations-none"))
+            .with(subject(found), found.text.clone());
     }
     let external = external_destinations(found);
     let mut evidence = vec![Evidence::new(subject(found), found.text.clone())];
-    let (mut refused, mut unknown) = (0, 0);
+    let (mut refused, mut unknown) = (0usize, 0usize);
     for destination in &external {
         let name = authorisation_name(&found.policy_domain, destination)
             .map(|n| n.as_str().to_string())
             .unwrap_or_else(|_| format!("{}._report._dmarc.{destination}", found.policy_domain));
         let answer = answers.iter().find(|a| &a.destination == destination);
         let verdict = match answer {
-            None => Authorisation::Unknown("not queried".into()),
+            None => Authorisation::Unknown(LookupFailure::NotLookedUp(Question::new(
+                &name,
+                RrType::Txt,
+            ))),
             Some(a) => authorisation(&a.answer),
         };
         let detail = match verdict {
-            Authorisation::Authorised { record } => format!("authorised: {record}"),
+            Authorisation::Authorised { record } => {
+                msg!("dmarc-destination-authorised", record = record)
+            }
             Authorisation::NotAuthorised => {
                 refused += 1;
-                "not authorised: no v=DMARC1 record, so receivers send no reports there".to_string()
+                msg!("dmarc-destination-not-authorised")
             }
-            Authorisation::Unknown(reason) => {
+            Authorisation::Unknown(failure) => {
                 unknown += 1;
-                format!("could not be checked: {reason}")
+                msg!("dmarc-destination-unknown", reason = failure.to_message())
             }
         };
         evidence.push(Evidence::new(format!("{name} TXT"), detail));
@@ -400,27 +390,18 @@ pub fn destinations_finding(discovery: &Discovery, answers: &[DestinationAnswer]
     let (status, summary) = if refused > 0 {
         (
             Status::Warning,
-            format!(
-                "{refused} external report destination(s) have not authorised reports for {}; \
-                 receivers will not send reports there.",
-                found.policy_domain
+            msg!(
+                "dmarc-destinations-refused",
+                count = refused,
+                domain = &found.policy_domain
             ),
         )
     } else if unknown > 0 {
-        (
-            Status::Error,
-            "Not every external report destination could be checked.".to_string(),
-        )
+        (Status::Error, msg!("dmarc-destinations-unknown"))
     } else if external.is_empty() {
-        (
-            Status::Pass,
-            "Every report destination is within the domain's own organisation.".to_string(),
-        )
+        (Status::Pass, msg!("dmarc-destinations-internal"))
     } else {
-        (
-            Status::Pass,
-            "Every external report destination has authorised reports.".to_string(),
-        )
+        (Status::Pass, msg!("dmarc-destinations-authorised"))
     };
     Finding::new(id, status, summary).with_all(evidence)
 }
@@ -429,6 +410,8 @@ pub fn destinations_finding(discovery: &Discovery, answers: &[DestinationAnswer]
 mod tests {
     use super::*;
     use crate::dmarc::discover;
+    use crate::mailauth::testing::{renders, txt_timeout};
+    use indaba_model::Arg;
 
     fn name(s: &str) -> DomainName {
         DomainName::parse(s).unwrap()
@@ -458,12 +441,27 @@ mod tests {
         );
         let none = discover(&name("example.com"), &TxtAnswer::NxDomain, None);
         assert_eq!(record_finding(&none).status, Status::Fail);
-        let failed = discover(
-            &name("example.com"),
-            &TxtAnswer::Failed("SERVFAIL".into()),
-            None,
-        );
+        let failed = discover(&name("example.com"), &txt_timeout(), None);
         assert_eq!(record_finding(&failed).status, Status::Error);
+        assert_eq!(
+            policy_finding(&failed, &name("example.com"), MailUse::Sending).status,
+            Status::Error
+        );
+        assert_eq!(destinations_finding(&failed, &[]).status, Status::Error);
+        for f in [
+            record_finding(&failed),
+            record_finding(&none),
+            record_finding(&at("example.com", "v=DMARC1; p=bogus")),
+        ] {
+            renders(&f);
+        }
+        let broken = record_finding(&at("example.com", "v=DMARC1; p=reject; pct=200; x=y"));
+        assert_eq!(broken.message.id, "dmarc-record-syntax");
+        assert_eq!(
+            crate::english(&broken),
+            "The DMARC record has syntax errors; receivers ignore the broken tags and use their defaults."
+        );
+        renders(&broken);
         let two = discover(
             &name("example.com"),
             &txt(&["v=DMARC1; p=reject", "v=DMARC1; p=reject"]),
@@ -497,7 +495,118 @@ mod tests {
         );
         let f = policy_finding(&at("example.com", "v=DMARC1; p=reject; sp=none"), &d, s);
         assert_eq!(f.status, Status::Pass);
-        assert!(f.evidence.iter().any(|e| e.subject == "subdomains"));
+        assert!(f.evidence.iter().any(|e| {
+            e.subject_message
+                .as_ref()
+                .is_some_and(|m| m.id == "dmarc-label-subdomains")
+        }));
+        renders(&f);
+    }
+
+    /// No record: the policy is not there to test (it earns nothing, and
+    /// says why); several records or a broken one fail.
+    #[test]
+    fn missing_policy_is_not_tested() {
+        let d = name("example.com");
+        let none = discover(&d, &TxtAnswer::NxDomain, None);
+        let f = policy_finding(&none, &d, MailUse::Sending);
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(f.message.id, "dmarc-policy-no-record");
+        assert!(crate::english(&f).starts_with("Not tested:"));
+        let two = discover(&d, &txt(&["v=DMARC1; p=reject", "v=DMARC1; p=none"]), None);
+        assert_eq!(
+            policy_finding(&two, &d, MailUse::Sending).status,
+            Status::Fail
+        );
+        let broken = at("example.com", "v=DMARC1; p=bogus");
+        assert_eq!(
+            policy_finding(&broken, &d, MailUse::Sending).status,
+            Status::Fail
+        );
+        for f in [
+            policy_finding(&two, &d, MailUse::Sending),
+            policy_finding(&broken, &d, MailUse::Sending),
+        ] {
+            renders(&f);
+        }
+    }
+
+    /// RFC 7489 §6.6.4: the summary says what happens to the failing mail
+    /// that `pct` leaves out: delivered as usual under quarantine,
+    /// quarantined under reject.
+    #[test]
+    fn summaries_say_what_pct_does() {
+        let d = name("example.com");
+        let f = policy_finding(
+            &at("example.com", "v=DMARC1; p=quarantine; pct=30"),
+            &d,
+            MailUse::Sending,
+        );
+        assert_eq!(f.status, Status::Warning);
+        assert_eq!(f.message.id, "dmarc-policy-quarantine-pct");
+        assert_eq!(f.message.get("pct"), Some(&Arg::Num(30)));
+        assert_eq!(f.message.get("rest"), Some(&Arg::Num(70)));
+        assert_eq!(
+            crate::english(&f),
+            "The DMARC policy is quarantine for only 30% of failing mail; receivers handle the \
+             other 70% as if there were no policy and deliver it as usual (RFC 7489 §6.6.4)."
+        );
+        renders(&f);
+
+        let f = policy_finding(
+            &at("example.com", "v=DMARC1; p=reject; pct=25"),
+            &d,
+            MailUse::Sending,
+        );
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(f.message.id, "dmarc-policy-reject-pct");
+        assert_eq!(
+            crate::english(&f),
+            "The DMARC policy is reject for 25% of failing mail; receivers quarantine the other \
+             75% instead of refusing it (RFC 7489 §6.6.4)."
+        );
+        renders(&f);
+        // A domain that sends no mail should refuse all of it.
+        assert_eq!(
+            policy_finding(
+                &at("example.com", "v=DMARC1; p=reject; pct=25"),
+                &d,
+                MailUse::NonSending
+            )
+            .status,
+            Status::Warning
+        );
+
+        let f = policy_finding(
+            &at("example.com", "v=DMARC1; p=quarantine; pct=0"),
+            &d,
+            MailUse::Sending,
+        );
+        assert_eq!(f.status, Status::Fail);
+        assert!(crate::english(&f).contains("as if there were no policy"));
+
+        // At 100 (or without pct) the summary does not mention it.
+        let f = policy_finding(
+            &at("example.com", "v=DMARC1; p=reject"),
+            &d,
+            MailUse::Sending,
+        );
+        assert_eq!(
+            crate::english(&f),
+            "The DMARC policy is reject: forged mail is refused."
+        );
+        // The pct evidence says it too.
+        let f = policy_finding(
+            &at("example.com", "v=DMARC1; p=reject; pct=25"),
+            &d,
+            MailUse::Sending,
+        );
+        assert!(f.evidence.iter().any(|e| {
+            e.subject == "pct"
+                && e.detail_message
+                    .as_ref()
+                    .is_some_and(|m| m.id == "dmarc-pct-applies")
+        }));
     }
 
     #[test]
@@ -566,5 +675,28 @@ mod tests {
             destinations_finding(&none, &[]).status,
             Status::NotApplicable
         );
+        // Without a usable record there are no destinations to test.
+        let missing = discover(&name("example.com"), &TxtAnswer::NxDomain, None);
+        assert_eq!(
+            destinations_finding(&missing, &[]).status,
+            Status::NotTested
+        );
+        let broken = at("example.com", "v=DMARC1; p=bogus");
+        assert_eq!(destinations_finding(&broken, &[]).status, Status::NotTested);
+        let refused = destinations_finding(&d, &partial);
+        assert_eq!(refused.message.id, "dmarc-destinations-refused");
+        assert_eq!(
+            crate::english(&refused),
+            "An external report destination has not authorised reports for example.com; \
+             receivers will not send reports there."
+        );
+        for f in [
+            refused,
+            destinations_finding(&d, &all[..1]),
+            destinations_finding(&missing, &[]),
+            destinations_finding(&none, &[]),
+        ] {
+            renders(&f);
+        }
     }
 }

@@ -26,6 +26,10 @@ mod discovery;
 mod findings;
 mod record;
 
+use indaba_model::{Message, msg};
+
+use crate::spf::LookupFailure;
+
 pub use discovery::{
     Discovery, Found, RecordOrigin, aligned, aligned_with, discover, is_dmarc_record, query_name,
 };
@@ -35,8 +39,9 @@ pub use findings::{
 };
 pub(crate) use record::mailto_target;
 pub use record::{
-    AlignmentMode, DmarcError, DmarcNote, DmarcRecord, FailureOption, ParsedRecord, Percent,
-    Policy, PolicySource, ReportFormat, ReportUri, UriTarget, parse,
+    AlignmentMode, DmarcError, DmarcNote, DmarcRecord, Expected, FailureOption, MailtoProblem,
+    ParsedRecord, Percent, Policy, PolicySource, ReportFormat, ReportUri, UriProblem, UriTarget,
+    parse,
 };
 
 /// What a TXT query returned. The engine fills this from its DNS observation.
@@ -48,25 +53,25 @@ pub enum TxtAnswer {
     Answered(Vec<String>),
     /// NXDOMAIN: the name does not exist.
     NxDomain,
-    /// No usable answer (SERVFAIL, timeout…): the reason, for people.
-    Failed(String),
+    /// No usable answer (SERVFAIL, timeout, not asked).
+    Failed(LookupFailure),
 }
 
 impl TxtAnswer {
     /// The records, or none for NXDOMAIN; `Err` with the reason on failure.
-    pub fn records(&self) -> Result<&[String], &str> {
+    pub fn records(&self) -> Result<&[String], &LookupFailure> {
         match self {
             TxtAnswer::Answered(records) => Ok(records),
             TxtAnswer::NxDomain => Ok(&[]),
-            TxtAnswer::Failed(reason) => Err(reason),
+            TxtAnswer::Failed(failure) => Err(failure),
         }
     }
 
-    /// A short description for evidence: the rcode when there are no records.
-    pub fn describe_empty(&self) -> &'static str {
+    /// What evidence says when there are no records: NXDOMAIN or none.
+    pub fn describe_empty(&self) -> Message {
         match self {
-            TxtAnswer::NxDomain => "NXDOMAIN (the name does not exist)",
-            _ => "no TXT records",
+            TxtAnswer::NxDomain => msg!("mail-evidence-nxdomain"),
+            _ => msg!("mail-evidence-no-txt"),
         }
     }
 }

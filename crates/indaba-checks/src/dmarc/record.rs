@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use indaba_model::DomainName;
+use indaba_model::{DomainName, Message, ToMessage, msg};
 
 /// Records longer than this are refused before any work: TXT data in one DNS
 /// message cannot be longer, so anything bigger is not from the DNS.
@@ -301,73 +301,182 @@ impl fmt::Display for DmarcRecord {
 /// A deviation from RFC 7489. Some make receivers ignore the whole record
 /// ([`parse`] returns them as `Err`); the others make receivers ignore one
 /// tag and use its default ([`ParsedRecord::errors`]).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DmarcError {
     /// Nothing but white space.
-    #[error("the record is empty")]
     Empty,
     /// The record is longer than DNS data can be.
-    #[error("the record is {0} bytes long, longer than any DNS answer")]
     TooLong(usize),
     /// The first tag is not `v`.
-    #[error(
-        "the record does not start with v=DMARC1 (it starts with {0:?}); receivers ignore it (RFC 7489 §6.3)"
-    )]
     NotDmarc(String),
     /// `v` has another value than exactly `DMARC1`.
-    #[error(
-        "the version is {0:?}, but it must be exactly DMARC1 (case-sensitive); receivers ignore the record"
-    )]
     BadVersion(String),
     /// `p` is missing (and no valid `rua` rescues the record).
-    #[error("the required p= tag is missing (RFC 7489 §6.3)")]
     MissingPolicy,
     /// `p` has a value other than none, quarantine or reject.
-    #[error("p={0:?} is not one of none, quarantine or reject")]
     BadPolicy(String),
     /// `sp` has a value other than none, quarantine or reject.
-    #[error(
-        "sp={0:?} is not one of none, quarantine or reject; receivers treat the whole record as broken (RFC 7489 §6.6.3)"
-    )]
     BadSubdomainPolicy(String),
     /// A tag's value does not follow the grammar; receivers use the default.
-    #[error("{tag}={value:?}: {reason}")]
     BadValue {
         /// The tag.
         tag: String,
         /// Its value.
         value: String,
-        /// What is wrong.
-        reason: String,
+        /// What values the tag takes.
+        expected: Expected,
     },
     /// A report URI does not parse.
-    #[error("{tag}: {uri:?} is not a usable report URI: {reason}")]
     BadUri {
         /// `rua` or `ruf`.
         tag: String,
         /// The URI as written.
         uri: String,
         /// What is wrong.
-        reason: String,
+        problem: UriProblem,
     },
     /// The same tag twice; the first is used.
-    #[error("the tag {0} appears more than once; receivers may use either")]
     DuplicateTag(String),
     /// A part between semicolons that is not `tag=value`.
-    #[error("{0:?} is not a tag=value pair")]
     NotATag(String),
 }
 
+/// What values a tag takes, said when it has another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// `np`: none, quarantine or reject.
+    Policy,
+    /// `pct`: 0 to 100.
+    Percent,
+    /// `adkim`, `aspf`: r or s.
+    Alignment,
+    /// `fo`: 0, 1, d and s.
+    FailureOptions,
+    /// `rf`: afrf.
+    ReportFormat,
+    /// `ri`: seconds.
+    Interval,
+}
+
+/// Why a report URI is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UriProblem {
+    /// Nothing between commas.
+    Empty,
+    /// A character that must be percent-encoded.
+    NeedsEncoding(char),
+    /// No `scheme:`.
+    NoScheme,
+    /// Not a valid scheme name.
+    BadScheme(String),
+    /// Nothing after `scheme:`.
+    NothingAfterScheme,
+    /// A size limit without a number.
+    SizeWithoutNumber(String),
+    /// A size limit with an unknown unit.
+    SizeUnit(String),
+    /// A `mailto:` without a usable address.
+    Mailto(MailtoProblem),
+}
+
+/// Why a `mailto:` URI names no usable address (RFC 6068).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailtoProblem {
+    /// Not UTF-8 once percent-decoded.
+    NotUtf8,
+    /// No `@`.
+    NoAt(String),
+    /// An empty or malformed local part.
+    NotAnAddress(String),
+    /// The part after `@` is not a domain name.
+    BadDomain(String),
+}
+
+impl ToMessage for DmarcError {
+    fn to_message(&self) -> Message {
+        match self {
+            DmarcError::Empty => msg!("dmarc-error-empty"),
+            DmarcError::TooLong(bytes) => msg!("dmarc-error-too-long", bytes = *bytes),
+            DmarcError::NotDmarc(start) => msg!("dmarc-error-not-dmarc", start = start.as_str()),
+            DmarcError::BadVersion(v) => msg!("dmarc-error-bad-version", version = v.as_str()),
+            DmarcError::MissingPolicy => msg!("dmarc-error-missing-policy"),
+            DmarcError::BadPolicy(v) => msg!("dmarc-error-bad-policy", value = v.as_str()),
+            DmarcError::BadSubdomainPolicy(v) => {
+                msg!("dmarc-error-bad-subdomain-policy", value = v.as_str())
+            }
+            DmarcError::BadValue {
+                tag,
+                value,
+                expected,
+            } => msg!(
+                "dmarc-error-bad-value",
+                tag = tag.as_str(),
+                value = value.as_str(),
+                expected = expected.to_message()
+            ),
+            DmarcError::BadUri { tag, uri, problem } => msg!(
+                "dmarc-error-bad-uri",
+                tag = tag.as_str(),
+                uri = uri.as_str(),
+                problem = problem.to_message()
+            ),
+            DmarcError::DuplicateTag(tag) => msg!("dmarc-error-duplicate-tag", tag = tag.as_str()),
+            DmarcError::NotATag(part) => msg!("dmarc-error-not-a-tag", part = part.as_str()),
+        }
+    }
+}
+
+impl ToMessage for Expected {
+    fn to_message(&self) -> Message {
+        match self {
+            Expected::Policy => msg!("dmarc-expected-policy"),
+            Expected::Percent => msg!("dmarc-expected-percent"),
+            Expected::Alignment => msg!("dmarc-expected-alignment"),
+            Expected::FailureOptions => msg!("dmarc-expected-failure-options"),
+            Expected::ReportFormat => msg!("dmarc-expected-report-format"),
+            Expected::Interval => msg!("dmarc-expected-interval"),
+        }
+    }
+}
+
+impl ToMessage for UriProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            UriProblem::Empty => msg!("dmarc-uri-empty"),
+            UriProblem::NeedsEncoding(c) => {
+                msg!("dmarc-uri-needs-encoding", character = format!("{c:?}"))
+            }
+            UriProblem::NoScheme => msg!("dmarc-uri-no-scheme"),
+            UriProblem::BadScheme(s) => msg!("dmarc-uri-bad-scheme", scheme = s.as_str()),
+            UriProblem::NothingAfterScheme => msg!("dmarc-uri-nothing-after-scheme"),
+            UriProblem::SizeWithoutNumber(s) => {
+                msg!("dmarc-uri-size-without-number", size = s.as_str())
+            }
+            UriProblem::SizeUnit(s) => msg!("dmarc-uri-size-unit", size = s.as_str()),
+            UriProblem::Mailto(p) => p.to_message(),
+        }
+    }
+}
+
+impl ToMessage for MailtoProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            MailtoProblem::NotUtf8 => msg!("mail-mailto-not-utf8"),
+            MailtoProblem::NoAt(a) => msg!("mail-mailto-no-at", address = a.as_str()),
+            MailtoProblem::NotAnAddress(a) => {
+                msg!("mail-mailto-not-an-address", address = a.as_str())
+            }
+            MailtoProblem::BadDomain(a) => msg!("mail-mailto-bad-domain", address = a.as_str()),
+        }
+    }
+}
+
 /// Something worth saying about a valid record.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DmarcNote {
     /// A tag RFC 7489 does not define; receivers ignore it.
-    #[error("the tag {0:?} is not defined by RFC 7489 and is ignored")]
     UnknownTag(String),
     /// A report URI with a scheme other than mailto.
-    #[error(
-        "{tag}: {uri:?} uses the {scheme}: scheme; receivers need only support mailto: and ignore others (RFC 7489 §6.2)"
-    )]
     UnsupportedScheme {
         /// `rua` or `ruf`.
         tag: String,
@@ -377,8 +486,22 @@ pub enum DmarcNote {
         scheme: String,
     },
     /// `p` is not the tag right after `v`, as the grammar of §6.4 orders it.
-    #[error("p= is not the second tag; RFC 7489 §6.4 puts it right after v=DMARC1")]
     PolicyNotSecond,
+}
+
+impl ToMessage for DmarcNote {
+    fn to_message(&self) -> Message {
+        match self {
+            DmarcNote::UnknownTag(tag) => msg!("dmarc-note-unknown-tag", tag = tag.as_str()),
+            DmarcNote::UnsupportedScheme { tag, uri, scheme } => msg!(
+                "dmarc-note-unsupported-scheme",
+                tag = tag.as_str(),
+                uri = uri.as_str(),
+                scheme = scheme.as_str()
+            ),
+            DmarcNote::PolicyNotSecond => msg!("dmarc-note-policy-not-second"),
+        }
+    }
 }
 
 /// A record as read: the values, the tag errors receivers skip, and notes.
@@ -464,10 +587,10 @@ pub fn parse(text: &str) -> Result<ParsedRecord, DmarcError> {
             errors.push(DmarcError::DuplicateTag(name));
             continue;
         }
-        let bad = |reason: &str| DmarcError::BadValue {
+        let bad = |expected: Expected| DmarcError::BadValue {
             tag: name.clone(),
             value: value.chars().take(60).collect(),
-            reason: reason.to_string(),
+            expected,
         };
         match name.as_str() {
             "p" => {
@@ -479,11 +602,11 @@ pub fn parse(text: &str) -> Result<ParsedRecord, DmarcError> {
             "sp" => sp = Some(Policy::parse(value).ok_or_else(|| value.to_string())),
             "np" => match Policy::parse(value) {
                 Some(p) => record.nonexistent_policy = Some(p),
-                None => errors.push(bad("not one of none, quarantine or reject")),
+                None => errors.push(bad(Expected::Policy)),
             },
             "pct" => match parse_percent(value) {
-                Ok(p) => record.percent = Some(p),
-                Err(reason) => errors.push(bad(reason)),
+                Some(p) => record.percent = Some(p),
+                None => errors.push(bad(Expected::Percent)),
             },
             "adkim" | "aspf" => {
                 let mode = if value.eq_ignore_ascii_case("r") {
@@ -496,7 +619,7 @@ pub fn parse(text: &str) -> Result<ParsedRecord, DmarcError> {
                 match (mode, name.as_str()) {
                     (Some(m), "adkim") => record.adkim = Some(m),
                     (Some(m), _) => record.aspf = Some(m),
-                    (None, _) => errors.push(bad("must be r (relaxed) or s (strict)")),
+                    (None, _) => errors.push(bad(Expected::Alignment)),
                 }
             }
             "rua" | "ruf" => {
@@ -512,19 +635,17 @@ pub fn parse(text: &str) -> Result<ParsedRecord, DmarcError> {
             }
             "fo" => match colon_list(value, FailureOption::parse) {
                 Some(list) => record.failure_options = Some(list),
-                None => errors.push(bad("must be a colon-separated list of 0, 1, d and s")),
+                None => errors.push(bad(Expected::FailureOptions)),
             },
             "rf" => match colon_list(value, |v| {
                 v.eq_ignore_ascii_case("afrf").then_some(ReportFormat::Afrf)
             }) {
                 Some(list) => record.report_formats = Some(list),
-                None => errors.push(bad(
-                    "the only registered failure-report format is afrf (RFC 7489 §11.4)",
-                )),
+                None => errors.push(bad(Expected::ReportFormat)),
             },
             "ri" => match parse_interval(value) {
                 Some(ri) => record.interval = Some(ri),
-                None => errors.push(bad("must be a number of seconds (1 to 32 digits)")),
+                None => errors.push(bad(Expected::Interval)),
             },
             _ => notes.push(DmarcNote::UnknownTag(name.chars().take(40).collect())),
         }
@@ -564,15 +685,11 @@ pub fn parse(text: &str) -> Result<ParsedRecord, DmarcError> {
     })
 }
 
-fn parse_percent(value: &str) -> Result<Percent, &'static str> {
+fn parse_percent(value: &str) -> Option<Percent> {
     if value.is_empty() || value.len() > 3 || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("must be a whole number from 0 to 100");
+        return None;
     }
-    value
-        .parse::<u8>()
-        .ok()
-        .and_then(Percent::new)
-        .ok_or("must be a whole number from 0 to 100")
+    value.parse::<u8>().ok().and_then(Percent::new)
 }
 
 fn parse_interval(value: &str) -> Option<u32> {
@@ -594,10 +711,10 @@ fn parse_uri_list(tag: &str, value: &str) -> (Vec<ReportUri>, Vec<DmarcError>, V
     let mut errors = Vec::new();
     let mut notes = Vec::new();
     for raw in value.split(',').map(trim_wsp) {
-        let bad = |reason: &str| DmarcError::BadUri {
+        let bad = |problem: UriProblem| DmarcError::BadUri {
             tag: tag.to_string(),
             uri: raw.chars().take(80).collect(),
-            reason: reason.to_string(),
+            problem,
         };
         match parse_uri(raw) {
             Ok(uri) => {
@@ -610,16 +727,16 @@ fn parse_uri_list(tag: &str, value: &str) -> (Vec<ReportUri>, Vec<DmarcError>, V
                 }
                 uris.push(uri);
             }
-            Err(reason) => errors.push(bad(&reason)),
+            Err(problem) => errors.push(bad(problem)),
         }
     }
     (uris, errors, notes)
 }
 
 /// One `dmarc-uri`: `URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ]`.
-fn parse_uri(raw: &str) -> Result<ReportUri, String> {
+fn parse_uri(raw: &str) -> Result<ReportUri, UriProblem> {
     if raw.is_empty() {
-        return Err("empty".into());
+        return Err(UriProblem::Empty);
     }
     // "!" must be percent-encoded inside the URI, so the first one starts the size.
     let (uri, size) = match raw.split_once('!') {
@@ -634,11 +751,9 @@ fn parse_uri(raw: &str) -> Result<ReportUri, String> {
         .chars()
         .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
     {
-        return Err(format!("{c:?} must be percent-encoded in a URI (RFC 3986)"));
+        return Err(UriProblem::NeedsEncoding(c));
     }
-    let (scheme, rest) = uri
-        .split_once(':')
-        .ok_or_else(|| "has no scheme (such as mailto:)".to_string())?;
+    let (scheme, rest) = uri.split_once(':').ok_or(UriProblem::NoScheme)?;
     let valid_scheme = scheme
         .chars()
         .next()
@@ -647,14 +762,14 @@ fn parse_uri(raw: &str) -> Result<ReportUri, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !valid_scheme {
-        return Err(format!("{scheme:?} is not a URI scheme"));
+        return Err(UriProblem::BadScheme(scheme.chars().take(40).collect()));
     }
     let scheme = scheme.to_ascii_lowercase();
     let target = if scheme == "mailto" {
-        mailto_target(rest)?
+        mailto_target(rest).map_err(UriProblem::Mailto)?
     } else {
         if rest.is_empty() {
-            return Err("nothing follows the scheme".into());
+            return Err(UriProblem::NothingAfterScheme);
         }
         UriTarget::Other { scheme }
     };
@@ -666,13 +781,15 @@ fn parse_uri(raw: &str) -> Result<ReportUri, String> {
     })
 }
 
-fn parse_size(size: &str) -> Result<u64, String> {
+fn parse_size(size: &str) -> Result<u64, UriProblem> {
     let digits_end = size
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(size.len());
     let (digits, unit) = size.split_at(digits_end);
     if digits.is_empty() {
-        return Err(format!("the size limit {size:?} has no number"));
+        return Err(UriProblem::SizeWithoutNumber(
+            size.chars().take(40).collect(),
+        ));
     }
     let shift = match unit.to_ascii_lowercase().as_str() {
         "" => 0,
@@ -680,31 +797,27 @@ fn parse_size(size: &str) -> Result<u64, String> {
         "m" => 20,
         "g" => 30,
         "t" => 40,
-        _ => {
-            return Err(format!(
-                "the size limit {size:?} has an unknown unit (k, m, g or t)"
-            ));
-        }
+        _ => return Err(UriProblem::SizeUnit(size.chars().take(40).collect())),
     };
     let number = digits.parse::<u64>().unwrap_or(u64::MAX);
     Ok(number.saturating_mul(1u64 << shift))
 }
 
 /// The address of a `mailto:` URI (RFC 6068): `addr-spec [ "?" hfields ]`.
-pub(crate) fn mailto_target(rest: &str) -> Result<UriTarget, String> {
+pub(crate) fn mailto_target(rest: &str) -> Result<UriTarget, MailtoProblem> {
     let to = rest.split('?').next().unwrap_or_default();
     let address = percent_encoding::percent_decode_str(to)
         .decode_utf8()
-        .map_err(|_| "the address is not UTF-8 after percent-decoding".to_string())?
+        .map_err(|_| MailtoProblem::NotUtf8)?
         .into_owned();
+    let shown = || address.chars().take(80).collect::<String>();
     let (local, domain) = address
         .rsplit_once('@')
-        .ok_or_else(|| format!("{address:?} is not a mail address (no @)"))?;
+        .ok_or_else(|| MailtoProblem::NoAt(shown()))?;
     if local.is_empty() || local.contains(|c: char| c.is_whitespace() || c == '/') {
-        return Err(format!("{address:?} is not a mail address"));
+        return Err(MailtoProblem::NotAnAddress(shown()));
     }
-    let domain = DomainName::parse(domain)
-        .map_err(|e| format!("the domain of {address:?} is not valid: {e}"))?;
+    let domain = DomainName::parse(domain).map_err(|_| MailtoProblem::BadDomain(shown()))?;
     Ok(UriTarget::Mailto { address, domain })
 }
 

@@ -3,7 +3,9 @@
 //! for mail from a server the records do not list (the case that matters
 //! for forged mail: no mechanism matches, so every term is evaluated).
 
-use super::dns::{Answer, DnsView, Question, Rdata, RrType, Step, normalise};
+use indaba_model::{Message, ToMessage, msg};
+
+use super::dns::{Answer, DnsView, LookupFailure, Question, Rdata, RrType, Step, normalise};
 use super::eval::{MAX_LOOKUPS, MAX_NAMES, MAX_VOID_LOOKUPS};
 use super::macros::{ExpandError, MacroString, MacroValues, truncate_domain};
 use super::record::{Mechanism, Qualifier, SpfError, SpfRecord, is_spf_record, parse};
@@ -24,17 +26,280 @@ pub enum Severity {
 /// A problem found in the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// How bad.
-    pub severity: Severity,
-    /// What, in a sentence.
-    pub text: String,
+    /// The `include` or `redirect=` term that reached the record the
+    /// problem is in, when that is not the checked domain's own.
+    pub via: Option<String>,
+    /// What.
+    pub kind: ProblemKind,
+}
+
+/// What went wrong in the walk. Every kind but [`ProblemKind::LookupFailed`]
+/// makes receivers return `permerror`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The 11th DNS-querying term: `term` in the record of `domain`.
+    TooManyLookups {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+    },
+    /// The 3rd lookup that found nothing.
+    TooManyVoids(VoidLookup),
+    /// A record could not be looked up (receivers would return temperror).
+    LookupFailed {
+        /// The domain whose record it is.
+        domain: String,
+        /// Why.
+        failure: LookupFailure,
+    },
+    /// An included or redirected-to domain has no SPF record.
+    NoRecord {
+        /// The domain.
+        domain: String,
+    },
+    /// A domain has several SPF records.
+    MultipleRecords {
+        /// The domain.
+        domain: String,
+        /// How many.
+        count: usize,
+    },
+    /// A record reached does not parse.
+    InvalidRecord {
+        /// The domain.
+        domain: String,
+        /// Why.
+        error: SpfError,
+    },
+    /// An `mx` term whose target has more MX hosts than receivers look at.
+    TooManyMxHosts {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+        /// The target.
+        name: String,
+        /// How many hosts.
+        count: usize,
+    },
+    /// A target that expands past the bound.
+    MacroTooLong {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+    },
+    /// An include or redirect back to a record already being evaluated.
+    Loop {
+        /// The term.
+        term: String,
+        /// The domains from the checked one to the repeated one.
+        path: Vec<String>,
+    },
+}
+
+/// A lookup that found nothing (§4.6.4 counts them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoidLookup {
+    /// The term.
+    pub term: String,
+    /// The record it is in.
+    pub domain: String,
+    /// The name looked up.
+    pub name: String,
+    /// What the term found missing.
+    pub missing: Missing,
+}
+
+/// What a void lookup found missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// `a`: the name has no address of the family asked.
+    Addresses,
+    /// `mx`: the name has no MX records.
+    MailServers,
+    /// `exists`: the name does not exist.
+    Name,
+}
+
+impl Problem {
+    /// How bad it is.
+    pub fn severity(&self) -> Severity {
+        match self.kind {
+            ProblemKind::LookupFailed { .. } => Severity::Error,
+            _ => Severity::Fail,
+        }
+    }
+}
+
+impl ToMessage for Problem {
+    fn to_message(&self) -> Message {
+        let what = self.kind.to_message();
+        match &self.via {
+            Some(term) => msg!("spf-problem-via", term = term.as_str(), problem = what),
+            None => what,
+        }
+    }
+}
+
+impl ToMessage for VoidLookup {
+    fn to_message(&self) -> Message {
+        let (term, domain, name) = (self.term.as_str(), self.domain.as_str(), self.name.as_str());
+        match self.missing {
+            Missing::MailServers => msg!("spf-void-mx", term = term, domain = domain, name = name),
+            Missing::Name => msg!("spf-void-exists", term = term, domain = domain, name = name),
+            Missing::Addresses => {
+                msg!(
+                    "spf-void-address",
+                    term = term,
+                    domain = domain,
+                    name = name
+                )
+            }
+        }
+    }
+}
+
+impl ToMessage for ProblemKind {
+    fn to_message(&self) -> Message {
+        match self {
+            ProblemKind::TooManyLookups { term, domain } => msg!(
+                "spf-problem-too-many-lookups",
+                max = MAX_LOOKUPS,
+                term = term.as_str(),
+                domain = domain.as_str()
+            ),
+            ProblemKind::TooManyVoids(void) => msg!(
+                "spf-problem-too-many-voids",
+                max = MAX_VOID_LOOKUPS,
+                void = void.to_message()
+            ),
+            ProblemKind::LookupFailed { domain, failure } => msg!(
+                "spf-problem-lookup-failed",
+                domain = domain.as_str(),
+                reason = failure.to_message()
+            ),
+            ProblemKind::NoRecord { domain } => {
+                msg!("spf-problem-no-record", domain = domain.as_str())
+            }
+            ProblemKind::MultipleRecords { domain, count } => msg!(
+                "spf-problem-multiple-records",
+                domain = domain.as_str(),
+                count = *count
+            ),
+            ProblemKind::InvalidRecord { domain, error } => msg!(
+                "spf-problem-invalid-record",
+                domain = domain.as_str(),
+                error = error.to_message()
+            ),
+            ProblemKind::TooManyMxHosts {
+                term,
+                domain,
+                name,
+                count,
+            } => msg!(
+                "spf-problem-too-many-mx",
+                term = term.as_str(),
+                domain = domain.as_str(),
+                name = name.as_str(),
+                count = *count,
+                max = MAX_NAMES
+            ),
+            ProblemKind::MacroTooLong { term, domain } => msg!(
+                "spf-problem-macro-too-long",
+                term = term.as_str(),
+                domain = domain.as_str(),
+                error = ExpandError::TooLong.to_message()
+            ),
+            ProblemKind::Loop { term, path } => msg!(
+                "spf-problem-loop",
+                term = term.as_str(),
+                path = path.join(" → ")
+            ),
+        }
+    }
+}
+
+/// A remark on the records that does not change the verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The checked domain's record is larger than fits in a 512-byte answer.
+    Large {
+        /// Its size in bytes.
+        bytes: usize,
+    },
+    /// A `ptr` mechanism (§5.5: SHOULD NOT be used).
+    Ptr {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+    },
+    /// A target that depends on the message, so it was counted but not
+    /// followed.
+    Unfollowed {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+        /// The macro letter.
+        letter: char,
+    },
+}
+
+impl ToMessage for Note {
+    fn to_message(&self) -> Message {
+        match self {
+            Note::Large { bytes } => msg!("spf-note-large", bytes = *bytes),
+            Note::Ptr { term, domain } => msg!(
+                "spf-note-ptr",
+                term = term.as_str(),
+                domain = domain.as_str()
+            ),
+            Note::Unfollowed {
+                term,
+                domain,
+                letter,
+            } => msg!(
+                "spf-note-unfollowed",
+                term = term.as_str(),
+                domain = domain.as_str(),
+                letter = letter.to_string()
+            ),
+        }
+    }
+}
+
+/// Why one record of the tree is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeProblem {
+    /// Its lookup failed.
+    LookupFailed(LookupFailure),
+    /// The domain has no SPF record.
+    NoRecord,
+    /// The domain has several.
+    Multiple(usize),
+    /// The record does not parse.
+    Invalid(SpfError),
+}
+
+impl ToMessage for NodeProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            NodeProblem::LookupFailed(f) => msg!("spf-node-lookup-failed", reason = f.to_message()),
+            NodeProblem::NoRecord => msg!("spf-node-no-record"),
+            NodeProblem::Multiple(count) => msg!("spf-node-multiple", count = *count),
+            NodeProblem::Invalid(e) => e.to_message(),
+        }
+    }
 }
 
 /// What the checked domain publishes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopRecord {
     /// The TXT lookup failed.
-    LookupFailed(String),
+    LookupFailed(LookupFailure),
     /// No `v=spf1` record (`nxdomain`: the name does not exist).
     Missing {
         /// Whether the domain does not exist.
@@ -81,7 +346,7 @@ pub struct Node {
     /// The parsed record.
     pub record: Option<SpfRecord>,
     /// Why there is no usable record, or `None`.
-    pub problem: Option<String>,
+    pub problem: Option<NodeProblem>,
     /// DNS-querying terms in this record (not its children).
     pub lookups: u32,
     /// Records it includes or redirects to.
@@ -107,6 +372,9 @@ pub enum PolicyEnd {
         term: String,
         /// Where.
         domain: String,
+        /// For an `include`: the included domain whose record passes every
+        /// address.
+        through: Option<String>,
     },
     /// No `all` and no `redirect=`: neutral (§4.7).
     Default {
@@ -114,7 +382,50 @@ pub enum PolicyEnd {
         domain: String,
     },
     /// The end could not be found.
-    Unknown(String),
+    Unknown(UnknownEnd),
+}
+
+/// Why the end of the policy could not be found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownEnd {
+    /// The domain has no usable record at all.
+    NoUsableRecord,
+    /// A record on the way is not usable (`None`: it was not looked up).
+    Unusable {
+        /// Whose record.
+        domain: String,
+        /// Why.
+        problem: Option<NodeProblem>,
+    },
+    /// A `redirect=` that was not followed (its target depends on the
+    /// message, or it makes a loop).
+    RedirectNotFollowed {
+        /// Whose redirect.
+        domain: String,
+    },
+}
+
+impl ToMessage for UnknownEnd {
+    fn to_message(&self) -> Message {
+        match self {
+            UnknownEnd::NoUsableRecord => msg!("spf-end-no-usable-record"),
+            UnknownEnd::Unusable {
+                domain,
+                problem: Some(problem),
+            } => msg!(
+                "spf-end-unusable",
+                domain = domain.as_str(),
+                problem = problem.to_message()
+            ),
+            UnknownEnd::Unusable {
+                domain,
+                problem: None,
+            } => msg!("spf-end-not-looked-up", domain = domain.as_str()),
+            UnknownEnd::RedirectNotFollowed { domain } => {
+                msg!("spf-end-redirect-not-followed", domain = domain.as_str())
+            }
+        }
+    }
 }
 
 /// The walk's result.
@@ -133,7 +444,7 @@ pub struct Audit {
     /// Problems, in the order found.
     pub problems: Vec<Problem>,
     /// Remarks that do not change the verdict.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// Walks the SPF records of `domain` over `view`.
@@ -200,10 +511,7 @@ pub fn audit<V: DnsView + ?Sized>(view: &V, domain: &str) -> Step<Audit> {
     if let Some(text) = &tree.text
         && text.len() > LARGE_RECORD
     {
-        walker.notes.push(format!(
-            "the record is {} bytes; RFC 7208 §3.4 asks for records small enough that the answer fits in 512 bytes",
-            text.len()
-        ));
+        walker.notes.push(Note::Large { bytes: text.len() });
     }
     audit.tree = Some(tree);
     audit.lookups = walker.lookups;
@@ -234,7 +542,7 @@ struct Walker<'a, V: ?Sized> {
     voids: u32,
     missing: Vec<Question>,
     problems: Vec<Problem>,
-    notes: Vec<String>,
+    notes: Vec<Note>,
     stopped: bool,
 }
 
@@ -244,11 +552,9 @@ enum Looked {
 }
 
 impl<V: DnsView + ?Sized> Walker<'_, V> {
-    fn fail(&mut self, text: String) {
-        self.problems.push(Problem {
-            severity: Severity::Fail,
-            text,
-        });
+    /// A problem in the terms of a record (the term says where).
+    fn problem(&mut self, kind: ProblemKind) {
+        self.problems.push(Problem { via: None, kind });
     }
 
     fn ask(&mut self, name: &str, rtype: RrType) -> Looked {
@@ -285,21 +591,20 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
         self.lookups += 1;
         node.lookups += 1;
         if self.lookups > MAX_LOOKUPS {
-            self.fail(format!(
-                "evaluating the records needs more than {MAX_LOOKUPS} DNS lookups: the 11th is {term} in the record of {domain}; receivers return permerror (RFC 7208 §4.6.4)"
-            ));
+            self.problem(ProblemKind::TooManyLookups {
+                term: term.to_string(),
+                domain: domain.to_string(),
+            });
             self.stopped = true;
             return false;
         }
         true
     }
 
-    fn void(&mut self, what: String) {
+    fn void(&mut self, what: VoidLookup) {
         self.voids += 1;
         if self.voids > MAX_VOID_LOOKUPS {
-            self.fail(format!(
-                "more than {MAX_VOID_LOOKUPS} lookups find nothing (the 3rd: {what}); receivers return permerror (RFC 7208 §4.6.4)"
-            ));
+            self.problem(ProblemKind::TooManyVoids(what));
             self.stopped = true;
         }
     }
@@ -314,22 +619,42 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
             lookups: 0,
             children: Vec::new(),
         };
-        let how = match &via {
-            Via::Top => String::new(),
-            Via::Include { term, .. } => format!("{term}: "),
-            Via::Redirect(term) => format!("{term}: "),
+        // A problem of the record itself names the term that reached it.
+        let reached_by = match &via {
+            Via::Top => None,
+            Via::Include { term, .. } | Via::Redirect(term) => Some(term.clone()),
+        };
+        let record_problem = |walker: &mut Self, node: &mut Node, problem: NodeProblem| {
+            let kind = match &problem {
+                NodeProblem::LookupFailed(failure) => ProblemKind::LookupFailed {
+                    domain: domain.to_string(),
+                    failure: failure.clone(),
+                },
+                NodeProblem::NoRecord => ProblemKind::NoRecord {
+                    domain: domain.to_string(),
+                },
+                NodeProblem::Multiple(count) => ProblemKind::MultipleRecords {
+                    domain: domain.to_string(),
+                    count: *count,
+                },
+                NodeProblem::Invalid(error) => ProblemKind::InvalidRecord {
+                    domain: domain.to_string(),
+                    error: error.clone(),
+                },
+            };
+            walker.problems.push(Problem {
+                via: reached_by.clone(),
+                kind,
+            });
+            node.problem = Some(problem);
         };
         let answer = match self.ask(domain, RrType::Txt) {
             Looked::Pending => return node,
             Looked::Answer(a) => a,
         };
         let spf = match answer {
-            Answer::Failed(reason) => {
-                node.problem = Some(format!("the lookup failed: {reason}"));
-                self.problems.push(Problem {
-                    severity: Severity::Error,
-                    text: format!("{how}the record of {domain} could not be looked up ({reason}); receivers would return temperror"),
-                });
+            Answer::Failed(failure) => {
+                record_problem(self, &mut node, NodeProblem::LookupFailed(failure));
                 return node;
             }
             Answer::NxDomain => Vec::new(),
@@ -337,19 +662,12 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
         };
         let text = match spf.as_slice() {
             [] => {
-                node.problem = Some("no SPF record".to_string());
-                self.fail(format!(
-                    "{how}{domain} has no SPF record; receivers return permerror (RFC 7208 §5.2, §6.1)"
-                ));
+                record_problem(self, &mut node, NodeProblem::NoRecord);
                 return node;
             }
             [one] => one.clone(),
             many => {
-                node.problem = Some(format!("{} SPF records", many.len()));
-                self.fail(format!(
-                    "{how}{domain} has {} SPF records; receivers return permerror (RFC 7208 §4.5)",
-                    many.len()
-                ));
+                record_problem(self, &mut node, NodeProblem::Multiple(many.len()));
                 return node;
             }
         };
@@ -357,8 +675,7 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
         let record = match parse(&text) {
             Ok(r) => r,
             Err(e) => {
-                node.problem = Some(e.to_string());
-                self.fail(format!("{how}the record of {domain} is not valid: {e}"));
+                record_problem(self, &mut node, NodeProblem::Invalid(e));
                 return node;
             }
         };
@@ -398,7 +715,12 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
                             && empty(&a)
                             && empty(&aaaa)
                         {
-                            self.void(format!("{} in the record of {domain}: {name} has no addresses", d.text));
+                            self.void(VoidLookup {
+                                term: d.text.clone(),
+                                domain: domain.to_string(),
+                                name,
+                                missing: Missing::Addresses,
+                            });
                         }
                     }
                 }
@@ -418,12 +740,19 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
                             _ => 0,
                         };
                         if empty(&answer) {
-                            self.void(format!("{} in the record of {domain}: {name} has no MX records", d.text));
+                            self.void(VoidLookup {
+                                term: d.text.clone(),
+                                domain: domain.to_string(),
+                                name,
+                                missing: Missing::MailServers,
+                            });
                         } else if hosts > MAX_NAMES {
-                            self.fail(format!(
-                                "{} in the record of {domain}: {name} has {hosts} MX hosts; receivers look at {MAX_NAMES} at most and then return permerror (RFC 7208 §4.6.4)",
-                                d.text
-                            ));
+                            self.problem(ProblemKind::TooManyMxHosts {
+                                term: d.text.clone(),
+                                domain: domain.to_string(),
+                                name,
+                                count: hosts,
+                            });
                         }
                     }
                 }
@@ -432,13 +761,18 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
                         && let Looked::Answer(answer) = self.ask(&name, RrType::A)
                         && empty(&answer)
                     {
-                        self.void(format!("{} in the record of {domain}: {name} does not exist", d.text));
+                        self.void(VoidLookup {
+                            term: d.text.clone(),
+                            domain: domain.to_string(),
+                            name,
+                            missing: Missing::Name,
+                        });
                     }
                 }
-                Mechanism::Ptr(_) => self.notes.push(format!(
-                    "{} in the record of {domain}: ptr is slow and unreliable, and RFC 7208 §5.5 says it SHOULD NOT be used",
-                    d.text
-                )),
+                Mechanism::Ptr(_) => self.notes.push(Note::Ptr {
+                    term: d.text.clone(),
+                    domain: domain.to_string(),
+                }),
                 _ => {}
             }
         }
@@ -465,13 +799,18 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
         match self.expand(spec, domain) {
             Ok(name) => Some(name),
             Err(ExpandError::Unknown(letter)) => {
-                self.notes.push(format!(
-                    "{term} in the record of {domain}: the target depends on %{{{letter}}} of each message, so it is counted but not followed"
-                ));
+                self.notes.push(Note::Unfollowed {
+                    term: term.to_string(),
+                    domain: domain.to_string(),
+                    letter,
+                });
                 None
             }
-            Err(e @ ExpandError::TooLong) => {
-                self.fail(format!("{term} in the record of {domain}: {e}"));
+            Err(ExpandError::TooLong) => {
+                self.problem(ProblemKind::MacroTooLong {
+                    term: term.to_string(),
+                    domain: domain.to_string(),
+                });
                 None
             }
         }
@@ -481,10 +820,10 @@ impl<V: DnsView + ?Sized> Walker<'_, V> {
         if stack.iter().any(|d| d == target) {
             let mut path = stack.to_vec();
             path.push(target.to_string());
-            self.fail(format!(
-                "{term} makes a loop ({}); receivers return permerror",
-                path.join(" → ")
-            ));
+            self.problem(ProblemKind::Loop {
+                term: term.to_string(),
+                path,
+            });
             self.stopped = true;
             true
         } else {
@@ -507,17 +846,25 @@ impl Audit {
     pub fn policy(&self) -> PolicyEnd {
         match &self.tree {
             Some(tree) => policy_of(tree, false),
-            None => PolicyEnd::Unknown("there is no usable SPF record".to_string()),
+            None => PolicyEnd::Unknown(UnknownEnd::NoUsableRecord),
         }
     }
 
-    /// Whether any problem makes the record fail.
+    /// Whether any problem makes receivers return permerror.
     pub fn fails(&self) -> bool {
-        self.problems.iter().any(|p| p.severity == Severity::Fail)
+        self.problems.iter().any(|p| p.severity() == Severity::Fail)
     }
 
-    /// The tree, one line per record: (depth, how reached, what).
-    pub fn tree_lines(&self) -> Vec<(usize, String, String)> {
+    /// The first problem that makes receivers return permerror.
+    pub fn first_failure(&self) -> Option<&Problem> {
+        self.problems
+            .iter()
+            .find(|p| p.severity() == Severity::Fail)
+    }
+
+    /// The tree, one line per record: (depth, how it was reached, what it
+    /// holds).
+    pub fn tree_lines(&self) -> Vec<(usize, String, Message)> {
         let mut out = Vec::new();
         if let Some(tree) = &self.tree {
             lines(tree, 0, &mut out);
@@ -526,20 +873,20 @@ impl Audit {
     }
 }
 
-fn lines(node: &Node, depth: usize, out: &mut Vec<(usize, String, String)>) {
+fn lines(node: &Node, depth: usize, out: &mut Vec<(usize, String, Message)>) {
     let how = match &node.via {
         Via::Top => format!("{} TXT", node.domain),
         Via::Include { term, .. } => format!("{term} → {}", node.domain),
         Via::Redirect(term) => format!("{term} → {}", node.domain),
     };
     let what = match (&node.text, &node.problem) {
-        (_, Some(problem)) => problem.clone(),
-        (Some(text), None) => format!(
-            "{text} ({} lookup{})",
-            node.lookups,
-            if node.lookups == 1 { "" } else { "s" }
+        (_, Some(problem)) => problem.to_message(),
+        (Some(text), None) => msg!(
+            "spf-tree-record",
+            record = text.as_str(),
+            lookups = node.lookups
         ),
-        (None, None) => "not looked up".to_string(),
+        (None, None) => msg!("spf-tree-not-looked-up"),
     };
     out.push((depth, how, what));
     for child in &node.children {
@@ -549,11 +896,10 @@ fn lines(node: &Node, depth: usize, out: &mut Vec<(usize, String, String)>) {
 
 fn policy_of(node: &Node, via_redirect: bool) -> PolicyEnd {
     let Some(record) = &node.record else {
-        return PolicyEnd::Unknown(format!(
-            "the record of {} is not usable ({})",
-            node.domain,
-            node.problem.as_deref().unwrap_or("not looked up")
-        ));
+        return PolicyEnd::Unknown(UnknownEnd::Unusable {
+            domain: node.domain.clone(),
+            problem: node.problem.clone(),
+        });
     };
     for (index, d) in record.directives.iter().enumerate() {
         match &d.mechanism {
@@ -568,6 +914,7 @@ fn policy_of(node: &Node, via_redirect: bool) -> PolicyEnd {
                 return PolicyEnd::Everyone {
                     term: d.text.clone(),
                     domain: node.domain.clone(),
+                    through: None,
                 };
             }
             Mechanism::Include(_) if d.qualifier == Qualifier::Pass => {
@@ -585,8 +932,9 @@ fn policy_of(node: &Node, via_redirect: bool) -> PolicyEnd {
                     )
                 {
                     return PolicyEnd::Everyone {
-                        term: format!("{} (its record passes every address)", d.text),
+                        term: d.text.clone(),
                         domain: node.domain.clone(),
+                        through: Some(child.domain.clone()),
                     };
                 }
             }
@@ -600,10 +948,9 @@ fn policy_of(node: &Node, via_redirect: bool) -> PolicyEnd {
             .find(|c| matches!(c.via, Via::Redirect(_)))
         {
             Some(child) => policy_of(child, true),
-            None => PolicyEnd::Unknown(format!(
-                "the redirect= of {} could not be followed",
-                node.domain
-            )),
+            None => PolicyEnd::Unknown(UnknownEnd::RedirectNotFollowed {
+                domain: node.domain.clone(),
+            }),
         };
     }
     PolicyEnd::Default {

@@ -6,8 +6,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::rr::{Name, RData, RecordType};
-use indaba_model::Observations;
-use indaba_model::observation::{DnsQuestion, QueryMode};
+use indaba_model::observation::{DnsFailure, DnsOutcome, DnsQuestion, DnsResponse, QueryMode};
+use indaba_model::{Message, Observations, ToMessage, msg};
 
 /// The record types SPF evaluation asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -108,8 +108,98 @@ pub enum Answer {
     Records(Vec<Rdata>),
     /// NXDOMAIN.
     NxDomain,
-    /// No usable answer (SERVFAIL, timeout, REFUSED…): the reason.
-    Failed(String),
+    /// No usable answer (SERVFAIL, timeout, REFUSED…).
+    Failed(LookupFailure),
+}
+
+/// Why a question the mail checks need has no usable answer. Shared by
+/// SPF, DMARC, DKIM, MTA-STS, TLS-RPT and the MX check, which all read the
+/// raw-mode answers of a test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupFailure {
+    /// The test did not ask it.
+    NotLookedUp(Question),
+    /// No response came (the kind says why).
+    NoResponse(Question, DnsFailure),
+    /// The resolver answered with an error code (SERVFAIL, REFUSED…).
+    Rcode {
+        /// The question.
+        question: Question,
+        /// The response code mnemonic.
+        rcode: String,
+        /// The Extended DNS Error (RFC 8914), where given.
+        extended: Option<String>,
+    },
+    /// The stored response cannot be decoded.
+    Undecodable(Question),
+}
+
+impl LookupFailure {
+    /// The question that failed.
+    pub fn question(&self) -> &Question {
+        match self {
+            LookupFailure::NotLookedUp(q)
+            | LookupFailure::NoResponse(q, _)
+            | LookupFailure::Rcode { question: q, .. }
+            | LookupFailure::Undecodable(q) => q,
+        }
+    }
+
+    /// The failure an answer the mail checks read from a stored response
+    /// represents, if it is one: anything but NOERROR and NXDOMAIN.
+    pub fn of_rcode(question: &Question, response: &DnsResponse) -> Option<LookupFailure> {
+        match response.rcode.as_str() {
+            "NOERROR" | "NXDOMAIN" => None,
+            other => Some(LookupFailure::Rcode {
+                question: question.clone(),
+                rcode: other.to_string(),
+                extended: response.extended_error.clone(),
+            }),
+        }
+    }
+}
+
+impl ToMessage for LookupFailure {
+    fn to_message(&self) -> Message {
+        let q = self.question();
+        let (name, rtype) = (q.name.as_str(), q.rtype.as_str());
+        match self {
+            LookupFailure::NotLookedUp(_) => {
+                msg!("mail-dns-not-looked-up", name = name, rtype = rtype)
+            }
+            LookupFailure::NoResponse(_, kind) => msg!(
+                "mail-dns-no-response",
+                name = name,
+                rtype = rtype,
+                kind = match kind {
+                    DnsFailure::Timeout => "timeout",
+                    DnsFailure::Unreachable => "unreachable",
+                    DnsFailure::Malformed => "malformed",
+                    DnsFailure::Oversized => "oversized",
+                    DnsFailure::Cancelled => "cancelled",
+                }
+            ),
+            LookupFailure::Rcode {
+                rcode,
+                extended: None,
+                ..
+            } => msg!("mail-dns-rcode", name = name, rtype = rtype, rcode = rcode),
+            LookupFailure::Rcode {
+                rcode,
+                extended: Some(extended),
+                ..
+            } => msg!(
+                "mail-dns-rcode-extended",
+                name = name,
+                rtype = rtype,
+                rcode = rcode,
+                extended = extended
+            ),
+            LookupFailure::Undecodable(_) => {
+                msg!("mail-dns-undecodable", name = name, rtype = rtype)
+            }
+        }
+    }
 }
 
 /// Answers to questions.
@@ -154,47 +244,48 @@ impl DnsView for ObservedDns<'_> {
             .obs
             .dns_for(&question.dns_question(), QueryMode::Raw)
             .last()?;
-        let Some(response) = exchange.response() else {
-            return Some(Answer::Failed(format!(
-                "the lookup of {question} failed: {}",
-                exchange.failure().unwrap_or("no answer")
-            )));
-        };
-        Some(match response.rcode.as_str() {
-            "NXDOMAIN" => Answer::NxDomain,
-            "NOERROR" => {
-                let rtype = match question.rtype {
-                    RrType::Txt => RecordType::TXT,
-                    RrType::A => RecordType::A,
-                    RrType::Aaaa => RecordType::AAAA,
-                    RrType::Mx => RecordType::MX,
-                    RrType::Ptr => RecordType::PTR,
-                };
-                if response.message().is_none() {
-                    return Some(Answer::Failed(format!(
-                        "the stored answer for {question} cannot be decoded"
-                    )));
-                }
-                Answer::Records(
-                    response
-                        .answer_data(rtype)
-                        .into_iter()
-                        .filter_map(|data| match data {
-                            RData::TXT(txt) => Some(Rdata::Txt(txt.txt_data.concat())),
-                            RData::A(a) => Some(Rdata::A(a.0)),
-                            RData::AAAA(a) => Some(Rdata::Aaaa(a.0)),
-                            RData::MX(mx) => Some(Rdata::Mx {
-                                preference: mx.preference,
-                                exchange: normalise(&mx.exchange.to_ascii()),
-                            }),
-                            RData::PTR(ptr) => Some(Rdata::Ptr(normalise(&ptr.0.to_ascii()))),
-                            _ => None,
-                        })
-                        .collect(),
-                )
+        let response = match &exchange.outcome {
+            DnsOutcome::Response(r) => r,
+            DnsOutcome::Failure { kind, .. } => {
+                return Some(Answer::Failed(LookupFailure::NoResponse(
+                    question.clone(),
+                    *kind,
+                )));
             }
-            other => Answer::Failed(format!("the lookup of {question} answered {other}")),
-        })
+        };
+        if let Some(failure) = LookupFailure::of_rcode(question, response) {
+            return Some(Answer::Failed(failure));
+        }
+        if response.rcode == "NXDOMAIN" {
+            return Some(Answer::NxDomain);
+        }
+        let rtype = match question.rtype {
+            RrType::Txt => RecordType::TXT,
+            RrType::A => RecordType::A,
+            RrType::Aaaa => RecordType::AAAA,
+            RrType::Mx => RecordType::MX,
+            RrType::Ptr => RecordType::PTR,
+        };
+        if response.message().is_none() {
+            return Some(Answer::Failed(LookupFailure::Undecodable(question.clone())));
+        }
+        Some(Answer::Records(
+            response
+                .answer_data(rtype)
+                .into_iter()
+                .filter_map(|data| match data {
+                    RData::TXT(txt) => Some(Rdata::Txt(txt.txt_data.concat())),
+                    RData::A(a) => Some(Rdata::A(a.0)),
+                    RData::AAAA(a) => Some(Rdata::Aaaa(a.0)),
+                    RData::MX(mx) => Some(Rdata::Mx {
+                        preference: mx.preference,
+                        exchange: normalise(&mx.exchange.to_ascii()),
+                    }),
+                    RData::PTR(ptr) => Some(Rdata::Ptr(normalise(&ptr.0.to_ascii()))),
+                    _ => None,
+                })
+                .collect(),
+        ))
     }
 }
 

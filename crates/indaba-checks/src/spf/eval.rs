@@ -4,7 +4,12 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use super::dns::{Answer, DnsView, Question, Rdata, RrType, Step, normalise, reverse_name};
+use indaba_model::{Arg, Message, ToMessage, msg};
+
+use super::audit::{Missing, ProblemKind, VoidLookup};
+use super::dns::{
+    Answer, DnsView, LookupFailure, Question, Rdata, RrType, Step, normalise, reverse_name,
+};
 use super::macros::{ExpandError, Letter, MacroString, MacroUse, MacroValues, truncate_domain};
 use super::record::{Directive, Mechanism, Qualifier, SpfRecord, is_spf_record, parse};
 
@@ -124,7 +129,144 @@ pub struct TraceStep {
     /// 0 for the checked domain's record, one more per include/redirect.
     pub depth: usize,
     /// What happened.
-    pub text: String,
+    pub message: Message,
+}
+
+/// Why `check_host()` gave its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The domain cannot be checked at all (§4.3): none.
+    NoDomain(DomainProblem),
+    /// The domain does not exist: none.
+    NxDomain(String),
+    /// The domain has no SPF record: none.
+    NoRecord(String),
+    /// A directive matched.
+    Matched {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+    },
+    /// Nothing matched and there is no `redirect=`: neutral.
+    DefaultNeutral(String),
+    /// A problem that makes receivers return permerror, as the static
+    /// walk of the records names it too (a loop, several or broken
+    /// records, too many lookups, void lookups or MX names).
+    PermError(ProblemKind),
+    /// A target that cannot be expanded.
+    Macro {
+        /// The macro-string.
+        spec: String,
+        /// The record it is in.
+        domain: String,
+        /// Why.
+        error: ExpandError,
+    },
+    /// `redirect=` to a domain whose result is none.
+    RedirectToNone {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+        /// Why the target gave none.
+        inner: Box<Reason>,
+    },
+    /// `include:` of a domain whose result is none.
+    IncludeNone {
+        /// The term.
+        term: String,
+        /// The record it is in.
+        domain: String,
+        /// Why the target gave none.
+        inner: Box<Reason>,
+    },
+    /// A lookup failed: temperror.
+    Dns(LookupFailure),
+}
+
+/// Why a domain cannot be checked (§4.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainProblem {
+    /// Empty.
+    Empty,
+    /// An address literal such as `[192.0.2.1]`.
+    AddressLiteral(String),
+    /// Longer than 253 characters.
+    TooLong(String),
+    /// One label only.
+    SingleLabel(String),
+    /// An empty label.
+    EmptyLabel(String),
+    /// A label longer than 63 characters.
+    LongLabel(String),
+}
+
+impl ToMessage for DomainProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            DomainProblem::Empty => msg!("spf-domain-empty"),
+            DomainProblem::AddressLiteral(d) => {
+                msg!("spf-domain-address-literal", domain = d.as_str())
+            }
+            DomainProblem::TooLong(d) => msg!("spf-domain-too-long", domain = d.as_str()),
+            DomainProblem::SingleLabel(d) => {
+                msg!("spf-domain-single-label", domain = d.as_str())
+            }
+            DomainProblem::EmptyLabel(d) => msg!("spf-domain-empty-label", domain = d.as_str()),
+            DomainProblem::LongLabel(d) => msg!("spf-domain-long-label", domain = d.as_str()),
+        }
+    }
+}
+
+impl ToMessage for Reason {
+    fn to_message(&self) -> Message {
+        match self {
+            Reason::NoDomain(problem) => problem.to_message(),
+            Reason::NxDomain(domain) => msg!("spf-reason-nxdomain", domain = domain.as_str()),
+            Reason::NoRecord(domain) => msg!("spf-reason-no-record", domain = domain.as_str()),
+            Reason::Matched { term, domain } => msg!(
+                "spf-reason-matched",
+                term = term.as_str(),
+                domain = domain.as_str()
+            ),
+            Reason::DefaultNeutral(domain) => {
+                msg!("spf-reason-default-neutral", domain = domain.as_str())
+            }
+            Reason::PermError(problem) => problem.to_message(),
+            Reason::Macro {
+                spec,
+                domain,
+                error,
+            } => msg!(
+                "spf-reason-macro",
+                spec = spec.as_str(),
+                domain = domain.as_str(),
+                error = error.to_message()
+            ),
+            Reason::RedirectToNone {
+                term,
+                domain,
+                inner,
+            } => msg!(
+                "spf-reason-redirect-none",
+                term = term.as_str(),
+                domain = domain.as_str(),
+                inner = inner.to_message()
+            ),
+            Reason::IncludeNone {
+                term,
+                domain,
+                inner,
+            } => msg!(
+                "spf-reason-include-none",
+                term = term.as_str(),
+                domain = domain.as_str(),
+                inner = inner.to_message()
+            ),
+            Reason::Dns(failure) => failure.to_message(),
+        }
+    }
 }
 
 /// The outcome of `check_host()`.
@@ -134,8 +276,8 @@ pub struct Evaluation {
     pub result: SpfResult,
     /// The domain's explanation (`exp=`), for a `fail`.
     pub explanation: Option<String>,
-    /// Why this result, in a sentence.
-    pub reason: String,
+    /// Why this result.
+    pub reason: Reason,
     /// DNS-querying terms used.
     pub lookups: u32,
     /// Void lookups seen.
@@ -165,7 +307,14 @@ pub fn check_host<V: DnsView + ?Sized>(view: &V, input: &CheckHostInput) -> Step
     let (result, explanation, reason) = match outcome {
         Ok(o) => (o.result, o.explanation, o.reason),
         Err(Halt::Abort(result, reason)) => {
-            ev.note(0, format!("{result}: {reason}"));
+            ev.note(
+                0,
+                msg!(
+                    "spf-trace-abort",
+                    result = result.as_str(),
+                    reason = reason.to_message()
+                ),
+            );
             (result, None, reason)
         }
         Err(Halt::Need(mut questions)) => {
@@ -186,17 +335,17 @@ pub fn check_host<V: DnsView + ?Sized>(view: &V, input: &CheckHostInput) -> Step
 
 enum Halt {
     Need(Vec<Question>),
-    Abort(SpfResult, String),
+    Abort(SpfResult, Reason),
 }
 
 struct Outcome {
     result: SpfResult,
     explanation: Option<String>,
-    reason: String,
+    reason: Reason,
 }
 
 impl Outcome {
-    fn none(reason: String) -> Self {
+    fn none(reason: Reason) -> Self {
         Outcome {
             result: SpfResult::None,
             explanation: None,
@@ -205,30 +354,36 @@ impl Outcome {
     }
 }
 
-fn perm(reason: String) -> Halt {
+fn perm(reason: Reason) -> Halt {
     Halt::Abort(SpfResult::PermError, reason)
 }
 
+fn temp(failure: LookupFailure) -> Halt {
+    Halt::Abort(SpfResult::TempError, Reason::Dns(failure))
+}
+
 /// Why `domain` cannot be checked at all (§4.3), if it cannot.
-pub fn domain_problem(domain: &str) -> Option<String> {
+pub fn domain_problem(domain: &str) -> Option<DomainProblem> {
     if domain.is_empty() {
-        return Some("the domain is empty".into());
+        return Some(DomainProblem::Empty);
     }
+    // Long names are cut for people; the length is the point.
+    let shown = || super::record::cut(domain, 80);
     if domain.starts_with('[') {
-        return Some(format!("{domain} is an address literal, not a domain"));
+        return Some(DomainProblem::AddressLiteral(shown()));
     }
     if domain.len() > 253 {
-        return Some(format!("{domain} is longer than 253 characters"));
+        return Some(DomainProblem::TooLong(shown()));
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 {
-        return Some(format!("{domain} is not a multi-label domain name"));
+        return Some(DomainProblem::SingleLabel(shown()));
     }
     if labels.iter().any(|l| l.is_empty()) {
-        return Some(format!("{domain} has an empty label"));
+        return Some(DomainProblem::EmptyLabel(shown()));
     }
     if labels.iter().any(|l| l.len() > 63) {
-        return Some(format!("{domain} has a label longer than 63 characters"));
+        return Some(DomainProblem::LongLabel(shown()));
     }
     None
 }
@@ -253,8 +408,8 @@ struct Evaluator<'a, V: ?Sized> {
 }
 
 impl<V: DnsView + ?Sized> Evaluator<'_, V> {
-    fn note(&mut self, depth: usize, text: String) {
-        self.trace.push(TraceStep { depth, text });
+    fn note(&mut self, depth: usize, message: Message) {
+        self.trace.push(TraceStep { depth, message });
     }
 
     fn peek(&self, q: &Question) -> Option<Answer> {
@@ -272,9 +427,17 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         let summary = if queryable(&q.name) {
             summarise(&answer)
         } else {
-            "not a valid DNS name; treated as NXDOMAIN".to_string()
+            msg!("spf-answer-invalid-name")
         };
-        self.note(depth, format!("lookup {q} → {summary}"));
+        self.note(
+            depth,
+            msg!(
+                "spf-trace-lookup",
+                name = q.name.as_str(),
+                rtype = q.rtype.as_str(),
+                answer = summary
+            ),
+        );
         Ok(answer)
     }
 
@@ -292,35 +455,58 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         self.lookups += 1;
         self.note(
             depth,
-            format!(
-                "{d} (DNS-querying term {} of at most {MAX_LOOKUPS})",
-                self.lookups
+            msg!(
+                "spf-trace-counted",
+                term = d,
+                count = self.lookups,
+                max = MAX_LOOKUPS
             ),
         );
         if self.lookups > MAX_LOOKUPS {
-            return Err(perm(format!(
-                "{d} in the record of {domain} is DNS-querying term number {}; RFC 7208 §4.6.4 allows {MAX_LOOKUPS}",
-                self.lookups
-            )));
+            return Err(perm(Reason::PermError(ProblemKind::TooManyLookups {
+                term: d.to_string(),
+                domain: domain.to_string(),
+            })));
         }
         Ok(())
     }
 
-    fn void(&mut self, name: &str, depth: usize) -> Result<(), Halt> {
+    fn void(&mut self, lookup: VoidLookup, depth: usize) -> Result<(), Halt> {
         self.voids += 1;
         self.note(
             depth,
-            format!(
-                "void lookup {} of at most {MAX_VOID_LOOKUPS} ({name} has no records)",
-                self.voids
+            msg!(
+                "spf-trace-void",
+                count = self.voids,
+                max = MAX_VOID_LOOKUPS,
+                name = lookup.name.as_str()
             ),
         );
         if self.voids > MAX_VOID_LOOKUPS {
-            return Err(perm(format!(
-                "more than {MAX_VOID_LOOKUPS} lookups returned no records (the last for {name}); RFC 7208 §4.6.4"
-            )));
+            return Err(perm(Reason::PermError(ProblemKind::TooManyVoids(lookup))));
         }
         Ok(())
+    }
+
+    /// Evaluates the record `term` (an include or redirect) leads to,
+    /// unless it is one being evaluated already: a loop.
+    fn descend(
+        &mut self,
+        term: &str,
+        target: &str,
+        depth: usize,
+        want_exp: bool,
+    ) -> Result<Outcome, Halt> {
+        let target = normalise(target);
+        if self.stack.contains(&target) {
+            let mut path = self.stack.clone();
+            path.push(target);
+            return Err(perm(Reason::PermError(ProblemKind::Loop {
+                term: term.to_string(),
+                path,
+            })));
+        }
+        self.check_host(&target, depth, want_exp)
     }
 
     fn check_host(&mut self, domain: &str, depth: usize, want_exp: bool) -> Result<Outcome, Halt> {
@@ -328,23 +514,13 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         if let Some(problem) = domain_problem(&domain) {
             self.note(
                 depth,
-                format!("{problem}: the result is none (RFC 7208 §4.3)"),
+                msg!("spf-trace-no-domain", problem = problem.to_message()),
             );
-            return Ok(Outcome::none(problem));
-        }
-        if self.stack.contains(&domain) {
-            let mut path = self.stack.clone();
-            path.push(domain);
-            return Err(perm(format!(
-                "the records include or redirect in a loop: {}",
-                path.join(" → ")
-            )));
+            return Ok(Outcome::none(Reason::NoDomain(problem)));
         }
         let records = match self.query(&domain, RrType::Txt, depth)? {
-            Answer::Failed(reason) => return Err(Halt::Abort(SpfResult::TempError, reason)),
-            Answer::NxDomain => {
-                return Ok(Outcome::none(format!("{domain} does not exist (NXDOMAIN)")));
-            }
+            Answer::Failed(failure) => return Err(temp(failure)),
+            Answer::NxDomain => return Ok(Outcome::none(Reason::NxDomain(domain))),
             Answer::Records(r) => r,
         };
         let spf: Vec<Vec<u8>> = records
@@ -355,24 +531,22 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             })
             .collect();
         let text = match spf.as_slice() {
-            [] => return Ok(Outcome::none(format!("{domain} has no SPF record"))),
+            [] => return Ok(Outcome::none(Reason::NoRecord(domain))),
             [one] => one,
             many => {
-                return Err(perm(format!(
-                    "{domain} has {} SPF records; there must be one (RFC 7208 §4.5)",
-                    many.len()
-                )));
+                return Err(perm(Reason::PermError(ProblemKind::MultipleRecords {
+                    domain,
+                    count: many.len(),
+                })));
             }
         };
-        self.note(
-            depth,
-            format!(
-                "record of {domain}: {}",
-                shorten(&String::from_utf8_lossy(text))
-            ),
-        );
-        let record = parse(text)
-            .map_err(|e| perm(format!("the record of {domain} is not valid SPF: {e}")))?;
+        self.note(depth, record_step(&domain, &String::from_utf8_lossy(text)));
+        let record = parse(text).map_err(|error| {
+            perm(Reason::PermError(ProblemKind::InvalidRecord {
+                domain: domain.clone(),
+                error,
+            }))
+        })?;
         self.stack.push(domain.clone());
         let outcome = self.evaluate(&record, &domain, depth, want_exp);
         self.stack.pop();
@@ -389,7 +563,14 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         for d in &record.directives {
             if self.mechanism(d, domain, depth + 1)? {
                 let result = SpfResult::from_qualifier(d.qualifier);
-                self.note(depth + 1, format!("{} matches: {result}", d.text));
+                self.note(
+                    depth + 1,
+                    msg!(
+                        "spf-trace-match",
+                        term = d.text.as_str(),
+                        result = result.as_str()
+                    ),
+                );
                 let explanation = if result == SpfResult::Fail && want_exp {
                     self.explanation(record, domain, depth + 1)?
                 } else {
@@ -398,33 +579,44 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 return Ok(Outcome {
                     result,
                     explanation,
-                    reason: format!("{} in the record of {domain} matched", d.text),
+                    reason: Reason::Matched {
+                        term: d.text.clone(),
+                        domain: domain.to_string(),
+                    },
                 });
             }
-            self.note(depth + 1, format!("{} does not match", d.text));
+            self.note(
+                depth + 1,
+                msg!("spf-trace-no-match", term = d.text.as_str()),
+            );
         }
         if let Some(spec) = record.effective_redirect() {
             let term = format!("redirect={spec}");
             self.count(&term, domain, depth + 1)?;
             let target = self.target(spec, domain, depth + 1)?;
-            self.note(depth + 1, format!("{term} → {target}"));
-            let inner = self.check_host(&target, depth + 1, want_exp)?;
+            self.note(
+                depth + 1,
+                msg!(
+                    "spf-trace-follow",
+                    term = term.as_str(),
+                    target = target.as_str()
+                ),
+            );
+            let inner = self.descend(&term, &target, depth + 1, want_exp)?;
             if inner.result == SpfResult::None {
-                return Err(perm(format!(
-                    "{term} in the record of {domain}: {} ({}), so the result is permerror (RFC 7208 §6.1)",
-                    target, inner.reason
-                )));
+                return Err(perm(Reason::RedirectToNone {
+                    term,
+                    domain: domain.to_string(),
+                    inner: Box::new(inner.reason),
+                }));
             }
             return Ok(inner);
         }
-        self.note(
-            depth + 1,
-            "no mechanism matched and there is no redirect=: neutral".to_string(),
-        );
+        self.note(depth + 1, msg!("spf-trace-default-neutral"));
         Ok(Outcome {
             result: SpfResult::Neutral,
             explanation: None,
-            reason: format!("nothing in the record of {domain} matched (the default is neutral)"),
+            reason: Reason::DefaultNeutral(domain.to_string()),
         })
     }
 
@@ -459,7 +651,11 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
     fn target(&mut self, spec: &MacroString, domain: &str, depth: usize) -> Result<String, Halt> {
         match self.expand(spec, domain, depth)? {
             Ok(expanded) => Ok(truncate_domain(&normalise(&expanded))),
-            Err(e) => Err(perm(format!("{spec} in the record of {domain}: {e}"))),
+            Err(error) => Err(perm(Reason::Macro {
+                spec: super::record::cut(&spec.text, 80),
+                domain: domain.to_string(),
+                error,
+            })),
         }
     }
 
@@ -490,18 +686,14 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 let name = self.target_or(spec.as_ref(), domain, depth)?;
                 let len = prefix_for(ip, *cidr4, *cidr6);
                 match self.query(&name, RrType::address_for(ip), depth)? {
-                    Answer::Failed(reason) => {
-                        return Err(Halt::Abort(SpfResult::TempError, reason));
+                    Answer::Failed(failure) => return Err(temp(failure)),
+                    Answer::Records(r) if !r.is_empty() => {
+                        r.iter().any(|a| address_matches(a, ip, len))
                     }
-                    Answer::NxDomain => {
-                        self.void(&name, depth)?;
+                    _ => {
+                        self.void(void_lookup(d, domain, name, Missing::Addresses), depth)?;
                         false
                     }
-                    Answer::Records(r) if r.is_empty() => {
-                        self.void(&name, depth)?;
-                        false
-                    }
-                    Answer::Records(r) => r.iter().any(|a| address_matches(a, ip, len)),
                 }
             }
             Mechanism::Mx {
@@ -511,7 +703,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             } => {
                 self.count(&d.text, domain, depth)?;
                 let name = self.target_or(spec.as_ref(), domain, depth)?;
-                self.mx(&name, prefix_for(ip, *cidr4, *cidr6), depth)?
+                self.mx(d, domain, &name, prefix_for(ip, *cidr4, *cidr6), depth)?
             }
             Mechanism::Ptr(spec) => {
                 self.count(&d.text, domain, depth)?;
@@ -525,12 +717,10 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 let name = self.target(spec, domain, depth)?;
                 // Always A, whatever the client's family (§5.7).
                 match self.query(&name, RrType::A, depth)? {
-                    Answer::Failed(reason) => {
-                        return Err(Halt::Abort(SpfResult::TempError, reason));
-                    }
+                    Answer::Failed(failure) => return Err(temp(failure)),
                     Answer::Records(r) if !r.is_empty() => true,
                     _ => {
-                        self.void(&name, depth)?;
+                        self.void(void_lookup(d, domain, name, Missing::Name), depth)?;
                         false
                     }
                 }
@@ -538,15 +728,23 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
             Mechanism::Include(spec) => {
                 self.count(&d.text, domain, depth)?;
                 let target = self.target(spec, domain, depth)?;
-                self.note(depth, format!("{} → {target}", d.text));
-                let inner = self.check_host(&target, depth, false)?;
+                self.note(
+                    depth,
+                    msg!(
+                        "spf-trace-follow",
+                        term = d.text.as_str(),
+                        target = target.as_str()
+                    ),
+                );
+                let inner = self.descend(&d.text, &target, depth, false)?;
                 match inner.result {
                     SpfResult::Pass => true,
                     SpfResult::None => {
-                        return Err(perm(format!(
-                            "{} in the record of {domain}: {} (RFC 7208 §5.2: permerror)",
-                            d.text, inner.reason
-                        )));
+                        return Err(perm(Reason::IncludeNone {
+                            term: d.text.clone(),
+                            domain: domain.to_string(),
+                            inner: Box::new(inner.reason),
+                        }));
                     }
                     SpfResult::TempError | SpfResult::PermError => {
                         return Err(Halt::Abort(inner.result, inner.reason));
@@ -557,12 +755,22 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         })
     }
 
-    fn mx(&mut self, name: &str, len: u8, depth: usize) -> Result<bool, Halt> {
+    /// `mx` (directive `d` in the record of `domain`) for the MX hosts of
+    /// `name`.
+    fn mx(
+        &mut self,
+        d: &Directive,
+        domain: &str,
+        name: &str,
+        len: u8,
+        depth: usize,
+    ) -> Result<bool, Halt> {
         let ip = self.ip;
+        let void = || void_lookup(d, domain, name.to_string(), Missing::MailServers);
         let mut hosts: Vec<(u16, String)> = match self.query(name, RrType::Mx, depth)? {
-            Answer::Failed(reason) => return Err(Halt::Abort(SpfResult::TempError, reason)),
+            Answer::Failed(failure) => return Err(temp(failure)),
             Answer::NxDomain => {
-                self.void(name, depth)?;
+                self.void(void(), depth)?;
                 return Ok(false);
             }
             Answer::Records(r) => r
@@ -577,7 +785,7 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
                 .collect(),
         };
         if hosts.is_empty() {
-            self.void(name, depth)?;
+            self.void(void(), depth)?;
             return Ok(false);
         }
         hosts.sort_by_key(|(p, _)| *p);
@@ -596,13 +804,15 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         )?;
         for (i, host) in hosts.iter().enumerate() {
             if i >= MAX_NAMES {
-                return Err(perm(format!(
-                    "mx:{name} has {} MX names; looking up more than {MAX_NAMES} is a permerror (RFC 7208 §4.6.4)",
-                    hosts.len()
-                )));
+                return Err(perm(Reason::PermError(ProblemKind::TooManyMxHosts {
+                    term: d.text.clone(),
+                    domain: domain.to_string(),
+                    name: name.to_string(),
+                    count: hosts.len(),
+                })));
             }
             match self.query(host, rtype, depth)? {
-                Answer::Failed(reason) => return Err(Halt::Abort(SpfResult::TempError, reason)),
+                Answer::Failed(failure) => return Err(temp(failure)),
                 Answer::Records(r) if r.iter().any(|a| address_matches(a, ip, len)) => {
                     return Ok(true);
                 }
@@ -691,9 +901,11 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         let [text] = texts.as_slice() else {
             self.note(
                 depth,
-                format!(
-                    "exp={spec}: {name} has {} TXT records, not one; no explanation",
-                    texts.len()
+                msg!(
+                    "spf-trace-exp-count",
+                    spec = spec.text.as_str(),
+                    name = name.as_str(),
+                    count = texts.len()
                 ),
             );
             return Ok(None);
@@ -701,37 +913,63 @@ impl<V: DnsView + ?Sized> Evaluator<'_, V> {
         let Ok(text) = std::str::from_utf8(text) else {
             return Ok(None);
         };
-        let Ok(message) = MacroString::parse(text, MacroUse::Explanation) else {
-            self.note(
-                depth,
-                format!("exp={spec}: {text:?} is not a valid explanation"),
-            );
-            return Ok(None);
+        let message = match MacroString::parse(text, MacroUse::Explanation) {
+            Ok(m) => m,
+            Err(error) => {
+                self.note(
+                    depth,
+                    msg!(
+                        "spf-trace-exp-invalid",
+                        spec = spec.text.as_str(),
+                        error = error.to_message()
+                    ),
+                );
+                return Ok(None);
+            }
         };
         Ok(self.expand(&message, domain, depth)?.ok())
     }
 }
 
-/// Long records are cut in the trace (the findings show them whole).
-fn shorten(text: &str) -> String {
-    const SHOWN: usize = 200;
-    if text.chars().count() > SHOWN {
-        let cut: String = text.chars().take(SHOWN).collect();
-        format!("{cut}… ({} bytes in all)", text.len())
-    } else {
-        text.to_string()
+/// The void lookup of directive `d` in the record of `domain`.
+fn void_lookup(d: &Directive, domain: &str, name: String, missing: Missing) -> VoidLookup {
+    VoidLookup {
+        term: d.text.clone(),
+        domain: domain.to_string(),
+        name,
+        missing,
     }
 }
 
-fn summarise(answer: &Answer) -> String {
+/// The trace line of a record; long records are cut (the findings show
+/// them whole).
+fn record_step(domain: &str, text: &str) -> Message {
+    const SHOWN: usize = 200;
+    if text.chars().count() > SHOWN {
+        let cut: String = text.chars().take(SHOWN).collect();
+        msg!(
+            "spf-trace-record-cut",
+            domain = domain,
+            record = cut,
+            bytes = text.len()
+        )
+    } else {
+        msg!("spf-trace-record", domain = domain, record = text)
+    }
+}
+
+/// Records shown of one answer in the trace.
+const SHOWN_RECORDS: usize = 5;
+
+fn summarise(answer: &Answer) -> Message {
     match answer {
-        Answer::Failed(reason) => format!("failed: {reason}"),
-        Answer::NxDomain => "NXDOMAIN".to_string(),
-        Answer::Records(r) if r.is_empty() => "no records".to_string(),
+        Answer::Failed(failure) => msg!("spf-answer-failed", reason = failure.to_message()),
+        Answer::NxDomain => msg!("spf-answer-nxdomain"),
+        Answer::Records(r) if r.is_empty() => msg!("spf-answer-empty"),
         Answer::Records(r) => {
-            let mut shown: Vec<String> = r
+            let shown: Vec<String> = r
                 .iter()
-                .take(5)
+                .take(SHOWN_RECORDS)
                 .map(|d| match d {
                     Rdata::Txt(t) => {
                         let s = String::from_utf8_lossy(t);
@@ -753,10 +991,11 @@ fn summarise(answer: &Answer) -> String {
                     Rdata::Ptr(p) => p.clone(),
                 })
                 .collect();
-            if r.len() > 5 {
-                shown.push(format!("and {} more", r.len() - 5));
-            }
-            shown.join(", ")
+            msg!(
+                "spf-answer-records",
+                records = Arg::list(shown),
+                more = r.len().saturating_sub(SHOWN_RECORDS)
+            )
         }
     }
 }
@@ -790,11 +1029,5 @@ pub fn in_prefix(ip: IpAddr, net: IpAddr, len: u8) -> bool {
             u128::from(a) & mask == u128::from(n) & mask
         }
         _ => false,
-    }
-}
-
-impl fmt::Display for Evaluation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.result, self.reason)
     }
 }

@@ -1,7 +1,7 @@
 //! The `mail.spf.record` and `mail.spf.policy` findings.
 
 use indaba_model::catalogue::ids;
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::{Evidence, Finding, Message, Status, ToMessage, msg};
 
 use super::audit::{Audit, PolicyEnd, Severity, TopRecord};
 use super::eval::{MAX_LOOKUPS, MAX_VOID_LOOKUPS};
@@ -12,18 +12,20 @@ fn subject(audit: &Audit) -> String {
     format!("{} TXT", audit.domain)
 }
 
-/// The record, the include tree, the counts, problems and notes.
+/// The record, the include tree, the counts.
 fn evidence(audit: &Audit) -> Vec<Evidence> {
     let mut e = Vec::new();
     match &audit.top {
-        TopRecord::LookupFailed(reason) => e.push(Evidence::new(subject(audit), reason.clone())),
+        TopRecord::LookupFailed(failure) => {
+            e.push(Evidence::new(subject(audit), failure.to_message()))
+        }
         TopRecord::Missing { nxdomain: true } => e.push(Evidence::new(
             subject(audit),
-            "NXDOMAIN (the name does not exist)",
+            msg!("mail-evidence-nxdomain"),
         )),
         TopRecord::Missing { nxdomain: false } => e.push(Evidence::new(
             subject(audit),
-            "no record starting with v=spf1",
+            msg!("spf-evidence-no-record"),
         )),
         TopRecord::Multiple(records) => {
             e.extend(
@@ -34,7 +36,10 @@ fn evidence(audit: &Audit) -> Vec<Evidence> {
         }
         TopRecord::Invalid { text, error } => {
             e.push(Evidence::new(subject(audit), text.clone()));
-            e.push(Evidence::new("syntax error", error.to_string()));
+            e.push(Evidence::new(
+                msg!("spf-label-syntax-error"),
+                error.to_message(),
+            ));
         }
         TopRecord::Found(text) => {
             e.push(Evidence::new(subject(audit), text.clone()));
@@ -45,17 +50,19 @@ fn evidence(audit: &Audit) -> Vec<Evidence> {
                 }));
             }
             e.push(Evidence::new(
-                "DNS lookups",
-                format!(
-                    "{} of at most {MAX_LOOKUPS} (include, a, mx, ptr, exists and redirect, in every record reached)",
-                    audit.lookups
+                msg!("spf-label-lookups"),
+                msg!(
+                    "spf-lookups-count",
+                    count = audit.lookups,
+                    max = MAX_LOOKUPS
                 ),
             ));
             e.push(Evidence::new(
-                "void lookups",
-                format!(
-                    "{} of at most {MAX_VOID_LOOKUPS} (lookups that find no records)",
-                    audit.void_lookups
+                msg!("spf-label-voids"),
+                msg!(
+                    "spf-voids-count",
+                    count = audit.void_lookups,
+                    max = MAX_VOID_LOOKUPS
                 ),
             ));
         }
@@ -63,197 +70,181 @@ fn evidence(audit: &Audit) -> Vec<Evidence> {
     e
 }
 
+/// The problems and notes of the walk.
+fn remarks(audit: &Audit) -> Vec<Evidence> {
+    audit
+        .problems
+        .iter()
+        .map(|p| Evidence::new(msg!("mail-label-problem"), p.to_message()))
+        .chain(
+            audit
+                .notes
+                .iter()
+                .map(|n| Evidence::new(msg!("mail-label-note"), n.to_message())),
+        )
+        .collect()
+}
+
 /// `mail.spf.record`: exactly one `v=spf1` record at the domain, valid,
 /// within the lookup limits when evaluated recursively.
 pub fn record_finding(audit: &Audit) -> Finding {
     let id = ids::MAIL_SPF_RECORD;
-    let finding = match &audit.top {
-        TopRecord::LookupFailed(_) => Finding::new(
-            id,
+    let (status, message) = match &audit.top {
+        TopRecord::LookupFailed(_) => (
             Status::Error,
-            format!("The SPF record of {} could not be looked up.", audit.domain),
+            msg!("spf-record-lookup-failed", domain = audit.domain.as_str()),
         ),
-        TopRecord::Missing { .. } => Finding::new(
-            id,
+        TopRecord::Missing { .. } => (Status::Fail, msg!("spf-record-missing")),
+        TopRecord::Multiple(records) => (
             Status::Fail,
-            "No SPF record: receivers cannot tell which servers may send mail for this domain.",
+            msg!("spf-record-multiple", count = records.len()),
         ),
-        TopRecord::Multiple(records) => Finding::new(
-            id,
-            Status::Fail,
-            format!(
-                "The domain has {} SPF records; receivers use none of them and return permerror (RFC 7208 §4.5).",
-                records.len()
-            ),
-        ),
-        TopRecord::Invalid { .. } => Finding::new(
-            id,
-            Status::Fail,
-            "The SPF record has a syntax error; receivers return permerror (RFC 7208 §4.6).",
-        ),
-        TopRecord::Found(_) if audit.fails() => {
-            let first = audit
-                .problems
-                .iter()
-                .find(|p| p.severity == Severity::Fail)
-                .map(|p| p.text.clone())
-                .unwrap_or_default();
-            Finding::new(
-                id,
+        TopRecord::Invalid { .. } => (Status::Fail, msg!("spf-record-invalid")),
+        TopRecord::Found(_) => match audit.first_failure() {
+            Some(problem) => (
                 Status::Fail,
-                format!("The SPF record cannot be evaluated as published: {first}."),
-            )
-        }
-        TopRecord::Found(_) if !audit.problems.is_empty() => Finding::new(
-            id,
-            Status::Error,
-            "The SPF records could not all be looked up, so the lookup count is not known.",
-        ),
-        TopRecord::Found(_) => Finding::new(
-            id,
-            Status::Pass,
-            format!(
-                "One valid SPF record; evaluating it takes {} DNS lookup{} (at most {MAX_LOOKUPS}) and {} void lookup{} (at most {MAX_VOID_LOOKUPS}).",
-                audit.lookups,
-                if audit.lookups == 1 { "" } else { "s" },
-                audit.void_lookups,
-                if audit.void_lookups == 1 { "" } else { "s" },
+                msg!("spf-record-permerror", problem = problem.to_message()),
             ),
-        ),
+            None if !audit.problems.is_empty() => (Status::Error, msg!("spf-record-incomplete")),
+            None => (
+                Status::Pass,
+                msg!(
+                    "spf-record-valid",
+                    lookups = audit.lookups,
+                    max = MAX_LOOKUPS,
+                    voids = audit.void_lookups,
+                    max_voids = MAX_VOID_LOOKUPS
+                ),
+            ),
+        },
     };
-    finding
+    Finding::new(id, status, message)
         .with_all(evidence(audit))
-        .with_all(
-            audit
-                .problems
-                .iter()
-                .map(|p| Evidence::new("problem", p.text.clone())),
-        )
-        .with_all(audit.notes.iter().map(|n| Evidence::new("note", n.clone())))
+        .with_all(remarks(audit))
+}
+
+/// The words for the `all` that ends the policy.
+fn qualifier_word(q: Qualifier) -> &'static str {
+    match q {
+        Qualifier::Pass => "pass",
+        Qualifier::Fail => "fail",
+        Qualifier::SoftFail => "softfail",
+        Qualifier::Neutral => "neutral",
+    }
 }
 
 /// `mail.spf.policy`: what mail from an unlisted server gets is `-all` or
 /// `~all` (`-all` for a domain that sends no mail).
+///
+/// A policy only counts when receivers reach it: records that end in
+/// permerror for such mail (too many lookups, a broken include, a loop)
+/// have no effective policy (RFC 7208 §4.6.4, §2.6.7), so the policy fails
+/// too, as in internet.nl. No SPF record at all leaves nothing to test.
 pub fn policy_finding(audit: &Audit, mail_use: MailUse) -> Finding {
     let id = ids::MAIL_SPF_POLICY;
-    let mut e = Vec::new();
-    if let TopRecord::Found(text) = &audit.top {
-        e.push(Evidence::new(subject(audit), text.clone()));
-    }
-    let finding = match &audit.top {
-        TopRecord::LookupFailed(reason) => {
+    let text = match &audit.top {
+        TopRecord::LookupFailed(failure) => {
             return Finding::new(
                 id,
                 Status::Error,
-                format!("The SPF record of {} could not be looked up.", audit.domain),
+                msg!("spf-policy-lookup-failed", domain = audit.domain.as_str()),
             )
-            .with(subject(audit), reason.clone());
+            .with(subject(audit), failure.to_message());
         }
-        TopRecord::Found(_) => match audit.policy() {
-            PolicyEnd::All {
-                qualifier,
-                domain,
-                via_redirect,
-            } => {
-                let term = format!("{}all", qualifier.as_char());
-                let term = if qualifier == Qualifier::Pass {
-                    "+all (or all)".to_string()
-                } else {
-                    term
-                };
-                e.push(Evidence::new(
-                    "ends in",
-                    if via_redirect {
-                        format!("{term} in the record of {domain}, reached through redirect=")
-                    } else {
-                        format!("{term} in the record of {domain}")
-                    },
-                ));
-                match (qualifier, mail_use) {
-                    (Qualifier::Fail, _) => Finding::new(
-                        id,
-                        Status::Pass,
-                        "The SPF policy ends in -all: mail from any other server fails SPF.",
-                    ),
-                    (Qualifier::SoftFail, MailUse::Sending) => Finding::new(
-                        id,
-                        Status::Pass,
-                        "The SPF policy ends in ~all: mail from any other server soft-fails SPF.",
-                    ),
-                    (Qualifier::SoftFail, MailUse::NonSending) => Finding::new(
-                        id,
-                        Status::Fail,
-                        "The domain sends no mail (null MX), so its SPF policy should be v=spf1 -all, not ~all.",
-                    ),
-                    (Qualifier::Neutral, _) => Finding::new(
-                        id,
-                        Status::Fail,
-                        "The SPF policy ends in ?all: it makes no statement about other servers.",
-                    ),
-                    (Qualifier::Pass, _) => Finding::new(
-                        id,
-                        Status::Fail,
-                        "The SPF policy ends in +all: every server on the Internet may send mail for this domain.",
-                    ),
-                }
-            }
-            PolicyEnd::Everyone { term, domain } => {
-                e.push(Evidence::new(
-                    "passes everyone",
-                    format!("{term} in the record of {domain}"),
-                ));
-                Finding::new(
-                    id,
-                    Status::Fail,
-                    "The SPF policy lets every server on the Internet pass, before its all is reached.",
-                )
-            }
-            PolicyEnd::Default { domain } => {
-                e.push(Evidence::new(
-                    "ends in",
-                    format!("the record of {domain} has no all and no redirect=, so the default neutral applies (RFC 7208 §4.7)"),
-                ));
-                Finding::new(
-                    id,
-                    Status::Fail,
-                    "The SPF policy has no all: mail from other servers gets neutral, the same as ?all.",
-                )
-            }
-            PolicyEnd::Unknown(reason) => {
-                e.push(Evidence::new("policy", reason));
-                if audit.problems.iter().all(|p| p.severity == Severity::Error)
-                    && !audit.problems.is_empty()
-                {
-                    Finding::new(
-                        id,
-                        Status::Error,
-                        "The end of the SPF policy could not be looked up.",
-                    )
-                } else {
-                    Finding::new(
-                        id,
-                        Status::Fail,
-                        "The SPF policy does not end in a usable all: its redirect= leads to no valid record.",
-                    )
-                }
-            }
-        },
-        _ => Finding::new(
-            id,
-            Status::Fail,
-            "No usable SPF record, so no SPF policy protects the domain.",
-        )
-        .with_all(evidence(audit)),
+        TopRecord::Missing { .. } => {
+            return Finding::new(id, Status::NotTested, msg!("spf-policy-no-record"))
+                .with_all(evidence(audit));
+        }
+        TopRecord::Multiple(_) | TopRecord::Invalid { .. } => {
+            return Finding::new(id, Status::Fail, msg!("spf-policy-unusable"))
+                .with_all(evidence(audit));
+        }
+        TopRecord::Found(text) => text,
     };
-    let finding = finding.with_all(e);
-    if audit.fails() && finding.status == Status::Pass {
-        finding.with(
-            "note",
-            "the record itself has problems (see the finding One valid SPF record): receivers may return permerror before reaching this policy",
-        )
+    let mut e = vec![Evidence::new(subject(audit), text.clone())];
+    let end = audit.policy();
+    let (status, message) = match &end {
+        PolicyEnd::All {
+            qualifier,
+            domain,
+            via_redirect,
+        } => {
+            e.push(Evidence::new(
+                msg!("spf-label-ends-in"),
+                msg!(
+                    "spf-ends-in-all",
+                    qualifier = qualifier_word(*qualifier),
+                    domain = domain.as_str(),
+                    redirect = if *via_redirect { "yes" } else { "no" }
+                ),
+            ));
+            match (qualifier, mail_use) {
+                (Qualifier::Fail, _) => (Status::Pass, msg!("spf-policy-fail-all")),
+                (Qualifier::SoftFail, MailUse::Sending) => {
+                    (Status::Pass, msg!("spf-policy-softfail-all"))
+                }
+                (Qualifier::SoftFail, MailUse::NonSending) => {
+                    (Status::Fail, msg!("spf-policy-non-sending-softfail"))
+                }
+                (Qualifier::Neutral, _) => (Status::Fail, msg!("spf-policy-neutral-all")),
+                (Qualifier::Pass, _) => (Status::Fail, msg!("spf-policy-pass-all")),
+            }
+        }
+        PolicyEnd::Everyone {
+            term,
+            domain,
+            through,
+        } => {
+            e.push(Evidence::new(
+                msg!("spf-label-passes-everyone"),
+                match through {
+                    None => msg!(
+                        "spf-passes-everyone",
+                        term = term.as_str(),
+                        domain = domain.as_str()
+                    ),
+                    Some(included) => msg!(
+                        "spf-passes-everyone-through",
+                        term = term.as_str(),
+                        domain = domain.as_str(),
+                        included = included.as_str()
+                    ),
+                },
+            ));
+            (Status::Fail, msg!("spf-policy-everyone"))
+        }
+        PolicyEnd::Default { domain } => {
+            e.push(Evidence::new(
+                msg!("spf-label-ends-in"),
+                msg!("spf-ends-default", domain = domain.as_str()),
+            ));
+            (Status::Fail, msg!("spf-policy-default"))
+        }
+        PolicyEnd::Unknown(why) => {
+            e.push(Evidence::new(msg!("spf-label-policy"), why.to_message()));
+            if !audit.problems.is_empty()
+                && audit
+                    .problems
+                    .iter()
+                    .all(|p| p.severity() == Severity::Error)
+            {
+                (Status::Error, msg!("spf-policy-end-lookup-failed"))
+            } else {
+                (Status::Fail, msg!("spf-policy-end-unusable"))
+            }
+        }
+    };
+    let (status, message) = if audit.fails() {
+        // The policy as written is shown, but receivers never get to it:
+        // their result is permerror, which is no policy at all. The
+        // problems follow in the evidence.
+        (Status::Fail, msg!("spf-policy-permerror"))
     } else {
-        finding
-    }
+        (status, message)
+    };
+    Finding::new(id, status, message)
+        .with_all(e)
+        .with_all(remarks(audit))
 }
 
 /// The walk of `domain`'s records from a test's observations, or the
@@ -261,13 +252,20 @@ pub fn policy_finding(audit: &Audit, mail_use: MailUse) -> Finding {
 fn observed_audit(
     obs: &indaba_model::Observations,
     domain: &indaba_model::DomainName,
-) -> Result<Audit, String> {
+) -> Result<Audit, Message> {
     match super::audit(&super::ObservedDns::new(obs), domain.as_str()) {
         super::Step::Done(audit) => Ok(audit),
-        super::Step::NeedsLookup(questions) => Err(format!(
-            "the SPF evaluation needs {} lookup(s) the test did not make, such as {}",
-            questions.len(),
-            questions.first().map(|q| q.to_string()).unwrap_or_default()
+        super::Step::NeedsLookup(questions) => Err(msg!(
+            "spf-not-looked-up",
+            count = questions.len(),
+            name = questions
+                .first()
+                .map(|q| q.name.clone())
+                .unwrap_or_default(),
+            rtype = questions
+                .first()
+                .map(|q| q.rtype.as_str())
+                .unwrap_or_default()
         )),
     }
 }

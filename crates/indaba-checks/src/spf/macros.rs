@@ -4,6 +4,10 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use indaba_model::{Message, ToMessage, msg};
+
+use super::record::cut;
+
 /// Longest expansion of one macro-string, in bytes. RFC 7208 sets no limit
 /// before the 253-byte truncation of §7.3, but a record of 64 KB made of
 /// `%{s}` macros would otherwise expand to megabytes; no useful domain or
@@ -125,10 +129,112 @@ pub enum MacroUse {
     Explanation,
 }
 
-/// Why a macro-string is not valid.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct MacroError(pub String);
+/// Why a macro-string is not valid. `text` and `body` are cut to 80
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MacroError {
+    /// A `%` at the end.
+    TrailingPercent {
+        /// The macro-string.
+        text: String,
+    },
+    /// `%{` without `}`.
+    Unclosed {
+        /// The macro-string.
+        text: String,
+        /// Where the macro starts.
+        offset: usize,
+    },
+    /// `%` followed by something other than `{`, `%`, `_` or `-`.
+    BadEscape {
+        /// The macro-string.
+        text: String,
+        /// What follows the `%`.
+        after: char,
+    },
+    /// A byte no macro-string may hold.
+    BadByte {
+        /// The macro-string.
+        text: String,
+        /// The byte.
+        byte: u8,
+    },
+    /// `%{}`.
+    NoLetter,
+    /// `%{x…}` with an unknown letter.
+    BadLetter(char),
+    /// `c`, `r` or `t` outside explanation text.
+    ExplanationOnly(char),
+    /// A count of zero parts.
+    ZeroParts {
+        /// The macro's body.
+        body: String,
+    },
+    /// A character that is not a delimiter.
+    BadDelimiter {
+        /// The macro's body.
+        body: String,
+        /// The character.
+        delimiter: char,
+    },
+    /// A domain-spec that does not end in a top label or a macro.
+    NoTopLabel {
+        /// The macro-string.
+        text: String,
+    },
+    /// A domain-spec whose last label is not a valid top label.
+    BadTopLabel {
+        /// The macro-string.
+        text: String,
+        /// The label.
+        label: String,
+    },
+}
+
+impl ToMessage for MacroError {
+    fn to_message(&self) -> Message {
+        match self {
+            MacroError::TrailingPercent { text } => {
+                msg!("spf-macro-trailing-percent", text = text.as_str())
+            }
+            MacroError::Unclosed { text, offset } => {
+                msg!("spf-macro-unclosed", text = text.as_str(), offset = *offset)
+            }
+            MacroError::BadEscape { text, after } => msg!(
+                "spf-macro-bad-escape",
+                text = text.as_str(),
+                after = after.escape_default().to_string()
+            ),
+            MacroError::BadByte { text, byte } => msg!(
+                "spf-macro-bad-byte",
+                text = text.as_str(),
+                byte = format!("0x{byte:02x}")
+            ),
+            MacroError::NoLetter => msg!("spf-macro-no-letter"),
+            MacroError::BadLetter(c) => {
+                msg!(
+                    "spf-macro-bad-letter",
+                    letter = c.escape_default().to_string()
+                )
+            }
+            MacroError::ExplanationOnly(c) => {
+                msg!("spf-macro-explanation-only", letter = c.to_string())
+            }
+            MacroError::ZeroParts { body } => msg!("spf-macro-zero-parts", body = body.as_str()),
+            MacroError::BadDelimiter { body, delimiter } => msg!(
+                "spf-macro-bad-delimiter",
+                body = body.as_str(),
+                delimiter = delimiter.escape_default().to_string()
+            ),
+            MacroError::NoTopLabel { text } => msg!("spf-macro-no-top-label", text = text.as_str()),
+            MacroError::BadTopLabel { text, label } => msg!(
+                "spf-macro-bad-top-label",
+                text = text.as_str(),
+                label = label.as_str()
+            ),
+        }
+    }
+}
 
 impl fmt::Display for MacroString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -151,9 +257,9 @@ impl MacroString {
             let b = bytes[i];
             if b == b'%' {
                 let Some(&next) = bytes.get(i + 1) else {
-                    return Err(MacroError(format!(
-                        "a % at the end of {text:?} starts no macro (write %% for a percent sign)"
-                    )));
+                    return Err(MacroError::TrailingPercent {
+                        text: cut(text, 80),
+                    });
                 };
                 match next {
                     b'%' | b'_' | b'-' => {
@@ -168,9 +274,10 @@ impl MacroString {
                     b'{' => {
                         let close =
                             bytes[i..].iter().position(|&c| c == b'}').ok_or_else(|| {
-                                MacroError(format!(
-                                    "the macro at byte {i} of {text:?} has no closing }}"
-                                ))
+                                MacroError::Unclosed {
+                                    text: cut(text, 80),
+                                    offset: i,
+                                }
                             })?;
                         let body = &text[i + 2..i + close];
                         let m = parse_macro(body, usage)?;
@@ -182,10 +289,10 @@ impl MacroString {
                         tail_start = 0;
                     }
                     other => {
-                        return Err(MacroError(format!(
-                            "%{} in {text:?} is not a macro: after % only {{, %, _ or - may follow (RFC 7208 §7.1)",
-                            char::from(other).escape_default()
-                        )));
+                        return Err(MacroError::BadEscape {
+                            text: cut(text, 80),
+                            after: char::from(other),
+                        });
                     }
                 }
                 continue;
@@ -195,9 +302,10 @@ impl MacroString {
                 _ => (0x21..=0x7e).contains(&b),
             };
             if !allowed {
-                return Err(MacroError(format!(
-                    "byte 0x{b:02x} in {text:?} is not allowed in a macro-string"
-                )));
+                return Err(MacroError::BadByte {
+                    text: cut(text, 80),
+                    byte: b,
+                });
             }
             literal.push(char::from(b));
             i += 1;
@@ -258,18 +366,10 @@ impl MacroString {
 
 fn parse_macro(body: &str, usage: MacroUse) -> Result<Macro, MacroError> {
     let mut chars = body.chars();
-    let first = chars
-        .next()
-        .ok_or_else(|| MacroError("%{} names no macro letter".to_string()))?;
-    let letter = Letter::from_char(first).ok_or_else(|| {
-        MacroError(format!(
-            "%{{{first}…}}: {first:?} is not a macro letter (s, l, o, d, i, p, h, v; c, r, t in explanations)"
-        ))
-    })?;
+    let first = chars.next().ok_or(MacroError::NoLetter)?;
+    let letter = Letter::from_char(first).ok_or(MacroError::BadLetter(first))?;
     if usage == MacroUse::DomainSpec && letter.explanation_only() {
-        return Err(MacroError(format!(
-            "%{{{first}}} is allowed only in explanation text, not in a domain (RFC 7208 §7.2)"
-        )));
+        return Err(MacroError::ExplanationOnly(first));
     }
     let rest = &body[first.len_utf8()..];
     let digits_len = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -283,9 +383,9 @@ fn parse_macro(body: &str, usage: MacroUse) -> Result<Macro, MacroError> {
             acc.saturating_mul(10).saturating_add(u32::from(d - b'0'))
         });
         if n == 0 {
-            return Err(MacroError(format!(
-                "%{{{body}}}: the number of parts to keep must not be zero (RFC 7208 §7.3)"
-            )));
+            return Err(MacroError::ZeroParts {
+                body: cut(body, 80),
+            });
         }
         Some(n)
     };
@@ -295,9 +395,10 @@ fn parse_macro(body: &str, usage: MacroUse) -> Result<Macro, MacroError> {
         rest = &rest[1..];
     }
     if let Some(bad) = rest.chars().find(|c| !".-+,/_=".contains(*c)) {
-        return Err(MacroError(format!(
-            "%{{{body}}}: {bad:?} is not a delimiter (. - + , / _ =)"
-        )));
+        return Err(MacroError::BadDelimiter {
+            body: cut(body, 80),
+            delimiter: bad,
+        });
     }
     Ok(Macro {
         letter,
@@ -315,15 +416,16 @@ fn check_domain_end(tail: &str, whole: &str) -> Result<(), MacroError> {
     let top = match tail.rsplit_once('.') {
         Some((_, top)) => top,
         None => {
-            return Err(MacroError(format!(
-                "{whole:?} is not a domain: it must end in a dot and a top label such as .org, or in a macro (RFC 7208 §7.1)"
-            )));
+            return Err(MacroError::NoTopLabel {
+                text: cut(whole, 80),
+            });
         }
     };
     if !is_toplabel(top) {
-        return Err(MacroError(format!(
-            "{whole:?} is not a domain: {top:?} is not a valid top label (letters, digits and inner hyphens, not all digits)"
-        )));
+        return Err(MacroError::BadTopLabel {
+            text: cut(whole, 80),
+            label: cut(top, 63),
+        });
     }
     Ok(())
 }
@@ -375,15 +477,24 @@ fn url_escape(value: &str, out: &mut String) {
 }
 
 /// Why a macro-string could not be expanded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpandError {
     /// A macro whose value is not known in this evaluation (a static walk
     /// knows no client address).
-    #[error("%{{{0}}} depends on the message being checked")]
     Unknown(char),
     /// The expansion grew past [`MAX_EXPANSION`] bytes.
-    #[error("the macro expansion is longer than {MAX_EXPANSION} bytes")]
     TooLong,
+}
+
+impl ToMessage for ExpandError {
+    fn to_message(&self) -> Message {
+        match self {
+            ExpandError::Unknown(letter) => {
+                msg!("spf-expand-unknown", letter = letter.to_string())
+            }
+            ExpandError::TooLong => msg!("spf-expand-too-long", max = MAX_EXPANSION),
+        }
+    }
 }
 
 /// The values macros expand to. `None` fields are unknown: expanding a

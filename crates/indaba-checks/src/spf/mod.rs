@@ -51,17 +51,24 @@ mod findings;
 pub mod macros;
 mod record;
 
-pub use audit::{Audit, Node, PolicyEnd, Problem, Severity, TopRecord, Via, audit};
-pub use dns::{Answer, DnsView, ObservedDns, Question, Rdata, RrType, Step, reverse_name};
+pub use audit::{
+    Audit, Node, NodeProblem, Note, PolicyEnd, Problem, ProblemKind, Severity, TopRecord,
+    UnknownEnd, Via, VoidLookup, audit,
+};
+pub use dns::{
+    Answer, DnsView, LookupFailure, ObservedDns, Question, Rdata, RrType, Step, reverse_name,
+};
 pub use eval::{
-    CheckHostInput, Evaluation, MAX_LOOKUPS, MAX_NAMES, MAX_VOID_LOOKUPS, SpfResult, TraceStep,
-    check_host,
+    CheckHostInput, DomainProblem, Evaluation, MAX_LOOKUPS, MAX_NAMES, MAX_VOID_LOOKUPS, Reason,
+    SpfResult, TraceStep, check_host,
 };
 pub use findings::{
     observed_policy_finding, observed_record_finding, policy_finding, record_finding,
 };
-pub use macros::{MacroString, MacroUse};
-pub use record::{Directive, Mechanism, Qualifier, SpfError, SpfRecord, is_spf_record, parse};
+pub use macros::{ExpandError, MacroError, MacroString, MacroUse};
+pub use record::{
+    Directive, Mechanism, Qualifier, SpfError, SpfRecord, TermProblem, is_spf_record, parse,
+};
 
 #[cfg(test)]
 mod tests;

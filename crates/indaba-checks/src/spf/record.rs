@@ -3,7 +3,9 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::macros::{MacroString, MacroUse};
+use indaba_model::{Message, ToMessage, msg};
+
+use super::macros::{MacroError, MacroString, MacroUse};
 
 /// A qualifier: the result a matching mechanism gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +111,21 @@ impl SpfRecord {
             .find(|d| d.mechanism == Mechanism::All)
     }
 
+    /// Whether the record says the domain sends no mail at all: `-all` and
+    /// nothing else but an explanation (`v=spf1 -all`, internet.nl's test of
+    /// a non-sending domain).
+    pub fn sends_no_mail(&self) -> bool {
+        matches!(
+            self.directives.as_slice(),
+            [Directive {
+                qualifier: Qualifier::Fail,
+                mechanism: Mechanism::All,
+                ..
+            }]
+        ) && self.redirect.is_none()
+            && self.unknown_modifiers.is_empty()
+    }
+
     /// The `redirect=` that applies: none when the record has an `all`.
     pub fn effective_redirect(&self) -> Option<&MacroString> {
         self.redirect
@@ -119,15 +136,11 @@ impl SpfRecord {
 
 /// Why a record is not valid SPF. Receivers return `permerror` for any of
 /// these (§4.6).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SpfError {
     /// Not a `v=spf1` record at all.
-    #[error("the record does not start with v=spf1")]
     NotSpf,
     /// A byte outside printable US-ASCII and space.
-    #[error(
-        "byte {offset} of the record is 0x{byte:02x}, not printable US-ASCII; SPF terms are ASCII separated by spaces (RFC 7208 §3.1, §4.6.1)"
-    )]
     BadCharacter {
         /// Where.
         offset: usize,
@@ -135,27 +148,115 @@ pub enum SpfError {
         byte: u8,
     },
     /// A term that does not follow the grammar.
-    #[error("{term}: {reason}")]
     BadTerm {
         /// The term (cut to 80 characters).
         term: String,
         /// Why.
-        reason: String,
+        problem: TermProblem,
     },
     /// `redirect=` or `exp=` twice.
-    #[error("{0}= appears more than once (RFC 7208 §6)")]
     DuplicateModifier(&'static str),
 }
 
-fn bad(term: &str, reason: impl Into<String>) -> SpfError {
-    let shown: String = if term.chars().count() > 80 {
-        term.chars().take(77).chain("...".chars()).collect()
-    } else {
-        term.to_string()
-    };
+/// What is wrong with one term of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermProblem {
+    /// `name=` where the name is not a modifier name.
+    ModifierName,
+    /// A target or value that is not a valid macro-string.
+    Macro(MacroError),
+    /// `all` with an argument.
+    AllArgument,
+    /// `ptr` followed by something other than `:domain`.
+    PtrArgument,
+    /// `a` or `mx` followed by something other than `:domain` or `/len`.
+    DomainOrPrefix,
+    /// `ip4` or `ip6` (named) without `:address`.
+    NeedsAddress(&'static str),
+    /// `ip4:` with something that is not an IPv4 network.
+    NotIpv4(String),
+    /// `ip6:` with something that is not an IPv6 network.
+    NotIpv6(String),
+    /// `redirect` or `exp` written like a mechanism.
+    ModifierAsMechanism(String),
+    /// No such mechanism.
+    UnknownMechanism,
+    /// `include` or `exists` without `:domain`.
+    NeedsDomain,
+    /// A prefix length out of range or with leading zeros.
+    PrefixLength {
+        /// The digits as written.
+        digits: String,
+        /// The largest length allowed (32 or 128).
+        max: u8,
+    },
+}
+
+impl ToMessage for SpfError {
+    fn to_message(&self) -> Message {
+        match self {
+            SpfError::NotSpf => msg!("spf-error-not-spf"),
+            SpfError::BadCharacter { offset, byte } => msg!(
+                "spf-error-bad-character",
+                offset = *offset,
+                byte = format!("0x{byte:02x}")
+            ),
+            SpfError::BadTerm { term, problem } => msg!(
+                "spf-error-bad-term",
+                term = term.as_str(),
+                problem = problem.to_message()
+            ),
+            SpfError::DuplicateModifier(name) => {
+                msg!("spf-error-duplicate-modifier", modifier = *name)
+            }
+        }
+    }
+}
+
+impl ToMessage for TermProblem {
+    fn to_message(&self) -> Message {
+        match self {
+            TermProblem::ModifierName => msg!("spf-term-modifier-name"),
+            TermProblem::Macro(e) => e.to_message(),
+            TermProblem::AllArgument => msg!("spf-term-all-argument"),
+            TermProblem::PtrArgument => msg!("spf-term-ptr-argument"),
+            TermProblem::DomainOrPrefix => msg!("spf-term-domain-or-prefix"),
+            TermProblem::NeedsAddress(mechanism) => {
+                msg!("spf-term-needs-address", mechanism = *mechanism)
+            }
+            TermProblem::NotIpv4(text) => msg!("spf-term-not-ipv4", address = text.as_str()),
+            TermProblem::NotIpv6(text) => msg!("spf-term-not-ipv6", address = text.as_str()),
+            TermProblem::ModifierAsMechanism(name) => {
+                msg!("spf-term-modifier-as-mechanism", name = name.as_str())
+            }
+            TermProblem::UnknownMechanism => msg!("spf-term-unknown-mechanism"),
+            TermProblem::NeedsDomain => msg!("spf-term-needs-domain"),
+            TermProblem::PrefixLength { digits, max } => msg!(
+                "spf-term-prefix-length",
+                digits = digits.as_str(),
+                max = *max
+            ),
+        }
+    }
+}
+
+fn bad(term: &str, problem: TermProblem) -> SpfError {
     SpfError::BadTerm {
-        term: shown,
-        reason: reason.into(),
+        term: cut(term, 80),
+        problem,
+    }
+}
+
+/// `text` cut to `max` characters (hostile records can be 64 KB long; what
+/// people read of them stays short).
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        text.chars()
+            .take(max.saturating_sub(3))
+            .chain("...".chars())
+            .collect()
+    } else {
+        text.to_string()
     }
 }
 
@@ -192,10 +293,7 @@ fn parse_term(term: &str, record: &mut SpfRecord) -> Result<(), SpfError> {
     if let Some(eq) = first_special.filter(|&i| term.as_bytes()[i] == b'=') {
         let name = &term[..eq];
         if !is_modifier_name(name) {
-            return Err(bad(
-                term,
-                "not a valid modifier name (a letter, then letters, digits, -, _ or .)",
-            ));
+            return Err(bad(term, TermProblem::ModifierName));
         }
         let value = &term[eq + 1..];
         match name.to_ascii_lowercase().as_str() {
@@ -213,7 +311,7 @@ fn parse_term(term: &str, record: &mut SpfRecord) -> Result<(), SpfError> {
             }
             _ => {
                 let value = MacroString::parse(value, MacroUse::Modifier)
-                    .map_err(|e| bad(term, e.to_string()))?;
+                    .map_err(|e| bad(term, TermProblem::Macro(e)))?;
                 record.unknown_modifiers.push((name.to_string(), value));
             }
         }
@@ -231,7 +329,7 @@ fn parse_term(term: &str, record: &mut SpfRecord) -> Result<(), SpfError> {
     let mechanism = match name.to_ascii_lowercase().as_str() {
         "all" => {
             if !rest.is_empty() {
-                return Err(bad(term, "all takes no argument"));
+                return Err(bad(term, TermProblem::AllArgument));
             }
             Mechanism::All
         }
@@ -240,7 +338,7 @@ fn parse_term(term: &str, record: &mut SpfRecord) -> Result<(), SpfError> {
         "ptr" => match rest.strip_prefix(':') {
             Some(spec) => Mechanism::Ptr(Some(domain_spec(term, spec)?)),
             None if rest.is_empty() => Mechanism::Ptr(None),
-            None => return Err(bad(term, "ptr takes only :domain")),
+            None => return Err(bad(term, TermProblem::PtrArgument)),
         },
         "a" | "mx" => {
             let (spec, cidr4, cidr6) = dual_cidr(term, rest)?;
@@ -248,7 +346,7 @@ fn parse_term(term: &str, record: &mut SpfRecord) -> Result<(), SpfError> {
                 "" => None,
                 _ => match spec.strip_prefix(':') {
                     Some(spec) => Some(domain_spec(term, spec)?),
-                    None => return Err(bad(term, "expected :domain or a /prefix length")),
+                    None => return Err(bad(term, TermProblem::DomainOrPrefix)),
                 },
             };
             if name.eq_ignore_ascii_case("a") {
@@ -268,37 +366,37 @@ fn parse_term(term: &str, record: &mut SpfRecord) -> Result<(), SpfError> {
         "ip4" => {
             let spec = rest
                 .strip_prefix(':')
-                .ok_or_else(|| bad(term, "ip4 needs :address"))?;
+                .ok_or_else(|| bad(term, TermProblem::NeedsAddress("ip4")))?;
             let (addr, len) = match spec.split_once('/') {
                 Some((a, l)) => (a, cidr(term, l, 32)?),
                 None => (spec, 32),
             };
             Mechanism::Ip4(
-                ipv4(addr).ok_or_else(|| bad(term, format!("{addr:?} is not an IPv4 address")))?,
+                ipv4(addr).ok_or_else(|| bad(term, TermProblem::NotIpv4(cut(addr, 60))))?,
                 len,
             )
         }
         "ip6" => {
             let spec = rest
                 .strip_prefix(':')
-                .ok_or_else(|| bad(term, "ip6 needs :address"))?;
+                .ok_or_else(|| bad(term, TermProblem::NeedsAddress("ip6")))?;
             let (addr, len) = match spec.split_once('/') {
                 Some((a, l)) => (a, cidr(term, l, 128)?),
                 None => (spec, 128),
             };
             Mechanism::Ip6(
                 addr.parse::<Ipv6Addr>()
-                    .map_err(|_| bad(term, format!("{addr:?} is not an IPv6 address")))?,
+                    .map_err(|_| bad(term, TermProblem::NotIpv6(cut(addr, 60))))?,
                 len,
             )
         }
         "redirect" | "exp" => {
             return Err(bad(
                 term,
-                format!("{name} is a modifier: write {name}=domain"),
+                TermProblem::ModifierAsMechanism(name.to_string()),
             ));
         }
-        _ => return Err(bad(term, "unknown mechanism")),
+        _ => return Err(bad(term, TermProblem::UnknownMechanism)),
     };
     record.directives.push(Directive {
         qualifier,
@@ -317,13 +415,13 @@ fn is_modifier_name(name: &str) -> bool {
 }
 
 fn domain_spec(term: &str, spec: &str) -> Result<MacroString, SpfError> {
-    MacroString::parse(spec, MacroUse::DomainSpec).map_err(|e| bad(term, e.to_string()))
+    MacroString::parse(spec, MacroUse::DomainSpec).map_err(|e| bad(term, TermProblem::Macro(e)))
 }
 
 fn required_domain(term: &str, rest: &str) -> Result<MacroString, SpfError> {
     let spec = rest
         .strip_prefix(':')
-        .ok_or_else(|| bad(term, "needs :domain"))?;
+        .ok_or_else(|| bad(term, TermProblem::NeedsDomain))?;
     domain_spec(term, spec)
 }
 
@@ -361,7 +459,10 @@ fn cidr(term: &str, digits: &str, max: u8) -> Result<u8, SpfError> {
         Ok(n) if valid && n <= max => Ok(n),
         _ => Err(bad(
             term,
-            format!("/{digits} is not a prefix length from 0 to {max} (without leading zeros)"),
+            TermProblem::PrefixLength {
+                digits: cut(digits, 20),
+                max,
+            },
         )),
     }
 }
@@ -394,7 +495,7 @@ mod tests {
     use super::*;
 
     fn ok(text: &str) -> SpfRecord {
-        parse(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e}"))
+        parse(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"))
     }
 
     fn err(text: &str) -> SpfError {
@@ -501,7 +602,7 @@ mod tests {
         let text = format!("v=spf1 {}", "x".repeat(10_000));
         match err(&text) {
             SpfError::BadTerm { term, .. } => assert!(term.chars().count() <= 80),
-            other => panic!("{other}"),
+            other => panic!("{other:?}"),
         }
     }
 }

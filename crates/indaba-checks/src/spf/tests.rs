@@ -5,7 +5,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::dmarc::MailUse;
-use indaba_model::Status;
+use crate::mailauth::testing::{english, renders};
+use indaba_model::{Arg, Status, ToMessage};
 
 /// Zone data for tests: names not listed are NXDOMAIN.
 #[derive(Default)]
@@ -55,9 +56,14 @@ impl Zone {
         )
     }
     fn fail(mut self, name: &str, rtype: RrType) -> Self {
+        let question = Question::new(name, rtype);
         self.answers.insert(
-            Question::new(name, rtype),
-            Answer::Failed("SERVFAIL".into()),
+            question.clone(),
+            Answer::Failed(LookupFailure::Rcode {
+                question,
+                rcode: "SERVFAIL".into(),
+                extended: None,
+            }),
         );
         self
     }
@@ -145,7 +151,7 @@ fn the_trace_names_every_lookup_and_term() {
     let text: Vec<String> = e
         .trace
         .iter()
-        .map(|t| format!("{} {}", t.depth, t.text))
+        .map(|t| format!("{} {}", t.depth, english(&t.message)))
         .collect();
     let joined = text.join("\n");
     assert!(joined.contains("0 lookup example.org TXT"), "{joined}");
@@ -170,15 +176,39 @@ fn lookup_limit_loops_and_voids() {
         );
     }
     let e = run(&zone, "192.0.2.1", "a@example.org");
-    assert_eq!(e.result, SpfResult::PermError, "{}", e.reason);
-    assert!(e.reason.contains("number 11"), "{}", e.reason);
+    assert_eq!(e.result, SpfResult::PermError, "{:?}", e.reason);
+    assert!(
+        matches!(
+            &e.reason,
+            Reason::PermError(ProblemKind::TooManyLookups { term, domain })
+                if term == "include:i11.example.org" && domain == "i10.example.org"
+        ),
+        "{:?}",
+        e.reason
+    );
+    let said = english(&e.reason.to_message());
+    assert!(
+        said.contains("the 11th is include:i11.example.org"),
+        "{said}"
+    );
 
     let zone = Zone::default()
         .txt("example.org", "v=spf1 include:loop.example.org -all")
         .txt("loop.example.org", "v=spf1 include:example.org");
     let e = run(&zone, "192.0.2.1", "a@example.org");
     assert_eq!(e.result, SpfResult::PermError);
-    assert!(e.reason.contains("loop"), "{}", e.reason);
+    assert_eq!(
+        e.reason,
+        Reason::PermError(ProblemKind::Loop {
+            term: "include:example.org".into(),
+            path: vec![
+                "example.org".into(),
+                "loop.example.org".into(),
+                "example.org".into()
+            ]
+        })
+    );
+    assert!(english(&e.reason.to_message()).contains("example.org → loop.example.org"));
 
     let zone = Zone::default().txt(
         "example.org",
@@ -265,8 +295,14 @@ fn audit_counts_the_whole_tree() {
     assert_eq!(a.lookups, 6);
     assert!(!a.fails(), "{:?}", a.problems);
     assert_eq!(a.tree_lines().len(), 3);
-    assert!(a.notes.iter().any(|n| n.contains("ptr")));
-    assert!(a.notes.iter().any(|n| n.contains("%{i}")));
+    assert!(a.notes.iter().any(|n| matches!(n, Note::Ptr { .. })));
+    assert!(
+        a.notes
+            .iter()
+            .any(|n| matches!(n, Note::Unfollowed { letter: 'i', .. })),
+        "{:?}",
+        a.notes
+    );
     assert!(matches!(
         a.policy(),
         PolicyEnd::All {
@@ -276,38 +312,61 @@ fn audit_counts_the_whole_tree() {
     ));
     let f = record_finding(&a);
     assert_eq!(f.status, Status::Pass, "{}", crate::english(&f));
-    assert!(
-        f.evidence
-            .iter()
-            .any(|e| e.subject == "DNS lookups" && e.detail.starts_with("6 "))
+    assert_eq!(f.message.id, "spf-record-valid");
+    assert_eq!(f.message.get("lookups"), Some(&Arg::Num(6)));
+    assert_eq!(
+        crate::english(&f),
+        "One valid SPF record; evaluating it takes 6 DNS lookups (at most 10) and 0 void lookups (at most 2)."
     );
-    assert_eq!(policy_finding(&a, MailUse::Sending).status, Status::Pass);
+    assert!(f.evidence.iter().any(|e| {
+        e.subject_message
+            .as_ref()
+            .is_some_and(|m| m.id == "spf-label-lookups")
+            && e.detail_message.as_ref().and_then(|m| m.get("count")) == Some(&Arg::Num(6))
+    }));
+    renders(&f);
+    let p = policy_finding(&a, MailUse::Sending);
+    assert_eq!(p.status, Status::Pass);
+    assert_eq!(p.message.id, "spf-policy-fail-all");
+    renders(&p);
+}
+
+/// `example.org` ends in -all after a chain of eleven includes: one more
+/// DNS-querying term than RFC 7208 §4.6.4 allows.
+fn include_chain() -> Zone {
+    let mut zone = Zone::default().txt("example.org", "v=spf1 include:i1.example.org -all");
+    for i in 1..=11 {
+        zone = zone.txt(
+            &format!("i{i}.example.org"),
+            &format!("v=spf1 include:i{}.example.org ~all", i + 1),
+        );
+    }
+    zone
 }
 
 #[test]
 fn audit_problems_fail_the_record() {
-    let over = {
-        let mut zone = Zone::default().txt("example.org", "v=spf1 include:i1.example.org -all");
-        for i in 1..=11 {
-            zone = zone.txt(
-                &format!("i{i}.example.org"),
-                &format!("v=spf1 include:i{}.example.org ~all", i + 1),
-            );
-        }
-        zone
-    };
+    let over = include_chain();
     let a = audited(&over, "example.org");
     assert!(a.fails());
-    assert_eq!(record_finding(&a).status, Status::Fail);
-    // The policy as written is still -all.
-    assert_eq!(policy_finding(&a, MailUse::Sending).status, Status::Pass);
+    let f = record_finding(&a);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.message.id, "spf-record-permerror");
+    assert!(
+        crate::english(&f).contains("the 11th is include:i11.example.org"),
+        "{}",
+        crate::english(&f)
+    );
+    renders(&f);
 
     let looped = Zone::default()
         .txt("example.org", "v=spf1 include:a.example.org -all")
         .txt("a.example.org", "v=spf1 include:example.org -all");
     let a = audited(&looped, "example.org");
     assert!(
-        a.problems.iter().any(|p| p.text.contains("loop")),
+        a.problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::Loop { .. })),
         "{:?}",
         a.problems
     );
@@ -327,9 +386,13 @@ fn audit_problems_fail_the_record() {
     assert_eq!(record_finding(&a).status, Status::Fail);
     assert_eq!(policy_finding(&a, MailUse::Sending).status, Status::Fail);
 
+    // No SPF record: nothing to test for the policy (it earns nothing).
     let none = Zone::default().txt("example.org", "google-site-verification=abc");
     let a = audited(&none, "example.org");
     assert_eq!(record_finding(&a).status, Status::Fail);
+    let p = policy_finding(&a, MailUse::Sending);
+    assert_eq!(p.status, Status::NotTested);
+    assert!(crate::english(&p).starts_with("Not tested:"));
 
     let broken = Zone::default().fail("example.org", RrType::Txt);
     let a = audited(&broken, "example.org");
@@ -391,7 +454,7 @@ fn a_64_kb_record_is_a_quick_permerror() {
     assert_eq!(e.result, SpfResult::PermError);
     let a = audited(&zone, "example.org");
     assert!(a.fails());
-    assert!(a.notes.iter().any(|n| n.contains("bytes")));
+    assert!(a.notes.iter().any(|n| matches!(n, Note::Large { .. })));
     // A hang guard, not a timing assertion.
     assert!(start.elapsed() < std::time::Duration::from_secs(30));
 
@@ -410,7 +473,18 @@ fn macro_explosion_is_bounded() {
     let long_sender = format!("{}@example.org", "x".repeat(60));
     let e = run(&zone, "192.0.2.1", &long_sender);
     assert_eq!(e.result, SpfResult::PermError);
-    assert!(e.reason.contains("longer than"), "{}", e.reason);
+    assert!(
+        matches!(
+            e.reason,
+            Reason::Macro {
+                error: ExpandError::TooLong,
+                ..
+            }
+        ),
+        "{:?}",
+        e.reason
+    );
+    assert!(english(&e.reason.to_message()).contains("longer than 8192 bytes"));
 }
 
 proptest! {
@@ -495,4 +569,123 @@ fn helo_identity_and_postmaster() {
     let input = CheckHostInput::new("192.0.2.1".parse().unwrap(), "@example.net", "h");
     assert_eq!(input.sender, "postmaster@example.net");
     assert_eq!(input.domain, "example.net");
+}
+
+/// RFC 7208 §4.6.4 and §2.6.7: records that end in permerror for mail from
+/// an unlisted server give it no policy at all, whatever their `all` says
+/// (issue 10; internet.nl fails its SPF policy test for them too).
+#[test]
+fn permerror_leaves_no_effective_policy() {
+    let over = include_chain();
+    let broken_include = Zone::default()
+        .txt("example.org", "v=spf1 include:gone.example.org -all")
+        .txt("other.example.org", "v=spf1 -all");
+    let looped = Zone::default()
+        .txt("example.org", "v=spf1 include:a.example.org -all")
+        .txt("a.example.org", "v=spf1 include:example.org -all");
+    let voids = Zone::default().txt(
+        "example.org",
+        "v=spf1 a:nx1.example.org a:nx2.example.org a:nx3.example.org -all",
+    );
+    for (zone, problem) in [
+        (&over, "more than 10 DNS lookups"),
+        (&broken_include, "gone.example.org has no SPF record"),
+        (&looped, "makes a loop"),
+        (&voids, "more than 2 lookups find nothing"),
+    ] {
+        let a = audited(zone, "example.org");
+        let f = policy_finding(&a, MailUse::Sending);
+        assert_eq!(f.status, Status::Fail, "{problem}: {}", crate::english(&f));
+        assert_eq!(f.message.id, "spf-policy-permerror");
+        assert!(
+            crate::english(&f).contains("RFC 7208 §4.6.4, §2.6.7"),
+            "{}",
+            crate::english(&f)
+        );
+        // The problem that makes it permerror is in the evidence.
+        let problems: Vec<String> = f
+            .evidence
+            .iter()
+            .filter(|e| {
+                e.subject_message
+                    .as_ref()
+                    .is_some_and(|m| m.id == "mail-label-problem")
+            })
+            .filter_map(|e| e.detail_message.as_ref().map(english))
+            .collect();
+        assert!(problems.iter().any(|p| p.contains(problem)), "{problems:?}");
+        // The -all as written is still shown.
+        assert!(
+            f.evidence.iter().any(|e| e
+                .detail_message
+                .as_ref()
+                .is_some_and(|m| m.id == "spf-ends-in-all")),
+            "{:?}",
+            f.evidence
+        );
+        renders(&f);
+    }
+}
+
+/// Every problem, note and reason of the SPF code renders in English.
+#[test]
+fn every_spf_message_renders() {
+    let zone = Zone::default()
+        .txt(
+            "example.org",
+            "v=spf1 mx:many.example.org ptr exists:%{i}.x.example.org include:_i.example.org redirect=r.example.org",
+        )
+        .txt("_i.example.org", "v=spf1 +all")
+        .txt("r.example.org", "v=spf1 ?all");
+    let mut zone = zone;
+    for i in 0..12 {
+        zone = zone.mx("many.example.org", i, &format!("mx{i}.example.org"));
+    }
+    let a = audited(&zone, "example.org");
+    assert!(!a.problems.is_empty() && !a.notes.is_empty());
+    renders(&record_finding(&a));
+    let p = policy_finding(&a, MailUse::Sending);
+    renders(&p);
+    for bad in [
+        "v=spf1 ip4:1.2.3",
+        "v=spf1 a:%{x}.example.org",
+        "v=spf1 a:%{c}.example.org",
+        "v=spf1 a:example.123",
+        "v=spf1 a:example",
+        "v=spf1 a:%{d0}.example",
+        "v=spf1 a:%{d!}.example",
+        "v=spf1 a:%",
+        "v=spf1 a:%{d",
+        "v=spf1 a:%x",
+        "v=spf1 a:%{}",
+        "v=spf1 exp=a exp=b",
+        "v=spf1 \x01",
+        "v=spf1 a/99",
+        "v=spf1 ip6:zz",
+        "v=spf1 ip4",
+        "v=spf1 include",
+        "v=spf1 redirect:x",
+        "v=spf1 all:x",
+        "v=spf1 ptr/1",
+        "v=spf1 mx:x:y/1/",
+        "v=spf1 1x=y",
+        "v=spf1 bogus",
+    ] {
+        let e = parse(bad.as_bytes()).expect_err(bad);
+        let said = english(&e.to_message());
+        assert!(!said.is_empty(), "{bad}");
+    }
+    let e = run(
+        &Zone::default().txt("example.org", "v=spf1 include:nothing.example.org"),
+        "192.0.2.1",
+        "a@example.org",
+    );
+    assert_eq!(e.result, SpfResult::PermError);
+    assert_eq!(
+        english(&e.reason.to_message()),
+        "include:nothing.example.org in the record of example.org: nothing.example.org does not exist (NXDOMAIN) (RFC 7208 §5.2: permerror)"
+    );
+    for step in &e.trace {
+        english(&step.message);
+    }
 }

@@ -5,20 +5,25 @@
 //!
 //! Each function takes the [`TlsScan`]s of every address tested (one per
 //! address and port) and gives one finding with one piece of evidence per
-//! address. An address that could not be reached or tested gives `error`
-//! evidence, never a fail; a fail anywhere fails the finding. The same
-//! functions serve the web and the mail test: [`TlsIds::WEB`] and
-//! [`TlsIds::MAIL`] name the check ids (0-RTT and OCSP are web-only).
+//! address; the addresses combine with [`Status::worst`]. An address without
+//! TLS (nothing on the HTTPS port, no STARTTLS, every version refused) fails
+//! availability and leaves the other checks `not_tested`: they earn nothing
+//! and say what is missing. An address that could not be tested (a timeout)
+//! gives `error`, never a fail. The same functions serve the web and the
+//! mail test: [`TlsIds::WEB`] and [`TlsIds::MAIL`] name the check ids (0-RTT
+//! and OCSP are web-only). Findings speak in message ids
+//! (`locales/en/findings-web.ftl`); what the probe wrote in its own words (a
+//! connection error) is shown as data.
 
 mod ffdhe;
 pub mod tables;
 
 use indaba_model::catalogue::ids;
 use indaba_model::tls::{
-    CipherPreference, ConnectFailureKind, Probed, SignatureOutcome, TlsScan, TlsVersion,
-    VersionSupport,
+    CipherPreference, ConnectFailureKind, Probed, SignatureOutcome, TlsScan, TlsTransport,
+    TlsVersion, VersionSupport,
 };
-use indaba_model::{Evidence, Finding, Status};
+use indaba_model::{Arg, Evidence, Finding, Message, Status, ToMessage, msg};
 use tls_parser::TlsCipherKx;
 
 pub use tables::{Rating, dh_rating, group_rating, suite_rating, version_rating};
@@ -104,134 +109,305 @@ pub fn findings(ids: &TlsIds, scans: &[TlsScan]) -> Vec<Finding> {
     out
 }
 
-/// One address's verdict.
-struct Verdict {
-    status: Status,
-    detail: String,
+/// Whether a scan reached a TLS server: what every TLS, certificate and DANE
+/// check of the address stands on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// A TLS handshake got as far as a ServerHello.
+    Tls,
+    /// What the checks test is missing: nothing accepts connections on the
+    /// HTTPS port, the mail server offers no STARTTLS, or the server refuses
+    /// every TLS version. The address's other checks are `not_tested`.
+    Missing(Message),
+    /// Could not be tested (a timeout, an answer that could not be followed):
+    /// `error`.
+    Failed(Message),
 }
 
-fn verdict(status: Status, detail: impl Into<String>) -> Verdict {
-    Verdict {
-        status,
-        detail: detail.into(),
+impl Reach {
+    /// The status the address's checks (other than availability) get when
+    /// there is no TLS to judge; `None` when there is.
+    pub fn untested_status(&self) -> Option<Status> {
+        match self {
+            Reach::Tls => None,
+            Reach::Missing(_) => Some(Status::NotTested),
+            Reach::Failed(_) => Some(Status::Error),
+        }
     }
 }
 
-/// Judges every scan with `judge` (after the common reachability gate) and
-/// sums up: `summary` gives the sentence for the overall status.
-fn combine(
-    id: &str,
-    scans: &[TlsScan],
-    summary: impl Fn(Status) -> &'static str,
-    judge: impl Fn(&TlsScan) -> Verdict,
-) -> Finding {
-    if scans.is_empty() {
-        return Finding::new(id, Status::NotApplicable, "No server address was tested.");
+impl ToMessage for Reach {
+    /// What happened at the address ("nothing accepts connections on this
+    /// port"); a reached server is described by the checks themselves.
+    fn to_message(&self) -> Message {
+        match self {
+            Reach::Tls => msg!("tls-reach-ok"),
+            Reach::Missing(why) | Reach::Failed(why) => why.clone(),
+        }
     }
-    let verdicts: Vec<(String, Verdict)> = scans
-        .iter()
-        .map(|scan| {
-            let v = match gate(scan) {
-                Some(v) => v,
-                None => judge(scan),
-            };
-            (scan.address.clone(), v)
-        })
-        .collect();
-    let status = verdicts
-        .iter()
-        .map(|(_, v)| v.status)
-        .reduce(Status::and)
-        .unwrap_or(Status::NotApplicable);
-    Finding::new(id, status, summary(status)).with_all(
-        verdicts
-            .into_iter()
-            .map(|(address, v)| Evidence::new(address, format!("{}: {}", v.status, v.detail))),
-    )
 }
 
-/// The reachability gate shared by the TLS checks (not by `available`).
-fn gate(scan: &TlsScan) -> Option<Verdict> {
+/// How far `scan` got. Only a refused connection on the HTTPS port means
+/// "no HTTPS": a mail server that refuses port 25 is broken, not without
+/// STARTTLS, so it could not be tested (internet.nl: unreachable is an
+/// error). Timeouts are always errors.
+pub fn reach(scan: &TlsScan) -> Reach {
     if let Some(failure) = &scan.connect_error {
-        return Some(verdict(
-            Status::Error,
-            format!("not tested: {}", failure.reason),
-        ));
-    }
-    if !scan.tls_succeeded() {
-        return Some(verdict(
-            Status::Error,
-            "not tested: no TLS handshake succeeded",
-        ));
-    }
-    None
-}
-
-fn names(list: &[String]) -> String {
-    if list.is_empty() {
-        "none".into()
-    } else {
-        list.join(", ")
-    }
-}
-
-/// `web.https.available` / `mail.starttls.available`: a TLS handshake (after
-/// STARTTLS for mail) got as far as a ServerHello on every address.
-pub fn available(id: &str, scans: &[TlsScan]) -> Finding {
-    if scans.is_empty() {
-        return Finding::new(id, Status::NotApplicable, "No server address was tested.");
-    }
-    let verdicts: Vec<(String, Verdict)> = scans
-        .iter()
-        .map(|scan| (scan.address.clone(), available_one(scan)))
-        .collect();
-    let status = verdicts
-        .iter()
-        .map(|(_, v)| v.status)
-        .reduce(Status::and)
-        .unwrap_or(Status::NotApplicable);
-    let summary = match status {
-        Status::Pass => "TLS is available on every address.",
-        Status::Fail => "TLS is not available on every address.",
-        _ => "Whether TLS is available could not be tested on every address.",
-    };
-    Finding::new(id, status, summary).with_all(
-        verdicts
-            .into_iter()
-            .map(|(a, v)| Evidence::new(a, format!("{}: {}", v.status, v.detail))),
-    )
-}
-
-fn available_one(scan: &TlsScan) -> Verdict {
-    if let Some(failure) = &scan.connect_error {
-        return match failure.kind {
-            ConnectFailureKind::NoStarttls => verdict(Status::Fail, failure.reason.clone()),
-            ConnectFailureKind::Unreachable
-            | ConnectFailureKind::Timeout
-            | ConnectFailureKind::Protocol => {
-                verdict(Status::Error, format!("not tested: {}", failure.reason))
+        let reason = failure.reason.as_str();
+        return match (failure.kind, scan.transport) {
+            (ConnectFailureKind::NoStarttls, _) => {
+                Reach::Missing(msg!("tls-reach-no-starttls", reason = reason))
+            }
+            (ConnectFailureKind::Unreachable, TlsTransport::Direct) => {
+                Reach::Missing(msg!("tls-reach-no-listener", reason = reason))
+            }
+            (ConnectFailureKind::Unreachable, TlsTransport::SmtpStarttls) => {
+                Reach::Failed(msg!("tls-reach-unreachable", reason = reason))
+            }
+            (ConnectFailureKind::Timeout, _) => {
+                Reach::Failed(msg!("tls-reach-timeout", reason = reason))
+            }
+            (ConnectFailureKind::Protocol, _) => {
+                Reach::Failed(msg!("tls-reach-protocol", reason = reason))
             }
         };
     }
-    let accepted: Vec<String> = scan.accepted_versions().map(|v| v.to_string()).collect();
-    if !accepted.is_empty() {
-        return verdict(
-            Status::Pass,
-            format!("TLS handshake succeeded ({})", accepted.join(", ")),
-        );
+    if scan.tls_succeeded() {
+        return Reach::Tls;
     }
     let unknown = scan
         .versions
         .iter()
         .any(|v| matches!(v.support, VersionSupport::Error { .. }));
     if unknown {
-        verdict(
-            Status::Error,
-            "not tested: the server did not answer every ClientHello",
-        )
+        Reach::Failed(msg!("tls-reach-no-answer"))
     } else {
-        verdict(Status::Fail, "the server refused every TLS version")
+        Reach::Missing(msg!("tls-reach-refused-all"))
     }
+}
+
+/// The summary of a finding that could not pass because what it tests is
+/// missing on `missing` of `total` addresses: no HTTPS for the web test, no
+/// STARTTLS for the mail test ("not tested: no web server answers over
+/// HTTPS").
+pub fn not_tested_summary(transport: TlsTransport, missing: usize, total: usize) -> Message {
+    match transport {
+        TlsTransport::Direct if missing >= total => msg!("web-not-tested-no-https"),
+        TlsTransport::Direct => msg!(
+            "web-not-tested-some-https",
+            missing = missing,
+            total = total
+        ),
+        TlsTransport::SmtpStarttls if missing >= total => msg!("mail-not-tested-no-starttls"),
+        TlsTransport::SmtpStarttls => {
+            msg!(
+                "mail-not-tested-some-starttls",
+                missing = missing,
+                total = total
+            )
+        }
+    }
+}
+
+/// A status as a word ("Pass", "Not tested") for evidence.
+pub(crate) fn status_word(status: Status) -> Message {
+    Message::new(format!("status-{}", status.as_str().replace('_', "-")))
+}
+
+/// One address's verdict for one check.
+struct Verdict {
+    status: Status,
+    detail: Message,
+}
+
+impl ToMessage for Verdict {
+    /// "Pass: offered: TLS 1.3 (good)".
+    fn to_message(&self) -> Message {
+        msg!(
+            "tls-address-verdict",
+            status = status_word(self.status),
+            detail = self.detail.clone()
+        )
+    }
+}
+
+fn verdict(status: Status, detail: Message) -> Verdict {
+    Verdict { status, detail }
+}
+
+/// The sentences of one check: one per status the check can give. A
+/// `not_tested` finding always says what is missing (see
+/// [`not_tested_summary`]).
+struct Summaries {
+    pass: Message,
+    fail: Message,
+    warning: Option<Message>,
+    info: Option<Message>,
+    not_applicable: Option<Message>,
+    error: Message,
+}
+
+impl Summaries {
+    fn new(pass: Message, fail: Message, error: Message) -> Self {
+        Summaries {
+            pass,
+            fail,
+            warning: None,
+            info: None,
+            not_applicable: None,
+            error,
+        }
+    }
+
+    fn warning(mut self, m: Message) -> Self {
+        self.warning = Some(m);
+        self
+    }
+
+    fn info(mut self, m: Message) -> Self {
+        self.info = Some(m);
+        self
+    }
+
+    fn not_applicable(mut self, m: Message) -> Self {
+        self.not_applicable = Some(m);
+        self
+    }
+
+    fn of(self, status: Status, scans: &[TlsScan], verdicts: &[(String, Verdict)]) -> Message {
+        let fallback = self.error.clone();
+        match status {
+            Status::Pass => self.pass,
+            Status::Fail => self.fail,
+            Status::Warning => self.warning.unwrap_or(fallback),
+            Status::Info => self.info.unwrap_or(fallback),
+            Status::NotApplicable => self.not_applicable.unwrap_or(self.pass),
+            Status::Error => self.error,
+            Status::NotTested => {
+                let missing = verdicts
+                    .iter()
+                    .filter(|(_, v)| v.status == Status::NotTested)
+                    .count();
+                let transport = scans
+                    .first()
+                    .map(|s| s.transport)
+                    .unwrap_or(TlsTransport::Direct);
+                not_tested_summary(transport, missing, verdicts.len())
+            }
+        }
+    }
+}
+
+/// The finding for no address at all: nothing to test, so nothing earned.
+fn no_addresses(id: &str) -> Finding {
+    Finding::new(id, Status::NotTested, msg!("tls-no-addresses"))
+}
+
+/// Sums up per-address verdicts: the worst status, one piece of evidence per
+/// address.
+fn finish(
+    id: &str,
+    scans: &[TlsScan],
+    summaries: Summaries,
+    verdicts: Vec<(String, Verdict)>,
+) -> Finding {
+    let Some(status) = Status::worst(verdicts.iter().map(|(_, v)| v.status)) else {
+        return no_addresses(id);
+    };
+    let summary = summaries.of(status, scans, &verdicts);
+    Finding::new(id, status, summary).with_all(
+        verdicts
+            .into_iter()
+            .map(|(address, v)| Evidence::new(address, v.to_message())),
+    )
+}
+
+/// Judges every scan with `judge` after the common reachability gate (an
+/// address without TLS is not tested, one that could not be tested is an
+/// error) and sums up.
+fn combine(
+    id: &str,
+    scans: &[TlsScan],
+    summaries: Summaries,
+    judge: impl Fn(&TlsScan) -> Verdict,
+) -> Finding {
+    let verdicts = scans
+        .iter()
+        .map(|scan| {
+            let v = match reach(scan) {
+                Reach::Tls => judge(scan),
+                Reach::Missing(why) => verdict(Status::NotTested, why),
+                Reach::Failed(why) => verdict(Status::Error, why),
+            };
+            (scan.address.clone(), v)
+        })
+        .collect();
+    finish(id, scans, summaries, verdicts)
+}
+
+/// Judges one part of a scan with `seen` when the server was asked; a part
+/// that did not apply passes (the probe says why), one that got no usable
+/// answer is an error.
+fn judge_probe<T>(probe: &Probed<T>, seen: impl FnOnce(&T) -> Verdict) -> Verdict {
+    match probe {
+        Probed::Seen { value } => seen(value),
+        Probed::NotTested { reason } => verdict(
+            Status::Pass,
+            msg!("tls-probe-skipped", reason = reason.as_str()),
+        ),
+        Probed::Error { reason } => verdict(
+            Status::Error,
+            msg!("tls-probe-failed", reason = reason.as_str()),
+        ),
+    }
+}
+
+/// A list for a message, or the word "none" when it is empty.
+fn list_or_none(items: Vec<Arg>) -> Arg {
+    if items.is_empty() {
+        Arg::Msg(msg!("tls-none"))
+    } else {
+        Arg::List(items)
+    }
+}
+
+/// "TLS 1.2 (sufficient)".
+fn rated(what: &str, rating: Rating) -> Arg {
+    Arg::Msg(msg!("tls-rated", what = what, rating = rating.to_message()))
+}
+
+/// `web.https.available` / `mail.starttls.available`: a TLS handshake (after
+/// STARTTLS for mail) got as far as a ServerHello on every address. An
+/// address without HTTPS or STARTTLS fails; one that could not be tested is
+/// an error.
+pub fn available(id: &str, scans: &[TlsScan]) -> Finding {
+    let verdicts = scans
+        .iter()
+        .map(|scan| {
+            let v = match reach(scan) {
+                Reach::Tls => {
+                    let accepted: Vec<&str> = scan.accepted_versions().map(|v| v.name()).collect();
+                    verdict(
+                        Status::Pass,
+                        msg!("tls-available-handshake", versions = Arg::list(accepted)),
+                    )
+                }
+                Reach::Missing(why) => verdict(Status::Fail, why),
+                Reach::Failed(why) => verdict(Status::Error, why),
+            };
+            (scan.address.clone(), v)
+        })
+        .collect();
+    finish(
+        id,
+        scans,
+        Summaries::new(
+            msg!("tls-available-pass"),
+            msg!("tls-available-fail"),
+            msg!("tls-available-error"),
+        ),
+        verdicts,
+    )
 }
 
 /// `*.tls.version`: no version below TLS 1.2.
@@ -239,11 +415,11 @@ pub fn version(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "Only secure TLS versions are offered.",
-            Status::Fail => "Insecure TLS or SSL versions are offered.",
-            _ => "The TLS versions could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-version-pass"),
+            msg!("tls-version-fail"),
+            msg!("tls-version-error"),
+        ),
         |scan| {
             let mut offered = Vec::new();
             let mut bad = Vec::new();
@@ -252,41 +428,42 @@ pub fn version(id: &str, scans: &[TlsScan]) -> Finding {
                 match &v.support {
                     VersionSupport::Accepted => {
                         let rating = version_rating(v.version);
-                        offered.push(format!(
-                            "{} ({})",
-                            v.version,
-                            rating.as_str().replace('_', " ")
-                        ));
+                        offered.push(rated(v.version.name(), rating));
                         if rating == Rating::Insufficient {
-                            bad.push(v.version.to_string());
+                            bad.push(Arg::from(v.version.name()));
                         }
                     }
-                    VersionSupport::Error { reason } => {
-                        unknown.push(format!("{} ({reason})", v.version))
-                    }
+                    VersionSupport::Error { reason } => unknown.push(Arg::Msg(msg!(
+                        "tls-version-unknown",
+                        version = v.version.name(),
+                        reason = reason.as_str()
+                    ))),
                     VersionSupport::Refused { .. } => {}
                 }
             }
             if !bad.is_empty() {
                 verdict(
                     Status::Fail,
-                    format!(
-                        "insufficient: {}; offered: {}",
-                        bad.join(", "),
-                        offered.join(", ")
+                    msg!(
+                        "tls-version-insufficient",
+                        bad = Arg::List(bad),
+                        offered = Arg::List(offered)
                     ),
                 )
             } else if !unknown.is_empty() {
                 verdict(
                     Status::Error,
-                    format!(
-                        "not tested: {}; offered: {}",
-                        unknown.join(", "),
-                        names(&offered)
+                    msg!(
+                        "tls-version-untested",
+                        unknown = Arg::List(unknown),
+                        offered = list_or_none(offered)
                     ),
                 )
             } else {
-                verdict(Status::Pass, format!("offered: {}", offered.join(", ")))
+                verdict(
+                    Status::Pass,
+                    msg!("tls-version-offered", offered = Arg::List(offered)),
+                )
             }
         },
     )
@@ -298,27 +475,39 @@ pub fn ciphers(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "Only secure cipher suites are offered.",
-            Status::Warning => "Cipher suites to be phased out are offered.",
-            Status::Fail => "Insufficiently secure cipher suites are offered.",
-            _ => "The cipher suites could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-ciphers-pass"),
+            msg!("tls-ciphers-fail"),
+            msg!("tls-ciphers-error"),
+        )
+        .warning(msg!("tls-ciphers-warning")),
         |scan| {
-            let mut bad: Vec<String> = Vec::new();
-            let mut phase_out: Vec<String> = Vec::new();
-            let mut count = 0;
+            let mut bad = Vec::new();
+            let mut phase_out = Vec::new();
+            let mut count = 0usize;
             let mut incomplete = Vec::new();
             for v in &scan.versions {
                 if let Some(why) = &v.incomplete {
-                    incomplete.push(format!("{}: {why}", v.version));
+                    incomplete.push(Arg::Msg(msg!(
+                        "tls-version-unknown",
+                        version = v.version.name(),
+                        reason = why.as_str()
+                    )));
                 }
                 if let VersionSupport::Error { reason } = &v.support {
-                    incomplete.push(format!("{}: {reason}", v.version));
+                    incomplete.push(Arg::Msg(msg!(
+                        "tls-version-unknown",
+                        version = v.version.name(),
+                        reason = reason.as_str()
+                    )));
                 }
                 for s in &v.cipher_suites {
                     count += 1;
-                    let label = format!("{} ({})", s.name, v.version);
+                    let label = Arg::Msg(msg!(
+                        "tls-suite-with-version",
+                        suite = s.name.as_str(),
+                        version = v.version.name()
+                    ));
                     match suite_rating(s.id) {
                         Rating::Insufficient => bad.push(label),
                         Rating::PhaseOut => phase_out.push(label),
@@ -329,27 +518,24 @@ pub fn ciphers(id: &str, scans: &[TlsScan]) -> Finding {
             if !bad.is_empty() {
                 verdict(
                     Status::Fail,
-                    format!(
-                        "insufficient: {}; phase out: {}",
-                        bad.join(", "),
-                        names(&phase_out)
+                    msg!(
+                        "tls-insufficient-and-phase-out",
+                        bad = Arg::List(bad),
+                        phase_out = list_or_none(phase_out)
                     ),
                 )
             } else if !incomplete.is_empty() {
                 verdict(
                     Status::Error,
-                    format!("enumeration incomplete: {}", incomplete.join("; ")),
+                    msg!("tls-ciphers-incomplete", versions = Arg::List(incomplete)),
                 )
             } else if !phase_out.is_empty() {
                 verdict(
                     Status::Warning,
-                    format!("phase out: {}", phase_out.join(", ")),
+                    msg!("tls-phase-out", items = Arg::List(phase_out)),
                 )
             } else {
-                verdict(
-                    Status::Pass,
-                    format!("{count} suite(s), all good or sufficient"),
-                )
+                verdict(Status::Pass, msg!("tls-ciphers-all-secure", count = count))
             }
         },
     )
@@ -357,62 +543,61 @@ pub fn ciphers(id: &str, scans: &[TlsScan]) -> Finding {
 
 /// `*.tls.cipher_order`: on the highest version below TLS 1.3, the server
 /// prefers every good and sufficient suite to every phase-out one. Only
-/// judged when phase-out suites are offered (as internet.nl does);
-/// TLS 1.3-only servers pass. A server that follows the client's order fails,
-/// since a client listing a phase-out suite first gets it.
+/// judged when phase-out suites are offered (as internet.nl does). A
+/// TLS 1.3-only server has no order to judge and gets full credit, as in
+/// internet.nl: not applicable. A server that follows the client's order
+/// fails, since a client listing a phase-out suite first gets it.
 pub fn cipher_order(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "The servers prefer secure cipher suites.",
-            Status::Fail => "A server does not prefer secure cipher suites over phase-out ones.",
-            _ => "The cipher order could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-cipher-order-pass"),
+            msg!("tls-cipher-order-fail"),
+            msg!("tls-cipher-order-error"),
+        )
+        .not_applicable(msg!("tls-cipher-order-not-applicable")),
         |scan| {
             let Some(version) = scan.highest_legacy_version() else {
-                return verdict(
-                    Status::Pass,
-                    "only TLS 1.3 is offered, where the order does not matter",
-                );
+                return verdict(Status::NotApplicable, msg!("tls-cipher-order-only-13"));
             };
             let Some(result) = scan.version(version) else {
-                return verdict(Status::Error, "not tested");
+                return verdict(
+                    Status::Error,
+                    msg!("tls-cipher-order-no-result", version = version.name()),
+                );
             };
             let rated: Vec<(Rating, &str)> = result
                 .cipher_suites
                 .iter()
                 .map(|s| (suite_rating(s.id), s.name.as_str()))
                 .collect();
-            let secure: Vec<&str> = rated
+            let secure = rated
                 .iter()
-                .filter(|(r, _)| matches!(r, Rating::Good | Rating::Sufficient))
-                .map(|(_, n)| *n)
-                .collect();
+                .any(|(r, _)| matches!(r, Rating::Good | Rating::Sufficient));
             let phase_out: Vec<&str> = rated
                 .iter()
                 .filter(|(r, _)| *r == Rating::PhaseOut)
                 .map(|(_, n)| *n)
                 .collect();
-            if phase_out.is_empty() || secure.is_empty() {
+            if phase_out.is_empty() || !secure {
                 return verdict(
                     Status::Pass,
-                    format!(
-                        "{version}: no choice between phase-out and secure suites, so the order does not matter"
-                    ),
+                    msg!("tls-cipher-order-no-choice", version = version.name()),
                 );
             }
             match result.preference {
                 CipherPreference::Client => verdict(
                     Status::Fail,
-                    format!(
-                        "{version}: the server follows the client's order, so a client preferring {} gets it",
-                        phase_out.first().copied().unwrap_or_default()
+                    msg!(
+                        "tls-cipher-order-client",
+                        version = version.name(),
+                        suite = phase_out.first().copied().unwrap_or_default()
                     ),
                 ),
                 CipherPreference::Undetermined => verdict(
                     Status::Error,
-                    format!("{version}: whose order the server follows could not be determined"),
+                    msg!("tls-cipher-order-undetermined", version = version.name()),
                 ),
                 CipherPreference::Server => {
                     // The server's order: the first phase-out suite must come
@@ -424,17 +609,16 @@ pub fn cipher_order(id: &str, scans: &[TlsScan]) -> Finding {
                     match (first_phase_out, last_secure) {
                         (Some(p), Some(s)) if p < s => verdict(
                             Status::Fail,
-                            format!(
-                                "{version}: the server prefers {} to {}",
-                                rated.get(p).map(|(_, n)| *n).unwrap_or_default(),
-                                rated.get(s).map(|(_, n)| *n).unwrap_or_default()
+                            msg!(
+                                "tls-cipher-order-prefers",
+                                version = version.name(),
+                                preferred = rated.get(p).map(|(_, n)| *n).unwrap_or_default(),
+                                over = rated.get(s).map(|(_, n)| *n).unwrap_or_default()
                             ),
                         ),
                         _ => verdict(
                             Status::Pass,
-                            format!(
-                                "{version}: the server prefers its secure suites to the phase-out ones"
-                            ),
+                            msg!("tls-cipher-order-server", version = version.name()),
                         ),
                     }
                 }
@@ -444,17 +628,19 @@ pub fn cipher_order(id: &str, scans: &[TlsScan]) -> Finding {
 }
 
 /// `*.tls.key_exchange`: ECDHE curves and TLS 1.3 groups, the DHE group, and
-/// no RSA key exchange.
+/// no RSA key exchange. A server whose key exchange could not be seen at all
+/// gets full credit, as in internet.nl ("no DH parameters"): not applicable.
 pub fn key_exchange(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "The key-exchange parameters are secure.",
-            Status::Warning => "Key-exchange parameters to be phased out are offered.",
-            Status::Fail => "Insufficiently secure key exchange is offered.",
-            _ => "The key exchange could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-key-exchange-pass"),
+            msg!("tls-key-exchange-fail"),
+            msg!("tls-key-exchange-error"),
+        )
+        .warning(msg!("tls-key-exchange-warning"))
+        .not_applicable(msg!("tls-key-exchange-not-applicable")),
         |scan| {
             let mut bad = Vec::new();
             let mut phase_out = Vec::new();
@@ -465,7 +651,11 @@ pub fn key_exchange(id: &str, scans: &[TlsScan]) -> Finding {
                 match probe {
                     Probed::Seen { value } => {
                         for g in value {
-                            let text = format!("{} ({label})", g.name);
+                            let text = Arg::Msg(msg!(
+                                "tls-group-with-kind",
+                                group = g.name.as_str(),
+                                kind = label
+                            ));
                             match group_rating(g.id) {
                                 Rating::Insufficient => bad.push(text),
                                 Rating::PhaseOut => phase_out.push(text),
@@ -473,29 +663,37 @@ pub fn key_exchange(id: &str, scans: &[TlsScan]) -> Finding {
                             }
                         }
                     }
-                    Probed::Error { reason } => untested.push(format!("{label} groups: {reason}")),
+                    Probed::Error { reason } => untested.push(Arg::Msg(msg!(
+                        "tls-groups-untested",
+                        kind = label,
+                        reason = reason.as_str()
+                    ))),
                     Probed::NotTested { .. } => {}
                 }
             }
             match &kx.dhe {
                 Probed::Seen { value } => {
                     let (rating, named) = dh_rating(&value.prime, &value.generator);
-                    let text = match named {
-                        Some(bits) => format!("DHE ffdhe{bits}"),
+                    let text = Arg::Msg(match named {
+                        Some(bits) => msg!("tls-dhe-ffdhe", bits = bits),
                         // The RFC 2409/3526 MODP groups share this prefix
                         // (the digits of pi); they are not RFC 7919 groups.
                         None if value.prime.starts_with("ffffffffffffffffc90fdaa22168c234") => {
-                            format!("DHE {}-bit RFC 3526 MODP group", value.bits)
+                            msg!("tls-dhe-modp", bits = value.bits)
                         }
-                        None => format!("DHE {}-bit custom group", value.bits),
-                    };
+                        None => msg!("tls-dhe-custom", bits = value.bits),
+                    });
                     match rating {
                         Rating::Insufficient => bad.push(text),
                         Rating::PhaseOut => phase_out.push(text),
                         Rating::Good | Rating::Sufficient => ok.push(text),
                     }
                 }
-                Probed::Error { reason } => untested.push(format!("DHE: {reason}")),
+                Probed::Error { reason } => untested.push(Arg::Msg(msg!(
+                    "tls-groups-untested",
+                    kind = "DHE",
+                    reason = reason.as_str()
+                ))),
                 Probed::NotTested { .. } => {}
             }
             let mut rsa: Vec<String> = scan
@@ -511,34 +709,37 @@ pub fn key_exchange(id: &str, scans: &[TlsScan]) -> Finding {
             rsa.sort();
             rsa.dedup();
             if !rsa.is_empty() {
-                bad.push(format!("RSA key exchange ({})", rsa.join(", ")));
+                bad.push(Arg::Msg(msg!(
+                    "tls-rsa-key-exchange",
+                    suites = Arg::list(rsa)
+                )));
             }
             if !bad.is_empty() {
                 verdict(
                     Status::Fail,
-                    format!(
-                        "insufficient: {}; phase out: {}",
-                        bad.join(", "),
-                        names(&phase_out)
+                    msg!(
+                        "tls-insufficient-and-phase-out",
+                        bad = Arg::List(bad),
+                        phase_out = list_or_none(phase_out)
                     ),
                 )
             } else if !untested.is_empty() {
                 verdict(
                     Status::Error,
-                    format!("not tested: {}", untested.join("; ")),
+                    msg!("tls-key-exchange-untested", what = Arg::List(untested)),
                 )
             } else if !phase_out.is_empty() {
                 verdict(
                     Status::Warning,
-                    format!("phase out: {}", phase_out.join(", ")),
+                    msg!("tls-phase-out", items = Arg::List(phase_out)),
                 )
             } else if ok.is_empty() {
-                verdict(
-                    Status::NotApplicable,
-                    "no ECDHE, DHE or RSA key exchange was seen",
-                )
+                verdict(Status::NotApplicable, msg!("tls-key-exchange-none-seen"))
             } else {
-                verdict(Status::Pass, ok.join(", "))
+                verdict(
+                    Status::Pass,
+                    msg!("tls-key-exchange-secure", groups = Arg::List(ok)),
+                )
             }
         },
     )
@@ -550,12 +751,12 @@ pub fn kex_hash(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "The key exchange is signed with a secure hash.",
-            Status::Warning => "A server signs the key exchange with SHA-224 when asked.",
-            Status::Fail => "A server signs the key exchange with SHA-1 when asked.",
-            _ => "The key-exchange hash could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-kex-hash-pass"),
+            msg!("tls-kex-hash-fail"),
+            msg!("tls-kex-hash-error"),
+        )
+        .warning(msg!("tls-kex-hash-warning")),
         |scan| {
             let accepted = |probe: &Probed<indaba_model::tls::SignatureProbe>| match probe {
                 Probed::Seen { value } => match &value.outcome {
@@ -571,16 +772,21 @@ pub fn kex_hash(id: &str, scans: &[TlsScan]) -> Finding {
             ) {
                 (Ok(Some(alg)), _) => verdict(
                     Status::Fail,
-                    format!("signed with {alg} when only SHA-1 was offered"),
+                    msg!("tls-kex-hash-signed", algorithm = alg, hash = "SHA-1"),
                 ),
-                (Err(e), _) | (_, Err(e)) => verdict(Status::Error, format!("not tested: {e}")),
+                (Err(e), _) | (_, Err(e)) => {
+                    verdict(Status::Error, msg!("tls-probe-failed", reason = e))
+                }
                 (Ok(None), Ok(Some(alg))) => verdict(
                     Status::Warning,
-                    format!("signed with {alg} when only SHA-224 was offered"),
+                    msg!("tls-kex-hash-signed", algorithm = alg, hash = "SHA-224"),
                 ),
                 (Ok(None), Ok(None)) => match &scan.kex_hash_sha1 {
-                    Probed::NotTested { reason } => verdict(Status::Pass, reason.clone()),
-                    _ => verdict(Status::Pass, "SHA-1 and SHA-224 signatures are not used"),
+                    Probed::NotTested { reason } => verdict(
+                        Status::Pass,
+                        msg!("tls-probe-skipped", reason = reason.as_str()),
+                    ),
+                    _ => verdict(Status::Pass, msg!("tls-kex-hash-unused")),
                 },
             }
         },
@@ -592,28 +798,29 @@ pub fn compression(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "TLS compression is off.",
-            Status::Fail => "A server uses TLS compression.",
-            _ => "TLS compression could not be tested on every address.",
-        },
-        |scan| match &scan.compression {
-            Probed::Seen { value } if value.method != 0 => verdict(
-                Status::Fail,
-                format!(
-                    "{}: the server chose compression method {}",
-                    value.version, value.method
-                ),
-            ),
-            Probed::Seen { value } => verdict(
-                Status::Pass,
-                format!(
-                    "{}: DEFLATE offered, null compression chosen",
-                    value.version
-                ),
-            ),
-            Probed::NotTested { reason } => verdict(Status::Pass, reason.clone()),
-            Probed::Error { reason } => verdict(Status::Error, format!("not tested: {reason}")),
+        Summaries::new(
+            msg!("tls-compression-pass"),
+            msg!("tls-compression-fail"),
+            msg!("tls-compression-error"),
+        ),
+        |scan| {
+            judge_probe(&scan.compression, |value| {
+                if value.method != 0 {
+                    verdict(
+                        Status::Fail,
+                        msg!(
+                            "tls-compression-chosen",
+                            version = value.version.name(),
+                            method = value.method
+                        ),
+                    )
+                } else {
+                    verdict(
+                        Status::Pass,
+                        msg!("tls-compression-null", version = value.version.name()),
+                    )
+                }
+            })
         },
     )
 }
@@ -624,35 +831,35 @@ pub fn secure_renegotiation(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "Secure renegotiation is supported.",
-            Status::Fail => "A server does not support secure renegotiation.",
-            _ => "Secure renegotiation could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-secure-renegotiation-pass"),
+            msg!("tls-secure-renegotiation-fail"),
+            msg!("tls-secure-renegotiation-error"),
+        ),
         |scan| {
             let mut without = Vec::new();
             let mut with = Vec::new();
             for v in &scan.versions {
                 match v.secure_renegotiation {
-                    Some(true) => with.push(v.version.to_string()),
-                    Some(false) => without.push(v.version.to_string()),
+                    Some(true) => with.push(v.version.name()),
+                    Some(false) => without.push(v.version.name()),
                     None => {}
                 }
             }
             if !without.is_empty() {
                 verdict(
                     Status::Fail,
-                    format!("no renegotiation_info with {}", without.join(", ")),
+                    msg!(
+                        "tls-renegotiation-info-missing",
+                        versions = Arg::list(without)
+                    ),
                 )
             } else if with.is_empty() {
-                verdict(
-                    Status::Pass,
-                    "only TLS 1.3 is offered, which has no renegotiation",
-                )
+                verdict(Status::Pass, msg!("tls-renegotiation-only-13"))
             } else {
                 verdict(
                     Status::Pass,
-                    format!("renegotiation_info with {}", with.join(", ")),
+                    msg!("tls-renegotiation-info-present", versions = Arg::list(with)),
                 )
             }
         },
@@ -665,54 +872,68 @@ pub fn client_renegotiation(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "Client-initiated renegotiation is refused.",
-            Status::Warning => "A server allows client-initiated renegotiation.",
-            _ => "Client-initiated renegotiation could not be tested on every address.",
-        },
-        |scan| match &scan.client_renegotiation {
-            Probed::Seen { value } if value.accepted > 0 => verdict(
-                Status::Warning,
-                format!(
-                    "{}: {} of {} renegotiation(s) accepted",
-                    value.version, value.accepted, value.attempts
-                ),
-            ),
-            Probed::Seen { value } => {
-                verdict(Status::Pass, format!("{}: {}", value.version, value.detail))
-            }
-            Probed::NotTested { reason } => verdict(Status::Pass, reason.clone()),
-            Probed::Error { reason } => verdict(Status::Error, format!("not tested: {reason}")),
+        Summaries::new(
+            msg!("tls-client-renegotiation-pass"),
+            msg!("tls-client-renegotiation-warning"),
+            msg!("tls-client-renegotiation-error"),
+        )
+        .warning(msg!("tls-client-renegotiation-warning")),
+        |scan| {
+            judge_probe(&scan.client_renegotiation, |value| {
+                if value.accepted > 0 {
+                    verdict(
+                        Status::Warning,
+                        msg!(
+                            "tls-client-renegotiation-accepted",
+                            version = value.version.name(),
+                            accepted = value.accepted,
+                            attempts = value.attempts
+                        ),
+                    )
+                } else {
+                    verdict(
+                        Status::Pass,
+                        msg!(
+                            "tls-client-renegotiation-refused",
+                            version = value.version.name(),
+                            detail = value.detail.as_str()
+                        ),
+                    )
+                }
+            })
         },
     )
 }
 
 /// `web.tls.zero_rtt`: the server does not act on 0-RTT early data; one
-/// that accepts it must answer 425 Too Early (RFC 8470).
+/// that accepts it must answer 425 Too Early (RFC 8470). (The mail test has
+/// no 0-RTT check: internet.nl always rates it not applicable for SMTP,
+/// its issue 2055.)
 pub fn zero_rtt(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "0-RTT is not accepted.",
-            Status::Fail => "A server accepts 0-RTT early data.",
-            _ => "0-RTT could not be tested on every address.",
-        },
-        |scan| match &scan.zero_rtt {
-            Probed::Seen { value }
-                if value.early_data_accepted && value.http_status == Some(425) =>
-            {
-                verdict(
-                    Status::Pass,
-                    "early data accepted but answered 425 Too Early",
-                )
-            }
-            Probed::Seen { value } if value.early_data_accepted => {
-                verdict(Status::Fail, value.detail.clone())
-            }
-            Probed::Seen { value } => verdict(Status::Pass, value.detail.clone()),
-            Probed::NotTested { reason } => verdict(Status::Pass, reason.clone()),
-            Probed::Error { reason } => verdict(Status::Error, format!("not tested: {reason}")),
+        Summaries::new(
+            msg!("tls-zero-rtt-pass"),
+            msg!("tls-zero-rtt-fail"),
+            msg!("tls-zero-rtt-error"),
+        ),
+        |scan| {
+            judge_probe(&scan.zero_rtt, |value| {
+                if value.early_data_accepted && value.http_status == Some(425) {
+                    verdict(Status::Pass, msg!("tls-zero-rtt-too-early"))
+                } else if value.early_data_accepted {
+                    verdict(
+                        Status::Fail,
+                        msg!("tls-zero-rtt-accepted", detail = value.detail.as_str()),
+                    )
+                } else {
+                    verdict(
+                        Status::Pass,
+                        msg!("tls-zero-rtt-not-accepted", detail = value.detail.as_str()),
+                    )
+                }
+            })
         },
     )
 }
@@ -721,80 +942,92 @@ pub fn zero_rtt(id: &str, scans: &[TlsScan]) -> Finding {
 /// the server staples a successful OCSP response. The staple's signature is
 /// not verified here (that needs the issuer and the trust store, which the
 /// certificate checks hold); a staple that is not a successful
-/// OCSPResponse warns, none at all informs.
+/// OCSPResponse warns, none at all informs. A certificate without a
+/// responder has nothing to staple: not applicable (a recommended check,
+/// so no points are at stake; internet.nl says "not tested").
 pub fn ocsp_stapling(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "The servers staple OCSP responses.",
-            Status::Info => "A server does not staple an OCSP response.",
-            Status::Warning => "A server staples an unusable OCSP response.",
-            Status::NotApplicable => "The certificates name no OCSP responder.",
-            _ => "OCSP stapling could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-ocsp-pass"),
+            msg!("tls-ocsp-warning"),
+            msg!("tls-ocsp-error"),
+        )
+        .info(msg!("tls-ocsp-info"))
+        .warning(msg!("tls-ocsp-warning"))
+        .not_applicable(msg!("tls-ocsp-not-applicable")),
         |scan| {
             let leaf = match &scan.certificates {
                 Probed::Seen { value } => value.der.first().cloned(),
-                Probed::NotTested { reason } | Probed::Error { reason } => {
-                    return verdict(Status::Error, format!("no certificate: {reason}"));
+                Probed::NotTested { reason } => {
+                    return verdict(
+                        Status::NotTested,
+                        msg!("tls-ocsp-no-certificate", reason = reason.as_str()),
+                    );
+                }
+                Probed::Error { reason } => {
+                    return verdict(
+                        Status::Error,
+                        msg!("tls-ocsp-no-certificate", reason = reason.as_str()),
+                    );
                 }
             };
-            let Some(leaf) = leaf.and_then(|b| base64_decode(&b)) else {
-                return verdict(Status::Error, "no certificate was presented");
+            let Some(leaf) = leaf else {
+                return verdict(Status::NotTested, msg!("tls-ocsp-none-presented"));
+            };
+            let Some(leaf) = base64_decode(&leaf) else {
+                return verdict(Status::Error, msg!("tls-ocsp-stored-not-base64"));
             };
             match ocsp_responder(&leaf) {
                 Err(e) => return verdict(Status::Error, e),
                 Ok(None) => {
-                    return verdict(
-                        Status::NotApplicable,
-                        "the certificate names no OCSP responder",
-                    );
+                    return verdict(Status::NotApplicable, msg!("tls-ocsp-no-responder"));
                 }
                 Ok(Some(_)) => {}
             }
             match &scan.ocsp_staple {
                 Probed::Seen { value } => match value.der.as_deref().map(base64_decode) {
-                    None => verdict(Status::Info, "no OCSP response stapled"),
-                    Some(None) => verdict(Status::Warning, "the stored staple is not base64"),
+                    None => verdict(Status::Info, msg!("tls-ocsp-not-stapled")),
+                    Some(None) => verdict(Status::Warning, msg!("tls-ocsp-stored-not-base64")),
                     Some(Some(der)) => match ocsp_response_status(&der) {
-                        Ok(0) => verdict(Status::Pass, "a successful OCSP response is stapled"),
-                        Ok(code) => verdict(
-                            Status::Warning,
-                            format!("the stapled OCSP response has status {code}, not successful"),
-                        ),
-                        Err(e) => verdict(Status::Warning, format!("the staple is malformed: {e}")),
+                        Ok(0) => verdict(Status::Pass, msg!("tls-ocsp-stapled")),
+                        Ok(code) => {
+                            verdict(Status::Warning, msg!("tls-ocsp-unsuccessful", code = code))
+                        }
+                        Err(e) => verdict(Status::Warning, msg!("tls-ocsp-malformed", reason = e)),
                     },
                 },
-                Probed::NotTested { reason } | Probed::Error { reason } => {
-                    verdict(Status::Error, format!("not tested: {reason}"))
-                }
+                Probed::NotTested { reason } | Probed::Error { reason } => verdict(
+                    Status::Error,
+                    msg!("tls-probe-failed", reason = reason.as_str()),
+                ),
             }
         },
     )
 }
 
 /// Extended master secret (RFC 7627) on TLS 1.2, for an id the catalogue
-/// may add (internet.nl's `extended_master_secret`): not applicable without
-/// TLS 1.2.
+/// may add (internet.nl's `extended_master_secret`): a server without
+/// TLS 1.2 has nothing to judge and gets full credit (not applicable).
 pub fn extended_master_secret(id: &str, scans: &[TlsScan]) -> Finding {
     combine(
         id,
         scans,
-        |s| match s {
-            Status::Pass => "Extended master secret is supported.",
-            Status::Fail => "A server does not support extended master secret.",
-            Status::NotApplicable => "No server offers TLS 1.2.",
-            _ => "Extended master secret could not be tested on every address.",
-        },
+        Summaries::new(
+            msg!("tls-ems-pass"),
+            msg!("tls-ems-fail"),
+            msg!("tls-ems-error"),
+        )
+        .not_applicable(msg!("tls-ems-not-applicable")),
         |scan| match scan
             .version(TlsVersion::Tls12)
             .filter(|v| v.support == VersionSupport::Accepted)
             .and_then(|v| v.extended_master_secret)
         {
-            Some(true) => verdict(Status::Pass, "TLS 1.2: extended_master_secret"),
-            Some(false) => verdict(Status::Fail, "TLS 1.2: no extended_master_secret"),
-            None => verdict(Status::NotApplicable, "TLS 1.2 is not offered"),
+            Some(true) => verdict(Status::Pass, msg!("tls-ems-offered")),
+            Some(false) => verdict(Status::Fail, msg!("tls-ems-missing")),
+            None => verdict(Status::NotApplicable, msg!("tls-ems-no-tls12")),
         },
     )
 }
@@ -805,10 +1038,10 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// The OCSP responder URL of a certificate's Authority Information Access.
-fn ocsp_responder(der: &[u8]) -> Result<Option<String>, String> {
+fn ocsp_responder(der: &[u8]) -> Result<Option<String>, Message> {
     use x509_parser::prelude::*;
     let (_, cert) = X509Certificate::from_der(der)
-        .map_err(|e| format!("the certificate does not parse: {e}"))?;
+        .map_err(|e| msg!("tls-ocsp-certificate-unreadable", reason = e.to_string()))?;
     for ext in cert.extensions() {
         if let ParsedExtension::AuthorityInfoAccess(aia) = ext.parsed_extension() {
             for desc in &aia.accessdescs {
@@ -824,17 +1057,18 @@ fn ocsp_responder(der: &[u8]) -> Result<Option<String>, String> {
 }
 
 /// The responseStatus of a DER OCSPResponse (RFC 6960 §4.2.1).
-fn ocsp_response_status(der: &[u8]) -> Result<u32, String> {
+fn ocsp_response_status(der: &[u8]) -> Result<u32, Message> {
     use x509_parser::der_parser::ber::BerObjectContent;
-    let (_, obj) = x509_parser::der_parser::parse_der(der).map_err(|e| e.to_string())?;
+    let (_, obj) = x509_parser::der_parser::parse_der(der)
+        .map_err(|e| msg!("tls-ocsp-der", reason = e.to_string()))?;
     let items = obj
         .as_sequence()
-        .map_err(|_| "not a SEQUENCE".to_string())?;
+        .map_err(|_| msg!("tls-ocsp-not-sequence"))?;
     match items.first().map(|i| &i.content) {
         Some(BerObjectContent::Enum(code)) => {
-            u32::try_from(*code).map_err(|_| "a response status out of range".to_string())
+            u32::try_from(*code).map_err(|_| msg!("tls-ocsp-status-range"))
         }
-        _ => Err("no responseStatus".into()),
+        _ => Err(msg!("tls-ocsp-no-status")),
     }
 }
 

@@ -6,7 +6,7 @@ use indaba_model::tls::{
     SignatureAlgorithm, SignatureOutcome, SignatureProbe, TlsScan, TlsTransport, TlsVersion,
     VersionResult, VersionSupport, ZeroRtt,
 };
-use indaba_model::{Finding, Status};
+use indaba_model::{Arg, Finding, Status};
 
 use super::*;
 
@@ -219,8 +219,8 @@ fn a_modern_server_passes_everything() {
     let scans = [modern("192.0.2.1:443"), modern("[2001:db8::1]:443")];
     for f in findings(&TlsIds::WEB, &scans) {
         if f.check == TlsIds::WEB.ocsp_stapling.unwrap_or_default() {
-            // No certificate in this made-up scan.
-            assert_eq!(f.status, Status::Error, "{f:?}");
+            // No certificate in this made-up scan: nothing to staple for.
+            assert_eq!(f.status, Status::NotTested, "{f:?}");
             continue;
         }
         assert_eq!(f.status, Status::Pass, "{f:?}");
@@ -264,7 +264,17 @@ fn versions() {
     );
     let f = version(id, std::slice::from_ref(&old));
     assert_eq!(f.status, Status::Fail);
-    assert!(f.evidence[0].detail.contains("TLS 1.0"), "{f:?}");
+    assert_eq!(f.message.id, "tls-version-fail");
+    let detail = f.evidence[0].detail_message.as_ref().expect("words");
+    let insufficient = detail.get("detail").and_then(|d| match d {
+        Arg::Msg(m) => m.get("bad").cloned(),
+        _ => None,
+    });
+    assert_eq!(insufficient, Some(Arg::list(["TLS 1.0"])));
+    assert_eq!(
+        crate::rendered(&f).evidence[0].detail,
+        "Fail: insufficient: TLS 1.0; offered: TLS 1.0 (insufficient), TLS 1.2 (sufficient), TLS 1.3 (good)"
+    );
     let mut unknown = modern("a");
     unknown.versions[1].support = VersionSupport::Error {
         reason: "timeout".into(),
@@ -276,7 +286,8 @@ fn versions() {
         Status::Error
     );
     assert_eq!(status(&version(id, &[old, unreachable("b")])), Status::Fail);
-    assert_eq!(status(&version(id, &[])), Status::NotApplicable);
+    // No address: nothing was tested, so nothing is earned.
+    assert_eq!(status(&version(id, &[])), Status::NotTested);
     let ssl3 = accept(
         scan("a"),
         TlsVersion::Ssl3,
@@ -344,9 +355,9 @@ fn cipher_order_only_matters_with_phase_out_suites() {
     let f = cipher_order(id, &[s]);
     assert_eq!(f.status, Status::Fail);
     assert!(
-        f.evidence[0]
+        crate::rendered(&f).evidence[0]
             .detail
-            .contains("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"),
+            .contains("prefers TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 to TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"),
         "{f:?}"
     );
     // Client order with phase-out suites.
@@ -364,14 +375,18 @@ fn cipher_order_only_matters_with_phase_out_suites() {
         CipherPreference::Undetermined,
     );
     assert_eq!(status(&cipher_order(id, &[s])), Status::Error);
-    // TLS 1.3 only.
+    // TLS 1.3 only: no order to judge, full credit as in internet.nl.
     let s = accept(
         scan("a"),
         TlsVersion::Tls13,
         &[0x1302, 0x1301],
         CipherPreference::Client,
     );
-    assert_eq!(status(&cipher_order(id, &[s])), Status::Pass);
+    let f = cipher_order(id, std::slice::from_ref(&s));
+    assert_eq!(f.status, Status::NotApplicable);
+    assert_eq!(f.message.id, "tls-cipher-order-not-applicable");
+    // With another server that passes, the finding still passes.
+    assert_eq!(status(&cipher_order(id, &[s, modern("b")])), Status::Pass);
 }
 
 fn dhe(prime: String, bits: u32) -> Probed<DhParams> {
@@ -418,7 +433,12 @@ fn key_exchange_parameters() {
     s.key_exchange.dhe = dhe("f".repeat(256), 1024);
     let f = key_exchange(id, &[s]);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.evidence[0].detail.contains("1024-bit custom"), "{f:?}");
+    assert!(
+        crate::rendered(&f).evidence[0]
+            .detail
+            .contains("DHE 1024-bit custom group"),
+        "{f:?}"
+    );
     let s = accept(
         modern("a"),
         TlsVersion::Tls12,
@@ -427,7 +447,12 @@ fn key_exchange_parameters() {
     );
     let f = key_exchange(id, &[s]);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.evidence[0].detail.contains("RSA key exchange"), "{f:?}");
+    assert!(
+        crate::rendered(&f).evidence[0]
+            .detail
+            .contains("RSA key exchange (TLS_RSA_WITH_AES_128_GCM_SHA256)"),
+        "{f:?}"
+    );
     let mut s = modern("a");
     s.key_exchange.tls13_groups = Probed::Seen {
         value: vec![group(0x11ec), group(0x1d)],
@@ -610,11 +635,222 @@ fn availability() {
         Status::Fail,
         "every version refused"
     );
-    // The other checks do not judge an address without TLS.
+    // The other checks do not judge an address without TLS: what they test
+    // is missing, so they are not tested (and earn nothing).
     assert_eq!(
         status(&version(TlsIds::MAIL.version, &[scan("a")])),
+        Status::NotTested
+    );
+}
+
+fn refused(address: &str, transport: TlsTransport, kind: ConnectFailureKind) -> TlsScan {
+    TlsScan::unreachable(
+        address.into(),
+        None,
+        transport,
+        ConnectFailure {
+            kind,
+            reason: "connection refused".into(),
+        },
+    )
+}
+
+#[test]
+fn no_https_leaves_every_tls_check_not_tested() {
+    let none = refused(
+        "192.0.2.1:443",
+        TlsTransport::Direct,
+        ConnectFailureKind::Unreachable,
+    );
+    let judged = findings(&TlsIds::WEB, std::slice::from_ref(&none));
+    for f in &judged {
+        let f = crate::rendered(f);
+        if f.check == TlsIds::WEB.available {
+            assert_eq!(f.status, Status::Fail, "{f:?}");
+            assert_eq!(
+                f.evidence[0].detail,
+                "Fail: nothing accepts connections on this port (connection refused)"
+            );
+            continue;
+        }
+        assert_eq!(f.status, Status::NotTested, "{f:?}");
+        assert_eq!(f.message.id, "web-not-tested-no-https", "{}", f.check);
+        assert_eq!(f.summary, "Not tested: no web server answers over HTTPS.");
+    }
+    // One address without HTTPS among two: the worst counts, and the summary
+    // says how many.
+    let f = version(
+        TlsIds::WEB.version,
+        &[modern("192.0.2.2:443"), none.clone()],
+    );
+    assert_eq!(f.status, Status::NotTested);
+    assert_eq!(f.message.id, "web-not-tested-some-https");
+    assert_eq!(f.message.get("missing"), Some(&Arg::Num(1)));
+    assert_eq!(f.message.get("total"), Some(&Arg::Num(2)));
+    // A known failure elsewhere still fails.
+    let old = accept(
+        modern("a"),
+        TlsVersion::Tls10,
+        &[0xc013],
+        CipherPreference::Server,
+    );
+    assert_eq!(
+        status(&version(TlsIds::WEB.version, &[old, none])),
+        Status::Fail
+    );
+    // A timeout is a fault, not a missing server: error.
+    let slow = refused(
+        "192.0.2.1:443",
+        TlsTransport::Direct,
+        ConnectFailureKind::Timeout,
+    );
+    assert_eq!(
+        status(&version(TlsIds::WEB.version, std::slice::from_ref(&slow))),
         Status::Error
     );
+    assert_eq!(
+        status(&available(TlsIds::WEB.available, &[slow])),
+        Status::Error
+    );
+}
+
+#[test]
+fn a_mail_server_without_starttls_is_not_tested() {
+    let plain = refused(
+        "192.0.2.25:25",
+        TlsTransport::SmtpStarttls,
+        ConnectFailureKind::NoStarttls,
+    );
+    for f in findings(&TlsIds::MAIL, std::slice::from_ref(&plain)) {
+        let f = crate::rendered(&f);
+        if f.check == TlsIds::MAIL.available {
+            assert_eq!(f.status, Status::Fail);
+            continue;
+        }
+        assert_eq!(f.status, Status::NotTested, "{f:?}");
+        assert_eq!(
+            f.summary,
+            "Not tested: no mail server offers working STARTTLS."
+        );
+    }
+    // A mail server that refuses port 25 is broken, not without STARTTLS.
+    let down = refused(
+        "192.0.2.25:25",
+        TlsTransport::SmtpStarttls,
+        ConnectFailureKind::Unreachable,
+    );
+    assert_eq!(
+        status(&available(
+            TlsIds::MAIL.available,
+            std::slice::from_ref(&down)
+        )),
+        Status::Error
+    );
+    assert_eq!(
+        status(&version(TlsIds::MAIL.version, &[down])),
+        Status::Error
+    );
+}
+
+/// Every finding of many made-up servers renders in English: each message
+/// id exists and has its arguments.
+#[test]
+fn every_verdict_renders() {
+    let mut servers = vec![
+        modern("a"),
+        scan("a"),
+        unreachable("a"),
+        refused("a", TlsTransport::Direct, ConnectFailureKind::Unreachable),
+        refused(
+            "a",
+            TlsTransport::SmtpStarttls,
+            ConnectFailureKind::NoStarttls,
+        ),
+        refused(
+            "a",
+            TlsTransport::SmtpStarttls,
+            ConnectFailureKind::Protocol,
+        ),
+        accept(
+            modern("a"),
+            TlsVersion::Tls10,
+            &[0xc013, 0x009c, 0x000a],
+            CipherPreference::Client,
+        ),
+        accept(
+            modern("a"),
+            TlsVersion::Tls12,
+            &[0xc02f, 0x009e, 0xcca8],
+            CipherPreference::Server,
+        ),
+        accept(
+            modern("a"),
+            TlsVersion::Tls12,
+            &[0xc02f, 0x009e],
+            CipherPreference::Undetermined,
+        ),
+        accept(
+            scan("a"),
+            TlsVersion::Tls13,
+            &[0x1302],
+            CipherPreference::Client,
+        ),
+        with_chain(LEAF_WITH_OCSP, Some(OCSP_GOOD)),
+        with_chain(LEAF_WITH_OCSP, None),
+        with_chain(LEAF_WITH_OCSP, Some("AAAA")),
+        with_chain(LEAF_WITHOUT_OCSP, None),
+        with_chain("not base64!", None),
+    ];
+    let mut s = modern("a");
+    s.versions[1].support = VersionSupport::Error {
+        reason: "timeout".into(),
+    };
+    s.versions[3].incomplete = Some("limit".into());
+    s.key_exchange.ecdhe_groups = Probed::Seen {
+        value: vec![group(0x15)],
+    };
+    s.key_exchange.tls13_groups = Probed::error("timeout");
+    s.key_exchange.dhe = dhe(super::ffdhe::FFDHE_PRIMES[1].1.to_string(), 3072);
+    s.kex_hash_sha224 = accepted_signature(0x0301);
+    s.compression = Probed::not_tested("TLS 1.3 only");
+    s.client_renegotiation = Probed::error("reset");
+    s.zero_rtt = Probed::Seen {
+        value: ZeroRtt {
+            ticket_allows_early_data: true,
+            early_data_accepted: true,
+            http_status: Some(200),
+            detail: "answered 200".into(),
+        },
+    };
+    servers.push(s);
+    let mut s = modern("a");
+    s.kex_hash_sha1 = accepted_signature(0x0201);
+    s.key_exchange.dhe = dhe("ffffffffffffffffc90fdaa22168c234".repeat(8), 1024);
+    s.key_exchange.ecdhe_groups = Probed::Seen { value: vec![] };
+    s.key_exchange.tls13_groups = Probed::Seen { value: vec![] };
+    s.compression = Probed::Seen {
+        value: Compression {
+            version: TlsVersion::Tls12,
+            method: 1,
+        },
+    };
+    s.versions[3].secure_renegotiation = Some(false);
+    servers.push(s);
+    for server in &servers {
+        for ids in [TlsIds::WEB, TlsIds::MAIL] {
+            for f in findings(&ids, std::slice::from_ref(server)) {
+                let _ = crate::rendered(&f);
+            }
+        }
+        let _ = crate::rendered(&extended_master_secret(
+            "web.tls.ems",
+            std::slice::from_ref(server),
+        ));
+    }
+    for f in findings(&TlsIds::WEB, &servers) {
+        let _ = crate::rendered(&f);
+    }
+    let _ = crate::rendered(&extended_master_secret("web.tls.ems", &[]));
 }
 
 proptest::proptest! {
@@ -628,4 +864,26 @@ proptest::proptest! {
     fn arbitrary_dh_parameters_never_panic(p in "[0-9a-fA-F]{0,600}", g in "[0-9a-z]{0,4}") {
         let _ = dh_rating(&p, &g);
     }
+}
+
+#[test]
+fn reach_says_what_happened() {
+    use indaba_model::ToMessage;
+    let english = |m: &indaba_model::Message| indaba_i18n::english().try_render("en", m).unwrap();
+    assert_eq!(reach(&modern("a")), Reach::Tls);
+    assert_eq!(
+        english(&reach(&modern("a")).to_message()),
+        "a TLS handshake succeeded"
+    );
+    let none = refused("a", TlsTransport::Direct, ConnectFailureKind::Unreachable);
+    assert_eq!(reach(&none).untested_status(), Some(Status::NotTested));
+    assert_eq!(
+        english(&reach(&none).to_message()),
+        "nothing accepts connections on this port (connection refused)"
+    );
+    assert_eq!(reach(&scan("a")).untested_status(), Some(Status::NotTested));
+    assert_eq!(
+        reach(&unreachable("a")).untested_status(),
+        Some(Status::Error)
+    );
 }

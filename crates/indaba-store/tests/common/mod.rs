@@ -1,9 +1,7 @@
-//! What every store test needs: a fresh SQLite file or PostgreSQL database
-//! and `on_both!`, which runs a test body on each.
-//!
-//! PostgreSQL comes from the test network (`testbed/up` starts it and writes
-//! its URL to the env file); each test gets a fresh database. Without it the
-//! PostgreSQL tests fail and say how to start it: they never skip.
+//! What the store's test files share: a fresh store on SQLite or on the
+//! test network's PostgreSQL, and `on_both!` to run one test on each.
+
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -82,12 +80,10 @@ pub mod tempdir {
     }
 }
 
-#[macro_export]
 macro_rules! on_both {
     ($name:ident, $body:expr) => {
         mod $name {
             use super::*;
-            use $crate::common::{fresh_postgres, fresh_sqlite};
             #[tokio::test]
             async fn sqlite() {
                 let (store, _dir) = fresh_sqlite().await;
