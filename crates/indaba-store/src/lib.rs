@@ -13,6 +13,7 @@
 //! `FOR UPDATE SKIP LOCKED` (SQLite serialises writers anyway).
 
 mod accounts;
+pub mod desk;
 pub mod assembly;
 mod jobs;
 mod reports;
@@ -26,6 +27,7 @@ use sqlx::any::AnyPoolOptions;
 pub use accounts::{
     ApiKeyOwner, AuditEntry, NewUser, Organisation, Role, Session, Stakeholder, User,
 };
+pub use desk::{DeskCase, Sealer};
 pub use jobs::{Job, JobState, QueueFull};
 pub use reports::ReportSummary;
 

@@ -82,6 +82,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Wakes the workers when a job is queued.
     pub job_signal: Arc<tokio::sync::Notify>,
+    /// The response desk's settings.
+    pub desk: Arc<crate::desk::DeskConfig>,
     /// The time deadlines and reminders are judged by.
     pub clock: Arc<crate::assembly::clock::Clock>,
 }
@@ -134,13 +136,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/batches", post(crate::api::submit_batch))
         .route("/api/v1/batches/{id}", get(crate::api::batch))
         .route("/api/v1/openapi.json", get(crate::api::openapi))
+        .merge(crate::desk::routes())
         .merge(crate::assembly::routes())
         .fallback(crate::pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_limit,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .merge(crate::desk::upload_routes());
     for (name, value) in protect::security_headers() {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }
@@ -306,6 +310,7 @@ impl AppState {
             clock: Arc::new(crate::assembly::clock::Clock::new(config.test_clock)),
             config: Arc::new(config),
             job_signal: Arc::new(tokio::sync::Notify::new()),
+            desk: Arc::new(crate::desk::DeskConfig::default()),
         })
     }
 }

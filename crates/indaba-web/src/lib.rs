@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api;
 pub mod app;
+pub mod desk;
 pub mod assembly;
 pub mod guides;
 pub mod i18n;

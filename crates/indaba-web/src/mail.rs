@@ -64,3 +64,19 @@ impl Mailer {
             .map_err(|e| MailError::Send(e.to_string()))
     }
 }
+
+impl Mailer {
+    /// The sender address of the platform's mail.
+    pub fn from_address(&self) -> &str {
+        &self.from
+    }
+
+    /// Sends a message built by the caller (multipart, extra headers).
+    pub async fn send_message(&self, message: Message) -> Result<(), MailError> {
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| MailError::Send(e.to_string()))
+    }
+}

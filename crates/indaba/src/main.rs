@@ -1,6 +1,7 @@
 //! The `indaba` command.
 
 mod contacts_cmd;
+mod desk_cmd;
 mod output;
 mod routing_args;
 mod spf_cmd;
@@ -43,6 +44,9 @@ enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The response desk: scheduled work on a given clock, feed imports,
+    /// filing a mail from standard input.
+    Desk(desk_cmd::DeskCli),
     /// List every check: id, category, title, standards, scoring and guide.
     Checks {
         /// Print JSON instead of a table.
@@ -146,6 +150,12 @@ struct ServeArgs {
     /// Sender address of the platform's mail.
     #[arg(long, value_name = "ADDRESS", default_value = "indaba@localhost")]
     mail_from: String,
+    /// Listen for the desk's inbound mail over LMTP (Postfix delivers the
+    /// intake address here), ADDR:PORT.
+    #[arg(long, value_name = "ADDR:PORT")]
+    lmtp_listen: Option<SocketAddr>,
+    #[command(flatten)]
+    desk: desk_cmd::DeskArgs,
     /// Let an admin set the clock that deadlines and reminders follow
     /// (`POST /assembly/clock`): for tests only, never in production.
     #[arg(long)]
@@ -230,6 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rov(args) => rov(args),
         Command::Contacts(args) => contacts_cmd::run(args),
         Command::Spf(args) => spf_cmd::run(args),
+        Command::Desk(args) => desk_cmd::run(args),
     }
 }
 
@@ -357,8 +368,17 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             workers: args.workers,
             test_clock: args.test_clock,
         };
-        let state = indaba_web::AppState::new(store, engine, mailer, config)?;
+        let mut state = indaba_web::AppState::new(store, engine, mailer, config)?;
+        state.desk = std::sync::Arc::new(args.desk.config()?);
+        indaba_web::desk::seed_playbooks(&state).await?;
         indaba_web::worker::spawn(&state, args.workers);
+        indaba_web::desk::jobs::spawn(&state);
+        if let Some(addr) = args.lmtp_listen {
+            let lmtp = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for LMTP on {addr}"))?;
+            tokio::spawn(indaba_web::desk::inbound::serve_lmtp(state.clone(), lmtp));
+        }
         indaba_web::assembly::reminders::start(&state);
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
