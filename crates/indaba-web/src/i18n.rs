@@ -45,6 +45,7 @@ mod tests {
             "form-",
             "nav-",
             "guides-",
+            "platform-",
         ];
         for sub in ["src"] {
             for entry in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
