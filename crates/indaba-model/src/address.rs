@@ -130,7 +130,10 @@ pub fn transition_ipv4(ip: Ipv6Addr) -> Option<(Ipv4Addr, AddressScope)> {
     let o = ip.octets();
     let seg = ip.segments();
     if seg[0] == 0x2002 {
-        Some((Ipv4Addr::new(o[2], o[3], o[4], o[5]), AddressScope::SixToFour))
+        Some((
+            Ipv4Addr::new(o[2], o[3], o[4], o[5]),
+            AddressScope::SixToFour,
+        ))
     } else if seg[0] == 0x2001 && seg[1] == 0 {
         Some((
             Ipv4Addr::new(!o[12], !o[13], !o[14], !o[15]),
@@ -194,8 +197,14 @@ mod tests {
             s("2001:0:4136:e378:8000:63bf:3fff:fdd2"),
             AddressScope::Documentation
         );
-        assert_eq!(s("2001:0:4136:e378:8000:63bf:80ff:fffe"), AddressScope::Loopback);
-        assert_eq!(s("2001:0:4136:e378:8000:63bf:f7f7:f7f7"), AddressScope::Teredo);
+        assert_eq!(
+            s("2001:0:4136:e378:8000:63bf:80ff:fffe"),
+            AddressScope::Loopback
+        );
+        assert_eq!(
+            s("2001:0:4136:e378:8000:63bf:f7f7:f7f7"),
+            AddressScope::Teredo
+        );
         for text in ["2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"] {
             assert!(permitted(text.parse().unwrap(), false).is_err(), "{text}");
         }

@@ -155,6 +155,8 @@ pub async fn start_on(bin: &str, db: Db, port: u16, extra: &[&str]) -> Server {
             &env["INDABA_TB_ORIGINS_ZONE"],
             "--smtp",
             &env["INDABA_TB_SMTP"],
+            "--smtp-ca-file",
+            &env["INDABA_TB_CA"],
             "--mail-from",
             "indaba@relay.test",
         ])

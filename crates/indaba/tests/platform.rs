@@ -425,6 +425,10 @@ async fn hostile_input_gets_clear_answers_and_the_queue_stays_bounded() {
             "100000",
             "--reuse-seconds",
             "0",
+            // A thousand clients from one address at once: the queue's bound
+            // is under test here, not the per-client connection cap.
+            "--max-connections-per-client",
+            "2000",
         ],
     )
     .await;
