@@ -170,7 +170,8 @@ async fn idle_connections_and_an_address_flood_leave_normal_clients_answered() {
     let mut statuses = std::collections::BTreeMap::<String, usize>::new();
     for chunk in (0..flood_count).collect::<Vec<_>>().chunks(200) {
         let answers =
-            futures_join(chunk.iter().map(|&i| get_from(nth([127, 20], i), to, "/"))).await;
+            indaba_testkit::join_all(chunk.iter().map(|&i| get_from(nth([127, 20], i), to, "/")))
+                .await;
         for a in answers {
             *statuses
                 .entry(a.map_or("no answer".into(), |s| s.to_string()))
@@ -226,19 +227,6 @@ async fn idle_connections_and_an_address_flood_leave_normal_clients_answered() {
         still_open, 0,
         "idle connections are closed after the head timeout"
     );
-}
-
-async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        out.push(h.await.expect("task"));
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -921,4 +909,96 @@ async fn the_smtp_secret_never_comes_from_the_command_line() {
         "AUTH without required TLS is refused"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("--smtp-tls required"));
+}
+
+/// Asks for a reset of `email` on `server` and says whether the mail
+/// arrived in the test relay's mailbox within `wait`.
+async fn reset_mail_arrives(server: &Server, email: &str, wait: Duration) -> bool {
+    let before = mailbox();
+    let c = browser();
+    let token = csrf(&c, &server.url("/password/forgot")).await;
+    let r = c
+        .post(server.url("/password/forgot"))
+        .form(&[("csrf", token.as_str()), ("email", email)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let prefix = server.url("/password/reset/");
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        let found = mailbox()
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .map(|m| platform::decode_quoted_printable(&m))
+            .any(|m| m.contains(&format!("To: {email}")) && m.contains(&prefix));
+        if found {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+/// The relay's submission port takes mail only after SMTP AUTH over
+/// verified STARTTLS; the secret comes from the environment or a file.
+#[tokio::test(flavor = "multi_thread")]
+async fn smtp_auth_with_the_secret_from_the_environment_or_a_file() {
+    let env = indaba_testkit::testbed_env();
+    let (relay, user, secret) = (
+        env["INDABA_TB_SMTP_AUTH"].as_str(),
+        env["INDABA_TB_SMTP_AUTH_USER"].as_str(),
+        env["INDABA_TB_SMTP_AUTH_SECRET"].as_str(),
+    );
+    let dir = platform::TempDir::new();
+    let file = dir.path().join("smtp-secret");
+    std::fs::write(&file, format!("{secret}\n")).unwrap();
+    let file = file.display().to_string();
+    let from_env = platform::start_with_env(
+        BIN,
+        Db::Sqlite,
+        platform::free_port(),
+        &["--smtp", relay, "--smtp-user", user],
+        &[("INDABA_SMTP_PASSWORD", secret)],
+    )
+    .await;
+    from_env.create_user("env@example.test", "member", "a member password");
+    assert!(
+        reset_mail_arrives(&from_env, "env@example.test", Duration::from_secs(30)).await,
+        "mail through AUTH with the secret from INDABA_SMTP_PASSWORD"
+    );
+    let from_file = platform::start_with_env(
+        BIN,
+        Db::Sqlite,
+        platform::free_port(),
+        &[
+            "--smtp",
+            relay,
+            "--smtp-user",
+            user,
+            "--smtp-password-file",
+            &file,
+        ],
+        &[],
+    )
+    .await;
+    from_file.create_user("file@example.test", "member", "a member password");
+    assert!(
+        reset_mail_arrives(&from_file, "file@example.test", Duration::from_secs(30)).await,
+        "mail through AUTH with the secret from --smtp-password-file"
+    );
+    let wrong = platform::start_with_env(
+        BIN,
+        Db::Sqlite,
+        platform::free_port(),
+        &["--smtp", relay, "--smtp-user", user],
+        &[("INDABA_SMTP_PASSWORD", "not the secret")],
+    )
+    .await;
+    wrong.create_user("wrong@example.test", "member", "a member password");
+    assert!(
+        !reset_mail_arrives(&wrong, "wrong@example.test", Duration::from_secs(4)).await,
+        "a wrong secret gets no mail through"
+    );
 }
