@@ -104,8 +104,9 @@ macro_rules! on_both {
 fn sample_report(domain: &str) -> indaba_model::Report {
     let text = format!(
         r#"{{"format":1,"target":"{domain}","kind":"web","engine_version":"0","policy_version":"p",
-        "started":"2026-11-22T12:00:00Z","duration_ms":5,"score":80,"categories":[],
-        "findings":[{{"check":"dns.dnssec.valid","status":"pass","summary":"s","evidence":[],"guide":"dns.dnssec.valid","points":{{"earned":10,"possible":10}}}}],
+        "started":"2026-11-22T12:00:00Z","duration_ms":5,"score":80,
+        "verdict":{{"outcome":"scored","summary":"","message":{{"id":"verdict-scored"}}}},"categories":[],
+        "findings":[{{"check":"dns.dnssec.valid","status":"pass","summary":"s","message":{{"id":"dnssec-valid"}},"evidence":[],"guide":"dns.dnssec.valid","points":{{"earned":10,"possible":10}}}}],
         "observations":{{"resolver":"r","trust_anchor":[],"dns":[],"tcp":[],"http":[]}}}}"#
     );
     serde_json::from_str(&text).expect("sample report")

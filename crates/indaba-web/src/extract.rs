@@ -222,3 +222,220 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 pub fn admits<R: role::RoleRule>(role: Role) -> bool {
     R::admits(role)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The extractors on a router of their own, driven with `oneshot()`: no
+    //! server, a SQLite store in a temporary directory.
+
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::{get, post};
+    use indaba_store::{Actor, NewUser, Store};
+    use tower::ServiceExt;
+
+    struct Fixture {
+        state: AppState,
+        dir: std::path::PathBuf,
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    async fn fixture() -> Fixture {
+        let dir = std::env::temp_dir().join(format!("indaba-web-{}", indaba_store::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open(&dir.join("t.db").display().to_string())
+            .await
+            .unwrap();
+        let rdap = indaba_probe::rdap::RdapClient::new(indaba_probe::rdap::RdapSettings::new(
+            indaba_probe::rdap::BootstrapSource::Dir(dir.clone()),
+            Vec::new(),
+        ))
+        .unwrap();
+        let engine = indaba_engine::EngineSettings {
+            probe: indaba_probe::ProbeSettings::new("127.0.0.1:53".parse().unwrap()),
+            anchor: indaba_checks::dnssec::TrustAnchor::iana(),
+            roots: std::sync::Arc::new(indaba_checks::certificate::TrustStore::empty("none")),
+            report_timeout: std::time::Duration::from_secs(1),
+            now: None,
+            dkim_selectors: Vec::new(),
+            routing: Default::default(),
+            shared_scans: None,
+            rdap: std::sync::Arc::new(rdap),
+        };
+        let state = AppState::new(store, engine, None, crate::WebConfig::default())
+            .await
+            .unwrap();
+        Fixture { state, dir }
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Named {
+        name: String,
+    }
+
+    fn app(state: AppState) -> Router {
+        Router::new()
+            .route(
+                "/form",
+                post(|CsrfForm(f): CsrfForm<Named>| async move { f.name }),
+            )
+            .route(
+                "/analysts",
+                get(|who: RequireRole<role::Analyst>| async move { who.user.email }),
+            )
+            .route(
+                "/me",
+                get(|who: SignedIn| async move { who.user().email.clone() }),
+            )
+            .with_state(state)
+    }
+
+    fn post_form(cookie: &str, body: &str) -> Request {
+        axum::http::Request::post("/form")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    }
+
+    async fn signed_in_as(state: &AppState, role: Role) -> (String, String) {
+        let user = state
+            .store
+            .create_user(
+                &Actor::local(),
+                NewUser {
+                    email: &format!("{role}@example.test"),
+                    name: "",
+                    role,
+                    organisation_id: None,
+                    password: "a long enough password",
+                },
+            )
+            .await
+            .unwrap();
+        let token = state
+            .store
+            .create_session(&Actor::user(&user.id, "192.0.2.1"), 3600)
+            .await
+            .unwrap();
+        let csrf = state.store.session(&token).await.unwrap().unwrap().csrf;
+        (format!("indaba_session={token}"), csrf)
+    }
+
+    #[tokio::test]
+    async fn forms_need_the_visitors_signed_token_or_the_sessions_own() {
+        let f = fixture().await;
+        let visitor = crate::protect::signed_token(&f.state.csrf_key);
+        let cookie = format!("indaba_csrf={visitor}");
+        let ok = app(f.state.clone())
+            .oneshot(post_form(&cookie, &format!("csrf={visitor}&name=x")))
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), StatusCode::OK);
+        // Unsigned, or not the cookie's: refused with the page, and audited.
+        for (cookie, token) in [
+            ("indaba_csrf=made.up".to_string(), "made.up".to_string()),
+            (
+                cookie.clone(),
+                crate::protect::signed_token(&f.state.csrf_key),
+            ),
+            (String::new(), visitor.clone()),
+        ] {
+            let r = app(f.state.clone())
+                .oneshot(post_form(&cookie, &format!("csrf={token}&name=x")))
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{cookie} / {token}");
+        }
+        let (session, csrf) = signed_in_as(&f.state, Role::Member).await;
+        let both = format!("{session}; {cookie}");
+        let stale = app(f.state.clone())
+            .oneshot(post_form(&both, &format!("csrf={visitor}&name=x")))
+            .await
+            .unwrap();
+        assert_eq!(
+            stale.status(),
+            StatusCode::FORBIDDEN,
+            "signed in: the session's token only"
+        );
+        let good = app(f.state.clone())
+            .oneshot(post_form(&both, &format!("csrf={csrf}&name=x")))
+            .await
+            .unwrap();
+        assert_eq!(good.status(), StatusCode::OK);
+        let bad_body = app(f.state.clone())
+            .oneshot(post_form(&both, &format!("csrf={csrf}")))
+            .await
+            .unwrap();
+        assert_eq!(
+            bad_body.status(),
+            StatusCode::BAD_REQUEST,
+            "no name: the form page, not a panic"
+        );
+        let audited = f.state.store.audit_entries(100).await.unwrap();
+        assert_eq!(
+            audited
+                .iter()
+                .filter(|e| e.action == "csrf.failure")
+                .count(),
+            4
+        );
+    }
+
+    #[tokio::test]
+    async fn roles_admit_or_refuse_and_refusals_are_audited() {
+        let f = fixture().await;
+        let get = |cookie: &str, path: &str| {
+            axum::http::Request::get(path)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let anonymous = app(f.state.clone())
+            .oneshot(get("", "/analysts"))
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+        let (member, _) = signed_in_as(&f.state, Role::Member).await;
+        let (analyst, _) = signed_in_as(&f.state, Role::Analyst).await;
+        let (admin, _) = signed_in_as(&f.state, Role::Admin).await;
+        let r = app(f.state.clone())
+            .oneshot(get(&member, "/analysts"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        for who in [&analyst, &admin] {
+            let r = app(f.state.clone())
+                .oneshot(get(who, "/analysts"))
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+        }
+        let r = app(f.state.clone())
+            .oneshot(get(&member, "/me"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let refused: Vec<_> = f
+            .state
+            .store
+            .audit_entries(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "role.refused")
+            .collect();
+        assert_eq!(refused.len(), 1);
+        assert!(
+            refused[0].detail.contains("/analysts"),
+            "{}",
+            refused[0].detail
+        );
+    }
+}
