@@ -217,12 +217,6 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
-/// Whether `role` may do what `R` guards (for templates that show or hide
-/// links).
-pub fn admits<R: role::RoleRule>(role: Role) -> bool {
-    R::admits(role)
-}
-
 #[cfg(test)]
 mod tests {
     //! The extractors on a router of their own, driven with `oneshot()`: no
