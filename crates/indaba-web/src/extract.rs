@@ -30,7 +30,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use indaba_store::{Role, Session, User};
+use indaba_store::{Session, User};
 use serde::de::DeserializeOwned;
 
 use crate::app::{AppState, PageContext};
@@ -226,7 +226,7 @@ mod tests {
     use axum::Router;
     use axum::body::Body;
     use axum::routing::{get, post};
-    use indaba_store::{Actor, NewUser, Store};
+    use indaba_store::{Actor, NewUser, Role, Store};
     use tower::ServiceExt;
 
     struct Fixture {
