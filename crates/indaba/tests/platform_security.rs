@@ -1002,3 +1002,32 @@ async fn smtp_auth_with_the_secret_from_the_environment_or_a_file() {
         "a wrong secret gets no mail through"
     );
 }
+
+/// Guessing reset tokens costs the same budget as signing in.
+#[tokio::test(flavor = "multi_thread")]
+async fn reset_attempts_are_rate_limited() {
+    let server = start(&["--submit-burst", "2", "--submit-per-minute", "1"]).await;
+    let c = browser();
+    let token = csrf(&c, &server.url("/password/forgot")).await;
+    let mut statuses = Vec::new();
+    for guess in ["guess1", "guess2", "guess3"] {
+        let r = c
+            .post(server.url(&format!("/password/reset/{guess}")))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("password", "a long new password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::BAD_REQUEST,
+            StatusCode::BAD_REQUEST,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+}
