@@ -19,7 +19,7 @@
 use std::fmt;
 
 use indaba_model::catalogue::ids;
-use indaba_model::{DomainName, Evidence, Finding, Status};
+use indaba_model::{Arg, DomainName, Evidence, Finding, Message, Status, ToMessage, msg};
 
 use crate::headers::shown;
 
@@ -96,45 +96,50 @@ impl CaaRecord {
     }
 
     /// What the record means, for people.
-    pub fn meaning(&self) -> String {
-        let params = |v: &IssueValue| {
-            if v.parameters.is_empty() {
-                String::new()
-            } else {
-                let p: Vec<String> = v
-                    .parameters
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                format!(" (only with {})", p.join(", "))
+    pub fn meaning(&self) -> Message {
+        let meaning = self.property_meaning();
+        if self.flags & !CRITICAL != 0 {
+            msg!("caa-reserved-flags", meaning = meaning)
+        } else {
+            meaning
+        }
+    }
+
+    fn property_meaning(&self) -> Message {
+        let params =
+            |v: &IssueValue| Arg::list(v.parameters.iter().map(|(k, v)| format!("{k}={v}")));
+        let ca = |v: &IssueValue| -> Arg {
+            match &v.issuer {
+                Some(ca) => Arg::from(ca.as_str()),
+                None => Arg::Msg(msg!("caa-no-ca")),
             }
         };
         match &self.property {
             Property::Issue(v) => match &v.issuer {
-                Some(ca) => format!("{ca} may issue certificates{}", params(v)),
-                None => "this record allows no CA to issue certificates".into(),
+                Some(ca) if v.parameters.is_empty() => msg!("caa-issue", ca = ca.as_str()),
+                Some(ca) => msg!("caa-issue-params", ca = ca.as_str(), params = params(v)),
+                None => msg!("caa-issue-none"),
             },
             Property::IssueWild(v) => match &v.issuer {
-                Some(ca) => format!("{ca} may issue wildcard certificates{}", params(v)),
-                None => "no CA may issue wildcard certificates".into(),
+                Some(ca) if v.parameters.is_empty() => msg!("caa-issuewild", ca = ca.as_str()),
+                Some(ca) => msg!("caa-issuewild-params", ca = ca.as_str(), params = params(v)),
+                None => msg!("caa-issuewild-none"),
             },
-            Property::Iodef(url) => format!("CAs report refused certificate requests to {url}"),
-            Property::OtherIssue(v) => format!(
-                "{} for {} (not for website certificates)",
-                v.issuer.as_deref().unwrap_or("no CA"),
-                if self.tag.eq_ignore_ascii_case("issuemail") {
-                    "S/MIME certificates"
+            Property::Iodef(url) => msg!("caa-iodef", url = url.as_str()),
+            Property::OtherIssue(v) => msg!(
+                "caa-other-issue",
+                ca = ca(v),
+                kind = if self.tag.eq_ignore_ascii_case("issuemail") {
+                    "issuemail"
                 } else {
-                    "BIMI mark certificates"
+                    "issuevmc"
                 }
             ),
-            Property::Contact(c) => format!("contact for domain validation: {c}"),
-            Property::Unknown if self.critical() => format!(
-                "the unknown tag {} is marked critical: a CA that does not understand it must \
-                 not issue any certificate for this name (RFC 8659 §4.1)",
-                self.tag
-            ),
-            Property::Unknown => format!("the tag {} is not known; CAs ignore it", self.tag),
+            Property::Contact(c) => msg!("caa-contact", contact = c.as_str()),
+            Property::Unknown if self.critical() => {
+                msg!("caa-unknown-critical", tag = self.tag.as_str())
+            }
+            Property::Unknown => msg!("caa-unknown", tag = self.tag.as_str()),
         }
     }
 }
@@ -158,9 +163,22 @@ impl fmt::Display for CaaRecord {
 /// Why a CAA record is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaaError {
-    /// Fewer bytes than the lengths announce.
-    #[error("the record is truncated: {0}")]
-    Truncated(String),
+    /// Fewer bytes than the flags and the tag length.
+    #[error("the record is truncated: {len} bytes, fewer than the flags and tag length")]
+    TooShort {
+        /// The RDATA's length.
+        len: usize,
+    },
+    /// Fewer bytes than the tag length announces.
+    #[error(
+        "the record is truncated: the tag length is {announced} but only {available} bytes follow"
+    )]
+    TagCut {
+        /// The tag length announced.
+        announced: u8,
+        /// The bytes after the length.
+        available: usize,
+    },
     /// Tag length 0.
     #[error("the tag is empty; RFC 8659 §4.1 requires at least one character")]
     EmptyTag,
@@ -175,7 +193,7 @@ pub enum CaaError {
         /// The value, shown.
         value: String,
         /// Why.
-        reason: String,
+        reason: IssueError,
     },
     /// An `iodef` URL that is not `mailto:` or `https:`.
     #[error("iodef \"{value}\": {reason}")]
@@ -183,11 +201,137 @@ pub enum CaaError {
         /// The value, shown.
         value: String,
         /// Why.
-        reason: String,
+        reason: IodefError,
     },
     /// Presentation text that cannot be read.
     #[error("{0:?} is not CAA presentation text (flags tag \"value\")")]
     Presentation(String),
+}
+
+/// Why an `issue`-like value does not follow RFC 8659 §4.2 (or RFC 8657).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IssueError {
+    /// Bytes outside ASCII.
+    #[error("the value must be ASCII")]
+    NotAscii,
+    /// The issuer is not a domain name.
+    #[error("{0:?} is not a domain name (letters, digits and inner hyphens, dot-separated)")]
+    BadDomain(String),
+    /// Something other than `;` after the issuer.
+    #[error("unexpected {0:?}; the issuer domain is followed by \";\" and parameters")]
+    AfterIssuer(char),
+    /// Not a `name=value` parameter.
+    #[error("expected a parameter name=value at {0:?}")]
+    ExpectedParameter(String),
+    /// A parameter without `=value`.
+    #[error("the parameter {0} has no \"=value\"")]
+    NoValue(String),
+    /// A `;` after the last parameter.
+    #[error("a \";\" after the last parameter is not allowed")]
+    TrailingSemicolon,
+    /// Something unexpected after a parameter.
+    #[error("unexpected {found:?} after {parameter}")]
+    AfterParameter {
+        /// The character.
+        found: char,
+        /// The parameter before it, `name=value`.
+        parameter: String,
+    },
+    /// `accounturi` is not a URI (RFC 8657 §3).
+    #[error("accounturi={value} is not a URI ({detail}; RFC 8657 §3)")]
+    AccountUri {
+        /// The value.
+        value: String,
+        /// The URI parser's complaint.
+        detail: String,
+    },
+    /// `validationmethods` is not a list of method names (RFC 8657 §4).
+    #[error(
+        "validationmethods={0} must be a comma-separated list of method names such as dns-01,http-01 (RFC 8657 §4)"
+    )]
+    ValidationMethods(String),
+}
+
+/// Why an `iodef` value is refused (RFC 8659 §4.4).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IodefError {
+    /// Not a URL at all.
+    #[error("not a URL ({0})")]
+    NotUrl(String),
+    /// `http:` (reports would be readable in transit).
+    #[error("plain http; use https: or mailto: so reports are not readable in transit")]
+    PlainHttp,
+    /// Another scheme.
+    #[error("the URL must be mailto: or https: (RFC 8659 §4.4)")]
+    Scheme,
+}
+
+impl ToMessage for CaaError {
+    fn to_message(&self) -> Message {
+        match self {
+            CaaError::TooShort { len } => msg!("caa-error-too-short", len = *len),
+            CaaError::TagCut {
+                announced,
+                available,
+            } => msg!(
+                "caa-error-tag-cut",
+                announced = *announced,
+                available = *available
+            ),
+            CaaError::EmptyTag => msg!("caa-error-empty-tag"),
+            CaaError::BadTag(tag) => msg!("caa-error-bad-tag", tag = tag.as_str()),
+            CaaError::BadIssueValue { tag, value, reason } => msg!(
+                "caa-error-issue-value",
+                tag = tag.as_str(),
+                value = value.as_str(),
+                reason = reason.to_message()
+            ),
+            CaaError::BadIodef { value, reason } => msg!(
+                "caa-error-iodef",
+                value = value.as_str(),
+                reason = reason.to_message()
+            ),
+            CaaError::Presentation(text) => msg!("caa-error-presentation", text = text.as_str()),
+        }
+    }
+}
+
+impl ToMessage for IssueError {
+    fn to_message(&self) -> Message {
+        match self {
+            IssueError::NotAscii => msg!("caa-issue-not-ascii"),
+            IssueError::BadDomain(d) => msg!("caa-issue-bad-domain", domain = d.as_str()),
+            IssueError::AfterIssuer(c) => msg!("caa-issue-after-issuer", found = c.to_string()),
+            IssueError::ExpectedParameter(at) => {
+                msg!("caa-issue-expected-parameter", at = at.as_str())
+            }
+            IssueError::NoValue(p) => msg!("caa-issue-no-value", parameter = p.as_str()),
+            IssueError::TrailingSemicolon => msg!("caa-issue-trailing-semicolon"),
+            IssueError::AfterParameter { found, parameter } => msg!(
+                "caa-issue-after-parameter",
+                found = found.to_string(),
+                parameter = parameter.as_str()
+            ),
+            IssueError::AccountUri { value, detail } => msg!(
+                "caa-issue-account-uri",
+                value = value.as_str(),
+                detail = detail.as_str()
+            ),
+            IssueError::ValidationMethods(v) => {
+                msg!("caa-issue-validation-methods", value = v.as_str())
+            }
+        }
+    }
+}
+
+impl ToMessage for IodefError {
+    fn to_message(&self) -> Message {
+        match self {
+            IodefError::NotUrl(detail) => msg!("caa-iodef-not-url", detail = detail.as_str()),
+            IodefError::PlainHttp => msg!("caa-iodef-http"),
+            IodefError::Scheme => msg!("caa-iodef-scheme"),
+        }
+    }
 }
 
 /// Wire-format RDATA from parts (for hickory's `CAA`: `flags()`,
@@ -218,9 +362,9 @@ fn is_wsp(b: u8) -> bool {
 
 /// Parses an `issue` / `issuewild` value after RFC 8659 §4.2, with the
 /// RFC 8657 parameters checked.
-pub fn parse_issue_value(value: &[u8]) -> Result<IssueValue, String> {
+pub fn parse_issue_value(value: &[u8]) -> Result<IssueValue, IssueError> {
     if !value.is_ascii() {
-        return Err("the value must be ASCII".into());
+        return Err(IssueError::NotAscii);
     }
     let s = String::from_utf8_lossy(value);
     let b = s.as_bytes();
@@ -243,10 +387,7 @@ pub fn parse_issue_value(value: &[u8]) -> Result<IssueValue, String> {
     let issuer = if end > start {
         let domain = &s[start..end];
         if !domain.split('.').all(is_label) {
-            return Err(format!(
-                "{domain:?} is not a domain name (letters, digits and inner hyphens, \
-                 dot-separated)"
-            ));
+            return Err(IssueError::BadDomain(domain.to_string()));
         }
         i = skip(end);
         Some(domain.to_ascii_lowercase())
@@ -256,24 +397,20 @@ pub fn parse_issue_value(value: &[u8]) -> Result<IssueValue, String> {
     let mut parameters = Vec::new();
     if let Some(&c) = b.get(i) {
         if c != b';' {
-            return Err(format!(
-                "unexpected {:?}; the issuer domain is followed by \";\" and parameters",
-                c as char
-            ));
+            return Err(IssueError::AfterIssuer(c as char));
         }
         i = skip(i + 1);
         while i < b.len() {
             let (ts, te) = run(i, &|c| c.is_ascii_alphanumeric() || c == b'-');
             let tag = &s[ts..te];
             if !is_label(tag) {
-                return Err(format!(
-                    "expected a parameter name=value at {:?}",
-                    &s[i..].chars().take(20).collect::<String>()
+                return Err(IssueError::ExpectedParameter(
+                    s[i..].chars().take(20).collect::<String>(),
                 ));
             }
             i = skip(te);
             if b.get(i) != Some(&b'=') {
-                return Err(format!("the parameter {tag} has no \"=value\""));
+                return Err(IssueError::NoValue(tag.to_string()));
             }
             i = skip(i + 1);
             let (vs, ve) = run(i, &|c| (0x21..=0x7e).contains(&c) && c != b';');
@@ -286,11 +423,14 @@ pub fn parse_issue_value(value: &[u8]) -> Result<IssueValue, String> {
                 Some(b';') => {
                     i = skip(i + 1);
                     if i >= b.len() {
-                        return Err("a \";\" after the last parameter is not allowed".into());
+                        return Err(IssueError::TrailingSemicolon);
                     }
                 }
                 Some(&c) => {
-                    return Err(format!("unexpected {:?} after {tag}={val}", c as char));
+                    return Err(IssueError::AfterParameter {
+                        found: c as char,
+                        parameter: format!("{tag}={val}"),
+                    });
                 }
             }
         }
@@ -299,19 +439,21 @@ pub fn parse_issue_value(value: &[u8]) -> Result<IssueValue, String> {
 }
 
 /// The RFC 8657 parameters.
-fn check_parameter(tag: &str, value: &str) -> Result<(), String> {
+fn check_parameter(tag: &str, value: &str) -> Result<(), IssueError> {
     match tag.to_ascii_lowercase().as_str() {
-        "accounturi" => fluent_uri::Uri::parse(value)
-            .map(|_| ())
-            .map_err(|e| format!("accounturi={value} is not a URI ({e}; RFC 8657 §3)")),
+        "accounturi" => {
+            fluent_uri::Uri::parse(value)
+                .map(|_| ())
+                .map_err(|e| IssueError::AccountUri {
+                    value: value.to_string(),
+                    detail: e.to_string(),
+                })
+        }
         "validationmethods" => {
             if value.split(',').all(is_label) {
                 Ok(())
             } else {
-                Err(format!(
-                    "validationmethods={value} must be a comma-separated list of method names \
-                     such as dns-01,http-01 (RFC 8657 §4)"
-                ))
+                Err(IssueError::ValidationMethods(value.to_string()))
             }
         }
         _ => Ok(()),
@@ -341,20 +483,16 @@ pub fn from_parts(flags: u8, tag: &[u8], value: &[u8]) -> Result<CaaRecord, CaaE
         "issuemail" | "issuevmc" => Property::OtherIssue(issue(value)?),
         "iodef" => {
             let text = String::from_utf8_lossy(value);
-            let bad = |reason: &str| CaaError::BadIodef {
+            let bad = |reason: IodefError| CaaError::BadIodef {
                 value: shown(value, 100),
-                reason: reason.to_string(),
+                reason,
             };
             let uri = fluent_uri::Uri::parse(text.as_ref())
-                .map_err(|e| bad(&format!("not a URL ({e})")))?;
+                .map_err(|e| bad(IodefError::NotUrl(e.to_string())))?;
             match uri.scheme().as_str().to_ascii_lowercase().as_str() {
                 "mailto" | "https" => Property::Iodef(text.to_string()),
-                "http" => {
-                    return Err(bad(
-                        "plain http; use https: or mailto: so reports are not readable in transit",
-                    ));
-                }
-                _ => return Err(bad("the URL must be mailto: or https: (RFC 8659 §4.4)")),
+                "http" => return Err(bad(IodefError::PlainHttp)),
+                _ => return Err(bad(IodefError::Scheme)),
             }
         }
         "contactemail" | "contactphone" => {
@@ -373,17 +511,12 @@ pub fn from_parts(flags: u8, tag: &[u8], value: &[u8]) -> Result<CaaRecord, CaaE
 /// Parses wire-format RDATA (RFC 8659 §4.1).
 pub fn parse_rdata(rdata: &[u8]) -> Result<CaaRecord, CaaError> {
     let (Some(&flags), Some(&len)) = (rdata.first(), rdata.get(1)) else {
-        return Err(CaaError::Truncated(format!(
-            "{} bytes, fewer than the flags and tag length",
-            rdata.len()
-        )));
+        return Err(CaaError::TooShort { len: rdata.len() });
     };
     let tag_end = 2 + usize::from(len);
-    let tag = rdata.get(2..tag_end).ok_or_else(|| {
-        CaaError::Truncated(format!(
-            "the tag length is {len} but only {} bytes follow",
-            rdata.len() - 2
-        ))
+    let tag = rdata.get(2..tag_end).ok_or(CaaError::TagCut {
+        announced: len,
+        available: rdata.len() - 2,
     })?;
     from_parts(flags, tag, rdata.get(tag_end..).unwrap_or_default())
 }
@@ -474,7 +607,8 @@ pub enum CaaLookup {
     },
     /// No name from the domain up to its top-level domain has CAA records.
     NotFound,
-    /// A lookup failed (SERVFAIL, timeout…): why. A CA must then refuse.
+    /// A lookup failed (SERVFAIL, timeout…): why, as the lookup said it.
+    /// A CA must then refuse.
     Failed(String),
 }
 
@@ -482,70 +616,59 @@ pub enum CaaLookup {
 /// at least one `issue` record.
 pub fn finding(domain: &DomainName, lookup: &CaaLookup) -> Finding {
     let id = ids::WEB_CAA;
-    let advice = Evidence::new(
-        "advice",
-        format!(
-            "publish a CAA record naming your CA, e.g. {domain}. CAA 0 issue \"letsencrypt.org\", \
-             and 0 iodef \"mailto:security@{domain}\""
-        ),
-    );
+    let advice_label = || msg!("caa-label-advice");
     let (name, records) = match lookup {
         CaaLookup::Failed(reason) => {
             return Finding::new(
                 id,
                 Status::Error,
-                format!("CAA could not be tested: {}.", reason.trim_end_matches('.')),
+                msg!("caa-failed", reason = reason.as_str()),
             );
         }
         CaaLookup::Found { name, records } if !records.is_empty() => (name, records),
         _ => {
-            return Finding::new(
-                id,
-                Status::Warning,
-                format!(
-                    "No CAA records for {domain} or its parent domains: every CA may issue \
-                     certificates for it."
-                ),
-            )
-            .with(
-                "searched",
-                search_names(domain)
-                    .iter()
-                    .map(DomainName::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-            .with_all([advice]);
+            return Finding::new(id, Status::Warning, msg!("caa-none", domain = domain))
+                .with(
+                    msg!("caa-label-searched"),
+                    msg!(
+                        "caa-searched",
+                        names = Arg::list(search_names(domain).iter().map(DomainName::as_str))
+                    ),
+                )
+                .with(advice_label(), msg!("caa-advice-publish", domain = domain));
         }
     };
     let mut evidence = Vec::new();
     if name != domain {
         evidence.push(Evidence::new(
-            "found at",
-            format!("{name}, a parent of {domain}: its records apply to {domain} (RFC 8659 §3)"),
+            msg!("caa-label-found-at"),
+            msg!("caa-found-at", name = name, domain = domain),
         ));
     }
     if records.len() > MAX_RECORDS {
         evidence.push(Evidence::new(
-            "records",
-            format!(
-                "{} records; only the first {MAX_RECORDS} were read",
-                records.len()
-            ),
+            msg!("caa-label-records"),
+            msg!("caa-too-many", count = records.len(), max = MAX_RECORDS),
         ));
     }
-    let mut errors = 0;
-    let mut issuers = Vec::new();
+    let mut errors = 0usize;
+    let mut issuers: Vec<Arg> = Vec::new();
     let mut has_issue = false;
     let mut has_wild = false;
-    let mut critical_unknown = Vec::new();
+    let mut critical_unknown: Vec<String> = Vec::new();
     for rdata in records.iter().take(MAX_RECORDS) {
         match parse_rdata(rdata) {
             Ok(record) => {
                 match &record.property {
                     Property::Issue(v) => {
                         has_issue = true;
-                        issuers.push(v.issuer.clone().unwrap_or_else(|| "none".into()));
+                        let issuer = match &v.issuer {
+                            Some(ca) => Arg::from(ca.as_str()),
+                            None => Arg::Msg(msg!("caa-no-ca")),
+                        };
+                        if !issuers.contains(&issuer) {
+                            issuers.push(issuer);
+                        }
                     }
                     Property::IssueWild(_) => has_wild = true,
                     Property::Unknown if record.critical() => {
@@ -553,80 +676,57 @@ pub fn finding(domain: &DomainName, lookup: &CaaLookup) -> Finding {
                     }
                     _ => {}
                 }
-                let mut meaning = record.meaning();
-                if record.flags & !CRITICAL != 0 {
-                    meaning.push_str("; reserved flag bits are set, which CAs ignore");
-                }
-                evidence.push(Evidence::new(format!("{name} CAA {record}"), meaning));
+                evidence.push(Evidence::new(
+                    format!("{name} CAA {record}"),
+                    record.meaning(),
+                ));
             }
             Err(e) => {
                 errors += 1;
                 evidence.push(Evidence::new(
                     format!("{name} CAA {}", shown(rdata, 120)),
-                    format!("invalid: {e}"),
+                    msg!("caa-invalid", why = e.to_message()),
                 ));
             }
         }
     }
+    let tags = || Arg::list(critical_unknown.iter().map(String::as_str));
     let (status, summary) = if errors > 0 {
         (
             Status::Warning,
-            format!(
-                "{errors} CAA record{} on {name} {} invalid; CAs may refuse to issue.",
-                if errors == 1 { "" } else { "s" },
-                if errors == 1 { "is" } else { "are" }
-            ),
+            msg!("caa-invalid-records", count = errors, name = name),
         )
     } else if !critical_unknown.is_empty() {
         (
             Status::Warning,
-            format!(
-                "A CAA record on {name} has an unknown tag marked critical ({}), so CAs must \
-                 not issue certificates.",
-                critical_unknown.join(", ")
-            ),
+            msg!("caa-critical-unknown", name = name, tags = tags()),
         )
     } else if !has_issue {
         if has_wild {
             evidence.push(Evidence::new(
-                "issue",
-                "issuewild applies only to wildcard certificates; add an issue record",
+                msg!("caa-label-issue"),
+                msg!("caa-issuewild-only"),
             ));
         }
-        (
-            Status::Warning,
-            format!(
-                "The CAA records on {name} have no issue record, so they do not limit which CA \
-                 may issue ordinary certificates."
-            ),
-        )
+        (Status::Warning, msg!("caa-no-issue", name = name))
     } else {
-        issuers.dedup();
         (
             Status::Pass,
-            format!(
-                "CAA records on {name} limit who may issue certificates: {}.",
-                issuers.join(", ")
-            ),
+            msg!("caa-pass", name = name, issuers = Arg::List(issuers)),
         )
     };
     let fix = if errors > 0 {
-        Some("fix or remove the invalid records listed above".to_string())
+        Some(msg!("caa-fix-invalid"))
     } else if !critical_unknown.is_empty() {
-        Some(format!(
-            "clear the critical flag (128) on the {} record, or remove it",
-            critical_unknown.join(", ")
-        ))
+        Some(msg!("caa-fix-critical", tags = tags()))
     } else if !has_issue {
-        Some(format!(
-            "add an issue record naming your CA, e.g. {name}. CAA 0 issue \"letsencrypt.org\""
-        ))
+        Some(msg!("caa-fix-add-issue", name = name))
     } else {
         None
     };
     Finding::new(id, status, summary)
         .with_all(evidence)
-        .with_all(fix.map(|f| Evidence::new("advice", f)))
+        .with_all(fix.map(|f| Evidence::new(advice_label(), f)))
 }
 
 #[cfg(test)]
@@ -718,16 +818,14 @@ mod tests {
             rec("0 contactemail \"a\\\"b\\092\"").unwrap().value,
             b"a\"b\\".to_vec()
         );
+        assert_eq!(parse_rdata(&[0]), Err(CaaError::TooShort { len: 1 }));
         assert_eq!(
-            parse_rdata(&[0]),
-            Err(CaaError::Truncated(
-                "1 bytes, fewer than the flags and tag length".into()
-            ))
-        );
-        assert!(matches!(
             parse_rdata(&[0, 5, b'i']),
-            Err(CaaError::Truncated(_))
-        ));
+            Err(CaaError::TagCut {
+                announced: 5,
+                available: 1
+            })
+        );
         assert_eq!(parse_rdata(&[0, 0]), Err(CaaError::EmptyTag));
         assert_eq!(
             parse_rdata(&wire_rdata(0, b"issue", b"ca.example")).unwrap(),
@@ -791,15 +889,21 @@ mod tests {
             ),
         );
         assert_eq!(f.status, Status::Pass, "{f:?}");
-        assert!(
-            f.evidence
-                .iter()
-                .any(|e| e.detail.contains("a parent of www.example.com"))
+        assert_eq!(f.message.id, "caa-pass");
+        assert_eq!(
+            crate::english(&f),
+            "CAA records on example.com limit who may issue certificates: letsencrypt.org."
+        );
+        let found_at = evidence_with(&f, "caa-found-at");
+        assert_eq!(
+            found_at.get("name"),
+            Some(&Arg::from("example.com")),
+            "{found_at:?}"
         );
         assert!(
-            f.evidence
-                .iter()
-                .any(|e| e.detail.contains("letsencrypt.org may issue"))
+            crate::english_evidence(&f).contains("letsencrypt.org may issue certificates"),
+            "{}",
+            crate::english_evidence(&f)
         );
         assert_eq!(finding(&d, &CaaLookup::NotFound).status, Status::Warning);
         assert_eq!(
@@ -846,11 +950,61 @@ mod tests {
         many.push("0 issue \"bad value!\"");
         let f = finding(&d, &found("example.com", &many));
         assert_eq!(f.status, Status::Pass);
-        assert!(
-            f.evidence
-                .iter()
-                .any(|e| e.detail.contains("only the first 100"))
+        let cap = evidence_with(&f, "caa-too-many");
+        assert_eq!(cap.get("count"), Some(&Arg::Num(101)));
+        assert!(crate::english_evidence(&f).contains("101 records; only the first 100 were read"));
+    }
+
+    /// The detail message of the evidence whose detail has `id`.
+    fn evidence_with<'a>(f: &'a Finding, id: &str) -> &'a Message {
+        f.evidence
+            .iter()
+            .find_map(|e| e.detail_message.as_ref().filter(|m| m.id == id))
+            .unwrap_or_else(|| panic!("no evidence {id} in {f:?}"))
+    }
+
+    #[test]
+    fn invalid_records_say_why_in_words() {
+        let d = name("example.com");
+        let f = finding(
+            &d,
+            &CaaLookup::Found {
+                name: name("example.com"),
+                records: vec![
+                    wire_rdata(0, b"issue", b"ca.example; policy"),
+                    wire_rdata(0, b"iodef", b"http://x.example/"),
+                ],
+            },
         );
+        assert_eq!(f.status, Status::Warning);
+        assert_eq!(f.message.id, "caa-invalid-records");
+        assert_eq!(f.message.get("count"), Some(&Arg::Num(2)));
+        let text = crate::english_evidence(&f);
+        assert!(
+            text.contains("invalid: issue \"ca.example; policy\": the parameter policy has no \"=value\" (RFC 8659 §4.2)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("iodef \"http://x.example/\": plain http"),
+            "{text}"
+        );
+        assert!(
+            text.contains("advice: fix or remove the invalid records listed above"),
+            "{text}"
+        );
+        let e = parse_rdata(&[0, 0]).unwrap_err().to_message();
+        assert_eq!(e.id, "caa-error-empty-tag");
+        let not_found = finding(&d, &CaaLookup::NotFound);
+        assert_eq!(
+            crate::english(&not_found),
+            "No CAA records for example.com or its parent domains: every CA may issue certificates for it."
+        );
+        assert!(crate::english_evidence(&not_found).contains("searched: example.com, com"));
+        let failed = finding(
+            &d,
+            &CaaLookup::Failed("the resolver answered SERVFAIL".into()),
+        );
+        assert_eq!(failed.message.id, "caa-failed");
     }
 
     proptest! {

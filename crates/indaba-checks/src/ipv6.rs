@@ -1,14 +1,20 @@
 //! IPv6: name servers, web server and mail servers reachable over IPv6
-//! (`dns.ns.ipv6`, `web.ipv6.*`, `mail.ipv6.address`).
+//! (`dns.ns.ipv6`, `web.ipv6.*`, `mail.ipv6.*`).
+//!
+//! Scored as internet.nl scores them: a check that cannot pass because the
+//! server has no IPv6 address is not tested (no points); only an IPv6-only
+//! website's "same content" is not applicable (full points). Each rule is in
+//! the check's guide.
 
 use std::net::{IpAddr, SocketAddr};
 
 use hickory_proto::rr::Name;
 use indaba_model::catalogue::ids;
-use indaba_model::observation::{DnsQuestion, HttpOutcome, HttpResponse, QueryMode};
-use indaba_model::{Evidence, Finding, Observations, Status};
+use indaba_model::observation::{DnsOutcome, DnsQuestion, HttpOutcome, HttpResponse, QueryMode};
+use indaba_model::{Evidence, Finding, Message, Observations, Status, ToMessage, msg};
 
-use crate::lookup::{self, socket_text};
+use crate::dnssec::chain::failure_message;
+use crate::lookup::{self, LookupError, socket_text};
 
 /// The ports a web server must answer on over IPv6.
 pub const WEB_PORTS: [u16; 2] = [80, 443];
@@ -24,37 +30,46 @@ fn real_ipv6(ip: &IpAddr) -> bool {
 }
 
 /// The IPv6 addresses of `name`, without IPv4-mapped ones.
-pub fn ipv6_addresses(obs: &Observations, name: &str) -> Result<Vec<IpAddr>, String> {
+pub fn ipv6_addresses(obs: &Observations, name: &str) -> Result<Vec<IpAddr>, LookupError> {
     lookup::addresses(obs, name, "AAAA").map(|a| a.into_iter().filter(real_ipv6).collect())
 }
 
+/// A lookup that failed, as words.
+fn lookup_failure(reason: LookupError) -> Message {
+    reason.to_message()
+}
+
 /// `dns.ns.ipv6`: at least two name servers of the zone have IPv6 addresses,
-/// and each of those addresses answers a query.
+/// and each of those addresses answers a query (internet.nl's `ns_aaaa` and
+/// `ns_reach` together). Exactly one name server with IPv6 fails (internet.nl:
+/// "other") with partial credit when it answers: internet.nl gives a single
+/// IPv6 name server at most half the points.
 pub fn name_servers(obs: &Observations, zone: &Name) -> Finding {
     let id = ids::NS_IPV6;
     let zone_text = zone.to_ascii();
     let servers = match lookup::name_servers(obs, &zone_text) {
         Ok(s) if s.is_empty() => {
-            return Finding::new(id, Status::Error, format!("{zone_text} has no NS records"));
+            return Finding::new(id, Status::Error, msg!("ipv6-ns-none", zone = zone_text));
         }
         Ok(s) => s,
-        Err(reason) => return Finding::new(id, Status::Error, reason),
+        Err(reason) => return Finding::new(id, Status::Error, lookup_failure(reason)),
     };
     let question = DnsQuestion::new(&zone_text, "NS");
     let mut with_ipv6 = 0;
     let mut unresolved = 0;
     let mut answering = 0;
     let mut silent = 0;
+    let mut untried = 0;
     let mut evidence = Vec::new();
     for server in &servers {
         let name = server.to_ascii();
         match ipv6_addresses(obs, &name) {
             Err(reason) => {
                 unresolved += 1;
-                evidence.push(Evidence::new(name, reason));
+                evidence.push(Evidence::new(name, lookup_failure(reason)));
             }
             Ok(addresses) if addresses.is_empty() => {
-                evidence.push(Evidence::new(name, "no IPv6 address (AAAA)"));
+                evidence.push(Evidence::new(name, msg!("ipv6-no-aaaa")));
             }
             Ok(addresses) => {
                 with_ipv6 += 1;
@@ -64,22 +79,27 @@ pub fn name_servers(obs: &Observations, zone: &Name) -> Finding {
                         .dns_for(&question, QueryMode::Direct)
                         .filter(|e| e.server == target)
                         .last();
-                    let detail = match exchange.map(|e| (e.response(), e.failure())) {
-                        Some((Some(r), _)) if r.is_noerror() => {
+                    let address = ip.to_string();
+                    let detail = match exchange.map(|e| &e.outcome) {
+                        Some(DnsOutcome::Response(r)) if r.is_noerror() => {
                             answering += 1;
-                            format!("{ip} answers ({} record(s))", r.answer.len())
+                            msg!("ipv6-ns-answers", address = address, count = r.answer.len())
                         }
-                        Some((Some(r), _)) => {
+                        Some(DnsOutcome::Response(r)) => {
                             silent += 1;
-                            format!("{ip} answered {}", r.rcode)
+                            msg!("ipv6-ns-rcode", address = address, rcode = r.rcode.as_str())
                         }
-                        Some((None, why)) => {
+                        Some(DnsOutcome::Failure { kind, .. }) => {
                             silent += 1;
-                            format!("{ip} does not answer: {}", why.unwrap_or("no answer"))
+                            msg!(
+                                "ipv6-ns-silent",
+                                address = address,
+                                failure = failure_message(*kind)
+                            )
                         }
                         None => {
-                            silent += 1;
-                            format!("{ip} was not queried")
+                            untried += 1;
+                            msg!("ipv6-ns-not-queried", address = address)
                         }
                     };
                     evidence.push(Evidence::new(name.clone(), detail));
@@ -87,41 +107,45 @@ pub fn name_servers(obs: &Observations, zone: &Name) -> Finding {
             }
         }
     }
+    let total = servers.len();
     let finding = if with_ipv6 < 2 && with_ipv6 + unresolved >= 2 {
         // Whether the unresolved ones have IPv6 is unknown: untested, not failed.
         Finding::new(
             id,
             Status::Error,
-            format!(
-                "The IPv6 addresses of {unresolved} name server(s) of {zone_text} could not be looked up."
-            ),
+            msg!("ipv6-ns-unresolved", count = unresolved, zone = zone_text),
         )
-    } else if with_ipv6 < 2 {
+    } else if with_ipv6 == 0 {
         Finding::new(
             id,
             Status::Fail,
-            format!(
-                "{with_ipv6} of the {} name servers of {zone_text} {} an IPv6 address; at least two are needed.",
-                servers.len(),
-                if with_ipv6 == 1 { "has" } else { "have" }
-            ),
+            msg!("ipv6-ns-no-ipv6", zone = zone_text, total = total),
         )
+    } else if with_ipv6 == 1 {
+        let f = Finding::new(
+            id,
+            Status::Fail,
+            msg!("ipv6-ns-only-one", zone = zone_text, total = total),
+        );
+        if answering > 0 { f.partially() } else { f }
     } else if silent > 0 {
         let f = Finding::new(
             id,
             Status::Fail,
-            format!(
-                "{silent} IPv6 address(es) of the name servers of {zone_text} do not answer DNS queries."
-            ),
+            msg!("ipv6-ns-silent-summary", count = silent, zone = zone_text),
         );
         if answering > 0 { f.partially() } else { f }
+    } else if untried > 0 {
+        Finding::new(
+            id,
+            Status::Error,
+            msg!("ipv6-ns-untried", count = untried, zone = zone_text),
+        )
     } else {
         Finding::new(
             id,
             Status::Pass,
-            format!(
-                "{with_ipv6} name servers of {zone_text} have IPv6 addresses, and all answer over IPv6."
-            ),
+            msg!("ipv6-ns-pass", count = with_ipv6, zone = zone_text),
         )
     };
     finding.with_all(evidence)
@@ -130,67 +154,67 @@ pub fn name_servers(obs: &Observations, zone: &Name) -> Finding {
 /// `web.ipv6.address`: the web host has an IPv6 address.
 pub fn web_address(obs: &Observations, host: &str) -> Finding {
     let id = ids::WEB_IPV6_ADDRESS;
+    let label = format!("{host} AAAA");
     match ipv6_addresses(obs, host) {
-        Err(reason) => Finding::new(id, Status::Error, reason),
-        Ok(addresses) if addresses.is_empty() => Finding::new(
-            id,
-            Status::Fail,
-            format!("{host} has no IPv6 address (AAAA record)."),
-        )
-        .with(format!("{host} AAAA"), "no records"),
-        Ok(addresses) => Finding::new(id, Status::Pass, format!("{host} has an IPv6 address."))
+        Err(reason) => Finding::new(id, Status::Error, lookup_failure(reason)),
+        Ok(addresses) if addresses.is_empty() => {
+            Finding::new(id, Status::Fail, msg!("ipv6-web-no-address", host = host))
+                .with(label, msg!("ipv6-no-records"))
+        }
+        Ok(addresses) => Finding::new(id, Status::Pass, msg!("ipv6-web-address", host = host))
             .with_all(
                 addresses
                     .iter()
-                    .map(|a| Evidence::new(format!("{host} AAAA"), a.to_string())),
+                    .map(|a| Evidence::new(label.as_str(), a.to_string())),
             ),
     }
 }
 
-/// `web.ipv6.reachable`: every IPv6 address accepts connections on 80 and 443.
+/// `web.ipv6.reachable`: every IPv6 address accepts connections on 80 and
+/// 443. Without an IPv6 address there is nothing that could pass: not
+/// tested, no points (as internet.nl).
 pub fn web_reachable(obs: &Observations, host: &str) -> Finding {
     let id = ids::WEB_IPV6_REACHABLE;
     match ipv6_addresses(obs, host) {
-        Err(reason) => Finding::new(id, Status::Error, reason),
+        Err(reason) => Finding::new(id, Status::Error, lookup_failure(reason)),
         Ok(a) if a.is_empty() => Finding::new(
             id,
-            Status::NotApplicable,
-            format!("{host} has no IPv6 address to connect to."),
+            Status::NotTested,
+            msg!("ipv6-web-reach-no-address", host = host),
         ),
-        Ok(a) => reachable(id, obs, &a, &WEB_PORTS, host, "ports 80 and 443"),
+        Ok(a) => reachable(id, obs, &a, &WEB_PORTS, Served::Web(host)),
     }
 }
 
 /// `mail.ipv6.reachable`: every IPv6 address of every mail server accepts
-/// connections on port 25.
+/// connections on port 25. When no mail server has an IPv6 address there is
+/// nothing that could pass: not tested, no points (internet.nl's `mx_reach`).
 pub fn mail_reachable(obs: &Observations, hosts: &[Name]) -> Finding {
     let id = ids::MAIL_IPV6_REACHABLE;
     let mut addresses = Vec::new();
     for host in hosts {
         match ipv6_addresses(obs, &host.to_ascii()) {
-            Err(reason) => return Finding::new(id, Status::Error, reason),
+            Err(reason) => return Finding::new(id, Status::Error, lookup_failure(reason)),
             Ok(a) => addresses.extend(a),
         }
     }
     if addresses.is_empty() {
-        return Finding::new(
-            id,
-            Status::NotApplicable,
-            "No mail server has an IPv6 address to connect to.",
-        );
+        return Finding::new(id, Status::NotTested, msg!("ipv6-mail-reach-no-address"));
     }
-    reachable(
-        id,
-        obs,
-        &addresses,
-        &[SMTP_PORT],
-        "the mail servers",
-        "port 25",
-    )
+    reachable(id, obs, &addresses, &[SMTP_PORT], Served::Mail)
 }
 
 /// The SMTP port, tried over IPv6 by the mail test.
 pub const SMTP_PORT: u16 = 25;
+
+/// Whose addresses are tried.
+#[derive(Debug, Clone, Copy)]
+enum Served<'a> {
+    /// The web server of this host, on 80 and 443.
+    Web(&'a str),
+    /// The mail servers, on 25.
+    Mail,
+}
 
 /// Judges the recorded connection attempts to every address and port.
 fn reachable(
@@ -198,8 +222,7 @@ fn reachable(
     obs: &Observations,
     addresses: &[IpAddr],
     ports: &[u16],
-    subject: &str,
-    ports_text: &str,
+    served: Served<'_>,
 ) -> Finding {
     let mut open = 0;
     let mut closed = 0;
@@ -209,62 +232,82 @@ fn reachable(
         for port in ports {
             let target = socket_text(*ip, *port);
             match obs.tcp.iter().rev().find(|c| c.address == target) {
-                Some(c) if c.error.is_none() => {
-                    open += 1;
-                    evidence.push(Evidence::new(
-                        target,
-                        format!("connected in {} ms", c.elapsed_ms),
-                    ));
-                }
-                Some(c) => {
-                    closed += 1;
-                    evidence.push(Evidence::new(target, c.error.clone().unwrap_or_default()));
-                }
+                Some(c) => match &c.error {
+                    None => {
+                        open += 1;
+                        evidence.push(Evidence::new(
+                            target,
+                            msg!("ipv6-connected", ms = c.elapsed_ms),
+                        ));
+                    }
+                    Some(error) => {
+                        closed += 1;
+                        evidence.push(Evidence::new(
+                            target,
+                            msg!("ipv6-connect-failed", error = error.as_str()),
+                        ));
+                    }
+                },
                 None => {
                     untested += 1;
-                    evidence.push(Evidence::new(target, "not tried"));
+                    evidence.push(Evidence::new(target, msg!("ipv6-not-tried")));
                 }
             }
         }
     }
+    let tried = open + closed;
+    let summary = |outcome: &str| match (served, outcome) {
+        (Served::Web(host), "pass") => msg!("ipv6-web-reach-pass", host = host),
+        (Served::Web(host), _) => msg!(
+            "ipv6-web-reach-fail",
+            host = host,
+            failed = closed,
+            tried = tried
+        ),
+        (Served::Mail, "pass") => msg!("ipv6-mail-reach-pass"),
+        (Served::Mail, _) => msg!("ipv6-mail-reach-fail", failed = closed, tried = tried),
+    };
     let finding = if closed == 0 && untested == 0 {
-        Finding::new(
-            id,
-            Status::Pass,
-            format!("Every IPv6 address of {subject} accepts connections on {ports_text}."),
-        )
+        Finding::new(id, Status::Pass, summary("pass"))
     } else if closed == 0 {
         Finding::new(
             id,
             Status::Error,
-            "Not every IPv6 address could be tried in time.",
+            msg!("ipv6-reach-untried", count = untested),
         )
     } else {
-        let f = Finding::new(
-            id,
-            Status::Fail,
-            format!(
-                "Not every IPv6 address of {subject} accepts connections on {ports_text} ({closed} of {} failed).",
-                open + closed
-            ),
-        );
+        let f = Finding::new(id, Status::Fail, summary("fail"));
         if open > 0 { f.partially() } else { f }
     };
     finding.with_all(evidence)
 }
 
 /// `web.ipv6.same_content`: the site over IPv6 is the site over IPv4.
+///
+/// Without an IPv6 address, or when the site does not answer over IPv6,
+/// there is nothing that could pass: not tested, no points. An IPv6-only
+/// site has nothing to differ from: not applicable, full points (as
+/// internet.nl).
 pub fn web_same_content(obs: &Observations, host: &str) -> Finding {
     let id = ids::WEB_IPV6_SAME_CONTENT;
     let (v4, v6) = match (lookup::addresses(obs, host, "A"), ipv6_addresses(obs, host)) {
-        (Err(reason), _) | (_, Err(reason)) => return Finding::new(id, Status::Error, reason),
+        (Err(reason), _) | (_, Err(reason)) => {
+            return Finding::new(id, Status::Error, lookup_failure(reason));
+        }
         (Ok(v4), Ok(v6)) => (v4, v6),
     };
-    let (Some(ip4), Some(ip6)) = (v4.first(), v6.first()) else {
+    let Some(ip6) = v6.first() else {
+        return Finding::new(
+            id,
+            Status::NotTested,
+            msg!("ipv6-same-no-ipv6", host = host),
+        );
+    };
+    let Some(ip4) = v4.first() else {
         return Finding::new(
             id,
             Status::NotApplicable,
-            format!("{host} does not have both an IPv4 and an IPv6 address to compare."),
+            msg!("ipv6-same-ipv6-only", host = host),
         );
     };
     let fetch = |ip: &IpAddr| {
@@ -276,35 +319,38 @@ pub fn web_same_content(obs: &Observations, host: &str) -> Finding {
             .map(|f| (target, &f.outcome))
     };
     let (Some((t4, r4)), Some((t6, r6))) = (fetch(ip4), fetch(ip6)) else {
-        return Finding::new(
-            id,
-            Status::Error,
-            "The pages over IPv4 and IPv6 were not both fetched.",
-        );
+        return Finding::new(id, Status::Error, msg!("ipv6-same-not-fetched"));
     };
     let describe = |r: &HttpOutcome| match r {
-        HttpOutcome::Response(resp) => format!(
-            "HTTP {} with {} bytes{}",
-            resp.status,
-            resp.body_bytes,
-            if resp.body_truncated { " (cut)" } else { "" }
+        HttpOutcome::Response(resp) => msg!(
+            "ipv6-page",
+            status = resp.status,
+            bytes = resp.body_bytes,
+            cut = if resp.body_truncated { "yes" } else { "no" }
         ),
-        HttpOutcome::Failure { reason, .. } => reason.clone(),
+        HttpOutcome::Failure { kind, .. } => msg!("ipv6-page-failure", kind = kind.as_str()),
     };
+    let url = format!("http://{host}/");
     let evidence = [
-        Evidence::new(format!("http://{host}/ via {t4}"), describe(r4)),
-        Evidence::new(format!("http://{host}/ via {t6}"), describe(r6)),
+        Evidence::new(
+            msg!("ipv6-label-page", url = url.as_str(), address = t4),
+            describe(r4),
+        ),
+        Evidence::new(
+            msg!("ipv6-label-page", url = url.as_str(), address = t6),
+            describe(r6),
+        ),
     ];
     let finding = match (r4, r6) {
         (_, HttpOutcome::Failure { .. }) => Finding::new(
             id,
-            Status::NotApplicable,
-            "The website does not answer over IPv6, so there is nothing to compare (see web.ipv6.reachable).",
+            Status::NotTested,
+            msg!("ipv6-same-no-answer-v6", host = host),
         ),
         (HttpOutcome::Failure { .. }, HttpOutcome::Response(_)) => Finding::new(
             id,
             Status::Fail,
-            "The website answers over IPv6 but not over IPv4.",
+            msg!("ipv6-same-no-answer-v4", host = host),
         ),
         (HttpOutcome::Response(a), HttpOutcome::Response(b)) => compare(a, b),
     };
@@ -317,35 +363,24 @@ fn compare(v4: &HttpResponse, v6: &HttpResponse) -> Finding {
         return Finding::new(
             id,
             Status::Fail,
-            format!(
-                "The website answers HTTP {} over IPv4 but HTTP {} over IPv6.",
-                v4.status, v6.status
-            ),
+            msg!("ipv6-same-status-differs", v4 = v4.status, v6 = v6.status),
         );
     }
     let ratio = similarity(&v4.body.lossy(), &v6.body.lossy());
-    let percent = (ratio * 100.0).round();
+    let percent = (ratio * 100.0).round() as i64;
+    let required = (SAME_CONTENT_RATIO * 100.0).round() as i64;
     if ratio >= SAME_CONTENT_RATIO {
-        Finding::new(
-            id,
-            Status::Pass,
-            format!("The website serves the same content over IPv4 and IPv6 ({percent}% alike)."),
-        )
+        Finding::new(id, Status::Pass, msg!("ipv6-same-pass", percent = percent))
     } else {
         Finding::new(
             id,
             Status::Fail,
-            format!(
-                "The website serves different content over IPv4 and IPv6 (only {percent}% alike)."
-            ),
+            msg!("ipv6-same-differs", percent = percent),
         )
     }
     .with(
-        "similarity",
-        format!(
-            "{percent}% of lines alike (at least {}% required)",
-            SAME_CONTENT_RATIO * 100.0
-        ),
+        msg!("ipv6-label-similarity"),
+        msg!("ipv6-similarity", percent = percent, required = required),
     )
 }
 
@@ -414,10 +449,10 @@ pub fn mail_address(obs: &Observations, hosts: &[Name]) -> Finding {
     for host in hosts {
         let name = host.to_ascii();
         match ipv6_addresses(obs, &name) {
-            Err(reason) => return Finding::new(id, Status::Error, reason),
+            Err(reason) => return Finding::new(id, Status::Error, lookup_failure(reason)),
             Ok(a) if a.is_empty() => {
                 without += 1;
-                evidence.push(Evidence::new(name, "no IPv6 address (AAAA)"));
+                evidence.push(Evidence::new(name, msg!("ipv6-no-aaaa")));
             }
             Ok(a) => {
                 with += 1;
@@ -427,14 +462,15 @@ pub fn mail_address(obs: &Observations, hosts: &[Name]) -> Finding {
         }
     }
     let finding = if without == 0 {
-        Finding::new(id, Status::Pass, "Every mail server has an IPv6 address.")
+        Finding::new(id, Status::Pass, msg!("ipv6-mail-address-pass"))
     } else {
         let f = Finding::new(
             id,
             Status::Fail,
-            format!(
-                "{without} of {} mail servers have no IPv6 address.",
-                with + without
+            msg!(
+                "ipv6-mail-address-fail",
+                without = without,
+                total = with + without
             ),
         );
         if with > 0 { f.partially() } else { f }
@@ -445,6 +481,8 @@ pub fn mail_address(obs: &Observations, hosts: &[Name]) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dnssec::fixtures::{address, direct, direct_timeout, name, ns, records};
+    use indaba_model::observation::{HttpFailure, HttpFetch, Octets, TcpConnect};
 
     #[test]
     fn nonces_do_not_make_pages_differ() {
@@ -460,5 +498,230 @@ mod tests {
         let a = "line\n".repeat(200_000);
         let b = "other\n".repeat(200_000);
         assert!(similarity(&a, &b) < 0.5);
+    }
+
+    /// A web host with these IPv4 and IPv6 addresses.
+    fn web_host(v4: &[&str], v6: &[&str]) -> Observations {
+        let host = "www.example.test.";
+        Observations {
+            dns: vec![
+                records(host, "A", v4.iter().map(|ip| address(host, ip)).collect()),
+                records(
+                    host,
+                    "AAAA",
+                    v6.iter().map(|ip| address(host, ip)).collect(),
+                ),
+            ],
+            ..Observations::default()
+        }
+    }
+
+    fn page(address: &str, outcome: HttpOutcome) -> HttpFetch {
+        HttpFetch {
+            url: "http://www.example.test/".into(),
+            address: address.into(),
+            elapsed_ms: 1,
+            outcome,
+        }
+    }
+
+    fn ok_page(body: &str) -> HttpOutcome {
+        HttpOutcome::Response(HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: Octets(body.as_bytes().to_vec()),
+            body_bytes: body.len() as u64,
+            body_truncated: false,
+            peer_certificates: vec![],
+        })
+    }
+
+    #[test]
+    fn a_web_server_without_ipv6_is_not_tested_for_reachability_or_content() {
+        let obs = web_host(&["192.0.2.1"], &[]);
+        let f = web_reachable(&obs, "www.example.test");
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(f.message.id, "ipv6-web-reach-no-address");
+        assert_eq!(
+            crate::english(&f),
+            "Not tested: the web server www.example.test has no IPv6 address."
+        );
+        let f = web_same_content(&obs, "www.example.test");
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(
+            crate::english(&f),
+            "Not tested: the web server www.example.test has no IPv6 address."
+        );
+        let f = web_address(&obs, "www.example.test");
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(
+            crate::english_evidence(&f),
+            "www.example.test AAAA: no records"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_only_site_has_nothing_to_differ_from() {
+        let obs = web_host(&[], &["2001:db8::1"]);
+        let f = web_same_content(&obs, "www.example.test");
+        assert_eq!(f.status, Status::NotApplicable, "{f:?}");
+        assert_eq!(f.message.id, "ipv6-same-ipv6-only");
+    }
+
+    #[test]
+    fn a_site_silent_over_ipv6_is_not_tested_for_content_and_unreachable() {
+        let mut obs = web_host(&["192.0.2.1"], &["2001:db8::1"]);
+        obs.http = vec![
+            page("192.0.2.1:80", ok_page("<p>hello</p>")),
+            page(
+                "[2001:db8::1]:80",
+                HttpOutcome::Failure {
+                    kind: HttpFailure::Refused,
+                    reason: "connection refused".into(),
+                },
+            ),
+        ];
+        obs.tcp = ["[2001:db8::1]:80", "[2001:db8::1]:443"]
+            .iter()
+            .map(|a| TcpConnect {
+                address: (*a).into(),
+                elapsed_ms: 1,
+                error: Some("connection refused".into()),
+            })
+            .collect();
+        let f = web_same_content(&obs, "www.example.test");
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(f.message.id, "ipv6-same-no-answer-v6");
+        let text = crate::english_evidence(&f);
+        assert!(
+            text.contains("http://www.example.test/ via [2001:db8::1]:80: connection refused"),
+            "{text}"
+        );
+        assert!(
+            text.contains("http://www.example.test/ via 192.0.2.1:80: HTTP 200 with 12 bytes"),
+            "{text}"
+        );
+        let f = web_reachable(&obs, "www.example.test");
+        assert_eq!(f.status, Status::Fail);
+        assert!(!f.partial);
+        assert_eq!(
+            crate::english(&f),
+            "Not every IPv6 address of www.example.test accepts connections on ports 80 and 443 (2 of 2 failed)."
+        );
+    }
+
+    #[test]
+    fn the_same_site_over_both_families_passes() {
+        let mut obs = web_host(&["192.0.2.1"], &["2001:db8::1"]);
+        obs.http = vec![
+            page("192.0.2.1:80", ok_page("<p>hello</p>")),
+            page("[2001:db8::1]:80", ok_page("<p>hello</p>")),
+        ];
+        let f = web_same_content(&obs, "www.example.test");
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(
+            crate::english(&f),
+            "The website serves the same content over IPv4 and IPv6 (100% alike)."
+        );
+        assert!(
+            crate::english_evidence(&f)
+                .contains("similarity: 100% of lines alike (at least 90% required)")
+        );
+    }
+
+    #[test]
+    fn mail_servers_without_ipv6_are_not_tested_for_reachability() {
+        let mx = "mx.example.test.";
+        let obs = Observations {
+            dns: vec![
+                records(mx, "A", vec![address(mx, "192.0.2.25")]),
+                records(mx, "AAAA", vec![]),
+            ],
+            ..Observations::default()
+        };
+        let f = mail_reachable(&obs, &[name(mx)]);
+        assert_eq!(f.status, Status::NotTested);
+        assert_eq!(
+            crate::english(&f),
+            "Not tested: no mail server has an IPv6 address."
+        );
+    }
+
+    /// A zone with name servers `ns1`… each with the given IPv6 address (or
+    /// none), and whether that address answers.
+    fn zone_with(servers: &[Option<(&str, bool)>]) -> Observations {
+        let zone = "example.test.";
+        let mut dns = Vec::new();
+        let mut nss = Vec::new();
+        for (i, server) in servers.iter().enumerate() {
+            let host = format!("ns{}.example.test.", i + 1);
+            nss.push(ns(zone, &host));
+            dns.push(records(&host, "A", vec![address(&host, "192.0.2.53")]));
+            match server {
+                None => dns.push(records(&host, "AAAA", vec![])),
+                Some((ip, answers)) => {
+                    dns.push(records(&host, "AAAA", vec![address(&host, ip)]));
+                    let at = SocketAddr::new(ip.parse().unwrap(), 53).to_string();
+                    dns.push(if *answers {
+                        direct(&at, zone, "NS", vec![ns(zone, &host)])
+                    } else {
+                        direct_timeout(&at, zone, "NS")
+                    });
+                }
+            }
+        }
+        dns.push(records(zone, "NS", nss));
+        Observations {
+            dns,
+            ..Observations::default()
+        }
+    }
+
+    #[test]
+    fn name_servers_follow_internet_nl() {
+        let zone = name("example.test.");
+        // None with IPv6: fail, nothing earned.
+        let f = name_servers(&zone_with(&[None, None]), &zone);
+        assert_eq!((f.status, f.partial), (Status::Fail, false));
+        assert_eq!(f.message.id, "ipv6-ns-no-ipv6");
+        // Only one with IPv6 ("other"): fail, partial credit when it answers.
+        let f = name_servers(&zone_with(&[Some(("2001:db8::53", true)), None]), &zone);
+        assert_eq!((f.status, f.partial), (Status::Fail, true));
+        assert_eq!(
+            crate::english(&f),
+            "Only one of the 2 name servers of example.test. has an IPv6 address; at least two are needed."
+        );
+        let f = name_servers(&zone_with(&[Some(("2001:db8::53", true))]), &zone);
+        assert_eq!((f.status, f.partial), (Status::Fail, true));
+        assert_eq!(
+            crate::english(&f),
+            "The only name server of example.test. has an IPv6 address, but at least two with IPv6 are needed."
+        );
+        let f = name_servers(&zone_with(&[Some(("2001:db8::53", false)), None]), &zone);
+        assert_eq!((f.status, f.partial), (Status::Fail, false));
+        // Two with IPv6, all answering: pass.
+        let f = name_servers(
+            &zone_with(&[Some(("2001:db8::53", true)), Some(("2001:db8::54", true))]),
+            &zone,
+        );
+        assert_eq!(f.status, Status::Pass);
+        assert!(
+            crate::english_evidence(&f)
+                .contains("ns1.example.test.: 2001:db8::53 answers (one record)")
+        );
+        // Two with IPv6, one silent: fail with partial credit.
+        let f = name_servers(
+            &zone_with(&[Some(("2001:db8::53", true)), Some(("2001:db8::54", false))]),
+            &zone,
+        );
+        assert_eq!((f.status, f.partial), (Status::Fail, true));
+        assert_eq!(
+            crate::english(&f),
+            "One IPv6 address of the name servers of example.test. does not answer DNS queries."
+        );
+        assert!(
+            crate::english_evidence(&f)
+                .contains("ns2.example.test.: 2001:db8::54 does not answer: no answer in time")
+        );
     }
 }

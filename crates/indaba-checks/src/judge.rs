@@ -3,13 +3,14 @@
 
 use hickory_proto::rr::Name;
 use indaba_model::catalogue::{self, ids};
-use indaba_model::{Finding, Observations, Status, TestKind};
+use indaba_model::limits::CapNote;
+use indaba_model::{Evidence, Finding, Message, Observations, Status, TestKind, ToMessage, msg};
 
 use crate::dnssec::{TrustAnchor, Validator, findings as dnssec};
 use crate::ipv6;
-use crate::lookup::{self, MailHosts};
+use crate::lookup::{self, LookupError, MailHosts};
 use crate::transport::{self, Service};
-use crate::{mailauth, rpki, website};
+use crate::{mailauth, plan, rpki, website};
 
 /// What judging needs besides the observations.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +23,9 @@ pub struct JudgeContext<'a> {
     pub now: time::OffsetDateTime,
 }
 
+/// The MX records of a mail test, as far as they could be read.
+type MailHostsSeen = Option<Result<MailHosts, LookupError>>;
+
 /// The findings of a `kind` test of `domain`.
 pub fn judge(
     kind: TestKind,
@@ -30,11 +34,11 @@ pub fn judge(
     ctx: &JudgeContext<'_>,
 ) -> Vec<Finding> {
     let validator = Validator::new(obs, ctx.anchor, ctx.now.unix_timestamp());
-    let zone = lookup::resolved(obs, domain, "SOA").and_then(|r| {
-        r.soa_owner()
-            .ok_or_else(|| format!("the SOA answer for {domain} names no zone"))
-    });
-    let mail_hosts = match kind {
+    // The zone that holds the name asked for (an alias's own, not its
+    // target's): its name servers are the ones tested.
+    let zone: Result<Name, Message> =
+        crate::dnssec::path(obs, domain).map(|p| p.holding_zone().clone());
+    let mail_hosts: MailHostsSeen = match kind {
         TestKind::Mail => Some(lookup::mail_hosts(obs, domain)),
         TestKind::Web => None,
     };
@@ -42,18 +46,13 @@ pub fn judge(
     // Checks judged together (one TLS scan per address feeds many findings).
     let mut grouped: Vec<Finding> = match kind {
         TestKind::Web => {
-            let mut web = transport::findings(
-                &Service::HTTPS,
-                obs,
-                &validator,
-                &servers.web,
-                ctx.roots,
-                ctx.now,
-            );
-            web.push(crate::redirect::finding(obs, domain, &servers.web));
-            web.push(website::hsts(obs, domain, &servers.web));
-            web.extend(website::header_findings(obs, domain, &servers.web));
-            web.push(website::security_txt(obs, domain, &servers.web, ctx.now));
+            let https = &servers.web_https;
+            let mut web =
+                transport::findings(&Service::HTTPS, obs, &validator, https, ctx.roots, ctx.now);
+            web.push(crate::redirect::finding(obs, domain, https));
+            web.push(website::hsts(obs, domain, https));
+            web.extend(website::header_findings(obs, domain, https));
+            web.push(website::security_txt(obs, domain, https, ctx.now));
             web
         }
         TestKind::Mail => {
@@ -85,18 +84,18 @@ pub fn judge(
             .find_map(|rtype| lookup::addresses(obs, domain, rtype).err())
     {
         for f in &mut grouped {
-            *f = Finding::new(&f.check, Status::Error, reason.clone());
+            *f = Finding::new(&f.check, Status::Error, reason.to_message());
         }
     }
     let name = indaba_model::DomainName::parse(domain);
     let mail_policy =
         |judge: &dyn Fn(&indaba_model::DomainName) -> Finding, id: &str| match (&name, &mail_hosts)
         {
-            (Err(e), _) => Finding::new(id, Status::Error, e.to_string()),
-            (_, Some(Err(reason))) => Finding::new(id, Status::Error, reason.clone()),
+            (Err(e), _) => Finding::new(id, Status::Error, e.to_message()),
+            (_, Some(Err(reason))) => Finding::new(id, Status::Error, reason.to_message()),
             (Ok(n), _) => judge(n),
         };
-    catalogue::checks_for(kind)
+    let mut findings: Vec<Finding> = catalogue::checks_for(kind)
         .map(|spec| match spec.id {
             ids::MAIL_DMARC_RECORD => mail_policy(&|n| mailauth::dmarc_record(obs, n), spec.id),
             ids::MAIL_DMARC_POLICY => mail_policy(&|n| mailauth::dmarc_policy(obs, n), spec.id),
@@ -168,38 +167,67 @@ pub fn judge(
             }),
             other => match grouped.iter().position(|f| f.check == other) {
                 Some(i) => grouped.swap_remove(i),
-
-                None => Finding::new(
-                    other,
-                    Status::Error,
-                    "this version of the engine cannot judge this check",
-                ),
+                None => Finding::new(other, Status::Error, msg!("judge-cannot-judge")),
             },
         })
-        .collect()
+        .collect();
+    note_caps(kind, domain, obs, &mut findings);
+    findings
+}
+
+/// Says, in the findings that judged a capped list, what the cap left out
+/// ("tested the first 10 of 11 mail servers").
+fn note_caps(kind: TestKind, domain: &str, obs: &Observations, findings: &mut [Finding]) {
+    let mut notes: Vec<(&str, CapNote)> = Vec::new();
+    if let Some((_, servers)) = plan::name_server_names(obs, domain)
+        && let Some(note) = CapNote::of(&servers, "noun-name-servers")
+    {
+        notes.push((ids::NS_IPV6, note));
+    }
+    match kind {
+        TestKind::Web => {
+            let reach = plan::reachability_addresses(obs, domain);
+            if let Some(note) = CapNote::of(&reach, "noun-addresses") {
+                notes.push((ids::WEB_IPV6_REACHABLE, note.clone()));
+                notes.push((ids::WEB_RPKI_EXISTS, note));
+            }
+            if let Some(note) = CapNote::of(&plan::web_addresses(obs, domain), "noun-addresses") {
+                notes.push((ids::WEB_HTTPS_AVAILABLE, note));
+            }
+        }
+        TestKind::Mail => {
+            if let Some(note) =
+                CapNote::of(&plan::mail_host_names(obs, domain), "noun-mail-servers")
+            {
+                notes.push((ids::MAIL_MX_RECORDS, note.clone()));
+                notes.push((ids::MAIL_STARTTLS_AVAILABLE, note));
+            }
+        }
+    }
+    for (check, note) in notes {
+        if let Some(f) = findings.iter_mut().find(|f| f.check == check) {
+            f.evidence
+                .push(Evidence::new(msg!("evidence-cap"), note.to_message()));
+        }
+    }
 }
 
 fn with_mail_hosts(
     id: &str,
-    hosts: &Option<Result<MailHosts, String>>,
+    hosts: &MailHostsSeen,
     judge: impl FnOnce(&[Name]) -> Finding,
 ) -> Finding {
     match hosts {
-        None => Finding::new(id, Status::NotApplicable, "not a mail test"),
-        Some(Err(reason)) => Finding::new(id, Status::Error, reason.clone()),
-        Some(Ok(MailHosts::Null)) => Finding::new(
-            id,
-            Status::NotApplicable,
-            "The domain has a null MX record (RFC 7505): it accepts no mail, so there are no mail servers to test.",
-        ),
-        Some(Ok(MailHosts::None)) => Finding::new(
-            id,
-            Status::NotApplicable,
-            "The domain has no MX records, so there are no mail servers to test.",
-        ),
+        None => Finding::new(id, Status::NotApplicable, msg!("judge-not-a-mail-test")),
+        Some(Err(reason)) => Finding::new(id, Status::Error, reason.to_message()),
+        Some(Ok(MailHosts::Null)) => Finding::new(id, Status::NotApplicable, msg!("judge-null-mx")),
+        Some(Ok(MailHosts::None)) => Finding::new(id, Status::NotApplicable, msg!("judge-no-mx")),
         Some(Ok(MailHosts::Hosts(list))) => {
             let names: Vec<Name> = list.iter().map(|(_, n)| n.clone()).collect();
             judge(&names)
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

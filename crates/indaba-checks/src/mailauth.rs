@@ -20,7 +20,7 @@ use crate::{psl, tls_rpt};
 pub fn txt_answer(obs: &Observations, name: &str) -> TxtAnswer {
     let response = match lookup::raw(obs, name, "TXT") {
         Ok(r) => r,
-        Err(reason) => return TxtAnswer::Failed(reason),
+        Err(reason) => return TxtAnswer::Failed(reason.to_string()),
     };
     match response.rcode.as_str() {
         "NXDOMAIN" => TxtAnswer::NxDomain,
@@ -210,7 +210,11 @@ fn policy_fetch(
     let Some(fetch) = obs.http.iter().find(|f| f.url == url) else {
         let why = ["A", "AAAA"]
             .iter()
-            .find_map(|t| lookup::addresses(obs, &host.to_fqdn(), t).err())
+            .find_map(|t| {
+                lookup::addresses(obs, &host.to_fqdn(), t)
+                    .err()
+                    .map(|e| e.to_string())
+            })
             .unwrap_or_else(|| format!("{host} has no address"));
         return PolicyFetch::Unreachable(why);
     };

@@ -45,7 +45,7 @@ pub fn finding(obs: &Observations, domain: &str) -> Finding {
         for rtype in ["A", "AAAA"] {
             match lookup::addresses(obs, &name, rtype) {
                 Ok(found) => addresses.extend(found),
-                Err(reason) => failure = Some(reason),
+                Err(reason) => failure = Some(reason.to_string()),
             }
         }
         let detail = if !addresses.is_empty() {

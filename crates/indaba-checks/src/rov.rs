@@ -4,6 +4,7 @@
 use std::fmt;
 
 use indaba_model::routing::{Asn, Route, Vrp};
+use indaba_model::{Message, ToMessage, msg};
 
 /// The validity of one route.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,25 @@ pub enum InvalidReason {
     Origin,
 }
 
+impl ToMessage for Validity {
+    fn to_message(&self) -> Message {
+        match self {
+            Validity::Valid { .. } => msg!("rov-valid"),
+            Validity::Invalid {
+                reason: InvalidReason::MaxLength,
+                ..
+            } => msg!("rov-invalid-max-length"),
+            Validity::Invalid {
+                reason: InvalidReason::Origin,
+                ..
+            } => msg!("rov-invalid-origin"),
+            Validity::NotFound => msg!("rov-not-found"),
+        }
+    }
+}
+
+/// For the `indaba rov` command's English output and logs; reports use
+/// [`ToMessage`].
 impl fmt::Display for Validity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

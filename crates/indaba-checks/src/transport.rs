@@ -54,7 +54,7 @@ fn chain_of(scan: &TlsScan) -> Result<Vec<Vec<u8>>, String> {
 pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) -> TlsaLookup {
     let response = match lookup::raw(obs, name, "TLSA") {
         Ok(r) => r,
-        Err(reason) => return TlsaLookup::Failed(reason),
+        Err(reason) => return TlsaLookup::Failed(reason.to_string()),
     };
     if response.rcode == "NXDOMAIN" {
         return TlsaLookup::NoRecords;
@@ -76,8 +76,14 @@ pub fn tlsa_lookup(obs: &Observations, validator: &Validator<'_>, name: &str) ->
     match validator.answer(name, "TLSA") {
         Some(Security::Secure) => TlsaLookup::Secure(records),
         Some(Security::Insecure(_)) => TlsaLookup::Insecure(records),
-        Some(Security::Bogus(reason)) => TlsaLookup::Bogus(reason),
-        Some(Security::Indeterminate(reason)) => TlsaLookup::Failed(reason),
+        // TRANSITIONAL (h/dns): DNSSEC reasons are messages now; TlsaLookup
+        // still holds text until the DANE findings take a Message.
+        Some(Security::Bogus(reason)) => {
+            TlsaLookup::Bogus(crate::dnssec::chain::developer_text(&reason))
+        }
+        Some(Security::Indeterminate(reason)) => {
+            TlsaLookup::Failed(crate::dnssec::chain::developer_text(&reason))
+        }
         None => TlsaLookup::NoRecords,
     }
 }

@@ -169,7 +169,7 @@ pub fn caa_lookup(obs: &Observations, domain: &DomainName) -> CaaLookup {
         let fqdn = name.to_fqdn();
         let response = match lookup::resolved(obs, &fqdn, "CAA") {
             Ok(r) => r,
-            Err(reason) => return CaaLookup::Failed(reason),
+            Err(reason) => return CaaLookup::Failed(reason.to_string()),
         };
         let Some(message) = response.message() else {
             return CaaLookup::Failed(format!(

@@ -440,7 +440,7 @@ fn signatures(path: &Path, file: &str, tally: &mut Tally) {
                 ));
                 continue;
             }
-            let mut errors = Vec::new();
+            let mut errors: Vec<crypto::SignatureError> = Vec::new();
             let secure = sigs.iter().any(|sig| {
                 keys.iter()
                     .filter(|k| crypto::key_tag(k) == sig.input().key_tag)
@@ -448,13 +448,15 @@ fn signatures(path: &Path, file: &str, tally: &mut Tally) {
                         match crypto::verify_rrsig(&set, sig, k, &sig.input().signer_name, now) {
                             Ok(()) => true,
                             Err(e) => {
-                                errors.push(e.to_string());
+                                errors.push(e);
                                 false
                             }
                         }
                     })
             });
-            let short_key = errors.iter().any(|e| e.contains("keys under"));
+            let short_key = errors
+                .iter()
+                .any(|e| matches!(e, crypto::SignatureError::KeyTooShort { .. }));
             if !secure && !must_be_bogus && short_key {
                 tally.skip(
                     "RSA key under 1024 bits: refused on purpose (RFC 8624 §3.1: factorable; \
@@ -475,7 +477,11 @@ fn signatures(path: &Path, file: &str, tally: &mut Tally) {
                 },
                 (false, false) => tally.failed.push(format!(
                     "{label}: must verify but did not: {}",
-                    errors.join("; ")
+                    errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 )),
             }
         }

@@ -20,7 +20,7 @@ pub mod tls;
 
 pub use catalogue::{CATALOGUE, Category, CheckSpec, Level};
 pub use message::{Arg, Message, Text, ToMessage};
-pub use name::{DomainName, NameError};
+pub use name::{DomainName, NameError, Refusal, SpecialUse};
 pub use observation::Observations;
 pub use rating::Rating;
 pub use report::{

@@ -51,6 +51,29 @@ pub enum NameError {
     IpAddress,
 }
 
+impl crate::message::ToMessage for NameError {
+    fn to_message(&self) -> crate::message::Message {
+        use crate::msg;
+        match self {
+            NameError::Empty => msg!("name-error-empty"),
+            NameError::TooLong(n) => msg!("name-error-too-long", length = *n, max = MAX_NAME_LEN),
+            NameError::LabelTooLong(label) => msg!(
+                "name-error-label-too-long",
+                label = label.as_str(),
+                max = MAX_LABEL_LEN
+            ),
+            NameError::EmptyLabel => msg!("name-error-empty-label"),
+            NameError::BadCharacter(c) => {
+                msg!("name-error-bad-character", character = format!("{c:?}"))
+            }
+            NameError::Hyphen(label) => msg!("name-error-hyphen", label = label.as_str()),
+            NameError::Idna(detail) => msg!("name-error-idna", detail = detail.as_str()),
+            NameError::NotAName => msg!("name-error-not-a-name"),
+            NameError::IpAddress => msg!("name-error-ip-address"),
+        }
+    }
+}
+
 /// A syntactically valid domain name in lower-case A-label form, without the
 /// trailing dot. The root is not a valid `DomainName`: nothing tests the root.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -190,6 +213,179 @@ impl schemars::JsonSchema for DomainName {
     }
 }
 
+/// A name the IETF reserved for a special use, which a public scanner
+/// must not test (RFC 6761 and the registry it created).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SpecialUse {
+    /// `localhost` and names under it: always the machine itself, whatever
+    /// the DNS says (RFC 6761 §6.3).
+    Localhost,
+    /// `.local`: multicast DNS on the local link (RFC 6762).
+    Local,
+    /// `.invalid`: guaranteed not to exist (RFC 6761 §6.4).
+    Invalid,
+    /// `.test`: for testing (RFC 6761 §6.2).
+    Test,
+    /// `.example` and `example.com/net/org`: for documentation (RFC 6761 §6.5).
+    Example,
+    /// `home.arpa`: home networks (RFC 8375).
+    HomeArpa,
+    /// `.alt`: names outside the DNS (RFC 9476).
+    Alt,
+    /// `.onion`: Tor onion services, never resolved by DNS (RFC 7686).
+    Onion,
+    /// `.internal`: private use (ICANN's reservation for private networks).
+    Internal,
+}
+
+impl SpecialUse {
+    /// The special-use kind of `name`, if it has one.
+    pub fn of(name: &DomainName) -> Option<SpecialUse> {
+        let n = name.as_str();
+        let under = |suffix: &str| n == suffix || n.ends_with(&format!(".{suffix}"));
+        Some(if under("localhost") {
+            SpecialUse::Localhost
+        } else if under("local") {
+            SpecialUse::Local
+        } else if under("invalid") {
+            SpecialUse::Invalid
+        } else if under("test") {
+            SpecialUse::Test
+        } else if under("example")
+            || under("example.com")
+            || under("example.net")
+            || under("example.org")
+        {
+            SpecialUse::Example
+        } else if under("home.arpa") {
+            SpecialUse::HomeArpa
+        } else if under("alt") {
+            SpecialUse::Alt
+        } else if under("onion") {
+            SpecialUse::Onion
+        } else if under("internal") {
+            SpecialUse::Internal
+        } else {
+            return None;
+        })
+    }
+
+    /// The document that reserves it.
+    pub fn reserved_by(self) -> &'static str {
+        match self {
+            SpecialUse::Localhost => "RFC 6761 §6.3",
+            SpecialUse::Local => "RFC 6762",
+            SpecialUse::Invalid => "RFC 6761 §6.4",
+            SpecialUse::Test => "RFC 6761 §6.2",
+            SpecialUse::Example => "RFC 6761 §6.5",
+            SpecialUse::HomeArpa => "RFC 8375",
+            SpecialUse::Alt => "RFC 9476",
+            SpecialUse::Onion => "RFC 7686",
+            SpecialUse::Internal => "ICANN Board resolution 2024.07.29.06",
+        }
+    }
+
+    /// The message id that explains it (`special-use-localhost`).
+    pub fn message_id(self) -> &'static str {
+        match self {
+            SpecialUse::Localhost => "special-use-localhost",
+            SpecialUse::Local => "special-use-local",
+            SpecialUse::Invalid => "special-use-invalid",
+            SpecialUse::Test => "special-use-test",
+            SpecialUse::Example => "special-use-example",
+            SpecialUse::HomeArpa => "special-use-home-arpa",
+            SpecialUse::Alt => "special-use-alt",
+            SpecialUse::Onion => "special-use-onion",
+            SpecialUse::Internal => "special-use-internal",
+        }
+    }
+
+    /// Whether a test network (`--allow-private-targets`) may test it:
+    /// only the names reserved for testing and documentation, which test
+    /// networks are built from. The others mean something outside the
+    /// public DNS on every network.
+    pub fn allowed_on_test_networks(self) -> bool {
+        matches!(self, SpecialUse::Test | SpecialUse::Example)
+    }
+
+    /// Every kind.
+    pub const ALL: [SpecialUse; 9] = [
+        SpecialUse::Localhost,
+        SpecialUse::Local,
+        SpecialUse::Invalid,
+        SpecialUse::Test,
+        SpecialUse::Example,
+        SpecialUse::HomeArpa,
+        SpecialUse::Alt,
+        SpecialUse::Onion,
+        SpecialUse::Internal,
+    ];
+}
+
+/// Why a name may not be tested here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A special-use name.
+    SpecialUse(SpecialUse),
+}
+
+impl crate::message::ToMessage for Refusal {
+    fn to_message(&self) -> crate::message::Message {
+        match self {
+            Refusal::SpecialUse(kind) => crate::msg!(
+                "name-special-use",
+                rfc = kind.reserved_by(),
+                why = crate::message::Message::new(kind.message_id())
+            ),
+        }
+    }
+}
+
+/// Whether `name` may be tested: special-use names are refused, except the
+/// testing and documentation names where private targets are allowed.
+pub fn testable(name: &DomainName, allow_private: bool) -> Result<(), Refusal> {
+    match SpecialUse::of(name) {
+        Some(kind) if !(allow_private && kind.allowed_on_test_networks()) => {
+            Err(Refusal::SpecialUse(kind))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What people type or paste, made into the name to test: a URL keeps its
+/// host, a mail address its domain (for `mail`), a port is dropped, then
+/// [`DomainName::parse`] (UTS 46 mapping: full-width letters and dots
+/// mapped, Unicode to A-labels). Works on characters, never byte offsets,
+/// so any Unicode is safe.
+pub fn from_user_input(input: &str, mail: bool) -> Result<DomainName, NameError> {
+    let mut s = input.trim();
+    for scheme in ["https://", "http://"] {
+        if let Some(prefix) = s.get(..scheme.len())
+            && prefix.eq_ignore_ascii_case(scheme)
+        {
+            s = &s[scheme.len()..];
+        }
+    }
+    let s = s.split(['/', '?', '#']).next().unwrap_or("");
+    let s = if mail {
+        s.rsplit('@').next().unwrap_or(s)
+    } else {
+        s
+    };
+    // A port is not part of the name.
+    let s = match s.rsplit_once(':') {
+        Some((host, port))
+            if !port.is_empty()
+                && port.chars().all(|c| c.is_ascii_digit())
+                && !host.contains(':') =>
+        {
+            host
+        }
+        _ => s,
+    };
+    DomainName::parse(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,7 +457,84 @@ mod tests {
         assert!(serde_json::from_str::<DomainName>("\"a..b\"").is_err());
     }
 
+    #[test]
+    fn pasted_urls_and_addresses_become_domains() {
+        let web = |s| from_user_input(s, false).map(|n| n.as_str().to_string());
+        assert_eq!(
+            web(" https://Example.NL/path?q=1 "),
+            Ok("example.nl".into())
+        );
+        assert_eq!(web("example.nl:8443"), Ok("example.nl".into()));
+        assert_eq!(
+            from_user_input("someone@example.nl", true).map(|n| n.as_str().to_string()),
+            Ok("example.nl".into())
+        );
+        assert_eq!(web(""), Err(NameError::Empty));
+        // Characters, not bytes: these panicked in the form's old extraction.
+        assert_eq!(web("пример.рф"), Ok("xn--e1afmkfd.xn--p1ai".into()));
+        assert_eq!(web("日本語.jp"), Ok("xn--wgv71a119e.jp".into()));
+        assert_eq!(web("ＦＵＬＬ.test"), Ok("full.test".into()));
+        assert_eq!(web("ｅｘａｍｐｌｅ．ｃｏｍ"), Ok("example.com".into()));
+        assert_eq!(
+            web("https://пример.рф/путь"),
+            Ok("xn--e1afmkfd.xn--p1ai".into())
+        );
+        assert_eq!(web("http"), Ok("http".into()));
+    }
+
+    #[test]
+    fn special_use_names_are_refused_with_their_rfc() {
+        for (name, kind) in [
+            ("localhost", SpecialUse::Localhost),
+            ("a.localhost", SpecialUse::Localhost),
+            ("printer.local", SpecialUse::Local),
+            ("x.invalid", SpecialUse::Invalid),
+            ("signed.test", SpecialUse::Test),
+            ("example", SpecialUse::Example),
+            ("www.example.com", SpecialUse::Example),
+            ("router.home.arpa", SpecialUse::HomeArpa),
+            ("x.alt", SpecialUse::Alt),
+            (
+                "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion",
+                SpecialUse::Onion,
+            ),
+            ("db.internal", SpecialUse::Internal),
+        ] {
+            let n = DomainName::parse(name).unwrap();
+            assert_eq!(SpecialUse::of(&n), Some(kind), "{name}");
+            assert_eq!(
+                testable(&n, false),
+                Err(Refusal::SpecialUse(kind)),
+                "{name}"
+            );
+            assert_eq!(
+                testable(&n, true).is_ok(),
+                matches!(kind, SpecialUse::Test | SpecialUse::Example),
+                "{name}"
+            );
+        }
+        for name in [
+            "example.org.za",
+            "localhost-tools.com",
+            "testing.org",
+            "notlocal.nl",
+        ] {
+            let n = DomainName::parse(name).unwrap();
+            assert_eq!(SpecialUse::of(&n), None, "{name}");
+        }
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100_000))]
+        #[test]
+        fn user_input_never_panics(s in "\\PC{0,80}", mail in proptest::bool::ANY) {
+            if let Ok(n) = from_user_input(&s, mail) {
+                prop_assert!(n.as_str().is_ascii());
+                prop_assert_eq!(DomainName::parse(n.as_str()), Ok(n.clone()));
+                let _ = testable(&n, false);
+            }
+        }
+
         #[test]
         fn parse_never_panics_and_output_is_valid(s in "\\PC{0,300}") {
             if let Ok(n) = DomainName::parse(&s) {

@@ -139,6 +139,23 @@ pub struct DnsResponse {
     pub extended_error: Option<String>,
     /// The whole response message, DNS wire format, base64.
     pub wire: String,
+    /// The decoded message, made once on first use (planning and judging
+    /// read the same answers many times).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub parsed: ParseCache,
+}
+
+/// A lazily decoded DNS message beside its stored form. Equal to every
+/// other cache: two responses are equal by what was received, not by
+/// whether someone has read them yet.
+#[derive(Debug, Clone, Default)]
+pub struct ParseCache(std::sync::OnceLock<Option<Box<hickory_proto::op::Message>>>);
+
+impl PartialEq for ParseCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// A TCP connection attempt.
@@ -391,11 +408,23 @@ impl DnsResponse {
     /// Decodes the stored wire message. `None` only if the stored bytes were
     /// altered since the probe parsed them.
     pub fn message(&self) -> Option<hickory_proto::op::Message> {
-        use base64::Engine as _;
-        let wire = base64::engine::general_purpose::STANDARD
-            .decode(&self.wire)
-            .ok()?;
-        hickory_proto::op::Message::from_vec(&wire).ok()
+        self.parsed().cloned()
+    }
+
+    /// The decoded message, decoded once and kept.
+    pub fn parsed(&self) -> Option<&hickory_proto::op::Message> {
+        self.parsed
+            .0
+            .get_or_init(|| {
+                use base64::Engine as _;
+                let wire = base64::engine::general_purpose::STANDARD
+                    .decode(&self.wire)
+                    .ok()?;
+                hickory_proto::op::Message::from_vec(&wire)
+                    .ok()
+                    .map(Box::new)
+            })
+            .as_deref()
     }
 
     /// Whether the response code is NOERROR.
@@ -410,7 +439,7 @@ impl DnsResponse {
     /// The owner of the SOA record in the answer or authority section: the
     /// apex of the zone the answer came from.
     pub fn soa_owner(&self) -> Option<hickory_proto::rr::Name> {
-        let msg = self.message()?;
+        let msg = self.parsed()?;
         msg.answers
             .iter()
             .chain(msg.authorities.iter())
@@ -425,7 +454,7 @@ impl DnsResponse {
     ) -> Option<hickory_proto::rr::Name> {
         use hickory_proto::dnssec::rdata::DNSSECRData;
         use hickory_proto::rr::RData;
-        let msg = self.message()?;
+        let msg = self.parsed()?;
         msg.answers.iter().find_map(|r| match &r.data {
             RData::DNSSEC(DNSSECRData::RRSIG(sig)) if sig.input().type_covered == rtype => {
                 Some(sig.input().signer_name.to_lowercase())
@@ -450,12 +479,12 @@ impl DnsResponse {
         &self,
         rtype: hickory_proto::rr::RecordType,
     ) -> Vec<hickory_proto::rr::RData> {
-        self.message()
+        self.parsed()
             .map(|m| {
                 m.answers
-                    .into_iter()
+                    .iter()
                     .filter(|r| r.record_type() == rtype)
-                    .map(|r| r.data)
+                    .map(|r| r.data.clone())
                     .collect()
             })
             .unwrap_or_default()
@@ -492,6 +521,11 @@ pub struct AddressRoutes {
     pub address: std::net::IpAddr,
     /// What the origin source answered.
     pub outcome: RouteLookup,
+    /// The VRPs covering the address itself, looked up when no announced
+    /// route covers it: whether a ROA exists for an unrouted address is
+    /// still worth knowing (internet.nl asks it too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address_vrps: Vec<crate::routing::Vrp>,
 }
 
 /// The answer of a route origin source for one address.

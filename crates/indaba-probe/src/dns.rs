@@ -315,6 +315,7 @@ fn summarise(msg: &Message, wire: &[u8], tcp: bool) -> DnsResponse {
         authority: msg.authorities.iter().map(|r| r.to_string()).collect(),
         extended_error: extended_error(msg),
         wire: base64::engine::general_purpose::STANDARD.encode(wire),
+        parsed: Default::default(),
     }
 }
 

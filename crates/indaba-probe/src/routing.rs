@@ -124,7 +124,19 @@ pub async fn observe(
                     },
                 },
             };
-            AddressRoutes { address, outcome }
+            // An unrouted address can still have a ROA (a route not yet
+            // announced, or withdrawn): the VRPs covering the address say so.
+            let address_vrps = match (&outcome, &snapshot) {
+                (RouteLookup::Routes { routes }, Some(s)) if routes.is_empty() => {
+                    s.set.covering(&Prefix::host(address))
+                }
+                _ => Vec::new(),
+            };
+            AddressRoutes {
+                address,
+                outcome,
+                address_vrps,
+            }
         }
     });
     RoutingObservations {

@@ -7,14 +7,15 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use indaba_model::address;
 use indaba_model::observation::{
     DnsExchange, DnsFailure, DnsOutcome, DnsQuestion, HttpFetch, HttpOutcome, Observations,
     QueryMode, TcpConnect,
 };
+use indaba_model::{address, limits};
 use tokio::sync::OnceCell;
 
 use crate::dns::DnsClient;
@@ -46,7 +47,7 @@ impl ProbeSettings {
             connect_timeout: Duration::from_secs(4),
             http_timeout: Duration::from_secs(10),
             allow_private: false,
-            http_body_limit: 512 * 1024,
+            http_body_limit: limits::MAX_HTTP_BODY_BYTES,
         }
     }
 }
@@ -65,6 +66,42 @@ pub struct Session {
     tls_cache: Mutex<HashMap<(SocketAddr, bool), Shared<indaba_model::tls::TlsScan>>>,
     shared_scans: Option<crate::SharedScans>,
     observations: Mutex<Observations>,
+    budget: Budget,
+}
+
+/// What one test may still spend: connections, DNS queries and kept body
+/// bytes (the caps of `indaba_model::limits`). A name the public submits can
+/// point at a thousand addresses that serve megabytes each; the planner caps
+/// what it asks for, and this is the backstop that holds whatever it asks.
+#[derive(Debug, Default)]
+struct Budget {
+    connections: AtomicUsize,
+    dns_queries: AtomicUsize,
+    body_bytes: AtomicUsize,
+    exhausted_noted: Mutex<Vec<&'static str>>,
+}
+
+impl Budget {
+    /// Takes one unit of `counter`; false when `cap` units are spent.
+    fn take(counter: &AtomicUsize, cap: usize) -> bool {
+        counter
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < cap).then_some(n + 1)
+            })
+            .is_ok()
+    }
+
+    /// Takes up to `wanted` body bytes; returns how many may be kept.
+    fn take_body(&self, wanted: usize) -> usize {
+        let mut granted = 0;
+        let _ = self
+            .body_bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                granted = wanted.min(limits::MAX_HTTP_BODY_BYTES_PER_REPORT.saturating_sub(used));
+                Some(used + granted)
+            });
+        granted
+    }
 }
 
 impl Session {
@@ -84,6 +121,7 @@ impl Session {
             tls_cache: Mutex::default(),
             shared_scans: None,
             observations: Mutex::new(observations),
+            budget: Budget::default(),
         }
     }
 
@@ -143,6 +181,24 @@ impl Session {
                 .clone()
         };
         cell.get_or_init(|| async {
+            if !Budget::take(&self.budget.dns_queries, limits::MAX_DNS_QUERIES_PER_TEST) {
+                self.note_exhausted("dns");
+                let exchange = DnsExchange {
+                    server: server.to_string(),
+                    mode,
+                    question: question.clone(),
+                    elapsed_ms: 0,
+                    outcome: DnsOutcome::Failure {
+                        kind: DnsFailure::Cancelled,
+                        reason: format!(
+                            "not asked: the test's limit of {} DNS queries was reached",
+                            limits::MAX_DNS_QUERIES_PER_TEST
+                        ),
+                    },
+                };
+                self.record(|o| o.dns.push(exchange.clone()));
+                return exchange;
+            }
             let exchange = self
                 .dns
                 .exchange(server, &question, mode, Some(self.deadline))
@@ -238,6 +294,7 @@ impl Session {
             let started = Instant::now();
             let error = match self.guard(target.ip()) {
                 Err(reason) => Some(reason),
+                Ok(()) if !self.take_connection() => Some(self.connection_limit_reason()),
                 Ok(()) => {
                     let limit = self.limit(self.settings.connect_timeout);
                     match tokio::time::timeout(limit, tokio::net::TcpStream::connect(target)).await
@@ -290,6 +347,10 @@ impl Session {
                     kind: indaba_model::observation::HttpFailure::Blocked,
                     reason,
                 },
+                Ok(()) if !self.take_connection() => HttpOutcome::Failure {
+                    kind: indaba_model::observation::HttpFailure::Cancelled,
+                    reason: self.connection_limit_reason(),
+                },
                 Ok(()) => {
                     let limit = self.limit(self.settings.http_timeout);
                     http::get(
@@ -303,6 +364,7 @@ impl Session {
                     .await
                 }
             };
+            let outcome = self.keep_within_body_budget(outcome);
             let fetch = HttpFetch {
                 url: url.clone(),
                 address: target.to_string(),
@@ -337,9 +399,73 @@ impl Session {
         self.record(|o| o.routing = Some(routing));
     }
 
-    /// Everything observed so far.
+    /// Everything observed so far (a copy; see [`Session::with_observations`]
+    /// to read without copying).
     pub fn observations(&self) -> Observations {
         lock(&self.observations).clone()
+    }
+
+    /// Reads the observations in place (the planner does, after every
+    /// probe: copying the bodies and scans each time would cost more than
+    /// the planning).
+    pub fn with_observations<T>(&self, read: impl FnOnce(&Observations) -> T) -> T {
+        read(&lock(&self.observations))
+    }
+
+    /// Takes one connection of the test's budget.
+    fn take_connection(&self) -> bool {
+        let ok = Budget::take(&self.budget.connections, limits::MAX_CONNECTIONS_PER_TEST);
+        if !ok {
+            self.note_exhausted("connections");
+        }
+        ok
+    }
+
+    fn connection_limit_reason(&self) -> String {
+        format!(
+            "not contacted: the test's limit of {} connections was reached",
+            limits::MAX_CONNECTIONS_PER_TEST
+        )
+    }
+
+    /// Notes once per kind that a budget ran out.
+    fn note_exhausted(&self, what: &'static str) {
+        let mut noted = lock(&self.budget.exhausted_noted);
+        if !noted.contains(&what) {
+            noted.push(what);
+            drop(noted);
+            self.note_cut_short(match what {
+                "dns" => format!(
+                    "the test's limit of {} DNS queries was reached; later queries were not sent",
+                    limits::MAX_DNS_QUERIES_PER_TEST
+                ),
+                "connections" => format!(
+                    "the test's limit of {} connections was reached; later connections were not made",
+                    limits::MAX_CONNECTIONS_PER_TEST
+                ),
+                _ => format!(
+                    "the report's limit of {} bytes of HTTP bodies was reached; later bodies were cut",
+                    limits::MAX_HTTP_BODY_BYTES_PER_REPORT
+                ),
+            });
+        }
+    }
+
+    /// Cuts a response's body to what the report's body budget still allows.
+    fn keep_within_body_budget(&self, outcome: HttpOutcome) -> HttpOutcome {
+        match outcome {
+            HttpOutcome::Response(mut response) => {
+                let wanted = response.body.len();
+                let granted = self.budget.take_body(wanted);
+                if granted < wanted {
+                    response.body.0.truncate(granted);
+                    response.body_truncated = true;
+                    self.note_exhausted("body");
+                }
+                HttpOutcome::Response(response)
+            }
+            failure => failure,
+        }
     }
 
     fn guard(&self, ip: IpAddr) -> Result<(), String> {

@@ -8,6 +8,7 @@
 use data_encoding::{BASE64, HEXUPPER_PERMISSIVE};
 use hickory_proto::dnssec::rdata::{DNSKEY, DS};
 use hickory_proto::dnssec::{Algorithm, DigestType, PublicKeyBuf};
+use indaba_model::{Message, ToMessage, msg};
 
 /// IANA's root zone trust anchors as DS records.
 pub const IANA_ROOT_ANCHORS: &str = "\
@@ -35,11 +36,115 @@ pub enum AnchorError {
         /// 1-based line number.
         line: usize,
         /// What is wrong.
-        reason: String,
+        reason: LineError,
     },
     /// No record at all.
     #[error("the trust anchor holds no DS or DNSKEY record for the root zone \".\"")]
     Empty,
+}
+
+/// What is wrong with one line of an anchor file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    /// The owner is not the root.
+    #[error("the owner is {0:?}; only anchors for the root \".\" are used")]
+    Owner(String),
+    /// A field is missing (`record type`, `key tag`…).
+    #[error("the {0} is missing")]
+    Missing(Field),
+    /// A numeric field is not a number.
+    #[error("the {0} is not a number")]
+    NotNumber(Field),
+    /// The DS digest is not hexadecimal.
+    #[error("the digest is not hexadecimal")]
+    NotHex,
+    /// The DNSKEY public key is not base64.
+    #[error("the public key is not base64")]
+    NotBase64,
+    /// Another record type.
+    #[error("{0} records cannot be trust anchors; use DS or DNSKEY")]
+    WrongType(String),
+}
+
+/// A field of an anchor record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The record type.
+    RecordType,
+    /// A DS key tag.
+    KeyTag,
+    /// The algorithm number.
+    Algorithm,
+    /// A DS digest type.
+    DigestType,
+    /// A DS digest.
+    Digest,
+    /// DNSKEY flags.
+    Flags,
+    /// DNSKEY protocol.
+    Protocol,
+}
+
+impl Field {
+    fn word(self) -> &'static str {
+        match self {
+            Field::RecordType => "record type",
+            Field::KeyTag => "key tag",
+            Field::Algorithm => "algorithm",
+            Field::DigestType => "digest type",
+            Field::Digest => "digest",
+            Field::Flags => "flags",
+            Field::Protocol => "protocol",
+        }
+    }
+
+    fn message(self) -> Message {
+        match self {
+            Field::RecordType => msg!("dnssec-anchor-field-type"),
+            Field::KeyTag => msg!("dnssec-anchor-field-key-tag"),
+            Field::Algorithm => msg!("dnssec-anchor-field-algorithm"),
+            Field::DigestType => msg!("dnssec-anchor-field-digest-type"),
+            Field::Digest => msg!("dnssec-anchor-field-digest"),
+            Field::Flags => msg!("dnssec-anchor-field-flags"),
+            Field::Protocol => msg!("dnssec-anchor-field-protocol"),
+        }
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+impl ToMessage for AnchorError {
+    fn to_message(&self) -> Message {
+        match self {
+            AnchorError::BadLine { line, reason } => {
+                msg!(
+                    "dnssec-anchor-bad-line",
+                    line = *line,
+                    reason = reason.to_message()
+                )
+            }
+            AnchorError::Empty => msg!("dnssec-anchor-empty"),
+        }
+    }
+}
+
+impl ToMessage for LineError {
+    fn to_message(&self) -> Message {
+        match self {
+            LineError::Owner(owner) => msg!("dnssec-anchor-owner", owner = owner.as_str()),
+            LineError::Missing(field) => msg!("dnssec-anchor-missing", field = field.message()),
+            LineError::NotNumber(field) => {
+                msg!("dnssec-anchor-not-number", field = field.message())
+            }
+            LineError::NotHex => msg!("dnssec-anchor-not-hex"),
+            LineError::NotBase64 => msg!("dnssec-anchor-not-base64"),
+            LineError::WrongType(rtype) => msg!("dnssec-anchor-wrong-type", rtype = rtype.as_str()),
+        }
+    }
 }
 
 impl TrustAnchor {
@@ -72,13 +177,11 @@ impl TrustAnchor {
         Ok(anchor)
     }
 
-    fn add(&mut self, record: &str) -> Result<(), String> {
+    fn add(&mut self, record: &str) -> Result<(), LineError> {
         let fields: Vec<&str> = record.split_whitespace().collect();
         let owner = fields.first().copied().unwrap_or_default();
         if owner != "." {
-            return Err(format!(
-                "the owner is {owner:?}; only anchors for the root \".\" are used"
-            ));
+            return Err(LineError::Owner(owner.to_string()));
         }
         let mut rest = &fields[1..];
         // Optional TTL and class, in either order.
@@ -91,22 +194,22 @@ impl TrustAnchor {
         }
         let (rtype, data) = rest
             .split_first()
-            .ok_or_else(|| "the record type is missing".to_string())?;
-        let number = |s: Option<&&str>, what: &str| -> Result<u16, String> {
-            s.ok_or(format!("the {what} is missing"))?
+            .ok_or(LineError::Missing(Field::RecordType))?;
+        let number = |s: Option<&&str>, field: Field| -> Result<u16, LineError> {
+            s.ok_or(LineError::Missing(field))?
                 .parse::<u16>()
-                .map_err(|_| format!("the {what} is not a number"))
+                .map_err(|_| LineError::NotNumber(field))
         };
         if rtype.eq_ignore_ascii_case("DS") {
-            let tag = number(data.first(), "key tag")?;
-            let alg = number(data.get(1), "algorithm")?;
-            let digest_type = number(data.get(2), "digest type")?;
+            let tag = number(data.first(), Field::KeyTag)?;
+            let alg = number(data.get(1), Field::Algorithm)?;
+            let digest_type = number(data.get(2), Field::DigestType)?;
             let hex: String = data.get(3..).unwrap_or_default().concat();
             let digest = HEXUPPER_PERMISSIVE
                 .decode(hex.to_ascii_uppercase().as_bytes())
-                .map_err(|_| "the digest is not hexadecimal".to_string())?;
+                .map_err(|_| LineError::NotHex)?;
             if digest.is_empty() {
-                return Err("the digest is missing".into());
+                return Err(LineError::Missing(Field::Digest));
             }
             self.ds.push(DS::new(
                 tag,
@@ -115,21 +218,19 @@ impl TrustAnchor {
                 digest,
             ));
         } else if rtype.eq_ignore_ascii_case("DNSKEY") {
-            let flags = number(data.first(), "flags")?;
-            let _protocol = number(data.get(1), "protocol")?;
-            let alg = number(data.get(2), "algorithm")?;
+            let flags = number(data.first(), Field::Flags)?;
+            let _protocol = number(data.get(1), Field::Protocol)?;
+            let alg = number(data.get(2), Field::Algorithm)?;
             let b64: String = data.get(3..).unwrap_or_default().concat();
             let key = BASE64
                 .decode(b64.as_bytes())
-                .map_err(|_| "the public key is not base64".to_string())?;
+                .map_err(|_| LineError::NotBase64)?;
             self.keys.push(DNSKEY::with_flags(
                 flags,
                 PublicKeyBuf::new(key, Algorithm::from_u8(alg as u8)),
             ));
         } else {
-            return Err(format!(
-                "{rtype} records cannot be trust anchors; use DS or DNSKEY"
-            ));
+            return Err(LineError::WrongType((*rtype).to_string()));
         }
         self.text.push(fields.join(" "));
         Ok(())
@@ -189,6 +290,21 @@ mod tests {
             TrustAnchor::parse("; nothing\n"),
             Err(AnchorError::Empty)
         ));
+        assert_eq!(
+            TrustAnchor::parse(". IN DS 1 8").unwrap_err(),
+            AnchorError::BadLine {
+                line: 1,
+                reason: LineError::Missing(Field::DigestType)
+            }
+        );
+        let m = TrustAnchor::parse(". IN A 192.0.2.1")
+            .unwrap_err()
+            .to_message();
+        assert_eq!(m.id, "dnssec-anchor-bad-line");
+        assert_eq!(
+            indaba_i18n::english().render("en", &m),
+            "line 1: A records cannot be trust anchors; use DS or DNSKEY"
+        );
         assert!(TrustAnchor::parse("example. IN DS 1 8 2 AB").is_err());
         assert!(TrustAnchor::parse(". IN DS x 8 2 AB").is_err());
         assert!(TrustAnchor::parse(". IN DS 1 8 2 XYZ").is_err());

@@ -6,6 +6,11 @@
 //! keys. Every step that breaks says where and why, which is what a domain
 //! owner needs and what a resolver's bare SERVFAIL does not tell.
 //!
+//! A name that is an alias (CNAME, or a DNAME above it: RFC 6672) is
+//! validated link by link: each alias record in the zone that holds it, the
+//! final records in theirs (RFC 4035 §5). The answer is as secure as its
+//! weakest link, and [`Validator::path`] says which zone each link is in.
+//!
 //! Why our own walk rather than hickory's validating resolver: the verdict must
 //! be a pure function of stored answers (so reports can be judged again), and
 //! the reason the chain broke must be precise. The cryptography is hickory's.
@@ -19,13 +24,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
+use hickory_proto::dnssec::Verifier as _;
 use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS, NSEC, NSEC3, RRSIG};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
-use indaba_model::Observations;
-use indaba_model::observation::DnsResponse;
+use indaba_model::observation::{DnsFailure, DnsOutcome, DnsQuestion, DnsResponse, QueryMode};
+use indaba_model::{Arg, Message, Observations, ToMessage, msg};
 
-use hickory_proto::dnssec::Verifier as _;
-
+use super::alias::{self, AliasChain, Link, Via};
 use super::anchor::TrustAnchor;
 use super::crypto::{self, algorithm_supported, digest_supported, key_tag};
 
@@ -33,17 +38,18 @@ use super::crypto::{self, algorithm_supported, digest_supported, key_tag};
 /// (RFC 9276 §3.2); it also bounds the hashing work a hostile zone can cause.
 pub const NSEC3_MAX_ITERATIONS: u16 = 150;
 
-/// The security status of data (RFC 4033 §5).
+/// The security status of data (RFC 4033 §5), with the reason for all but
+/// secure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Security {
     /// An unbroken chain of signatures from the anchor.
     Secure,
     /// Provably not signed from some zone down.
-    Insecure(String),
+    Insecure(Message),
     /// Should be signed but the chain is broken.
-    Bogus(String),
+    Bogus(Message),
     /// Could not be decided (a missing or failed answer).
-    Indeterminate(String),
+    Indeterminate(Message),
 }
 
 impl Security {
@@ -65,7 +71,7 @@ impl Security {
         }
     }
 
-    /// The word for the status.
+    /// The status's name (RFC 4033 §5), for logs and tests.
     pub fn word(&self) -> &'static str {
         match self {
             Security::Secure => "secure",
@@ -75,8 +81,18 @@ impl Security {
         }
     }
 
+    /// The status's name for people.
+    pub fn word_message(&self) -> Message {
+        match self {
+            Security::Secure => msg!("dnssec-word-secure"),
+            Security::Insecure(_) => msg!("dnssec-word-insecure"),
+            Security::Bogus(_) => msg!("dnssec-word-bogus"),
+            Security::Indeterminate(_) => msg!("dnssec-word-indeterminate"),
+        }
+    }
+
     /// The reason, for all but secure.
-    pub fn reason(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<&Message> {
         match self {
             Security::Secure => None,
             Security::Insecure(r) | Security::Bogus(r) | Security::Indeterminate(r) => Some(r),
@@ -84,13 +100,48 @@ impl Security {
     }
 }
 
+impl ToMessage for Security {
+    fn to_message(&self) -> Message {
+        match self {
+            Security::Secure => msg!("dnssec-secure"),
+            Security::Insecure(r) => msg!("dnssec-insecure", reason = r.clone()),
+            Security::Bogus(r) => msg!("dnssec-bogus", reason = r.clone()),
+            Security::Indeterminate(r) => msg!("dnssec-indeterminate", reason = r.clone()),
+        }
+    }
+}
+
+/// For logs and developers: the word and the reason's message id and
+/// arguments. People read [`ToMessage::to_message`], rendered.
 impl fmt::Display for Security {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.reason() {
             None => f.write_str(self.word()),
-            Some(r) => write!(f, "{}: {r}", self.word()),
+            Some(r) => write!(f, "{}: {}", self.word(), developer_text(r)),
         }
     }
+}
+
+/// A message as its id and arguments (`dnssec-no-dnskey(zone=a.test.)`),
+/// for logs and for text that has not yet become a message of its own.
+pub fn developer_text(message: &Message) -> String {
+    fn arg(a: &Arg) -> String {
+        match a {
+            Arg::Str(s) => s.clone(),
+            Arg::Num(n) => n.to_string(),
+            Arg::Msg(m) => developer_text(m),
+            Arg::List(items) => items.iter().map(arg).collect::<Vec<_>>().join(", "),
+        }
+    }
+    if message.args.is_empty() {
+        return message.id.clone();
+    }
+    let args: Vec<String> = message
+        .args
+        .iter()
+        .map(|(k, v)| format!("{k}={}", arg(v)))
+        .collect();
+    format!("{}({})", message.id, args.join("; "))
 }
 
 /// What validation found for one zone.
@@ -98,12 +149,77 @@ impl fmt::Display for Security {
 pub struct ZoneStep {
     /// The zone apex.
     pub zone: Name,
-    /// Its status, with the keys when secure.
+    /// Its status.
     pub security: Security,
-    /// The zone's DNSKEYs as `tag/algorithm` (KSKs marked).
+    /// The zone's DNSKEYs as `tag/alg N` (KSKs marked).
     pub keys: Vec<String>,
-    /// The DS records for it in the parent as `tag/algorithm/digest type`.
+    /// The DS records for it in the parent as `tag/alg N/digest N`.
     pub ds: Vec<String>,
+}
+
+/// One record set of an answer and its verdict.
+#[derive(Debug, Clone)]
+pub struct CheckedSet {
+    /// The owner.
+    pub owner: Name,
+    /// The type.
+    pub rtype: RecordType,
+    /// The zone whose keys vouch for it (the signer, or the zone holding
+    /// the owner when it is unsigned), when known.
+    pub zone: Option<Name>,
+    /// Its status.
+    pub security: Security,
+}
+
+/// The verdict on one answer: each record set's, the aliases followed, and
+/// the worst of them.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The worst status of the answer's record sets.
+    pub security: Security,
+    /// The aliases from the name asked for to the records' owner.
+    pub aliases: Vec<Link>,
+    /// Every record set validated, in answer order.
+    pub sets: Vec<CheckedSet>,
+}
+
+/// Where a name's answer lives: the zone of each alias record on the way,
+/// then the zone of the final name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path {
+    /// Each alias with the zone holding its record, in order.
+    pub links: Vec<(Link, Name)>,
+    /// The name the aliases end at (the name asked for when there is none).
+    pub target: Name,
+    /// The zone holding the target.
+    pub target_zone: Name,
+}
+
+impl Path {
+    /// The zone that holds the name asked for: the zone of its first alias
+    /// record, or of the name itself.
+    pub fn holding_zone(&self) -> &Name {
+        self.links
+            .first()
+            .map(|(_, zone)| zone)
+            .unwrap_or(&self.target_zone)
+    }
+
+    /// Every zone the answer passes through, in order, without repeats.
+    pub fn zones(&self) -> Vec<Name> {
+        let mut zones: Vec<Name> = Vec::new();
+        for zone in self
+            .links
+            .iter()
+            .map(|(_, z)| z)
+            .chain(std::iter::once(&self.target_zone))
+        {
+            if !zones.contains(zone) {
+                zones.push(zone.clone());
+            }
+        }
+        zones
+    }
 }
 
 /// Validates names against stored observations. One per report: it memoises
@@ -114,6 +230,47 @@ pub struct Validator<'a> {
     now: i64,
     zones: RefCell<HashMap<Name, (Security, Vec<DNSKEY>)>>,
     steps: RefCell<Vec<ZoneStep>>,
+}
+
+/// The stored raw-mode answer to a question, or why there is none, as words
+/// for people.
+pub fn stored<'o>(
+    observations: &'o Observations,
+    name: &str,
+    rtype: &str,
+) -> Result<&'o DnsResponse, Message> {
+    let question = DnsQuestion::new(name, rtype);
+    let exchange = observations
+        .dns_for(&question, QueryMode::Raw)
+        .last()
+        .ok_or_else(|| {
+            msg!(
+                "dnssec-not-looked-up",
+                name = question.name.as_str(),
+                rtype = rtype
+            )
+        })?;
+    match &exchange.outcome {
+        DnsOutcome::Response(r) => Ok(r),
+        DnsOutcome::Failure { kind, reason } => Err(msg!(
+            "dnssec-lookup-failed",
+            name = question.name.as_str(),
+            rtype = rtype,
+            failure = failure_message(*kind),
+            detail = reason.as_str()
+        )),
+    }
+}
+
+/// Why a query got no usable response, as words.
+pub fn failure_message(kind: DnsFailure) -> Message {
+    match kind {
+        DnsFailure::Timeout => msg!("dns-failure-timeout"),
+        DnsFailure::Unreachable => msg!("dns-failure-unreachable"),
+        DnsFailure::Malformed => msg!("dns-failure-malformed"),
+        DnsFailure::Oversized => msg!("dns-failure-oversized"),
+        DnsFailure::Cancelled => msg!("dns-failure-cancelled"),
+    }
 }
 
 impl<'a> Validator<'a> {
@@ -128,110 +285,201 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// The zones validated so far, root first.
+    /// The zones validated so far, each after the zones above it.
     pub fn steps(&self) -> Vec<ZoneStep> {
-        let mut steps = self.steps.borrow().clone();
-        steps.sort_by_key(|s| s.zone.num_labels());
-        steps
+        self.steps.borrow().clone()
     }
 
-    /// The zone apex of `name`, from the stored SOA answer for it.
-    pub fn zone_of(&self, name: &str) -> Result<Name, String> {
-        let response = self.raw(name, "SOA")?;
-        response
-            .soa_owner()
-            .ok_or_else(|| format!("the SOA answer for {name} names no zone"))
+    /// The zone that holds `name`: for an alias, the zone holding the alias
+    /// record (see [`path`]).
+    pub fn zone_of(&self, name: &str) -> Result<Name, Message> {
+        path(self.observations, name).map(|p| p.holding_zone().clone())
+    }
+
+    /// The zones `name`'s answer passes through (see [`path`]).
+    pub fn path(&self, name: &str) -> Result<Path, Message> {
+        path(self.observations, name)
     }
 
     /// Validates the positive answer for `name`/`rtype`. `None` when there is
     /// no positive answer to validate (NODATA or NXDOMAIN).
     pub fn answer(&self, name: &str, rtype: &str) -> Option<Security> {
-        let response = match self.raw(name, rtype) {
-            Ok(r) => r,
-            Err(reason) => return Some(Security::Indeterminate(reason)),
-        };
-        if !response.is_noerror() {
-            if response.rcode == "NXDOMAIN" {
-                return None;
-            }
-            return Some(Security::Indeterminate(format!(
-                "the resolver answered {} for {name} {rtype} even with checking disabled: \
-                 the name could not be resolved",
-                response.rcode
-            )));
-        }
-        let Some(message) = response.message() else {
-            return Some(Security::Indeterminate(format!(
-                "the stored answer for {name} {rtype} cannot be decoded"
-            )));
-        };
-        let authority = message.authorities;
-        let mut records = message.answers;
-        if records.iter().all(|r| r.record_type() == RecordType::RRSIG) {
-            // For a name below its zone's apex, the SOA comes in the authority section.
-            if rtype != "SOA" {
-                return None;
-            }
-            records = authority
-                .iter()
-                .filter(|r| {
-                    r.record_type() == RecordType::SOA || covered_type(r) == Some(RecordType::SOA)
-                })
-                .cloned()
-                .collect();
-            if records.is_empty() {
-                return None;
-            }
-        }
-        let mut verdict = Security::Secure;
-        for (owner, rrtype) in rrset_keys(&records) {
-            let set = rrset(&records, &owner, rrtype);
-            let sigs = signatures(&records, &owner, rrtype);
-            verdict = verdict.worst(self.rrset(name, &owner, rrtype, &set, &sigs, &authority));
-        }
-        Some(verdict)
+        self.check(name, rtype).map(|c| c.security)
     }
 
+    /// Validates the answer for `name`/`rtype` record set by record set,
+    /// alias by alias. `None` when there is nothing to validate (NODATA or
+    /// NXDOMAIN without aliases).
+    pub fn check(&self, name: &str, rtype: &str) -> Option<Checked> {
+        let failed = |reason: Message| {
+            Some(Checked {
+                security: Security::Indeterminate(reason),
+                aliases: Vec::new(),
+                sets: Vec::new(),
+            })
+        };
+        let qname = match parse_name(name) {
+            Ok(n) => n,
+            Err(reason) => return failed(reason),
+        };
+        let response = match self.raw(name, rtype) {
+            Ok(r) => r,
+            Err(reason) => return failed(reason),
+        };
+        let nxdomain = response.rcode == "NXDOMAIN";
+        if !response.is_noerror() && !nxdomain {
+            return failed(msg!(
+                "dnssec-answer-rcode",
+                rcode = response.rcode.as_str(),
+                name = name_text(&qname),
+                rtype = rtype
+            ));
+        }
+        let Some(message) = response.message() else {
+            return failed(msg!(
+                "dnssec-answer-unreadable",
+                name = name_text(&qname),
+                rtype = rtype
+            ));
+        };
+        let chain = match alias::follow(&message.answers, &qname) {
+            Ok(c) => c,
+            Err(e) => return failed(e.to_message()),
+        };
+        let authority = message.authorities;
+        let mut records: Vec<Record> = message
+            .answers
+            .into_iter()
+            .filter(|r| !chain.synthesised(r))
+            .collect();
+        // NODATA for an SOA below a zone's apex (or at the end of an alias
+        // chain): the zone's SOA comes in the authority section, and stands
+        // for the zone.
+        let wanted = rtype.parse::<RecordType>().ok();
+        if wanted == Some(RecordType::SOA) && !nxdomain {
+            let has_soa = records.iter().any(|r| r.record_type() == RecordType::SOA);
+            if !has_soa {
+                records.extend(
+                    authority
+                        .iter()
+                        .filter(|r| {
+                            r.record_type() == RecordType::SOA
+                                || covered_type(r) == Some(RecordType::SOA)
+                        })
+                        .cloned(),
+                );
+            }
+        }
+        if records
+            .iter()
+            .all(|r| r.record_type() == RecordType::RRSIG || r.record_type() == RecordType::OPT)
+        {
+            return None;
+        }
+        let mut security = Security::Secure;
+        let mut sets = Vec::new();
+        for (owner, set_type) in rrset_keys(&records) {
+            let set = rrset(&records, &owner, set_type);
+            let sigs = signatures(&records, &owner, set_type);
+            let (zone, verdict) =
+                self.rrset(&qname, &chain, &owner, set_type, &set, &sigs, &authority);
+            security = security.worst(verdict.clone());
+            sets.push(CheckedSet {
+                owner,
+                rtype: set_type,
+                zone,
+                security: verdict,
+            });
+        }
+        Some(Checked {
+            security,
+            aliases: chain.links,
+            sets,
+        })
+    }
+
+    /// The zone that must vouch for an unsigned record set at `owner` in the
+    /// answer for `qname`: the zone holding the alias record it is, or the
+    /// zone of the aliases' target, or (for an SOA) the zone it is the apex of.
+    fn unsigned_zone(
+        &self,
+        qname: &Name,
+        chain: &AliasChain,
+        owner: &Name,
+        rtype: RecordType,
+    ) -> Result<Name, Message> {
+        if rtype == RecordType::SOA {
+            return Ok(owner.clone());
+        }
+        // A name a DNAME rewrites is held by the DNAME's zone too: records
+        // there other than the synthesised CNAME are not the zone's.
+        if let Some(link) = chain
+            .links
+            .iter()
+            .find(|l| l.record_owner() == owner || l.from == *owner)
+        {
+            return link_zone(self.observations, link);
+        }
+        if *owner == chain.target {
+            let path = path(self.observations, &name_text(qname))?;
+            if path.target == chain.target {
+                return Ok(path.target_zone);
+            }
+            return zone_at(self.observations, owner, 0);
+        }
+        Err(msg!("dnssec-zone-unknown", name = name_text(owner)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn rrset(
         &self,
-        queried: &str,
+        qname: &Name,
+        chain: &AliasChain,
         owner: &Name,
         rtype: RecordType,
         set: &[Record],
         sigs: &[RRSIG],
         authority: &[Record],
-    ) -> Security {
+    ) -> (Option<Name>, Security) {
         let label = format!("{owner} {rtype}");
         let zone = match sigs.first() {
             Some(sig) => sig.input().signer_name.to_lowercase(),
-            None => match self.zone_of(queried) {
+            None => match self.unsigned_zone(qname, chain, owner, rtype) {
                 Ok(z) => z,
-                Err(reason) => return Security::Indeterminate(reason),
+                Err(reason) => return (None, Security::Indeterminate(reason)),
             },
         };
-        match self.zone(&zone) {
+        let verdict = match self.zone(&zone) {
             (Security::Secure, keys) => {
                 if sigs.is_empty() {
-                    return Security::Bogus(format!(
-                        "{label} has no signature although its zone {zone} is signed"
-                    ));
-                }
-                match verify_set(set, sigs, &keys, &zone, self.now) {
-                    Ok(labels) if labels < owner.num_labels() => {
-                        match prove_wildcard(owner, labels, authority, &keys, &zone, self.now) {
-                            Ok(_) => Security::Secure,
-                            Err(why) => Security::Bogus(format!(
-                                "{label} was synthesised from the wildcard *.{}, but {why}",
-                                owner.trim_to(usize::from(labels))
-                            )),
+                    Security::Bogus(msg!(
+                        "dnssec-no-signature",
+                        rrset = label,
+                        zone = name_text(&zone)
+                    ))
+                } else {
+                    match verify_set(set, sigs, &keys, &zone, self.now) {
+                        Ok(labels) if labels < owner.num_labels() => {
+                            match prove_wildcard(owner, labels, authority, &keys, &zone, self.now) {
+                                Ok(()) => Security::Secure,
+                                Err(why) => Security::Bogus(msg!(
+                                    "dnssec-wildcard-unproven",
+                                    rrset = label,
+                                    wildcard = format!("*.{}", owner.trim_to(usize::from(labels))),
+                                    why = why
+                                )),
+                            }
+                        }
+                        Ok(_) => Security::Secure,
+                        Err(why) => {
+                            Security::Bogus(msg!("dnssec-rrset-invalid", rrset = label, why = why))
                         }
                     }
-                    Ok(_) => Security::Secure,
-                    Err(why) => Security::Bogus(format!("{label}: {why}")),
                 }
             }
             (other, _) => other,
-        }
+        };
+        (Some(zone), verdict)
     }
 
     /// The status of a zone and, when secure, its keys.
@@ -280,18 +528,18 @@ impl<'a> Validator<'a> {
                 .cloned()
                 .collect();
         if anchored.is_empty() {
-            let tags: Vec<String> = self
+            let tags: Vec<Arg> = self
                 .anchor
                 .ds
                 .iter()
-                .map(|d| d.key_tag().to_string())
-                .chain(self.anchor.keys.iter().map(|k| key_tag(k).to_string()))
+                .map(|d| Arg::from(d.key_tag()))
+                .chain(self.anchor.keys.iter().map(|k| Arg::from(key_tag(k))))
                 .collect();
             return (
-                Security::Bogus(format!(
-                    "no root DNSKEY matches the trust anchor (anchor key tags {}; root key tags {})",
-                    tags.join(", "),
-                    tag_list(&keys)
+                Security::Bogus(msg!(
+                    "dnssec-root-no-anchor-match",
+                    anchor = Arg::List(tags),
+                    keys = tag_list(&keys)
                 )),
                 Vec::new(),
                 Vec::new(),
@@ -301,9 +549,7 @@ impl<'a> Validator<'a> {
         match verify_set(&set, &sigs, &anchored, &root, self.now) {
             Ok(_) => (Security::Secure, zone_keys(&keys), Vec::new()),
             Err(why) => (
-                Security::Bogus(format!(
-                    "the root DNSKEY set is not signed by the anchored key: {why}"
-                )),
+                Security::Bogus(msg!("dnssec-root-keys-unsigned", why = why)),
                 Vec::new(),
                 Vec::new(),
             ),
@@ -312,15 +558,17 @@ impl<'a> Validator<'a> {
 
     fn child(&self, zone: &Name) -> (Security, Vec<DNSKEY>, Vec<DS>) {
         let zone_text = zone.to_ascii();
+        let zone_arg = || name_text(zone);
         let response = match self.raw(&zone_text, "DS") {
             Ok(r) => r,
             Err(reason) => return (Security::Indeterminate(reason), Vec::new(), Vec::new()),
         };
         if !response.is_noerror() && response.rcode != "NXDOMAIN" {
             return (
-                Security::Indeterminate(format!(
-                    "the DS lookup for {zone} failed ({})",
-                    response.rcode
+                Security::Indeterminate(msg!(
+                    "dnssec-ds-lookup-failed",
+                    zone = zone_arg(),
+                    rcode = response.rcode.as_str()
                 )),
                 Vec::new(),
                 Vec::new(),
@@ -328,39 +576,46 @@ impl<'a> Validator<'a> {
         }
         let Some(parent) = response.parent_zone(zone) else {
             return (
-                Security::Indeterminate(format!(
-                    "the DS answer for {zone} does not show which zone is above it"
-                )),
+                Security::Indeterminate(msg!("dnssec-ds-no-parent", zone = zone_arg())),
                 Vec::new(),
                 Vec::new(),
             );
         };
+        let parent_arg = name_text(&parent);
         let parent_keys = match self.zone(&parent) {
             (Security::Secure, keys) => keys,
             (other, _) => return (other, Vec::new(), Vec::new()),
         };
         let Some(message) = response.message() else {
             return (
-                Security::Indeterminate(format!("the stored DS answer for {zone} is unreadable")),
+                Security::Indeterminate(msg!(
+                    "dnssec-answer-unreadable",
+                    name = zone_arg(),
+                    rtype = "DS"
+                )),
                 Vec::new(),
                 Vec::new(),
             );
         };
         let ds_records = rrset(&message.answers, zone, RecordType::DS);
         if ds_records.is_empty() {
-            let all: Vec<Record> = message.authorities.clone();
-            return match prove_no_ds(zone, &parent, &all, &parent_keys, self.now) {
+            return match prove_no_ds(zone, &parent, &message.authorities, &parent_keys, self.now) {
                 Ok(how) => (
-                    Security::Insecure(format!(
-                        "{zone} has no DS record in {parent} ({how}), so it is not signed \
-                         or its key is not published in the parent"
+                    Security::Insecure(msg!(
+                        "dnssec-no-ds",
+                        zone = zone_arg(),
+                        parent = parent_arg,
+                        how = how
                     )),
                     Vec::new(),
                     Vec::new(),
                 ),
                 Err(why) => (
-                    Security::Bogus(format!(
-                        "the answer that {zone} has no DS record is not proven by {parent}: {why}"
+                    Security::Bogus(msg!(
+                        "dnssec-no-ds-unproven",
+                        zone = zone_arg(),
+                        parent = parent_arg,
+                        why = why
                     )),
                     Vec::new(),
                     Vec::new(),
@@ -370,7 +625,12 @@ impl<'a> Validator<'a> {
         let ds_sigs = signatures(&message.answers, zone, RecordType::DS);
         if let Err(why) = verify_set(&ds_records, &ds_sigs, &parent_keys, &parent, self.now) {
             return (
-                Security::Bogus(format!("the DS set of {zone} in {parent}: {why}")),
+                Security::Bogus(msg!(
+                    "dnssec-ds-set-invalid",
+                    zone = zone_arg(),
+                    parent = parent_arg,
+                    why = why
+                )),
                 Vec::new(),
                 Vec::new(),
             );
@@ -382,10 +642,10 @@ impl<'a> Validator<'a> {
             .collect();
         if usable.is_empty() {
             return (
-                Security::Insecure(format!(
-                    "the DS records of {zone} ({}) use only algorithms or digest types this \
-                     validator does not support, so it treats the zone as unsigned (RFC 4035 §5.2)",
-                    ds.iter().map(describe_ds).collect::<Vec<_>>().join(", ")
+                Security::Insecure(msg!(
+                    "dnssec-ds-unsupported",
+                    zone = zone_arg(),
+                    ds = Arg::list(ds.iter().map(describe_ds))
                 )),
                 Vec::new(),
                 ds,
@@ -397,9 +657,17 @@ impl<'a> Validator<'a> {
                 return (Security::Indeterminate(r), Vec::new(), ds);
             }
             Err(other) => {
-                let reason = other.reason().unwrap_or_default().to_string();
+                let why = other
+                    .reason()
+                    .cloned()
+                    .unwrap_or_else(|| msg!("dnssec-no-dnskey", zone = zone_arg()));
                 return (
-                    Security::Bogus(format!("{zone} has DS records in {parent} but {reason}")),
+                    Security::Bogus(msg!(
+                        "dnssec-ds-but",
+                        zone = zone_arg(),
+                        parent = parent_arg,
+                        why = why
+                    )),
                     Vec::new(),
                     ds,
                 );
@@ -416,15 +684,12 @@ impl<'a> Validator<'a> {
             .collect();
         if entry.is_empty() {
             return (
-                Security::Bogus(format!(
-                    "no DNSKEY of {zone} matches its DS records in {parent} \
-                     (DS key tags {}; DNSKEY key tags {})",
-                    usable
-                        .iter()
-                        .map(|d| d.key_tag().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    tag_list(&keys)
+                Security::Bogus(msg!(
+                    "dnssec-ds-matches-no-key",
+                    zone = zone_arg(),
+                    parent = parent_arg,
+                    ds = Arg::list(usable.iter().map(|d| d.key_tag())),
+                    keys = tag_list(&keys)
                 )),
                 Vec::new(),
                 ds,
@@ -434,8 +699,10 @@ impl<'a> Validator<'a> {
         match verify_set(&set, &sigs, &entry, zone, self.now) {
             Ok(_) => (Security::Secure, zone_keys(&keys), ds),
             Err(why) => (
-                Security::Bogus(format!(
-                    "the DNSKEY set of {zone} is not validly signed by the key its DS names: {why}"
+                Security::Bogus(msg!(
+                    "dnssec-dnskey-set-invalid",
+                    zone = zone_arg(),
+                    why = why
                 )),
                 Vec::new(),
                 ds,
@@ -443,8 +710,8 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn raw(&self, name: &str, rtype: &str) -> Result<&'a DnsResponse, String> {
-        crate::lookup::raw(self.observations, name, rtype)
+    fn raw(&self, name: &str, rtype: &str) -> Result<&'a DnsResponse, Message> {
+        stored(self.observations, name, rtype)
     }
 
     fn dnskey_records(&self, zone: &Name) -> Vec<Record> {
@@ -465,13 +732,18 @@ impl<'a> Validator<'a> {
             .raw(&zone.to_ascii(), "DNSKEY")
             .map_err(Security::Indeterminate)?;
         if !response.is_noerror() {
-            return Err(Security::Indeterminate(format!(
-                "the DNSKEY lookup for {zone} failed ({})",
-                response.rcode
+            return Err(Security::Indeterminate(msg!(
+                "dnssec-dnskey-lookup-failed",
+                zone = name_text(zone),
+                rcode = response.rcode.as_str()
             )));
         }
         let message = response.message().ok_or_else(|| {
-            Security::Indeterminate(format!("the stored DNSKEY answer for {zone} is unreadable"))
+            Security::Indeterminate(msg!(
+                "dnssec-answer-unreadable",
+                name = name_text(zone),
+                rtype = "DNSKEY"
+            ))
         })?;
         let keys: Vec<DNSKEY> = rrset(&message.answers, zone, RecordType::DNSKEY)
             .iter()
@@ -479,12 +751,112 @@ impl<'a> Validator<'a> {
             .cloned()
             .collect();
         if keys.is_empty() {
-            return Err(Security::Bogus(format!(
-                "{zone} publishes no DNSKEY records"
+            return Err(Security::Bogus(msg!(
+                "dnssec-no-dnskey",
+                zone = name_text(zone)
             )));
         }
         Ok((keys, signatures(&message.answers, zone, RecordType::DNSKEY)))
     }
+}
+
+/// The zones `name`'s answer passes through, read from the stored SOA
+/// answers: the one for `name` itself, and the ones for the parent of every
+/// CNAME owner and for every DNAME owner on the way (which
+/// `indaba_probe::chain::collect` asks).
+pub fn path(observations: &Observations, name: &str) -> Result<Path, Message> {
+    let qname = parse_name(name)?;
+    let response = stored(observations, name, "SOA")?;
+    if !response.is_noerror() && response.rcode != "NXDOMAIN" {
+        return Err(msg!(
+            "dnssec-answer-rcode",
+            rcode = response.rcode.as_str(),
+            name = name_text(&qname),
+            rtype = "SOA"
+        ));
+    }
+    let message = response.message().ok_or_else(|| {
+        msg!(
+            "dnssec-answer-unreadable",
+            name = name_text(&qname),
+            rtype = "SOA"
+        )
+    })?;
+    let chain = alias::follow(&message.answers, &qname).map_err(|e| e.to_message())?;
+    let target_zone = soa_zone(response, &chain.target, &qname)?;
+    let mut links = Vec::new();
+    for link in chain.links {
+        let zone = link_zone(observations, &link)?;
+        links.push((link, zone));
+    }
+    Ok(Path {
+        links,
+        target: chain.target,
+        target_zone,
+    })
+}
+
+/// The zone holding an alias record: a CNAME's owner is never a zone apex
+/// (RFC 1034 §3.6.2: no other data beside it), so its zone is the one
+/// holding its parent; a DNAME's owner may be an apex.
+fn link_zone(observations: &Observations, link: &Link) -> Result<Name, Message> {
+    match &link.via {
+        Via::Cname => zone_at(observations, &link.from.base_name(), 0),
+        Via::Dname { owner } => zone_at(observations, owner, 0),
+    }
+}
+
+/// The zone holding `name`, from the stored SOA answer for it (going up
+/// when `name` is itself an alias).
+fn zone_at(observations: &Observations, name: &Name, depth: usize) -> Result<Name, Message> {
+    let text = name_text(name);
+    if depth > alias::MAX_LINKS {
+        return Err(msg!(
+            "dnssec-alias-too-long",
+            name = text,
+            limit = alias::MAX_LINKS
+        ));
+    }
+    let response = stored(observations, &text, "SOA")?;
+    let message = response.message().ok_or_else(|| {
+        msg!(
+            "dnssec-answer-unreadable",
+            name = text.as_str(),
+            rtype = "SOA"
+        )
+    })?;
+    let chain = alias::follow(&message.answers, name).map_err(|e| e.to_message())?;
+    match chain.links.first() {
+        None => soa_zone(response, name, name),
+        Some(link) => {
+            let up = match &link.via {
+                Via::Cname => name.base_name(),
+                Via::Dname { owner } => owner.clone(),
+            };
+            zone_at(observations, &up, depth + 1)
+        }
+    }
+}
+
+/// The zone an SOA answer for `asked` names, which must hold `target` (the
+/// end of the answer's aliases).
+fn soa_zone(response: &DnsResponse, target: &Name, asked: &Name) -> Result<Name, Message> {
+    response
+        .soa_owner()
+        .filter(|zone| zone.zone_of(target))
+        .ok_or_else(|| msg!("dnssec-soa-no-zone", name = name_text(asked)))
+}
+
+fn parse_name(name: &str) -> Result<Name, Message> {
+    let question = DnsQuestion::new(name, "SOA");
+    Name::from_ascii(&question.name)
+        .map(|n| n.to_lowercase())
+        .map_err(|_| msg!("dnssec-not-a-name", name = name))
+}
+
+/// A name as shown: presentation form with the trailing dot.
+fn name_text(name: &Name) -> String {
+    name.to_string()
 }
 
 /// Verifies that at least one signature over `set` by one of `keys` of zone
@@ -497,15 +869,15 @@ fn verify_set(
     keys: &[DNSKEY],
     signer: &Name,
     now: i64,
-) -> Result<u8, String> {
+) -> Result<u8, Message> {
     if set.is_empty() {
-        return Err("there are no records to verify".into());
+        return Err(msg!("dnssec-no-records"));
     }
     if sigs.is_empty() {
-        return Err("there is no signature (RRSIG)".into());
+        return Err(msg!("dnssec-no-rrsig"));
     }
-    let mut reasons: Vec<String> = Vec::new();
-    let mut unknown_keys: Vec<String> = Vec::new();
+    let mut reasons: Vec<Message> = Vec::new();
+    let mut unknown_keys: Vec<Arg> = Vec::new();
     for sig in sigs {
         let tag = sig.input().key_tag;
         let candidates: Vec<&DNSKEY> = keys
@@ -513,25 +885,38 @@ fn verify_set(
             .filter(|k| key_tag(k) == tag && k.algorithm() == sig.input().algorithm)
             .collect();
         if candidates.is_empty() {
-            unknown_keys.push(tag.to_string());
+            unknown_keys.push(Arg::from(tag));
             continue;
         }
         for key in candidates {
             match crypto::verify_rrsig(set, sig, key, signer, now) {
                 Ok(()) => return Ok(sig.input().num_labels),
-                Err(e) => reasons.push(format!("signature by key {tag}: {e}")),
+                Err(e) => {
+                    let reason = msg!("dnssec-signature-by-key", tag = tag, why = e.to_message());
+                    if !reasons.contains(&reason) {
+                        reasons.push(reason);
+                    }
+                }
             }
         }
     }
     if reasons.is_empty() {
         // Only signatures by keys outside the trusted set: that is the reason.
-        reasons.push(format!(
-            "no signature is by a trusted key of {signer} (signatures by key {})",
-            unknown_keys.join(", ")
+        return Err(msg!(
+            "dnssec-no-trusted-signature",
+            zone = name_text(signer),
+            tags = Arg::List(unknown_keys)
         ));
     }
-    reasons.dedup();
-    Err(reasons.join("; "))
+    Err(reasons_message(reasons))
+}
+
+/// One reason, or several as a list.
+fn reasons_message(mut reasons: Vec<Message>) -> Message {
+    if reasons.len() == 1 {
+        return reasons.remove(0);
+    }
+    msg!("dnssec-reasons", reasons = Arg::list(reasons))
 }
 
 /// The NSEC and NSEC3 records of `authority` whose signatures by `keys` of
@@ -542,7 +927,7 @@ fn signed_denials(
     keys: &[DNSKEY],
     zone: &Name,
     now: i64,
-) -> (Vec<(Name, Record)>, Vec<String>) {
+) -> (Vec<(Name, Record)>, Vec<Message>) {
     let mut verified = Vec::new();
     let mut reasons = Vec::new();
     for (owner, rtype) in rrset_keys(authority) {
@@ -553,20 +938,25 @@ fn signed_denials(
         let sigs = signatures(authority, &owner, rtype);
         match verify_set(&set, &sigs, keys, zone, now) {
             Ok(_) => verified.extend(set.into_iter().map(|r| (owner.clone(), r))),
-            Err(why) => reasons.push(format!("{owner} {rtype}: {why}")),
+            Err(why) => reasons.push(msg!(
+                "dnssec-rrset-invalid",
+                rrset = format!("{owner} {rtype}"),
+                why = why
+            )),
         }
     }
     (verified, reasons)
 }
 
-/// Proves from signed NSEC or NSEC3 records of `parent` that `child` has no DS.
+/// Proves from signed NSEC or NSEC3 records of `parent` that `child` has no
+/// DS, and says how.
 fn prove_no_ds(
     child: &Name,
     parent: &Name,
     authority: &[Record],
     parent_keys: &[DNSKEY],
     now: i64,
-) -> Result<String, String> {
+) -> Result<Message, Message> {
     let (denials, mut reasons) = signed_denials(authority, parent_keys, parent, now);
     for (owner, record) in &denials {
         match &record.data {
@@ -586,9 +976,9 @@ fn prove_no_ds(
         }
     }
     if reasons.is_empty() {
-        reasons.push("no signed NSEC or NSEC3 record denies the DS".into());
+        reasons.push(msg!("dnssec-no-denial"));
     }
-    Err(reasons.join("; "))
+    Err(reasons_message(reasons))
 }
 
 /// Proves, from signed NSEC or NSEC3 records of `zone`, that no name closer
@@ -602,7 +992,7 @@ fn prove_wildcard(
     keys: &[DNSKEY],
     zone: &Name,
     now: i64,
-) -> Result<String, String> {
+) -> Result<(), Message> {
     let next_closer = owner.trim_to(usize::from(labels) + 1);
     let (denials, mut reasons) = signed_denials(authority, keys, zone, now);
     for (nsec_owner, record) in &denials {
@@ -616,16 +1006,14 @@ fn prove_wildcard(
             _ => false,
         };
         if covered {
-            return Ok(format!(
-                "{nsec_owner} {} proves {next_closer} does not exist",
-                record.record_type()
-            ));
+            return Ok(());
         }
     }
-    reasons.push(format!(
-        "no signed NSEC or NSEC3 record proves that {next_closer} does not exist"
+    reasons.push(msg!(
+        "dnssec-no-closer-proof",
+        name = name_text(&next_closer)
     ));
-    Err(reasons.join("; "))
+    Err(reasons_message(reasons))
 }
 
 /// Whether `x` lies strictly inside the gap from `owner` to `next` of a
@@ -671,20 +1059,20 @@ fn nsec3_owner_hash(owner: &Name) -> Option<Vec<u8>> {
     })
 }
 
-fn nsec_denies_ds(owner: &Name, nsec: &NSEC, child: &Name) -> Option<String> {
+fn nsec_denies_ds(owner: &Name, nsec: &NSEC, child: &Name) -> Option<Message> {
     let types = nsec.type_set();
     (owner == child && !types.contains(RecordType::DS) && !types.contains(RecordType::SOA))
-        .then(|| format!("NSEC at {owner} lists no DS"))
+        .then(|| msg!("dnssec-nsec-lists-no-ds", owner = name_text(owner)))
 }
 
 /// `Ok(Some)` when proven by a matching or opt-out covering record; `Err` when
 /// the zone's NSEC3 parameters exceed the iteration limit (treated as insecure).
-fn nsec3_denies_ds(owner: &Name, nsec3: &NSEC3, child: &Name) -> Result<Option<String>, String> {
+fn nsec3_denies_ds(owner: &Name, nsec3: &NSEC3, child: &Name) -> Result<Option<Message>, Message> {
     if nsec3.iterations() > NSEC3_MAX_ITERATIONS {
-        return Err(format!(
-            "NSEC3 with {} iterations, above the limit of {NSEC3_MAX_ITERATIONS} (RFC 9276); \
-             treated as unsigned",
-            nsec3.iterations()
+        return Err(msg!(
+            "dnssec-nsec3-too-many-iterations",
+            iterations = nsec3.iterations(),
+            limit = NSEC3_MAX_ITERATIONS
         ));
     }
     let Some(hash) = crypto::nsec3_hash(
@@ -702,14 +1090,15 @@ fn nsec3_denies_ds(owner: &Name, nsec3: &NSEC3, child: &Name) -> Result<Option<S
     if owner_hash == hash {
         let types = nsec3.type_set();
         if !types.contains(RecordType::DS) && !types.contains(RecordType::SOA) {
-            return Ok(Some(format!("NSEC3 for {child} lists no DS")));
+            return Ok(Some(msg!(
+                "dnssec-nsec3-lists-no-ds",
+                name = name_text(child)
+            )));
         }
         return Ok(None);
     }
     if in_gap(owner_hash.as_slice(), next, hash.as_slice()) && nsec3.opt_out() {
-        return Ok(Some(format!(
-            "an opt-out NSEC3 record covers {child} (unsigned delegations are not listed)"
-        )));
+        return Ok(Some(msg!("dnssec-nsec3-opt-out", name = name_text(child))));
     }
     Ok(None)
 }
@@ -778,13 +1167,12 @@ fn zone_keys(keys: &[DNSKEY]) -> Vec<DNSKEY> {
         .collect()
 }
 
-fn tag_list(keys: &[DNSKEY]) -> String {
-    let tags: Vec<String> = keys.iter().map(|k| key_tag(k).to_string()).collect();
-    if tags.is_empty() {
-        "none".into()
-    } else {
-        tags.join(", ")
+/// The key tags of `keys`, or "none".
+fn tag_list(keys: &[DNSKEY]) -> Arg {
+    if keys.is_empty() {
+        return Arg::Msg(msg!("dnssec-none"));
     }
+    Arg::list(keys.iter().map(key_tag))
 }
 
 fn describe_key(key: &DNSKEY) -> String {
@@ -844,5 +1232,98 @@ mod tests {
         assert!(in_gap(&[9u8][..], &[1u8][..], &[0u8][..]));
         assert!(in_gap(&[9u8][..], &[1u8][..], &[10u8][..]));
         assert!(!in_gap(&[9u8][..], &[1u8][..], &[5u8][..]));
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::dnssec::fixtures::{address, answer, cname, name, records, soa};
+    use hickory_proto::op::ResponseCode;
+
+    /// `www.alias.test` is a CNAME to `www.target.example`; the zones
+    /// answer SOA questions as a resolver would.
+    fn aliased() -> Observations {
+        Observations {
+            dns: vec![
+                answer(
+                    "www.alias.test.",
+                    "SOA",
+                    ResponseCode::NoError,
+                    vec![cname("www.alias.test.", "www.target.example.")],
+                    vec![soa("target.example.")],
+                ),
+                records("alias.test.", "SOA", vec![soa("alias.test.")]),
+                records(
+                    "www.alias.test.",
+                    "A",
+                    vec![
+                        cname("www.alias.test.", "www.target.example."),
+                        address("www.target.example.", "192.0.2.1"),
+                    ],
+                ),
+            ],
+            ..Observations::default()
+        }
+    }
+
+    #[test]
+    fn an_alias_is_held_by_the_zone_of_its_record_not_of_its_target() {
+        let obs = aliased();
+        let p = path(&obs, "www.alias.test").unwrap();
+        assert_eq!(p.holding_zone(), &name("alias.test."));
+        assert_eq!(p.target, name("www.target.example."));
+        assert_eq!(p.target_zone, name("target.example."));
+        assert_eq!(
+            p.zones(),
+            vec![name("alias.test."), name("target.example.")]
+        );
+        assert_eq!(
+            p.links[0].0.text(),
+            "www.alias.test. CNAME www.target.example."
+        );
+    }
+
+    #[test]
+    fn a_name_without_alias_is_held_by_its_own_zone() {
+        let obs = Observations {
+            dns: vec![answer(
+                "www.plain.test.",
+                "SOA",
+                ResponseCode::NoError,
+                vec![],
+                vec![soa("plain.test.")],
+            )],
+            ..Observations::default()
+        };
+        let p = path(&obs, "www.plain.test.").unwrap();
+        assert!(p.links.is_empty());
+        assert_eq!(p.holding_zone(), &name("plain.test."));
+    }
+
+    #[test]
+    fn the_zone_of_an_alias_must_have_been_looked_up() {
+        let mut obs = aliased();
+        obs.dns.retain(|e| e.question.name != "alias.test.");
+        let why = path(&obs, "www.alias.test.").unwrap_err();
+        assert_eq!(why.id, "dnssec-not-looked-up");
+        assert_eq!(why.get("name"), Some(&Arg::from("alias.test.")));
+    }
+
+    #[test]
+    fn unsigned_links_are_judged_in_their_own_zones() {
+        // Nothing is signed and no DS was looked up: each set is
+        // indeterminate for the zone that holds it, which says which zone
+        // the validator asked about.
+        let obs = aliased();
+        let anchor = TrustAnchor::iana();
+        let v = Validator::new(&obs, &anchor, 0);
+        let checked = v.check("www.alias.test.", "A").unwrap();
+        let zones: Vec<Option<Name>> = checked.sets.iter().map(|s| s.zone.clone()).collect();
+        assert_eq!(
+            zones,
+            vec![Some(name("alias.test.")), Some(name("target.example."))]
+        );
+        assert_eq!(checked.aliases.len(), 1);
     }
 }

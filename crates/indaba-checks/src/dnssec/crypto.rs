@@ -9,6 +9,7 @@
 use hickory_proto::dnssec::rdata::{DNSKEY, DS, RRSIG};
 use hickory_proto::dnssec::{Algorithm, DigestType, Nsec3HashAlgorithm, Verifier};
 use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
+use indaba_model::{Message, ToMessage, msg};
 
 /// Why one signature does not validate an RRset.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,7 +31,7 @@ pub enum SignatureError {
     UnsupportedAlgorithm(u8),
     /// The RRSIG does not belong to the key (tag, algorithm or signer differ) or to the RRset.
     #[error("the signature does not fit: {0}")]
-    Mismatch(String),
+    Mismatch(Mismatch),
     /// The key is not a zone key or is revoked.
     #[error("the key {0} may not sign zone data (not a zone key, or revoked)")]
     UnusableKey(u16),
@@ -50,6 +51,129 @@ pub enum SignatureError {
     BadSignature(u16),
 }
 
+/// How an RRSIG does not belong to the records or the key it is checked
+/// against (RFC 4035 §5.3.1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Mismatch {
+    /// There is nothing to verify.
+    #[error("the record set is empty")]
+    EmptySet,
+    /// It covers another type.
+    #[error("it covers {covers} instead of {rtype}")]
+    Type {
+        /// The type the signature covers.
+        covers: RecordType,
+        /// The record set's type.
+        rtype: RecordType,
+    },
+    /// It names another signer.
+    #[error("it names signer {signer} instead of {zone}")]
+    Signer {
+        /// The signer it names.
+        signer: String,
+        /// The zone expected.
+        zone: String,
+    },
+    /// The signer is not an ancestor of the records' owner.
+    #[error("signer {signer} is not an ancestor of {owner}")]
+    NotAncestor {
+        /// The signer.
+        signer: String,
+        /// The records' owner.
+        owner: String,
+    },
+    /// The Labels field is larger than the owner's label count.
+    #[error("its labels field ({labels}) exceeds the owner's label count ({owner_labels})")]
+    Labels {
+        /// The Labels field.
+        labels: u8,
+        /// The owner's label count.
+        owner_labels: u8,
+    },
+    /// It was made by another key.
+    #[error(
+        "it was made by key {tag} (algorithm {algorithm}), not key {key_tag} (algorithm {key_algorithm})"
+    )]
+    Key {
+        /// The signature's key tag.
+        tag: u16,
+        /// The signature's algorithm.
+        algorithm: u8,
+        /// The key's tag.
+        key_tag: u16,
+        /// The key's algorithm.
+        key_algorithm: u8,
+    },
+}
+
+impl ToMessage for SignatureError {
+    fn to_message(&self) -> Message {
+        match self {
+            SignatureError::Expired { expiration } => {
+                msg!("dnssec-sig-expired", time = timestamp(*expiration))
+            }
+            SignatureError::NotYetValid { inception } => {
+                msg!("dnssec-sig-not-yet-valid", time = timestamp(*inception))
+            }
+            SignatureError::UnsupportedAlgorithm(algorithm) => {
+                msg!("dnssec-sig-algorithm-unsupported", algorithm = *algorithm)
+            }
+            SignatureError::Mismatch(m) => msg!("dnssec-sig-mismatch", why = m.to_message()),
+            SignatureError::UnusableKey(tag) => msg!("dnssec-sig-unusable-key", tag = *tag),
+            SignatureError::KeyTooShort { tag, bits } => msg!(
+                "dnssec-sig-key-too-short",
+                tag = *tag,
+                bits = *bits,
+                min = MIN_RSA_BITS
+            ),
+            SignatureError::BadSignature(tag) => msg!("dnssec-sig-bad", tag = *tag),
+        }
+    }
+}
+
+impl ToMessage for Mismatch {
+    fn to_message(&self) -> Message {
+        match self {
+            Mismatch::EmptySet => msg!("dnssec-mismatch-empty"),
+            Mismatch::Type { covers, rtype } => msg!(
+                "dnssec-mismatch-type",
+                covers = covers.to_string(),
+                rtype = rtype.to_string()
+            ),
+            Mismatch::Signer { signer, zone } => msg!(
+                "dnssec-mismatch-signer",
+                signer = signer.as_str(),
+                zone = zone.as_str()
+            ),
+            Mismatch::NotAncestor { signer, owner } => msg!(
+                "dnssec-mismatch-not-ancestor",
+                signer = signer.as_str(),
+                owner = owner.as_str()
+            ),
+            Mismatch::Labels {
+                labels,
+                owner_labels,
+            } => msg!(
+                "dnssec-mismatch-labels",
+                labels = *labels,
+                owner = *owner_labels
+            ),
+            Mismatch::Key {
+                tag,
+                algorithm,
+                key_tag,
+                key_algorithm,
+            } => msg!(
+                "dnssec-mismatch-key",
+                tag = *tag,
+                algorithm = *algorithm,
+                key = *key_tag,
+                key_algorithm = *key_algorithm
+            ),
+        }
+    }
+}
+
 /// Shortest RSA modulus we verify with.
 pub const MIN_RSA_BITS: usize = 1024;
 
@@ -67,7 +191,7 @@ pub fn rsa_modulus_bits(key: &[u8]) -> Option<usize> {
     Some((modulus.len() - first) * 8 - modulus[first].leading_zeros() as usize)
 }
 
-/// Formats seconds since the epoch as RFC 3339, for messages.
+/// Formats seconds since the epoch as RFC 3339 (data in messages).
 pub fn timestamp(secs: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(secs)
         .ok()
@@ -112,42 +236,42 @@ pub fn verify_rrsig(
 ) -> Result<(), SignatureError> {
     let input = rrsig.input();
     let Some(first) = rrset.first() else {
-        return Err(SignatureError::Mismatch("the record set is empty".into()));
+        return Err(SignatureError::Mismatch(Mismatch::EmptySet));
     };
     let owner = &first.name;
     if input.type_covered != first.record_type() {
-        return Err(SignatureError::Mismatch(format!(
-            "it covers {} instead of {}",
-            input.type_covered,
-            first.record_type()
-        )));
+        return Err(SignatureError::Mismatch(Mismatch::Type {
+            covers: input.type_covered,
+            rtype: first.record_type(),
+        }));
     }
     if &input.signer_name != signer {
-        return Err(SignatureError::Mismatch(format!(
-            "it names signer {} instead of {}",
-            input.signer_name, signer
-        )));
+        return Err(SignatureError::Mismatch(Mismatch::Signer {
+            signer: input.signer_name.to_string(),
+            zone: signer.to_string(),
+        }));
     }
     if !signer.zone_of(owner) {
-        return Err(SignatureError::Mismatch(format!(
-            "signer {signer} is not an ancestor of {owner}"
-        )));
+        return Err(SignatureError::Mismatch(Mismatch::NotAncestor {
+            signer: signer.to_string(),
+            owner: owner.to_string(),
+        }));
     }
     let owner_labels = owner.num_labels();
     if input.num_labels > owner_labels {
-        return Err(SignatureError::Mismatch(format!(
-            "its labels field ({}) exceeds the owner's label count ({owner_labels})",
-            input.num_labels
-        )));
+        return Err(SignatureError::Mismatch(Mismatch::Labels {
+            labels: input.num_labels,
+            owner_labels,
+        }));
     }
     let tag = key_tag(key);
     if input.key_tag != tag || input.algorithm != key.algorithm() {
-        return Err(SignatureError::Mismatch(format!(
-            "it was made by key {} (algorithm {}), not key {tag} (algorithm {})",
-            input.key_tag,
-            u8::from(input.algorithm),
-            u8::from(key.algorithm())
-        )));
+        return Err(SignatureError::Mismatch(Mismatch::Key {
+            tag: input.key_tag,
+            algorithm: u8::from(input.algorithm),
+            key_tag: tag,
+            key_algorithm: u8::from(key.algorithm()),
+        }));
     }
     // A revoked key still signs the DNSKEY set that announces its revocation
     // (RFC 5011 §2.1), and nothing else.

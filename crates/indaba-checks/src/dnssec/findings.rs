@@ -1,57 +1,98 @@
 //! The `dns.dnssec.exists`, `dns.dnssec.valid` and `mail.dnssec.mx_valid`
 //! findings.
+//!
+//! A name that is an alias (CNAME or DNAME) is answered from every zone its
+//! aliases pass through, so each of those zones is judged: all must be
+//! signed for `exists`, and the answer is as secure as its weakest link for
+//! `valid`; the evidence shows each link and each zone.
 
-use hickory_proto::rr::Name;
+use hickory_proto::rr::{Name, RecordType};
 use indaba_model::catalogue::ids;
 use indaba_model::observation::{DnsQuestion, QueryMode};
-use indaba_model::{Evidence, Finding, Observations, Status};
+use indaba_model::{Arg, Evidence, Finding, Message, Observations, Status, ToMessage, msg};
 
-use super::chain::{Security, Validator};
-use crate::lookup;
+use super::chain::{self, Checked, Path, Security, Validator};
 
-/// `dns.dnssec.exists`: the zone of `domain` publishes DNSKEY records.
+/// `dns.dnssec.exists`: every zone the domain's answer comes from (the
+/// domain's own, and each zone its aliases pass through) publishes DNSKEY
+/// records.
 pub fn exists(obs: &Observations, domain: &str) -> Finding {
     let id = ids::DNSSEC_EXISTS;
-    let zone = match lookup::resolved(obs, domain, "SOA").and_then(|r| {
-        r.soa_owner()
-            .ok_or_else(|| format!("the answer for {domain} SOA names no zone"))
-    }) {
-        Ok(z) => z,
-        Err(reason) => return Finding::new(id, Status::Error, reason),
+    let untested = |reason: Message| {
+        Finding::new(
+            id,
+            Status::Error,
+            msg!("dnssec-exists-error", reason = reason),
+        )
     };
-    let zone_text = zone.to_ascii();
-    match lookup::resolved(obs, &zone_text, "DNSKEY") {
-        Err(reason) => Finding::new(id, Status::Error, reason),
-        Ok(response) => {
-            let keys: Vec<&String> = response
-                .answer
-                .iter()
-                .filter(|r| r.contains(" DNSKEY "))
-                .collect();
-            if keys.is_empty() {
-                Finding::new(
-                    id,
-                    Status::Fail,
-                    format!("The zone {zone_text} is not signed: it publishes no DNSKEY records."),
-                )
-                .with(format!("{zone_text} DNSKEY"), "no records")
-            } else {
-                Finding::new(
-                    id,
-                    Status::Pass,
-                    format!("The zone {zone_text} is signed with DNSSEC."),
-                )
-                .with_all(
-                    keys.into_iter()
-                        .map(|k| Evidence::new(format!("{zone_text} DNSKEY"), k.clone())),
-                )
-            }
+    let path = match chain::path(obs, domain) {
+        Ok(p) => p,
+        Err(reason) => return untested(reason),
+    };
+    let mut evidence = Vec::new();
+    let mut unsigned: Vec<Name> = Vec::new();
+    for zone in path.zones() {
+        let zone_text = zone.to_string();
+        let response = match chain::stored(obs, &zone_text, "DNSKEY") {
+            Ok(r) => r,
+            Err(reason) => return untested(reason),
+        };
+        if !response.is_noerror() && response.rcode != "NXDOMAIN" {
+            return untested(msg!(
+                "dnssec-answer-rcode",
+                rcode = response.rcode.as_str(),
+                name = zone_text.as_str(),
+                rtype = "DNSKEY"
+            ));
+        }
+        let label = format!("{zone_text} DNSKEY");
+        let keys: Vec<&String> = response
+            .answer
+            .iter()
+            .filter(|r| r.split_whitespace().nth(3) == Some("DNSKEY"))
+            .collect();
+        if keys.is_empty() {
+            unsigned.push(zone);
+            evidence.push(Evidence::new(label, msg!("dnssec-no-records")));
+        } else {
+            evidence.extend(keys.into_iter().map(|k| Evidence::new(label.as_str(), k)));
         }
     }
+    let zone = path.holding_zone().to_string();
+    let finding = match (unsigned.first(), path.links.is_empty()) {
+        (None, true) => Finding::new(id, Status::Pass, msg!("dnssec-exists-signed", zone = zone)),
+        (None, false) => Finding::new(
+            id,
+            Status::Pass,
+            msg!(
+                "dnssec-exists-signed-aliases",
+                domain = domain,
+                zones = zone_list(&path.zones())
+            ),
+        ),
+        (Some(first), true) => Finding::new(
+            id,
+            Status::Fail,
+            msg!("dnssec-exists-unsigned", zone = first.to_string()),
+        ),
+        (Some(_), false) => Finding::new(
+            id,
+            Status::Fail,
+            msg!(
+                "dnssec-exists-unsigned-aliases",
+                domain = domain,
+                count = unsigned.len(),
+                zones = zone_list(&unsigned)
+            ),
+        ),
+    };
+    finding
+        .with_all(link_evidence(&path, None))
+        .with_all(evidence)
 }
 
-/// `dns.dnssec.valid`: the zone's SOA and the records of `rtypes` at `domain`
-/// validate from the trust anchor.
+/// `dns.dnssec.valid`: the zone's SOA and the records of `rtypes` at
+/// `domain` validate from the trust anchor, through every alias.
 pub fn valid(
     validator: &Validator<'_>,
     obs: &Observations,
@@ -59,46 +100,61 @@ pub fn valid(
     rtypes: &[&str],
 ) -> Finding {
     let id = ids::DNSSEC_VALID;
-    let mut security = match validator.answer(domain, "SOA") {
-        Some(s) => s,
-        None => Security::Indeterminate(format!("{domain} has no SOA answer to validate")),
+    let soa = validator.check(domain, "SOA");
+    let mut security = match &soa {
+        Some(c) => c.security.clone(),
+        None => Security::Indeterminate(msg!("dnssec-no-soa-answer", name = domain)),
     };
-    let mut validated = vec![format!("{domain} SOA")];
+    let mut validated = vec![Arg::from(format!("{domain} SOA"))];
     for rtype in rtypes {
         if let Some(s) = validator.answer(domain, rtype) {
             security = security.worst(s);
-            validated.push(format!("{domain} {rtype}"));
+            validated.push(Arg::from(format!("{domain} {rtype}")));
         }
     }
+    let path = validator.path(domain).ok();
+    let aliased = path.as_ref().is_some_and(|p| !p.links.is_empty());
     let (status, summary) = match &security {
-        Security::Secure => (
+        Security::Secure if aliased => (
             Status::Pass,
-            format!("DNSSEC validates for {domain}: the chain of trust from the root is unbroken."),
+            msg!(
+                "dnssec-valid-secure-aliases",
+                domain = domain,
+                zones = zone_list(&path.as_ref().map(Path::zones).unwrap_or_default())
+            ),
         ),
+        Security::Secure => (Status::Pass, msg!("dnssec-valid-secure", domain = domain)),
         Security::Insecure(why) => (
             Status::Fail,
-            format!(
-                "{domain} is not protected by DNSSEC (insecure): {}.",
-                why.trim_end_matches('.')
+            msg!(
+                "dnssec-valid-insecure",
+                domain = domain,
+                reason = why.clone()
             ),
         ),
         Security::Bogus(why) => (
             Status::Fail,
-            format!(
-                "DNSSEC validation fails for {domain} (bogus): {}.",
-                why.trim_end_matches('.')
-            ),
+            msg!("dnssec-valid-bogus", domain = domain, reason = why.clone()),
         ),
         Security::Indeterminate(why) => (
             Status::Error,
-            format!(
-                "DNSSEC could not be tested for {domain}: {}.",
-                why.trim_end_matches('.')
+            msg!(
+                "dnssec-valid-indeterminate",
+                domain = domain,
+                reason = why.clone()
             ),
         ),
     };
     let mut finding = Finding::new(id, status, summary)
-        .with("validated", validated.join(", "))
+        .with(
+            msg!("dnssec-label-validated"),
+            msg!("dnssec-list", items = Arg::List(validated)),
+        )
+        .with_all(
+            path.as_ref()
+                .map(|p| link_evidence(p, soa.as_ref()))
+                .unwrap_or_default(),
+        )
         .with_all(chain_evidence(validator))
         .with_all(resolver_evidence(obs, domain, &security));
     if matches!(security, Security::Insecure(_)) {
@@ -115,43 +171,80 @@ pub fn mx_valid(validator: &Validator<'_>, hosts: &[Name]) -> Finding {
     let mut evidence = Vec::new();
     for host in hosts {
         let name = host.to_ascii();
-        let mut security = validator
-            .answer(&name, "SOA")
-            .unwrap_or_else(|| Security::Indeterminate(format!("{name} has no SOA answer")));
+        let mut security = validator.answer(&name, "SOA").unwrap_or_else(|| {
+            Security::Indeterminate(msg!("dnssec-no-soa-answer", name = name.as_str()))
+        });
         for rtype in ["A", "AAAA"] {
             if let Some(s) = validator.answer(&name, rtype) {
                 security = security.worst(s);
             }
         }
-        evidence.push(Evidence::new(name, security.to_string()));
+        evidence.push(Evidence::new(name, security.to_message()));
         worst = worst.worst(security);
     }
-    let status = match worst {
-        Security::Secure => Status::Pass,
-        Security::Insecure(_) | Security::Bogus(_) => Status::Fail,
-        Security::Indeterminate(_) => Status::Error,
-    };
-    let summary = match status {
-        Status::Pass => "Every mail server's domain is signed and validates.".to_string(),
-        Status::Fail => "Not every mail server's domain validates with DNSSEC.".to_string(),
-        _ => "DNSSEC could not be tested for every mail server.".to_string(),
+    let (status, summary) = match worst {
+        Security::Secure => (Status::Pass, msg!("dnssec-mx-secure")),
+        Security::Insecure(_) | Security::Bogus(_) => (Status::Fail, msg!("dnssec-mx-not-secure")),
+        Security::Indeterminate(_) => (Status::Error, msg!("dnssec-mx-indeterminate")),
     };
     Finding::new(id, status, summary).with_all(evidence)
 }
 
+fn zone_list(zones: &[Name]) -> Arg {
+    Arg::list(zones.iter().map(|z| z.to_string()))
+}
+
+/// One line per alias: the record, the zone holding it and, when the
+/// answer was validated, its status.
+fn link_evidence(path: &Path, checked: Option<&Checked>) -> Vec<Evidence> {
+    path.links
+        .iter()
+        .map(|(link, zone)| {
+            let owner = link.record_owner();
+            let verdict = checked.and_then(|c| {
+                c.sets
+                    .iter()
+                    .find(|s| {
+                        &s.owner == owner
+                            && matches!(s.rtype, RecordType::CNAME | RecordType::DNAME)
+                    })
+                    .map(|s| s.security.word_message())
+            });
+            let detail = match verdict {
+                Some(status) => msg!(
+                    "dnssec-link-checked",
+                    zone = zone.to_string(),
+                    status = status
+                ),
+                None => msg!("dnssec-link", zone = zone.to_string()),
+            };
+            Evidence::new(link.text(), detail)
+        })
+        .collect()
+}
+
+/// One line per zone validated, each after the zones above it.
 fn chain_evidence(validator: &Validator<'_>) -> Vec<Evidence> {
     validator
         .steps()
         .into_iter()
         .map(|step| {
-            let mut detail = step.security.word().to_string();
-            if !step.ds.is_empty() {
-                detail.push_str(&format!("; DS {}", step.ds.join(", ")));
-            }
-            if !step.keys.is_empty() {
-                detail.push_str(&format!("; DNSKEY {}", step.keys.join(", ")));
-            }
-            Evidence::new(format!("zone {}", step.zone), detail)
+            let list = |items: &[String]| {
+                if items.is_empty() {
+                    Arg::Msg(msg!("dnssec-none"))
+                } else {
+                    Arg::list(items.iter().map(String::as_str))
+                }
+            };
+            Evidence::new(
+                msg!("dnssec-label-zone", zone = step.zone.to_string()),
+                msg!(
+                    "dnssec-zone-detail",
+                    status = step.security.word_message(),
+                    ds = list(&step.ds),
+                    keys = list(&step.keys)
+                ),
+            )
         })
         .collect()
 }
@@ -162,23 +255,25 @@ fn resolver_evidence(obs: &Observations, domain: &str, ours: &Security) -> Vec<E
     let Some(exchange) = obs.dns_for(&question, QueryMode::Validated).last() else {
         return Vec::new();
     };
-    let (said, agrees) = match exchange.response() {
-        None => (
-            format!("no answer: {}", exchange.failure().unwrap_or("unknown")),
+    let (said, agrees): (Message, bool) = match &exchange.outcome {
+        indaba_model::observation::DnsOutcome::Failure { kind, .. } => (
+            msg!(
+                "dnssec-resolver-no-answer",
+                failure = chain::failure_message(*kind)
+            ),
             true,
         ),
-        Some(r) => {
-            let ede = r
-                .extended_error
-                .as_deref()
-                .map(|e| format!(", extended error {e}"))
-                .unwrap_or_default();
+        indaba_model::observation::DnsOutcome::Response(r) => {
             let word = if r.rcode == "SERVFAIL" {
-                "SERVFAIL (bogus or unresolvable)"
+                msg!("dnssec-resolver-servfail")
             } else if r.authenticated {
-                "authenticated (AD flag set)"
+                msg!("dnssec-resolver-authenticated")
             } else {
-                "not authenticated (no AD flag)"
+                msg!("dnssec-resolver-unauthenticated")
+            };
+            let said = match r.extended_error.as_deref() {
+                Some(ede) => msg!("dnssec-resolver-ede", said = word, ede = ede),
+                None => word,
             };
             let agrees = match ours {
                 Security::Secure => r.authenticated,
@@ -186,17 +281,17 @@ fn resolver_evidence(obs: &Observations, domain: &str, ours: &Security) -> Vec<E
                 Security::Insecure(_) => !r.authenticated && r.rcode != "SERVFAIL",
                 Security::Indeterminate(_) => true,
             };
-            (format!("{}{ede}", word), agrees)
+            (said, agrees)
         }
     };
     let mut evidence = vec![Evidence::new(
-        format!("resolver {} (validating)", exchange.server),
+        msg!("dnssec-label-resolver", server = exchange.server.as_str()),
         said,
     )];
     if !agrees {
         evidence.push(Evidence::new(
-            "note",
-            "the resolver's own validation disagrees with Indaba's verdict",
+            msg!("dnssec-label-note"),
+            msg!("dnssec-resolver-disagrees"),
         ));
     }
     evidence
