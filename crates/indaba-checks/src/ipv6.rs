@@ -13,8 +13,8 @@ use indaba_model::catalogue::ids;
 use indaba_model::observation::{DnsOutcome, DnsQuestion, HttpOutcome, HttpResponse, QueryMode};
 use indaba_model::{Evidence, Finding, Message, Observations, Status, ToMessage, msg};
 
-use crate::dnssec::chain::failure_message;
 use crate::browse::{self, End, Family};
+use crate::dnssec::chain::failure_message;
 use crate::lookup::{self, LookupError, socket_text};
 
 /// The ports a web server must answer on over IPv6.
@@ -373,11 +373,9 @@ fn walk_evidence(family: &str, walk: &browse::Walk<'_>) -> Vec<Evidence> {
         .map(|(get, fetch)| {
             let detail = match &fetch.outcome {
                 HttpOutcome::Response(r) => match r.header("location") {
-                    Some(location) if (300..400).contains(&r.status) => msg!(
-                        "ipv6-hop-redirect",
-                        status = r.status,
-                        location = location
-                    ),
+                    Some(location) if (300..400).contains(&r.status) => {
+                        msg!("ipv6-hop-redirect", status = r.status, location = location)
+                    }
                     _ => msg!(
                         "ipv6-page",
                         status = r.status,

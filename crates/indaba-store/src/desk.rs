@@ -24,7 +24,7 @@ use indaba_desk::{Classification, Reference, Tlp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::accounts::audit;
+use crate::audit::{Actor, audit};
 use crate::{Backend, Store, StoreError, new_id, now, token_hash};
 
 mod seal;
@@ -501,7 +501,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            new.created_by,
+            self.backend,
+            &Actor::without_address(new.created_by),
             "desk.case.create",
             &id,
             serde_json::json!({"reference": reference.to_string(), "kind": new.kind.as_str(),
@@ -608,7 +609,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "desk.case.submit",
             id,
             serde_json::json!({"classification": classification.to_string()}),
@@ -790,7 +792,8 @@ impl Store {
         // of it too: their status pages read the incident's state.
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "desk.case.act",
             id,
             serde_json::json!({"action": action.as_str(), "state": next.as_str(),
@@ -835,7 +838,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "desk.case.update",
             id,
             serde_json::json!({"assignee": assignee, "priority": priority.as_str(), "tlp": tlp.as_str(),
@@ -877,7 +881,8 @@ impl Store {
                     .await?;
                 audit(
                     &mut tx,
-                    actor,
+                    self.backend,
+                    &Actor::without_address(actor),
                     "desk.case.assign",
                     id,
                     serde_json::json!({"assignee": who}),
@@ -903,7 +908,8 @@ impl Store {
             .await?;
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "desk.case.victim_status",
             id,
             serde_json::json!({"status": status}),
@@ -916,7 +922,15 @@ impl Store {
     /// Records that someone read a RED case (TLP 2.0: every read audited).
     pub async fn desk_audit_read(&self, actor: Option<&str>, id: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        audit(&mut tx, actor, "desk.read.red", id, serde_json::json!({})).await?;
+        audit(
+            &mut tx,
+            self.backend,
+            &Actor::without_address(actor),
+            "desk.read.red",
+            id,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1029,7 +1043,8 @@ impl Store {
             .await?;
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "desk.message.add",
             m.case_id,
             serde_json::json!({"message": id, "direction": m.direction, "audience": m.audience}),
@@ -1094,7 +1109,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "desk.attachment.add",
             case_id,
             serde_json::json!({"attachment": id, "size": content.len(), "sha256": sha}),
@@ -1228,7 +1244,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "desk.playbook.save",
             id,
             serde_json::json!({"version": version}),
@@ -1295,7 +1312,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "desk.plan.tick",
             case_id,
             serde_json::json!({"step": step, "done": done}),
@@ -1378,7 +1396,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "desk.contact.add",
             &id,
             serde_json::json!({"country": country, "kind": p.kind, "name": p.name}),
@@ -1432,7 +1451,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "desk.constituency.declare",
             organisation,
             serde_json::json!({"resource": resource.value()}),
@@ -1599,7 +1619,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "desk.consent.give",
             case_id,
             serde_json::json!({"consent": id, "party": party}),
@@ -1704,7 +1725,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "desk.feed.import",
             &id,
             serde_json::json!({"name": name, "type": report_type, "events": events.len(), "errors": errors}),
@@ -1958,7 +1980,8 @@ impl Store {
                 .await?;
             audit(
                 &mut tx,
-                None,
+                self.backend,
+                &Actor::without_address(None),
                 "desk.retention.remove",
                 &c.reference,
                 serde_json::json!({"classification": c.classification.to_string()}),
@@ -2049,7 +2072,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "desk.person.erase",
             "person",
             serde_json::json!({"cases": ids.len()}),
@@ -2090,7 +2114,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "desk.hijack.save",
             case_id,
             serde_json::json!({"prefix": h.prefix.to_string(), "observed": h.observed.0, "expected": h.expected.0}),

@@ -365,7 +365,11 @@ on_both!(
         );
 
         let org = store
-            .create_organisation(None, "Hoster", Stakeholder::Hosting)
+            .create_organisation(
+                &indaba_store::Actor::local(),
+                "Hoster",
+                Stakeholder::Hosting,
+            )
             .await
             .unwrap();
         store

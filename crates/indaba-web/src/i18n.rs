@@ -62,6 +62,7 @@ mod tests {
             "guides-",
             "assembly-",
             "desk-",
+            "platform-",
         ];
         for sub in ["src"] {
             for path in files_under(&dir.join(sub)) {

@@ -171,7 +171,7 @@ async fn populate(args: &[String]) {
     let started = Instant::now();
     let org = store
         .create_organisation(
-            None,
+            &indaba_store::Actor::local(),
             &format!("Bench ISP {}", rng.next()),
             indaba_store::Stakeholder::Isp,
         )
@@ -213,7 +213,7 @@ async fn populate(args: &[String]) {
     if !users.iter().any(|u| u.email == "bench@example.test") {
         store
             .create_user(
-                None,
+                &indaba_store::Actor::local(),
                 indaba_store::NewUser {
                     email: "bench@example.test",
                     name: "bench",

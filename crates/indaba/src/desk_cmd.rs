@@ -70,17 +70,8 @@ pub struct DeskCli {
         global = true
     )]
     database: String,
-    /// SMTP relay for the desk's mail, HOST:PORT.
-    #[arg(long, value_name = "HOST:PORT", global = true)]
-    smtp: Option<String>,
-    /// Sender address of the platform's mail.
-    #[arg(
-        long,
-        value_name = "ADDRESS",
-        default_value = "indaba@localhost",
-        global = true
-    )]
-    mail_from: String,
+    #[command(flatten)]
+    smtp: super::smtp_args::SmtpArgs,
     /// The site's public address, for links in mail.
     #[arg(
         long,
@@ -122,26 +113,13 @@ enum DeskCommand {
 /// The state the desk's work needs.
 async fn state(cli: &DeskCli) -> Result<indaba_web::AppState> {
     let store = indaba_store::Store::open(&cli.database).await?;
-    let mailer = match &cli.smtp {
-        Some(relay) => {
-            let (host, port) = relay
-                .rsplit_once(':')
-                .and_then(|(h, p)| Some((h.to_string(), p.parse::<u16>().ok()?)))
-                .with_context(|| format!("--smtp {relay:?}: give HOST:PORT"))?;
-            Some(Arc::new(indaba_web::mail::Mailer::new(
-                &host,
-                port,
-                &cli.mail_from,
-            )?))
-        }
-        None => None,
-    };
+    let mailer = cli.smtp.mailer()?.map(Arc::new);
     let engine = super::engine_settings(&cli.engine).await?;
     let config = indaba_web::WebConfig {
         base_url: cli.base_url.clone(),
         ..indaba_web::WebConfig::default()
     };
-    let mut state = indaba_web::AppState::new(store, engine, mailer, config)?;
+    let mut state = indaba_web::AppState::new(store, engine, mailer, config).await?;
     state.desk = Arc::new(cli.desk.config()?);
     Ok(state)
 }

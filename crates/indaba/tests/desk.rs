@@ -90,11 +90,14 @@ impl Desk {
     /// intake address.
     fn desk(&self, args: &[&str]) -> serde_json::Value {
         let smtp = testbed("INDABA_TB_SMTP");
+        let ca = testbed("INDABA_TB_CA");
         let mut all = vec!["desk"];
         all.extend_from_slice(args);
         all.extend([
             "--smtp",
             &smtp,
+            "--smtp-ca-file",
+            &ca,
             "--mail-from",
             "indaba@relay.test",
             "--base-url",

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::api::{api_user, error};
 use crate::app::AppState;
+use crate::client::Client;
 
 /// A report submitted through the API.
 #[derive(Debug, Deserialize)]
@@ -96,9 +97,14 @@ fn case_json(c: &DeskCase) -> serde_json::Value {
 }
 
 /// `POST /api/v1/desk/reports`.
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let user = match api_user(&state, &headers).await {
-        Ok(u) => u,
+pub async fn submit(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let user = match api_user(&state, client, &headers).await {
+        Ok(owner) => owner.user,
         Err(r) => return r,
     };
     let request: ReportRequest = match serde_json::from_slice(&body) {
@@ -192,11 +198,12 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
 /// `GET /api/v1/desk/reports/{reference}`.
 pub async fn status(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
     Path(reference): Path<String>,
 ) -> Response {
-    let user = match api_user(&state, &headers).await {
-        Ok(u) => u,
+    let user = match api_user(&state, client, &headers).await {
+        Ok(owner) => owner.user,
         Err(r) => return r,
     };
     let Ok(case) = state.store.desk_case_by_reference(&reference).await else {

@@ -254,7 +254,7 @@ impl Pairs {
 
     /// Whether the CSRF field matches the browser's token.
     pub fn csrf_ok(&self, ctx: &PageContext) -> bool {
-        crate::protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, self.get("csrf"))
+        ctx.csrf_accepts(self.get("csrf"))
     }
 }
 

@@ -1374,7 +1374,7 @@ pub async fn feed_upload(
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if !crate::protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, token) {
+    if !ctx.csrf_accepts(token) {
         return csrf_refused(&state, &ctx);
     }
     let name = q.get("name").cloned().unwrap_or_default();
