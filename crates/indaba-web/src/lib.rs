@@ -26,3 +26,6 @@ pub mod worker;
 
 pub use app::{AppState, WebConfig, router};
 pub use client::TrustedProxies;
+
+#[cfg(test)]
+mod testing;

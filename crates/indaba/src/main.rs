@@ -16,7 +16,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use indaba_checks::dnssec::TrustAnchor;
 use indaba_engine::EngineSettings;
-use indaba_model::{DomainName, TestKind};
+use indaba_model::TestKind;
 use indaba_probe::ProbeSettings;
 
 /// Indaba tests websites and mail domains against modern Internet standards.
@@ -300,8 +300,15 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         (None, Some(d)) => (TestKind::Mail, d),
         _ => bail!("give exactly one of --web DOMAIN or --mail DOMAIN"),
     };
-    let domain = DomainName::parse(raw_domain)
-        .with_context(|| format!("{raw_domain:?} cannot be tested"))?;
+    // The same reading of typed names as the site's form and API: a URL
+    // keeps its host, a mail address its domain, UTS 46 mapping.
+    let domain =
+        indaba_model::name::from_user_input(raw_domain, kind == TestKind::Mail).map_err(|e| {
+            anyhow!(
+                "{raw_domain:?} cannot be tested: {}",
+                output::english(&indaba_model::ToMessage::to_message(&e))
+            )
+        })?;
     let now = args
         .now
         .as_deref()
