@@ -85,19 +85,32 @@ async fn a_name_with_a_thousand_addresses_gets_a_bounded_test() {
         env["INDABA_TB_RESOLVER"].clone(),
         env["INDABA_TB_TRUST_ANCHOR"].clone(),
     );
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_indaba"))
+    let (out, peak_kib) = tokio::task::spawn_blocking(move || {
+        let child = Command::new(env!("CARGO_BIN_EXE_indaba"))
             .args(["check", "--web", "many-addresses.test", "--json"])
             .args(["--resolver", &resolver, "--trust-anchor", &anchor])
-            .args([
-                "--allow-private-targets",
-                "--timeout",
-                "60",
-                "--query-timeout",
-                "2",
-            ])
-            .output()
-            .expect("run indaba")
+            .args(["--allow-private-targets", "--timeout", "60"])
+            .args(["--query-timeout", "2"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run indaba");
+        // The peak resident memory, for the record (never asserted).
+        let status = format!("/proc/{}/status", child.id());
+        let output = std::thread::spawn(move || child.wait_with_output().expect("indaba runs"));
+        let mut peak_kib = 0u64;
+        while !output.is_finished() {
+            if let Ok(text) = std::fs::read_to_string(&status)
+                && let Some(kib) = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak_kib = peak_kib.max(kib);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        (output.join().expect("indaba runs"), peak_kib)
     })
     .await
     .unwrap();
@@ -111,8 +124,9 @@ async fn a_name_with_a_thousand_addresses_gets_a_bounded_test() {
     let connections = seen.connections.load(Ordering::SeqCst);
     let addresses = seen.addresses.lock().unwrap().len();
     println!(
-        "bounded work: {connections} connections to {addresses} of {ADDRESSES} addresses; report {} bytes",
-        out.stdout.len()
+        "bounded work: {connections} connections to {addresses} of {ADDRESSES} addresses; report {} bytes; peak memory {} MiB",
+        out.stdout.len(),
+        peak_kib / 1024
     );
     assert!(connections > 0, "the test reached none of the addresses");
     assert!(
