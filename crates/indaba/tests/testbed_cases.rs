@@ -405,7 +405,9 @@ fn private_targets_are_refused_unless_allowed() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("127.0.10.1") && stderr.contains("--allow-private-targets"),
+        // Whichever of its addresses (127.0.10.1, fd00::10:1) came first.
+        (stderr.contains("127.0.10.1") || stderr.contains("fd00::10:1"))
+            && stderr.contains("--allow-private-targets"),
         "the refusal says which address and how to allow it: {stderr}"
     );
     assert!(out.stdout.is_empty(), "no report for a refused target");
@@ -435,7 +437,14 @@ fn the_report_time_limit_cuts_a_slow_test_short() {
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for f in report["findings"].as_array().unwrap() {
-        assert_eq!(f["status"], "error", "{f}");
+        // No routing source is given here: the route checks say this
+        // instance does not test routes; everything else ran out of time.
+        let expected = if f["message"]["id"] == "rpki-no-vrp-source" {
+            "not_applicable"
+        } else {
+            "error"
+        };
+        assert_eq!(f["status"], expected, "{f}");
     }
     let cut = report["observations"]["cut_short"]
         .as_array()
