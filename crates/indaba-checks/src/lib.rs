@@ -39,7 +39,7 @@ pub mod website;
 /// A finding's summary in English (unit tests read what people will read).
 #[cfg(test)]
 pub(crate) fn english(finding: &indaba_model::Finding) -> String {
-    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, &finding.message)
+    indaba_i18n::in_english(&finding.message)
 }
 
 /// A finding's evidence in English, one `subject: detail` line each, every

@@ -92,10 +92,7 @@ pub async fn run(
     indaba_model::name::testable(domain, settings.probe.allow_private).map_err(|refusal| {
         EngineError::Refused {
             domain: domain.to_string(),
-            reason: indaba_i18n::english().render(
-                indaba_i18n::DEFAULT_LANGUAGE,
-                &indaba_model::ToMessage::to_message(&refusal),
-            ),
+            reason: indaba_i18n::in_english(&indaba_model::ToMessage::to_message(&refusal)),
         }
     })?;
     let started_at = time::OffsetDateTime::now_utc();

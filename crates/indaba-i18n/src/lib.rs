@@ -282,6 +282,12 @@ pub fn english() -> &'static Catalogue {
     })
 }
 
+/// `message` in English: the language of stored reports, the JSON API and
+/// the command line.
+pub fn in_english(message: &Message) -> String {
+    english().render(DEFAULT_LANGUAGE, message)
+}
+
 /// A translator bound to one language, handed to templates.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr<'a> {

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use indaba_i18n::in_english as english;
 use indaba_model::TestKind;
 use indaba_store::{ApiKeyOwner, Job, JobState, StoreError};
 use serde::{Deserialize, Serialize};
@@ -58,11 +59,6 @@ fn status_of(job: &Job) -> TestStatus {
         report_id: job.report_id.clone(),
         error: job.error.clone(),
     }
-}
-
-/// A message in English, as the API speaks.
-fn english(message: &indaba_model::Message) -> String {
-    indaba_i18n::english().render("en", message)
 }
 
 /// A JSON error answer.

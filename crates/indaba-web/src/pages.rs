@@ -503,7 +503,7 @@ mod tests {
     /// What the doors must answer for `input`: the name to test, or the
     /// reason in English.
     fn expected(input: &str, mail: bool, allow_private: bool) -> Result<String, String> {
-        let english = |m: &indaba_model::Message| indaba_i18n::english().render("en", m);
+        let english = indaba_i18n::in_english;
         let name = from_user_input(input, mail).map_err(|e| english(&e.to_message()))?;
         testable(&name, allow_private).map_err(|r| english(&r.to_message()))?;
         Ok(name.as_str().to_string())

@@ -321,7 +321,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         indaba_model::name::from_user_input(raw_domain, kind == TestKind::Mail).map_err(|e| {
             anyhow!(
                 "{raw_domain:?} cannot be tested: {}",
-                output::english(&indaba_model::ToMessage::to_message(&e))
+                indaba_i18n::in_english(&indaba_model::ToMessage::to_message(&e))
             )
         })?;
     let now = args

@@ -10,10 +10,7 @@ use indaba_model::catalogue::{self, CATALOGUE, Category};
 use indaba_model::{Message, Report, Status, msg};
 use owo_colors::OwoColorize;
 
-/// `message` in English, the command line's language.
-pub fn english(message: &Message) -> String {
-    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, message)
-}
+use indaba_i18n::in_english as english;
 
 fn score_text(score: Option<u8>) -> String {
     score

@@ -11,14 +11,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indaba_checks::dnssec::Validator;
 use indaba_checks::spf::{CheckHostInput, Evaluation, MAX_LOOKUPS, MAX_VOID_LOOKUPS};
-use indaba_i18n::DEFAULT_LANGUAGE;
-use indaba_model::{DomainName, Message, ToMessage, msg};
+use indaba_i18n::in_english as say;
+use indaba_model::{DomainName, ToMessage, msg};
 use indaba_probe::{ProbeSettings, Session};
-
-/// `message` in the CLI's language (English, as the rest of its output).
-fn say(message: &Message) -> String {
-    indaba_i18n::english().render(DEFAULT_LANGUAGE, message)
-}
 
 /// Arguments of `indaba spf`.
 #[derive(Debug, Args)]
