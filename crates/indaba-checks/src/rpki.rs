@@ -476,7 +476,7 @@ mod tests {
         assert_eq!(f.status, Status::Error);
         assert_eq!(f.message.id, "rpki-no-vrp-source");
         assert!(
-            crate::english(&f).contains("no VRP source configured"),
+            crate::english(&f).contains("no route origin validation data (VRPs) configured"),
             "{}",
             crate::english(&f)
         );

@@ -15,6 +15,7 @@
 mod accounts;
 pub mod assembly;
 mod jobs;
+mod public;
 mod reports;
 
 use std::str::FromStr;
@@ -27,6 +28,7 @@ pub use accounts::{
     ApiKeyOwner, AuditEntry, NewUser, Organisation, Role, Session, Stakeholder, User,
 };
 pub use jobs::{Job, JobState, QueueFull};
+pub use public::PublicReport;
 pub use reports::ReportSummary;
 
 /// Why the store could not do what was asked.

@@ -164,6 +164,11 @@ pub async fn start_on(bin: &str, db: Db, port: u16, extra: &[&str]) -> Server {
         } else {
             vec!["--base-url", base.as_str()]
         })
+        // The access log would print every request of every test.
+        .env(
+            "INDABA_LOG",
+            std::env::var("INDABA_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

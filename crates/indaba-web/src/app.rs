@@ -43,6 +43,12 @@ pub struct WebConfig {
     /// Whether an admin may set the platform's clock (`POST
     /// /assembly/clock`), for tests of deadlines and reminders.
     pub test_clock: bool,
+    /// Whether the home page lists recent public results (an operator may
+    /// turn the list off: `--no-recent-results`).
+    pub recent_results: bool,
+    /// The platform's own security contact (`mailto:` or `https:` URI) for
+    /// its security.txt; without one it publishes none.
+    pub security_contact: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -57,6 +63,8 @@ impl Default for WebConfig {
             requests_per_minute: 600,
             workers: 4,
             test_clock: false,
+            recent_results: true,
+            security_contact: None,
         }
     }
 }
@@ -96,10 +104,12 @@ pub fn router(state: AppState) -> Router {
         .route("/test/web", post(crate::pages::submit_web))
         .route("/test/mail", post(crate::pages::submit_mail))
         .route("/test/{job}", get(crate::pages::progress))
-        .route("/report/{id}", get(crate::pages::report))
+        .route("/test/{job}/progress", get(crate::pages::progress_json))
+        .route("/api", get(crate::apidocs::page))
         .route("/guides", get(crate::pages::guides_index))
         .route("/guides/{id}", get(crate::pages::guide))
         .route("/static/site.css", get(crate::pages::stylesheet))
+        .route("/static/site.js", get(crate::pages::script))
         .route("/.well-known/security.txt", get(crate::pages::security_txt))
         .route(
             "/login",
@@ -135,12 +145,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/batches/{id}", get(crate::api::batch))
         .route("/api/v1/openapi.json", get(crate::api::openapi))
         .merge(crate::assembly::routes())
+        .merge(crate::results::routes())
         .fallback(crate::pages::not_found)
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_limit,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::errors::people_errors,
+        ))
+        .layer(axum::middleware::from_fn(crate::access_log::access_log));
     for (name, value) in protect::security_headers() {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }

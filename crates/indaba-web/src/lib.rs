@@ -5,16 +5,22 @@
 //! store or the engine, and render a template. Everything a person reads goes
 //! through [`i18n`]; every response carries the headers of [`protect`].
 
+pub mod access_log;
 pub mod accounts;
 pub mod api;
+pub mod apidocs;
 pub mod app;
 pub mod assembly;
+pub mod errors;
 pub mod guides;
 pub mod i18n;
 pub mod mail;
 pub mod pages;
 pub mod protect;
+pub mod reset_mail;
+pub mod results;
 pub mod view;
+pub mod when;
 pub mod worker;
 
 pub use app::{AppState, WebConfig, router};

@@ -150,6 +150,13 @@ struct ServeArgs {
     /// (`POST /assembly/clock`): for tests only, never in production.
     #[arg(long)]
     test_clock: bool,
+    /// The platform's own security contact for its security.txt (RFC 9116):
+    /// a `mailto:` or `https:` URI. Without it, no security.txt is served.
+    #[arg(long, value_name = "URI")]
+    security_contact: Option<String>,
+    /// Do not list recent results on the home page.
+    #[arg(long)]
+    no_recent_results: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -205,7 +212,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("INDABA_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -356,7 +363,14 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             requests_per_minute: args.requests_per_minute,
             workers: args.workers,
             test_clock: args.test_clock,
+            recent_results: !args.no_recent_results,
+            security_contact: security_contact(args.security_contact.as_deref())?,
         };
+        if config.security_contact.is_none() {
+            tracing::warn!(
+                "no --security-contact: the platform publishes no security.txt (and its own web test will say so)"
+            );
+        }
         let state = indaba_web::AppState::new(store, engine, mailer, config)?;
         indaba_web::worker::spawn(&state, args.workers);
         indaba_web::assembly::reminders::start(&state);
@@ -560,4 +574,22 @@ mod tests {
         );
         assert!(parse_resolver("dns.example").is_err());
     }
+}
+
+/// What is logged unless `INDABA_LOG` says otherwise: warnings, and the
+/// access log and job log of `serve` (one line per request, per test).
+const DEFAULT_LOG: &str = "warn,indaba::access=info,indaba::jobs=info";
+
+/// Checks `--security-contact`: a `mailto:` or `https:` URI (RFC 9116 §2.5.3).
+fn security_contact(given: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(uri) = given.map(str::trim) else {
+        return Ok(None);
+    };
+    let lower = uri.to_ascii_lowercase();
+    let ok = (lower.starts_with("mailto:") && uri.len() > 7 && uri.contains('@'))
+        || (lower.starts_with("https://") && uri.len() > 8);
+    if !ok || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        anyhow::bail!("--security-contact must be a mailto: or https: URI (RFC 9116), not {uri:?}");
+    }
+    Ok(Some(uri.to_string()))
 }

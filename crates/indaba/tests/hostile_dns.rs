@@ -207,7 +207,7 @@ fn assert_all_errors_with(report: &serde_json::Value, needle: &str) {
         // These tests configure no VRP source, which the routing checks
         // report before anything else.
         let needle = if check.contains(".rpki.") {
-            "no VRP source configured"
+            "no route origin validation data (VRPs) configured"
         } else {
             needle
         };

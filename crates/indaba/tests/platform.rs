@@ -643,7 +643,13 @@ async fn the_platform_passes_its_own_web_test() {
     let _server = start_on(
         Db::Sqlite,
         18080,
-        &["--base-url", "https://indaba.test", "--secure-cookies"],
+        &[
+            "--base-url",
+            "https://indaba.test",
+            "--secure-cookies",
+            "--security-contact",
+            "mailto:security@indaba.test",
+        ],
     )
     .await;
     let env = testbed_env();
