@@ -82,6 +82,13 @@ pub async fn people_errors(
 ) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let headers = request.headers().clone();
+    let (mut parts, body) = request.into_parts();
+    let Ok(client) =
+        <crate::client::Client as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+            &mut parts, &state,
+        )
+        .await;
+    let request = Request::from_parts(parts, body);
     let mut response = next.run(request).await;
     let status = response.status();
     let handled = matches!(
@@ -108,7 +115,7 @@ pub async fn people_errors(
     let ctx = if api {
         None
     } else {
-        Some(crate::app::page_context(&headers, &state).await)
+        Some(crate::app::page_context(&headers, client.0, &state).await)
     };
     let mut out = match (api, &ctx) {
         (true, _) | (false, None) => {

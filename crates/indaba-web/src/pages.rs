@@ -1,7 +1,6 @@
 //! The public pages: home, test submission, progress, report, guides.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -11,7 +10,7 @@ use indaba_store::JobState;
 use serde::Deserialize;
 
 use crate::app::{AppState, Client, PageContext, too_many};
-use crate::protect;
+use crate::extract::CsrfForm;
 use crate::view::{
     self, FormField, GuidePage, GuidesPage, HomePage, MessagePage, ProgressPage, RecentView,
 };
@@ -104,9 +103,6 @@ async fn home_page(
 /// The test form.
 #[derive(Debug, Deserialize)]
 pub struct TestForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The domain (or a URL or e-mail address people paste).
     #[serde(default)]
     pub domain: String,
@@ -121,7 +117,7 @@ pub async fn submit_web(
     state: State<AppState>,
     client: Client,
     ctx: PageContext,
-    form: Form<TestForm>,
+    form: CsrfForm<TestForm>,
 ) -> Response {
     submit(state, client, ctx, form, TestKind::Web).await
 }
@@ -131,7 +127,7 @@ pub async fn submit_mail(
     state: State<AppState>,
     client: Client,
     ctx: PageContext,
-    form: Form<TestForm>,
+    form: CsrfForm<TestForm>,
 ) -> Response {
     submit(state, client, ctx, form, TestKind::Mail).await
 }
@@ -160,7 +156,10 @@ pub enum SubmitError {
 
 /// Accepts a test request: validates the name, reuses a recent public
 /// report (unless `reuse` is false: "test now") or queues a job (shared by
-/// the form and the API). Tests outside a batch are public.
+/// the form and the API). Tests outside a batch are public. A single test
+/// takes one unit of the client's submission budget; a batch's tests are
+/// paid for by the batch (one unit per domain, [`crate::api::submit_batch`])
+/// and go to the batch share of the queue.
 pub async fn accept_test(
     state: &AppState,
     client: Client,
@@ -195,7 +194,11 @@ pub async fn accept_test(
             domain.as_str(),
             &client.0.to_string(),
             batch,
-            state.config.queue_bound,
+            if batch.is_some() {
+                state.config.batch_queue_bound
+            } else {
+                state.config.queue_bound
+            },
         )
         .await
     {
@@ -237,19 +240,10 @@ async fn submit(
     State(state): State<AppState>,
     client: Client,
     ctx: PageContext,
-    Form(form): Form<TestForm>,
+    CsrfForm(form): CsrfForm<TestForm>,
     kind: TestKind,
 ) -> Response {
     let tr = ctx.tr(&state);
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return message(
-            &state,
-            &ctx,
-            StatusCode::FORBIDDEN,
-            "error-csrf-title",
-            tr.t("error-csrf-text"),
-        );
-    }
     let reuse = form.fresh.is_none();
     match accept_test(&state, client, kind, &form.domain, None, reuse).await {
         Ok(Submitted::Reused(id)) => {

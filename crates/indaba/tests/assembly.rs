@@ -51,7 +51,7 @@ impl Fixture {
             return o.id;
         }
         self.store
-            .create_organisation(None, name, group)
+            .create_organisation(&indaba_store::Actor::local(), name, group)
             .await
             .unwrap()
             .id
@@ -62,7 +62,7 @@ impl Fixture {
         let u = self
             .store
             .create_user(
-                None,
+                &indaba_store::Actor::local(),
                 NewUser {
                     email,
                     name: email.split('@').next().unwrap(),
@@ -1026,7 +1026,12 @@ async fn an_anonymous_poll_cannot_be_de_anonymised_through_the_api_or_the_audit_
     // The API, to an admin with an API key and to a visitor.
     let key = f
         .store
-        .create_api_key(None, f.id("admin@example.test"), "t")
+        .create_api_key(
+            &indaba_store::Actor::local(),
+            f.id("admin@example.test"),
+            "t",
+            None,
+        )
         .await
         .unwrap();
     let keyed = platform::client();
