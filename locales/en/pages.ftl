@@ -209,3 +209,26 @@ reset-link-used = This link was used already: the password was changed with it. 
 reset-link-expired = This link has expired (links work for one hour). Ask for a new one.
 reset-link-unknown = This link is not valid: it may be mistyped, or a newer reset replaced it. Ask for a new one.
 reset-ask-again = Ask for a new link
+
+## The admin page (safe to use)
+admin-role-admin = Administrator
+admin-role-analyst = Analyst (CERT, secretariat)
+admin-role-member = Member (an organisation's staff)
+admin-group-government = Government
+admin-group-cert = CERT
+admin-group-isp = Internet service provider
+admin-group-hosting = Hosting company
+admin-group-finance = Bank or financial institution
+admin-group-registry = Registry
+admin-group-civil-society = Civil society
+admin-group-academia = Academia
+admin-group-private-sector = Private sector
+admin-group-technical-community = Technical community
+admin-group-intergovernmental = Intergovernmental organisation
+admin-group-other = Other
+admin-org-disabled-label = Disabled
+admin-org-disabled = The organisation was disabled, and { $count ->
+    [one] one account of its people with it.
+   *[other] { $count } accounts of its people with it.
+}
+admin-org-enabled = The organisation was enabled again. Its people's accounts stay disabled until you enable each.

@@ -17,9 +17,10 @@ mod api_keys;
 pub mod assembly;
 mod audit;
 pub mod desk;
+mod disabling;
 mod jobs;
-mod public;
 pub mod passwords;
+mod public;
 mod reports;
 mod signin;
 

@@ -134,6 +134,8 @@ pub struct AppState {
     /// The key that signs visitors' CSRF tokens (kept in the store, shared
     /// by every process).
     pub csrf_key: Arc<Vec<u8>>,
+    /// Notices waiting for the page after an admin action's redirect.
+    pub flash: Arc<crate::flash::Flash>,
 }
 
 /// The largest request body accepted (forms, API batches).
@@ -176,23 +178,21 @@ pub fn router(state: AppState) -> Router {
             "/password/reset/{token}",
             get(crate::accounts::reset_form).post(crate::accounts::reset),
         )
-        .route("/admin", get(crate::accounts::admin))
-        .route("/admin/users", post(crate::accounts::admin_create_user))
-        .route(
-            "/admin/users/{id}",
-            post(crate::accounts::admin_update_user),
-        )
+        .route("/admin", get(crate::admin::admin))
+        .route("/admin/users", post(crate::admin::create_user))
+        .route("/admin/users/{id}", post(crate::admin::update_user))
         .route(
             "/admin/organisations",
-            post(crate::accounts::admin_create_organisation),
+            post(crate::admin::create_organisation),
         )
         .route(
-            "/admin/api-keys",
-            post(crate::accounts::admin_create_api_key),
+            "/admin/organisations/{id}",
+            post(crate::admin::update_organisation),
         )
+        .route("/admin/api-keys", post(crate::admin::create_api_key))
         .route(
             "/admin/api-keys/{id}/revoke",
-            post(crate::accounts::admin_revoke_api_key),
+            post(crate::admin::revoke_api_key),
         )
         .route("/api/v1/tests", post(crate::api::submit))
         .route("/api/v1/tests/{id}", get(crate::api::test_status))
@@ -437,6 +437,7 @@ impl AppState {
             job_signal: Arc::new(tokio::sync::Notify::new()),
             desk: Arc::new(crate::desk::DeskConfig::default()),
             csrf_key: Arc::new(csrf_key),
+            flash: Arc::default(),
         })
     }
 }

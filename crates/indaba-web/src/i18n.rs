@@ -93,6 +93,12 @@ mod tests {
         for month in 1..=12 {
             used.push(format!("when-month-{month}"));
         }
+        for role in indaba_store::Role::ALL {
+            used.push(format!("admin-role-{}", role.as_str()));
+        }
+        for group in indaba_store::Stakeholder::ALL {
+            used.push(format!("admin-group-{}", group.as_str().replace('_', "-")));
+        }
         for category in indaba_model::catalogue::Category::ALL {
             used.push(format!("category-{}", category.id().replace('_', "-")));
         }

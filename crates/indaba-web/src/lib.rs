@@ -10,14 +10,16 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod apidocs;
 pub mod app;
 pub mod assembly;
-pub mod errors;
 pub mod client;
 pub mod desk;
+pub mod errors;
 pub mod extract;
+pub mod flash;
 pub mod guides;
 pub mod i18n;
 pub mod mail;
