@@ -727,3 +727,261 @@ async fn errors_are_pages_on_the_site_and_json_on_the_api() {
         "no contact, no security.txt"
     );
 }
+
+/// The value of the `<option>` of select `select` whose text is `text`.
+async fn option_value(b: &Client, select: &str, text: &str) -> String {
+    b.execute(
+        "for (const o of document.getElementById(arguments[0]).options) \
+           if (o.text === arguments[1]) return o.value; return null;",
+        vec![select.into(), text.into()],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_else(|| panic!("no option {text:?} in #{select}"))
+    .to_string()
+}
+
+/// How an API key is received by the API: `GET /api/v1/batches/none` is
+/// 404 for a working key, 401 for a revoked one.
+async fn key_status(server: &Server, key: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(server.url("/api/v1/batches/none"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// The admin page, safe to use: every form redirects after POST (a reload
+/// submits nothing twice, the new key is shown once), new users are
+/// members unless chosen otherwise, groups and roles are words, a key is
+/// revoked and a user and an organisation disabled from the page; it is
+/// accessible.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_safe_admin_page() {
+    let server = start(&[]).await;
+    server.create_user("admin@example.test", "admin", "an admin password");
+    let browser = chromium().await;
+    let b = &browser.client;
+    b.goto(&server.url("/login")).await.unwrap();
+    fill_and_submit(
+        b,
+        &[
+            ("email", "admin@example.test"),
+            ("password", "an admin password"),
+        ],
+    )
+    .await;
+    wait_until("the sign-in never finished", || async {
+        let url = b
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        if url.contains("/login") {
+            Err(url)
+        } else {
+            Ok(())
+        }
+    })
+    .await;
+    b.goto(&server.url("/admin")).await.unwrap();
+
+    // An organisation, its group chosen and shown in words.
+    let group = option_value(b, "no-group", "Hosting company").await;
+    assert_eq!(group, "hosting");
+    b.execute(
+        "document.getElementById('no-group').value = 'hosting'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    fill_and_submit(b, &[("no-name", "Hosting Ltd")]).await;
+    wait_for_text(b, "The organisation Hosting Ltd was created").await;
+    let url = b.current_url().await.unwrap().to_string();
+    assert!(url.ends_with("/admin#orgs"), "redirected after POST: {url}");
+    // A reload repeats the GET, not the POST.
+    b.refresh().await.unwrap();
+    let page = wait_for_text(b, "Hosting Ltd").await;
+    assert!(!page.contains("was created"), "the notice is shown once");
+    let rows = b
+        .execute(
+            "return document.querySelectorAll('#organisations tbody tr').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.as_u64(), Some(1), "one organisation, created once");
+    let orgs = text_of(b, "#organisations").await;
+    assert!(orgs.contains("Hosting company"), "{orgs}");
+
+    // A new user is a member unless the admin chooses otherwise.
+    let role: String = b
+        .execute("return document.getElementById('nu-role').value", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(role, "member");
+    let org_id = option_value(b, "nu-org", "Hosting Ltd").await;
+    b.execute(
+        "document.getElementById('nu-org').value = arguments[0]",
+        vec![org_id.clone().into()],
+    )
+    .await
+    .unwrap();
+    fill_and_submit(
+        b,
+        &[
+            ("nu-email", "m@example.test"),
+            ("nu-name", "M"),
+            ("nu-password", "a member password"),
+        ],
+    )
+    .await;
+    wait_for_text(b, "The account m@example.test was created").await;
+    let member_id = option_value(b, "k-user", "m@example.test").await;
+    let shown_role: String = b
+        .execute(
+            "const s = document.getElementById('role-' + arguments[0]); return s.options[s.selectedIndex].text",
+            vec![member_id.clone().into()],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(shown_role.starts_with("Member"), "{shown_role}");
+
+    // An API key: shown once after the redirect, listed with its times,
+    // revoked from the page.
+    b.execute(
+        "document.getElementById('k-user').value = arguments[0]",
+        vec![member_id.clone().into()],
+    )
+    .await
+    .unwrap();
+    fill_and_submit(b, &[("k-label", "monitoring")]).await;
+    let notice = wait_for_text(b, "New API key").await;
+    let key = notice
+        .split("ik_")
+        .nth(1)
+        .map(|s| format!("ik_{}", s.split(['<', ' ', '"']).next().unwrap_or_default()))
+        .expect("the key is shown");
+    assert_eq!(
+        key_status(&server, &key).await,
+        StatusCode::NOT_FOUND,
+        "{key:?} works"
+    );
+    b.refresh().await.unwrap();
+    let page = wait_for_text(b, "monitoring").await;
+    assert!(!page.contains(&key), "the key is shown only once");
+    let rows = b
+        .execute(
+            "return document.querySelectorAll('#api-keys tbody tr').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.as_u64(), Some(1), "one key, created once");
+    let keys = text_of(b, "#api-keys tbody").await;
+    assert!(keys.contains("working") && keys.contains("UTC"), "{keys}");
+    assert_accessible(b, "admin page").await;
+    screenshots(b, "admin").await;
+    b.find(Locator::Css("#api-keys tbody button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(b, "The API key was revoked").await;
+    assert!(
+        text_of(b, "#api-keys tbody")
+            .await
+            .contains("revoked or expired")
+    );
+    assert_eq!(key_status(&server, &key).await, StatusCode::UNAUTHORIZED);
+
+    // Disabling the member: kept on the page, no longer able to sign in.
+    b.find(Locator::Id(&format!("disabled-{member_id}")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(Locator::XPath(&format!(
+        "//input[@id='disabled-{member_id}']/ancestor::form//button[@type='submit']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for_text(b, "Saved.").await;
+    let row_class: String = b
+        .execute(
+            "return document.getElementById('disabled-' + arguments[0]).closest('tr').className",
+            vec![member_id.clone().into()],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(row_class, "disabled");
+    let client = http_client();
+    let token = csrf(&client, &server.url("/login")).await;
+    let r = client
+        .post(server.url("/login"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", "m@example.test"),
+            ("password", "a member password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "a disabled user cannot sign in"
+    );
+
+    // Disabling the organisation; it stays listed, marked disabled.
+    b.find(Locator::XPath(
+        "//table[@id='organisations']//input[@name='disabled']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::XPath(
+        "//table[@id='organisations']//button[@type='submit']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for_text(b, "The organisation was disabled").await;
+    let orgs: String = b
+        .execute(
+            "return document.querySelector('#organisations tbody tr').className",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(orgs, "disabled");
+    // The audit log: times in words, people by their address.
+    let audit = text_of(b, "#audit-log").await;
+    assert!(audit.contains("admin@example.test"), "{audit}");
+    assert!(audit.contains("organisation.disable"), "{audit}");
+    assert!(audit.contains("UTC") || audit.contains("GMT"), "{audit}");
+}
