@@ -171,3 +171,120 @@ pub async fn people_errors(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    //! The middleware on a router of its own, driven with `oneshot()`.
+
+    use std::sync::{Arc, Mutex};
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::testing::fixture;
+
+    /// The log, kept for the test to read.
+    #[derive(Clone, Default)]
+    struct Log(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    async fn call(app: &Router, path: &str) -> (StatusCode, String, String) {
+        let r = app
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = r.status();
+        let kind = r
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            !r.headers().contains_key(INCIDENT_HEADER),
+            "the internal header never leaves"
+        );
+        let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, kind, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_server_error_is_a_page_or_json_naming_the_incident_the_log_names() {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let f = fixture().await;
+        let panics = || async {
+            if true {
+                panic!("a bug");
+            }
+        };
+        let app = Router::new()
+            .route("/boom", get(panics))
+            .route("/api/boom", get(panics))
+            .route(
+                "/busy",
+                get(|| async { (StatusCode::TOO_MANY_REQUESTS, "slow down") }),
+            )
+            .layer(tower_http::catch_panic::CatchPanicLayer::new())
+            .layer(axum::middleware::from_fn_with_state(
+                f.state.clone(),
+                people_errors,
+            ))
+            .with_state(f.state.clone());
+
+        let (status, kind, page) = call(&app, "/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(kind.starts_with("text/html"), "{kind}");
+        let incident = page
+            .split("incident number ")
+            .nth(1)
+            .map(|s| {
+                s.chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .take(8)
+                    .collect::<String>()
+            })
+            .expect("the page names the incident");
+        assert_eq!(incident.len(), 8, "{page}");
+        let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(logged.contains(&format!("incident={incident}")), "{logged}");
+
+        let (status, kind, json) = call(&app, "/api/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(kind.starts_with("application/json"), "{kind}");
+        let body: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+        let text = body["error"].as_str().unwrap();
+        let id = text.rsplit(' ').next().unwrap();
+        let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logged.contains(&format!("incident={id}")),
+            "{text}: {logged}"
+        );
+
+        let (status, kind, page) = call(&app, "/busy").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(kind.starts_with("text/html"), "{kind}");
+        assert!(page.contains("Too many requests"), "{page}");
+    }
+}

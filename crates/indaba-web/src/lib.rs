@@ -28,6 +28,8 @@ pub mod protect;
 pub mod reset_mail;
 pub mod results;
 pub mod serve;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod view;
 pub mod when;
 pub mod worker;

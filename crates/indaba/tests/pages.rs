@@ -418,30 +418,14 @@ async fn hall_of_fame_and_badge() {
         .await
         .unwrap();
     let fame = wait_for_text(b, "Hall of fame").await;
-    if score == "100%" {
-        assert!(fame.contains("/site/dane-good.test"), "{fame}");
-        // The badge image loads and fits.
-        wait_until("the badge never loaded", || async {
-            let loaded = b
-                .execute(
-                    "const i = document.querySelector('.fame img'); return !!i && i.complete && i.naturalWidth > 0",
-                    vec![],
-                )
-                .await
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false);
-            if loaded { Ok(()) } else { Err("not yet".to_string()) }
-        })
-        .await;
-        assert_accessible(b, "hall of fame").await;
-        screenshots(b, "hall-of-fame").await;
-    } else {
-        assert!(
-            !fame.contains("/site/dane-good.test"),
-            "{score} is not 100%: {fame}"
-        );
-    }
+    // No domain of the test network scores 100% (none has every IPv6
+    // check right), so the hall lists nothing; the router test
+    // `results::tests::the_hall_of_fame_lists_domains_whose_latest_public_result_is_perfect`
+    // shows who it lists.
+    assert_ne!(score, "100%", "the test network changed: list it here");
+    assert!(!fame.contains("/site/dane-good.test"), "{score}: {fame}");
+    assert_accessible(b, "hall of fame").await;
+    screenshots(b, "hall-of-fame").await;
     // The badge: an SVG whose texts fit their boxes, linking to the latest
     // result.
     b.goto(&format!("{}/badge/web/dane-good.test.svg", server.base))

@@ -178,3 +178,6 @@ async fn latest(
     );
     ctx.finish(&state, render(page))
 }
+
+#[cfg(test)]
+mod tests;
