@@ -200,16 +200,6 @@ error-too-large-text = The form or upload is larger than this site accepts ({ $k
 error-too-many-title = Too many requests
 error-too-many-text = Your address has sent many requests in a short time. Please wait { $seconds } seconds and try again.
 
-## The password-reset mail and page
-reset-mail-intro = Someone, hopefully you, asked to reset the password of your Indaba account.
-reset-mail-action = To choose a new password, open this link within { $minutes } minutes. It works once.
-reset-mail-ignore = If you did not ask for this, ignore this message: your password stays as it is.
-reset-mail-signature = Indaba
-reset-link-used = This link was used already: the password was changed with it. If that was not you, ask for a new link at once and choose a new password.
-reset-link-expired = This link has expired (links work for one hour). Ask for a new one.
-reset-link-unknown = This link is not valid: it may be mistyped, or a newer reset replaced it. Ask for a new one.
-reset-ask-again = Ask for a new link
-
 ## The admin page (safe to use)
 admin-role-admin = Administrator
 admin-role-analyst = Analyst (CERT, secretariat)

@@ -25,7 +25,6 @@ pub mod i18n;
 pub mod mail;
 pub mod pages;
 pub mod protect;
-pub mod reset_mail;
 pub mod results;
 pub mod serve;
 #[cfg(test)]

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use indaba_testkit::browser::{chromium, fill_and_submit, wait_for_text, wait_for_url, wait_until};
+use indaba_testkit::browser::{
+    chromium, chromium_in_zone, fill_and_submit, wait_for_text, wait_for_url, wait_until,
+};
 use indaba_testkit::platform::{self, Db, Server, client as http_client, csrf, location};
 use reqwest::StatusCode;
 
@@ -409,11 +411,41 @@ async fn result_pages_in_a_browser() {
 #[tokio::test(flavor = "multi_thread")]
 async fn hall_of_fame_and_badge() {
     let server = start(&[]).await;
-    let browser = chromium().await;
+    // A reader in South Africa (UTC+2 all year).
+    let browser = chromium_in_zone("Africa/Johannesburg").await;
     let b = &browser.client;
-    // dane-good.test: TLS as it should be, DNSSEC, IPv6, RPKI.
+    // dane-good.test: TLS as it should be, DNSSEC, RPKI.
     let id = test_from_home(b, &server.base, "web-domain", "dane-good.test").await;
     let score = text_of(b, ".score-value").await;
+    // Dates in the reader's time zone: the server wrote UTC, the page's
+    // script rewrote it for the reader's zone, two hours ahead.
+    let times = b
+        .execute(
+            "const t = document.querySelector('.report-meta time'); \
+             return [t.getAttribute('datetime'), t.getAttribute('title'), t.textContent];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let times: Vec<String> = serde_json::from_value(times).unwrap();
+    let (iso, utc_text, local_text) = (&times[0], &times[1], &times[2]);
+    assert!(iso.ends_with('Z'), "{iso}");
+    assert!(utc_text.ends_with("UTC"), "the server's text: {utc_text}");
+    assert!(
+        local_text.contains("GMT+2"),
+        "the reader's zone: {local_text}"
+    );
+    let utc_hour: u32 = iso[11..13].parse().unwrap();
+    let local_hour = (utc_hour + 2) % 24;
+    let twelve = match local_hour % 12 {
+        0 => 12,
+        h => h,
+    };
+    assert!(
+        local_text.contains(&format!(" {twelve}:{}", &iso[14..16])),
+        "{iso} at UTC+2 is {local_hour}:{}: {local_text}",
+        &iso[14..16]
+    );
     b.goto(&format!("{}/hall-of-fame", server.base))
         .await
         .unwrap();

@@ -233,10 +233,7 @@ fn category_verdict(tr: &Tr<'_>, result: Option<&indaba_model::CategoryResult>) 
     }
 }
 
-fn result_of<'r>(
-    report: &'r Report,
-    category: Category,
-) -> Option<&'r indaba_model::CategoryResult> {
+fn result_of(report: &Report, category: Category) -> Option<&indaba_model::CategoryResult> {
     report
         .categories
         .iter()
