@@ -11,9 +11,14 @@
   function localTimes() {
     var format;
     try {
+      // Fields one by one: dateStyle and timeStyle cannot be combined
+      // with timeZoneName, and the zone must be said.
       format = new Intl.DateTimeFormat(lang, {
-        dateStyle: "long",
-        timeStyle: "short",
+        year: "numeric",
+        month: "long",
+        day: "numeric",
+        hour: "numeric",
+        minute: "2-digit",
         timeZoneName: "short",
       });
     } catch (e) {
