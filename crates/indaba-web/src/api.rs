@@ -63,6 +63,11 @@ fn status_of(job: &Job) -> TestStatus {
     }
 }
 
+/// A message in English, as the API speaks.
+fn english(message: &indaba_model::Message) -> String {
+    indaba_i18n::english().render("en", message)
+}
+
 /// A JSON error answer.
 pub fn error(status: StatusCode, text: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": text.into() }))).into_response()
@@ -70,7 +75,7 @@ pub fn error(status: StatusCode, text: impl Into<String>) -> Response {
 
 fn submit_error(e: SubmitError) -> Response {
     match e {
-        SubmitError::BadDomain(reason) => error(StatusCode::BAD_REQUEST, reason),
+        SubmitError::BadDomain(reason) => error(StatusCode::BAD_REQUEST, english(&reason)),
         SubmitError::RateLimited(wait) => too_many(wait),
         SubmitError::Busy(n) => {
             let mut r = error(
@@ -263,7 +268,7 @@ pub async fn submit_batch(
                     position: None,
                     report_id: None,
                     error: Some(match e {
-                        SubmitError::BadDomain(reason) => reason,
+                        SubmitError::BadDomain(reason) => english(&reason),
                         SubmitError::Busy(n) => format!(
                             "busy: {n} tests are waiting or running; submit this one again later"
                         ),

@@ -27,11 +27,12 @@ pub mod pages;
 pub mod protect;
 pub mod results;
 pub mod serve;
-#[cfg(test)]
-pub(crate) mod testing;
 pub mod view;
 pub mod when;
 pub mod worker;
 
 pub use app::{AppState, WebConfig, router};
 pub use client::TrustedProxies;
+
+#[cfg(test)]
+mod testing;

@@ -1,13 +1,14 @@
-//! For router tests (`oneshot()`, no server): the platform's state on a
-//! SQLite store in a temporary directory, with an engine that is never run.
+//! What the crate's router tests share: a platform state on a fresh SQLite
+//! store, no server and no network.
 
 use indaba_store::Store;
 
-use crate::{AppState, WebConfig};
+use crate::app::AppState;
 
-/// The state of a router test; the directory goes when it is dropped.
-pub struct Fixture {
-    /// The state.
+/// A platform state on a SQLite store in a temporary directory, removed
+/// on drop.
+pub(crate) struct Fixture {
+    /// The state handlers get.
     pub state: AppState,
     dir: std::path::PathBuf,
 }
@@ -19,12 +20,12 @@ impl Drop for Fixture {
 }
 
 /// A fresh state with the default settings.
-pub async fn fixture() -> Fixture {
-    fixture_with(WebConfig::default()).await
+pub(crate) async fn fixture() -> Fixture {
+    fixture_with(crate::WebConfig::default()).await
 }
 
 /// A fresh state with `config`.
-pub async fn fixture_with(config: WebConfig) -> Fixture {
+pub(crate) async fn fixture_with(config: crate::WebConfig) -> Fixture {
     let dir = std::env::temp_dir().join(format!("indaba-web-{}", indaba_store::new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     let store = Store::open(&dir.join("t.db").display().to_string())

@@ -3,6 +3,7 @@
 mod contacts_cmd;
 mod desk_cmd;
 mod output;
+mod rejudge;
 mod routing_args;
 mod smtp_args;
 mod spf_cmd;
@@ -16,7 +17,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use indaba_checks::dnssec::TrustAnchor;
 use indaba_engine::EngineSettings;
-use indaba_model::{DomainName, TestKind};
+use indaba_model::TestKind;
 use indaba_probe::ProbeSettings;
 
 /// Indaba tests websites and mail domains against modern Internet standards.
@@ -223,6 +224,20 @@ enum AdminCommand {
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
     },
+    /// Judge stored reports again under this version's scoring policy, from
+    /// their observations (nothing is scanned); `serve` does this at start.
+    Rejudge {
+        /// The database: a SQLite file or a postgres:// URL.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "sqlite:indaba.db",
+            env = "INDABA_DATABASE"
+        )]
+        database: String,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
     /// Create a user (the first admin, typically).
     CreateUser {
         /// The database: a SQLite file or a postgres:// URL.
@@ -307,8 +322,15 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         (None, Some(d)) => (TestKind::Mail, d),
         _ => bail!("give exactly one of --web DOMAIN or --mail DOMAIN"),
     };
-    let domain = DomainName::parse(raw_domain)
-        .with_context(|| format!("{raw_domain:?} cannot be tested"))?;
+    // The same reading of typed names as the site's form and API: a URL
+    // keeps its host, a mail address its domain, UTS 46 mapping.
+    let domain =
+        indaba_model::name::from_user_input(raw_domain, kind == TestKind::Mail).map_err(|e| {
+            anyhow!(
+                "{raw_domain:?} cannot be tested: {}",
+                output::english(&indaba_model::ToMessage::to_message(&e))
+            )
+        })?;
     let now = args
         .now
         .as_deref()
@@ -434,6 +456,21 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         state.desk = std::sync::Arc::new(args.desk.config()?);
         indaba_web::desk::seed_playbooks(&state).await?;
         indaba_web::worker::spawn(&state, args.workers);
+        {
+            let (store, engine) = (state.store.clone(), state.engine.clone());
+            tokio::spawn(async move {
+                match rejudge::all(&store, &engine).await {
+                    Ok(done) if done.judged + done.unreadable > 0 => tracing::info!(
+                        judged = done.judged,
+                        unreadable = done.unreadable,
+                        policy = indaba_model::score::POLICY_VERSION,
+                        "stored reports judged again under this policy"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "cannot judge stored reports again"),
+                }
+            });
+        }
         indaba_web::desk::jobs::spawn(&state);
         if let Some(addr) = args.lmtp_listen {
             let lmtp = tokio::net::TcpListener::bind(addr)
@@ -497,6 +534,25 @@ fn connection_limits(args: &ServeArgs) -> indaba_web::serve::ConnectionLimits {
 
 fn admin(command: AdminCommand) -> Result<ExitCode> {
     match command {
+        AdminCommand::Rejudge { database, engine } => {
+            let runtime = runtime()?;
+            let done = runtime.block_on(async {
+                let store = indaba_store::Store::open(&database).await?;
+                let engine = engine_settings(&engine).await?;
+                Ok::<_, anyhow::Error>(rejudge::all(&store, &engine).await?)
+            })?;
+            println!(
+                "{} reports judged again under policy {}; {} could not be read",
+                done.judged,
+                indaba_model::score::POLICY_VERSION,
+                done.unreadable
+            );
+            Ok(if done.unreadable == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         AdminCommand::VerifyAudit { database, head } => {
             let runtime = runtime()?;
             let (verified, head_found) = runtime.block_on(async {

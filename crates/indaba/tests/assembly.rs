@@ -791,8 +791,12 @@ async fn a_browser_runs_an_event_and_finds_an_answered_question() {
     wait_for_text(b, "Accepted answer").await;
     b.goto(&f.url("/assembly/knowledge")).await.unwrap();
     fill_and_submit(b, &[("q", "rollover double signature")]).await;
-    let page = wait_for_text(b, "How do we roll our KSK without an outage?").await;
-    assert!(page.contains("Answered question"), "{page}");
+    // The knowledge page lists the question too: wait for the results page.
+    let page = wait_for_text(b, "Answered question").await;
+    assert!(
+        page.contains("How do we roll our KSK without an outage?"),
+        "{page}"
+    );
     // The per-check guides are in the same index.
     b.goto(&f.url("/assembly/search?q=DNSSEC")).await.unwrap();
     wait_for_text(b, "/guides/dns.dnssec").await;
