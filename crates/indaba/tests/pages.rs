@@ -268,6 +268,17 @@ async fn result_pages_in_a_browser() {
     ] {
         assert!(page.contains(caption), "technical table {caption}: {page}");
     }
+    // As the page opens: passes and per-server tables folded, so a phone
+    // scrolls through the summary and the problems first.
+    screenshots(b, "report").await;
+    // Everything unfolded, as a reader who opens it all sees it: nothing
+    // breaks inside a word, an address or a number at either width.
+    b.execute(
+        "document.querySelectorAll('details').forEach(d => d.open = true)",
+        vec![],
+    )
+    .await
+    .unwrap();
     let versions = text_of(b, "#server-1").await;
     assert!(
         versions.contains("TLS 1.3") || versions.contains("TLS 1.2"),
@@ -276,7 +287,7 @@ async fn result_pages_in_a_browser() {
     assert!(page.contains("127.0.30.1:443"), "{page}");
     assert_wraps_sensibly(b, "report page").await;
     assert_accessible(b, "report page").await;
-    screenshots(b, "report").await;
+    screenshots(b, "report-unfolded").await;
 
     // Retest: a new test, a new report.
     b.goto(&format!("{}/report/{first}", server.base))
