@@ -747,8 +747,45 @@ fn system_resolver(path: &Path) -> Result<SocketAddr> {
         })
 }
 
+/// What is logged unless `INDABA_LOG` says otherwise: warnings, and the
+/// access log and job log of `serve` (one line per request, per test).
+const DEFAULT_LOG: &str = "warn,indaba::access=info,indaba::jobs=info";
+
+/// Checks `--security-contact`: a `mailto:` or `https:` URI (RFC 9116 §2.5.3).
+fn security_contact(given: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(uri) = given.map(str::trim) else {
+        return Ok(None);
+    };
+    let lower = uri.to_ascii_lowercase();
+    let ok = (lower.starts_with("mailto:") && uri.len() > 7 && uri.contains('@'))
+        || (lower.starts_with("https://") && uri.len() > 8);
+    if !ok || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        anyhow::bail!("--security-contact must be a mailto: or https: URI (RFC 9116), not {uri:?}");
+    }
+    Ok(Some(uri.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_security_contact_is_a_mailto_or_https_uri() {
+        assert_eq!(security_contact(None).unwrap(), None);
+        assert_eq!(
+            security_contact(Some(" mailto:cert@example.org ")).unwrap(),
+            Some("mailto:cert@example.org".to_string())
+        );
+        assert!(security_contact(Some("https://example.org/report")).is_ok());
+        for bad in [
+            "cert@example.org",
+            "http://example.org",
+            "mailto:",
+            "https://a b",
+            "mailto:x\n@y",
+        ] {
+            assert!(security_contact(Some(bad)).is_err(), "{bad}");
+        }
+    }
     use super::*;
 
     #[test]
@@ -771,22 +808,4 @@ mod tests {
         );
         assert!(parse_resolver("dns.example").is_err());
     }
-}
-
-/// What is logged unless `INDABA_LOG` says otherwise: warnings, and the
-/// access log and job log of `serve` (one line per request, per test).
-const DEFAULT_LOG: &str = "warn,indaba::access=info,indaba::jobs=info";
-
-/// Checks `--security-contact`: a `mailto:` or `https:` URI (RFC 9116 §2.5.3).
-fn security_contact(given: Option<&str>) -> anyhow::Result<Option<String>> {
-    let Some(uri) = given.map(str::trim) else {
-        return Ok(None);
-    };
-    let lower = uri.to_ascii_lowercase();
-    let ok = (lower.starts_with("mailto:") && uri.len() > 7 && uri.contains('@'))
-        || (lower.starts_with("https://") && uri.len() > 8);
-    if !ok || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        anyhow::bail!("--security-contact must be a mailto: or https: URI (RFC 9116), not {uri:?}");
-    }
-    Ok(Some(uri.to_string()))
 }
