@@ -170,6 +170,30 @@ async fn text_of(b: &Client, css: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Clicks `button` and waits for a report other than `old`; its id.
+async fn click_for_new_report(b: &Client, button: &str, old: &str) -> String {
+    b.find(Locator::Css(button))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until("the button made no new report", || async {
+        let url = b
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        match url.split("/report/").nth(1) {
+            Some(id) if !id.starts_with(old) => {
+                Ok(id.split(['?', '#']).next().unwrap_or_default().to_string())
+            }
+            _ => Err(url),
+        }
+    })
+    .await
+}
+
 /// Tests `domain` through the home page's form and returns the report id.
 async fn test_from_home(b: &Client, base: &str, field: &str, domain: &str) -> String {
     b.goto(base).await.expect("home page");
@@ -293,26 +317,7 @@ async fn result_pages_in_a_browser() {
     b.goto(&format!("{}/report/{first}", server.base))
         .await
         .unwrap();
-    b.find(Locator::Id("retest"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let retested = wait_until("the retest never made a new report", || async {
-        let url = b
-            .current_url()
-            .await
-            .map(|u| u.to_string())
-            .unwrap_or_default();
-        match url.split("/report/").nth(1) {
-            Some(id) if !id.starts_with(&first) => {
-                Ok(id.split(['?', '#']).next().unwrap_or_default().to_string())
-            }
-            _ => Err(url),
-        }
-    })
-    .await;
+    let retested = click_for_new_report(b, "#retest", &first).await;
     assert_ne!(retested, first);
 
     // The reuse notice: testing again at once shows the recent result, says
@@ -326,26 +331,7 @@ async fn result_pages_in_a_browser() {
         notice.contains("ago") || notice.contains("just now"),
         "{notice}"
     );
-    b.find(Locator::Css("#reuse-notice button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let fresh = wait_until("test now made no new report", || async {
-        let url = b
-            .current_url()
-            .await
-            .map(|u| u.to_string())
-            .unwrap_or_default();
-        match url.split("/report/").nth(1) {
-            Some(id) if !id.starts_with(&retested) => {
-                Ok(id.split(['?', '#']).next().unwrap_or_default().to_string())
-            }
-            _ => Err(url),
-        }
-    })
-    .await;
+    let fresh = click_for_new_report(b, "#reuse-notice button", &retested).await;
 
     // The per-domain address shows the latest public result; other
     // spellings of the name are sent there.
