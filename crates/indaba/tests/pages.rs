@@ -517,35 +517,7 @@ async fn batch_of(server: &Server, domains: &[&str]) {
         .and_then(|s| s.split('"').next())
         .expect("the API key form lists users")
         .to_string();
-    let token = csrf(&admin, &server.url("/admin")).await;
-    let r = admin
-        .post(server.url("/admin/api-keys"))
-        .form(&[
-            ("csrf", token.as_str()),
-            ("user", user_id.as_str()),
-            ("label", "batch"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let page = if r.status() == StatusCode::SEE_OTHER {
-        let next = location(&r);
-        admin
-            .get(server.url(next.trim_start_matches(&server.base)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    } else {
-        r.text().await.unwrap()
-    };
-    let key = page
-        .split("ik_")
-        .nth(1)
-        .map(|s| format!("ik_{}", s.split(['<', ' ', '"']).next().unwrap_or_default()))
-        .expect("the new key is shown once");
+    let key = server.new_api_key(&admin, &user_id, "batch").await;
     let client = reqwest::Client::new();
     let r = client
         .post(server.url("/api/v1/batches"))
