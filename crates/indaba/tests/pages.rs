@@ -970,3 +970,50 @@ async fn a_safe_admin_page() {
     assert!(audit.contains("organisation.disable"), "{audit}");
     assert!(audit.contains("UTC") || audit.contains("GMT"), "{audit}");
 }
+
+/// A report names the kind of route data an instance has, never a path on
+/// its server or a command-line option: the report is public.
+#[test]
+fn reports_show_no_server_paths_or_options() {
+    let env = indaba_testkit::testbed_env();
+    let (vrps, origins) = (&env["INDABA_TB_VRPS"], &env["INDABA_TB_ORIGINS_FILE"]);
+    let run = |routing: &[&str]| {
+        let out = std::process::Command::new(BIN)
+            .args([
+                "check",
+                "--web",
+                "signed.test",
+                "--json",
+                "--resolver",
+                &env["INDABA_TB_RESOLVER"],
+                "--trust-anchor",
+                &env["INDABA_TB_TRUST_ANCHOR"],
+                "--allow-private-targets",
+            ])
+            .args(routing)
+            .output()
+            .expect("indaba check");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let with_files = run(&["--vrps", vrps, "--origins-file", origins]);
+    assert!(with_files.contains("\"web.rpki.valid\""), "{with_files}");
+    let without = run(&[]);
+    for (report, what) in [
+        (&with_files, "with route data files"),
+        (&without, "without route data"),
+    ] {
+        for secret in [
+            vrps.as_str(),
+            origins.as_str(),
+            "testbed/",
+            "--vrps",
+            "--rtr",
+            "--origins",
+        ] {
+            assert!(
+                !report.contains(secret),
+                "{what}: the report shows {secret:?}"
+            );
+        }
+    }
+}
