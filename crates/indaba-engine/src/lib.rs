@@ -150,9 +150,9 @@ pub async fn run_observed(
     match tokio::time::timeout(settings.report_timeout, probing).await {
         Ok(Ok(())) => {}
         Ok(Err(refused)) => return Err(refused),
-        Err(_) => session.note_cut_short(format!(
-            "the test's time limit of {} s ran out; what was not observed is reported as error",
-            settings.report_timeout.as_secs()
+        Err(_) => session.note_cut_short(indaba_model::msg!(
+            "cut-short-time",
+            seconds = settings.report_timeout.as_secs() as i64
         )),
     }
     let observations = session.observations();

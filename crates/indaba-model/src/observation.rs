@@ -34,9 +34,33 @@ pub struct Observations {
     /// routing probes did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RoutingObservations>,
-    /// Limits that cut the test short (e.g. the report time limit).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub cut_short: Vec<String>,
+    /// Limits that cut the test short (e.g. the report time limit), as
+    /// messages; reports of format 1 kept English sentences, which are read
+    /// as `cut-short-text` messages.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "messages_or_sentences"
+    )]
+    pub cut_short: Vec<crate::Message>,
+}
+
+fn messages_or_sentences<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::Message>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Note {
+        Message(crate::Message),
+        Sentence(String),
+    }
+    Ok(Vec::<Note>::deserialize(deserializer)?
+        .into_iter()
+        .map(|note| match note {
+            Note::Message(m) => m,
+            Note::Sentence(text) => crate::msg!("cut-short-text", text = text),
+        })
+        .collect())
 }
 
 /// A DNS question.
@@ -648,6 +672,19 @@ mod tests {
         };
         let json = serde_json::to_string(&outcome).unwrap();
         assert_eq!(serde_json::from_str::<HttpOutcome>(&json).unwrap(), outcome);
+    }
+
+    #[test]
+    fn cut_short_notes_of_old_reports_are_read_as_messages() {
+        let obs: Observations = serde_json::from_str(
+            r#"{"cut_short":["the time ran out",{"id":"cut-short-time","args":{"seconds":5}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            obs.cut_short[0],
+            crate::msg!("cut-short-text", text = "the time ran out")
+        );
+        assert_eq!(obs.cut_short[1].id, "cut-short-time");
     }
 
     #[test]
