@@ -30,6 +30,7 @@ pub mod rov;
 pub mod rpki;
 pub mod security_txt;
 pub mod spf;
+pub mod technical;
 pub mod tls;
 pub mod tls_rpt;
 pub mod transport;

@@ -20,6 +20,7 @@ use indaba_checks::dnssec::TrustAnchor;
 use indaba_checks::plan::{self, Probe};
 use indaba_checks::verdict;
 use indaba_model::address::{self, AddressScope};
+use indaba_model::progress::{Part, Progress};
 use indaba_model::report::REPORT_FORMAT;
 use indaba_model::score::{self, POLICY_VERSION};
 use indaba_model::{DomainName, Observations, Outcome, Report, TestKind};
@@ -89,6 +90,21 @@ pub async fn run(
     domain: &DomainName,
     kind: TestKind,
 ) -> Result<Report, EngineError> {
+    run_observed(settings, domain, kind, &|_| {}).await
+}
+
+/// [`run`], telling `on_progress` how far the test has got each time a
+/// probe starts or finishes (the platform's progress page).
+pub async fn run_observed(
+    settings: &EngineSettings,
+    domain: &DomainName,
+    kind: TestKind,
+    on_progress: &(dyn Fn(&Progress) + Send + Sync),
+) -> Result<Report, EngineError> {
+    let tracker = Tracker {
+        progress: std::sync::Mutex::new(Progress::default()),
+        report: on_progress,
+    };
     indaba_model::name::testable(domain, settings.probe.allow_private).map_err(|refusal| {
         EngineError::Refused {
             domain: domain.to_string(),
@@ -120,9 +136,11 @@ pub async fn run(
         dkim_selectors: &settings.dkim_selectors,
     };
     let probing = async {
-        probe(&session, target).await?;
+        probe(&session, target, &tracker).await?;
         let addresses = session.with_observations(|obs| plan::route_addresses(target, obs));
+        tracker.note(Part::Routing, true);
         let routing = routing::observe(&session, &settings.routing, &addresses).await;
+        tracker.note(Part::Routing, false);
         session.note_routing(routing);
         Ok(())
     };
@@ -148,7 +166,11 @@ pub async fn run(
 /// Runs every probe the planner wants, each once, asking the planner again
 /// whenever probes finish, until it wants nothing new. Before any probe
 /// contacts the target, the SSRF guard checks the target's addresses.
-async fn probe(session: &Session, target: plan::Target<'_>) -> Result<(), EngineError> {
+async fn probe(
+    session: &Session,
+    target: plan::Target<'_>,
+    tracker: &Tracker<'_>,
+) -> Result<(), EngineError> {
     let mut started: HashSet<Probe> = HashSet::new();
     let mut running = FuturesUnordered::new();
     loop {
@@ -161,14 +183,52 @@ async fn probe(session: &Session, target: plan::Target<'_>) -> Result<(), Engine
         guard(session, target.domain, targets.iter())?;
         for probe in wanted {
             if started.insert(probe.clone()) {
-                running.push(execute(session, probe));
+                let part = part_of(&probe);
+                tracker.note(part, true);
+                running.push(execute(session, probe).map(move |()| part));
             }
         }
-        if running.next().await.is_none() {
-            return Ok(());
+        match running.next().await {
+            None => return Ok(()),
+            Some(part) => tracker.note(part, false),
         }
         // Everything else that finished meanwhile, before planning again.
-        while let Some(Some(())) = running.next().now_or_never() {}
+        while let Some(Some(part)) = running.next().now_or_never() {
+            tracker.note(part, false);
+        }
+    }
+}
+
+/// Counts probes per part and tells the caller.
+struct Tracker<'a> {
+    progress: std::sync::Mutex<Progress>,
+    report: &'a (dyn Fn(&Progress) + Send + Sync),
+}
+
+impl Tracker<'_> {
+    /// A probe of `part` started (`true`) or finished.
+    fn note(&self, part: Part, started: bool) {
+        let snapshot = {
+            let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+            if started {
+                p.start(part);
+            } else {
+                p.finish(part);
+            }
+            p.clone()
+        };
+        (self.report)(&snapshot);
+    }
+}
+
+/// The part of the test a probe belongs to.
+fn part_of(probe: &Probe) -> Part {
+    match probe {
+        Probe::Resolve { .. } | Probe::AskDirect { .. } => Part::Dns,
+        Probe::DnssecChain { .. } => Part::Dnssec,
+        Probe::Connect { .. } => Part::Connections,
+        Probe::Get(_) => Part::Http,
+        Probe::TlsScan { .. } => Part::Tls,
     }
 }
 

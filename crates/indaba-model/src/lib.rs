@@ -11,6 +11,7 @@ pub mod limits;
 pub mod message;
 pub mod name;
 pub mod observation;
+pub mod progress;
 pub mod rating;
 pub mod rdap;
 pub mod report;

@@ -90,6 +90,8 @@ pub struct Organisation {
     pub name: String,
     /// Its stakeholder group.
     pub stakeholder: Stakeholder,
+    /// Disabled by an admin (kept, with its history, never deleted).
+    pub disabled: bool,
 }
 
 /// A user account (never with its password hash).
@@ -217,21 +219,25 @@ impl Store {
             id,
             name: name.to_string(),
             stakeholder,
+            disabled: false,
         })
     }
 
     /// Every organisation, by name.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, stakeholder FROM organisations ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name, stakeholder, disabled FROM organisations ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 let s: String = r.try_get("stakeholder")?;
+                let disabled: i64 = r.try_get("disabled")?;
                 Ok(Organisation {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
                     stakeholder: parse_column(&s, "stakeholder")?,
+                    disabled: disabled != 0,
                 })
             })
             .collect()

@@ -17,8 +17,10 @@ mod api_keys;
 pub mod assembly;
 mod audit;
 pub mod desk;
+mod disabling;
 mod jobs;
 pub mod passwords;
+mod public;
 mod reports;
 mod signin;
 
@@ -33,6 +35,7 @@ pub use api_keys::{ApiKey, ApiKeyOwner};
 pub use audit::{Actor, AuditBreak, AuditEntry, AuditVerification, acting_from};
 pub use desk::{DeskCase, Sealer};
 pub use jobs::{Job, JobState, QueueFull};
+pub use public::PublicReport;
 pub use reports::ReportSummary;
 pub use signin::{SignIn, throttle_delay};
 

@@ -134,6 +134,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         insert_findings(&mut tx, id, report).await?;
+        // The public lists (home page, hall of fame) follow the new score.
+        sqlx::query("UPDATE public_reports SET score = $1, outcome = $2 WHERE report_id = $3")
+            .bind(report.score.map(i64::from))
+            .bind(report.verdict.outcome.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

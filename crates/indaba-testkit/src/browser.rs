@@ -29,9 +29,24 @@ impl Drop for Browser {
 
 /// Starts headless Chromium with a fresh profile.
 pub async fn chromium() -> Browser {
+    start(None).await
+}
+
+/// Starts headless Chromium with a fresh profile in time zone `tz` (an
+/// IANA name such as `Africa/Johannesburg`), as a reader there sees pages.
+pub async fn chromium_in_zone(tz: &str) -> Browser {
+    start(Some(tz)).await
+}
+
+async fn start(tz: Option<&str>) -> Browser {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let port = free_port();
-    let driver = Command::new("chromedriver")
+    let mut driver = Command::new("chromedriver");
+    if let Some(tz) = tz {
+        // Chromium, started by chromedriver, takes its zone from TZ.
+        driver.env("TZ", tz);
+    }
+    let driver = driver
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

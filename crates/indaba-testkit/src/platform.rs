@@ -183,6 +183,11 @@ pub async fn start_with_env(
         } else {
             vec!["--base-url", base.as_str()]
         })
+        // The access log would print every request of every test.
+        .env(
+            "INDABA_LOG",
+            std::env::var("INDABA_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -247,6 +252,40 @@ impl Server {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// Makes an API key for user `user_id` on the admin page as `admin` (a
+    /// signed-in administrator) and returns it, read from the page the
+    /// form's redirect leads to (the only place it is ever shown).
+    pub async fn new_api_key(&self, admin: &reqwest::Client, user_id: &str, label: &str) -> String {
+        let token = csrf(admin, &self.url("/admin")).await;
+        let r = admin
+            .post(self.url("/admin/api-keys"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("user", user_id),
+                ("label", label),
+            ])
+            .send()
+            .await
+            .expect("POST /admin/api-keys");
+        assert_eq!(
+            r.status(),
+            reqwest::StatusCode::SEE_OTHER,
+            "redirected after POST"
+        );
+        let page = admin
+            .get(self.url("/admin"))
+            .send()
+            .await
+            .expect("GET /admin")
+            .text()
+            .await
+            .expect("the admin page");
+        page.split("ik_")
+            .nth(1)
+            .map(|s| format!("ik_{}", s.split(['<', ' ', '"']).next().unwrap_or_default()))
+            .expect("the new key is shown once")
     }
 
     /// A client signed in as `email`.

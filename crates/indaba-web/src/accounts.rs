@@ -1,7 +1,7 @@
-//! Sign-in, sign-out, password reset by e-mail, and the admin pages for users,
-//! organisations and API keys. Every change goes through the store, which
-//! writes the audit log in the same transaction; the rules (CSRF, roles) are
-//! the extractors of [`crate::extract`].
+//! Sign-in, sign-out and password reset by e-mail (the admin page is
+//! [`crate::admin`]). Every change goes through the store, which writes the
+//! audit log in the same transaction; the rules (CSRF, roles) are the
+//! extractors of [`crate::extract`].
 //!
 //! Sign-in is throttled per client address (the submission budget) and per
 //! account (growing delays, in the store); after repeated failures the
@@ -14,11 +14,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use indaba_store::{ApiKey, AuditEntry, NewUser, Organisation, Role, SignIn, Stakeholder, User};
+use indaba_store::SignIn;
 use serde::Deserialize;
 
 use crate::app::{AppState, Client, PageContext, too_many};
-use crate::extract::{CsrfForm, RequireRole, role};
+use crate::extract::CsrfForm;
 use crate::i18n::Tr;
 use crate::pages::{message, render};
 use crate::protect;
@@ -57,34 +57,6 @@ pub struct PasswordPage<'a> {
     pub token: Option<&'a str>,
     /// A problem to show.
     pub problem: Option<String>,
-}
-
-/// The admin page.
-#[derive(Template)]
-#[template(path = "admin.html")]
-pub struct AdminPage<'a> {
-    /// Translator.
-    pub tr: Tr<'a>,
-    /// CSRF token.
-    pub csrf: &'a str,
-    /// Signed-in user.
-    pub user: Option<UserView>,
-    /// Every user.
-    pub users: Vec<User>,
-    /// Every organisation.
-    pub organisations: Vec<Organisation>,
-    /// Recent audit entries.
-    pub audit: Vec<AuditEntry>,
-    /// Every API key (never the key itself).
-    pub keys: Vec<ApiKey>,
-    /// Now (Unix seconds), to tell live keys from dead ones.
-    pub now: i64,
-    /// Roles to choose from.
-    pub roles: &'static [Role],
-    /// Stakeholder groups to choose from.
-    pub stakeholders: &'static [Stakeholder],
-    /// A message after an action (e.g. a new API key, shown once).
-    pub notice: Option<String>,
 }
 
 /// The sign-in form.
@@ -396,231 +368,4 @@ pub async fn reset(
     let mut r = render(page);
     *r.status_mut() = StatusCode::BAD_REQUEST;
     ctx.finish(&state, r)
-}
-
-async fn admin_page(state: &AppState, ctx: &PageContext, notice: Option<String>) -> Response {
-    let (users, organisations, audit, keys) = (
-        state.store.users().await.unwrap_or_default(),
-        state.store.organisations().await.unwrap_or_default(),
-        state.store.audit_entries(50).await.unwrap_or_default(),
-        state.store.api_keys().await.unwrap_or_default(),
-    );
-    let page = AdminPage {
-        tr: ctx.tr(state),
-        csrf: &ctx.csrf,
-        user: ctx.user_view(),
-        users,
-        organisations,
-        audit,
-        keys,
-        now: indaba_store::now(),
-        roles: Role::ALL,
-        stakeholders: Stakeholder::ALL,
-        notice,
-    };
-    ctx.finish(state, render(page))
-}
-
-/// A store error as the admin reads it.
-fn store_problem(tr: &Tr<'_>, e: indaba_store::StoreError) -> String {
-    match e {
-        indaba_store::StoreError::LastAdmin => tr.t("platform-last-admin"),
-        other => other.to_string(),
-    }
-}
-
-/// `GET /admin` (admins only).
-pub async fn admin(
-    State(state): State<AppState>,
-    _admin: RequireRole<role::Admin>,
-    ctx: PageContext,
-) -> Response {
-    admin_page(&state, &ctx, None).await
-}
-
-/// The new-user form.
-#[derive(Debug, Deserialize)]
-pub struct NewUserForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    organisation: String,
-    #[serde(default)]
-    password: String,
-}
-
-fn parse_role(text: &str) -> Role {
-    text.parse().unwrap_or(Role::Member)
-}
-
-fn optional(text: &str) -> Option<&str> {
-    Some(text.trim()).filter(|t| !t.is_empty())
-}
-
-/// `POST /admin/users`.
-pub async fn admin_create_user(
-    State(state): State<AppState>,
-    _admin: RequireRole<role::Admin>,
-    ctx: PageContext,
-    CsrfForm(form): CsrfForm<NewUserForm>,
-) -> Response {
-    let created = state
-        .store
-        .create_user(
-            &ctx.actor(),
-            NewUser {
-                email: &form.email,
-                name: &form.name,
-                role: parse_role(&form.role),
-                organisation_id: optional(&form.organisation),
-                password: &form.password,
-            },
-        )
-        .await;
-    let tr = ctx.tr(&state);
-    let notice = match created {
-        Ok(user) => tr.t1("admin-user-created", "email", user.email),
-        Err(e) => store_problem(&tr, e),
-    };
-    admin_page(&state, &ctx, Some(notice)).await
-}
-
-/// The user-update form.
-#[derive(Debug, Deserialize)]
-pub struct UpdateUserForm {
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    organisation: String,
-    #[serde(default)]
-    disabled: Option<String>,
-}
-
-/// `POST /admin/users/{id}`: the last enabled admin can be neither demoted
-/// nor disabled.
-pub async fn admin_update_user(
-    State(state): State<AppState>,
-    _admin: RequireRole<role::Admin>,
-    ctx: PageContext,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<UpdateUserForm>,
-) -> Response {
-    let tr = ctx.tr(&state);
-    let (status, notice) = match state
-        .store
-        .update_user(
-            &ctx.actor(),
-            &id,
-            parse_role(&form.role),
-            optional(&form.organisation),
-            form.disabled.is_some(),
-        )
-        .await
-    {
-        Ok(()) => (StatusCode::OK, tr.t("admin-saved")),
-        Err(e @ indaba_store::StoreError::LastAdmin) => {
-            (StatusCode::CONFLICT, store_problem(&tr, e))
-        }
-        Err(e) => (StatusCode::BAD_REQUEST, store_problem(&tr, e)),
-    };
-    let mut r = admin_page(&state, &ctx, Some(notice)).await;
-    *r.status_mut() = status;
-    r
-}
-
-/// The new-organisation form.
-#[derive(Debug, Deserialize)]
-pub struct NewOrganisationForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    stakeholder: String,
-}
-
-/// `POST /admin/organisations`.
-pub async fn admin_create_organisation(
-    State(state): State<AppState>,
-    _admin: RequireRole<role::Admin>,
-    ctx: PageContext,
-    CsrfForm(form): CsrfForm<NewOrganisationForm>,
-) -> Response {
-    let stakeholder = form.stakeholder.parse().unwrap_or(Stakeholder::Other);
-    let tr = ctx.tr(&state);
-    let notice = match state
-        .store
-        .create_organisation(&ctx.actor(), &form.name, stakeholder)
-        .await
-    {
-        Ok(o) => tr.t1("admin-org-created", "name", o.name),
-        Err(e) => store_problem(&tr, e),
-    };
-    admin_page(&state, &ctx, Some(notice)).await
-}
-
-/// The new-API-key form.
-#[derive(Debug, Deserialize)]
-pub struct ApiKeyForm {
-    #[serde(default)]
-    user: String,
-    #[serde(default)]
-    label: String,
-    /// Days until the key stops working; empty or 0 for never.
-    #[serde(default)]
-    expires_days: String,
-}
-
-/// The longest expiry an admin can give a key, in days.
-pub const MAX_KEY_DAYS: i64 = 3650;
-
-/// `POST /admin/api-keys`: the key is shown once, on the page that answers.
-pub async fn admin_create_api_key(
-    State(state): State<AppState>,
-    _admin: RequireRole<role::Admin>,
-    ctx: PageContext,
-    CsrfForm(form): CsrfForm<ApiKeyForm>,
-) -> Response {
-    let tr = ctx.tr(&state);
-    let days = match form.expires_days.trim() {
-        "" => Ok(0),
-        text => text
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (0..=MAX_KEY_DAYS).contains(d))
-            .ok_or(()),
-    };
-    let notice = match days {
-        Err(()) => tr.t1("platform-key-bad-expiry", "max", MAX_KEY_DAYS),
-        Ok(days) => {
-            let expires = (days > 0).then(|| indaba_store::now() + days * 86_400);
-            match state
-                .store
-                .create_api_key(&ctx.actor(), &form.user, &form.label, expires)
-                .await
-            {
-                Ok(key) => tr.t1("admin-key-created", "key", key),
-                Err(e) => store_problem(&tr, e),
-            }
-        }
-    };
-    admin_page(&state, &ctx, Some(notice)).await
-}
-
-/// `POST /admin/api-keys/{id}/revoke`: for good.
-pub async fn admin_revoke_api_key(
-    State(state): State<AppState>,
-    _admin: RequireRole<role::Admin>,
-    ctx: PageContext,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Response {
-    let tr = ctx.tr(&state);
-    let notice = match state.store.revoke_api_key(&ctx.actor(), &id).await {
-        Ok(()) => tr.t("platform-key-revoked"),
-        Err(e) => store_problem(&tr, e),
-    };
-    admin_page(&state, &ctx, Some(notice)).await
 }

@@ -25,6 +25,9 @@ pub struct TestRequest {
     pub kind: TestKind,
     /// The domain to test.
     pub domain: String,
+    /// Test anew even when a recent public result exists.
+    #[serde(default)]
+    pub fresh: bool,
 }
 
 /// Where a test is.
@@ -79,10 +82,7 @@ fn submit_error(e: SubmitError) -> Response {
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
             r
         }
-        SubmitError::Store(e) => {
-            tracing::error!(error = %e, "store failed");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        }
+        SubmitError::Store(e) => crate::errors::internal_json(&e),
     }
 }
 
@@ -104,7 +104,16 @@ pub async fn submit(
             );
         }
     };
-    match accept_test(&state, client, request.kind, &request.domain, None).await {
+    match accept_test(
+        &state,
+        client,
+        request.kind,
+        &request.domain,
+        None,
+        !request.fresh,
+    )
+    .await
+    {
         Ok(Submitted::Queued(id)) => match state.store.job(&id).await {
             Ok(job) => (
                 StatusCode::ACCEPTED,
@@ -131,10 +140,7 @@ pub async fn submit(
 fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::NotFound(what) => error(StatusCode::NOT_FOUND, format!("{what} not found")),
-        other => {
-            tracing::error!(error = %other, "store failed");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        }
+        other => crate::errors::internal_json(&other),
     }
 }
 
@@ -242,30 +248,31 @@ pub async fn submit_batch(
     };
     let mut tests = Vec::new();
     for domain in &request.domains {
-        let status = match accept_test(&state, client, request.kind, domain, Some(&batch)).await {
-            Ok(Submitted::Queued(id)) | Ok(Submitted::Reused(id)) => {
-                match state.store.job(&id).await {
-                    Ok(job) => status_of(&job),
-                    Err(e) => return store_error(e),
+        let status =
+            match accept_test(&state, client, request.kind, domain, Some(&batch), false).await {
+                Ok(Submitted::Queued(id)) | Ok(Submitted::Reused(id)) => {
+                    match state.store.job(&id).await {
+                        Ok(job) => status_of(&job),
+                        Err(e) => return store_error(e),
+                    }
                 }
-            }
-            Err(e) => TestStatus {
-                id: None,
-                kind: request.kind,
-                domain: domain.chars().take(300).collect(),
-                state: "rejected".into(),
-                position: None,
-                report_id: None,
-                error: Some(match e {
-                    SubmitError::BadDomain(reason) => english(&reason),
-                    SubmitError::Busy(n) => format!(
-                        "busy: {n} tests are waiting or running; submit this one again later"
-                    ),
-                    SubmitError::RateLimited(_) => "rate limited".into(),
-                    SubmitError::Store(_) => "internal error".into(),
-                }),
-            },
-        };
+                Err(e) => TestStatus {
+                    id: None,
+                    kind: request.kind,
+                    domain: domain.chars().take(300).collect(),
+                    state: "rejected".into(),
+                    position: None,
+                    report_id: None,
+                    error: Some(match e {
+                        SubmitError::BadDomain(reason) => english(&reason),
+                        SubmitError::Busy(n) => format!(
+                            "busy: {n} tests are waiting or running; submit this one again later"
+                        ),
+                        SubmitError::RateLimited(_) => "rate limited".into(),
+                        SubmitError::Store(_) => "internal error".into(),
+                    }),
+                },
+            };
         tests.push(status);
     }
     (
@@ -367,12 +374,14 @@ pub fn openapi_document() -> serde_json::Value {
                 "summary": "Submit a web or mail test",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["kind", "domain"],
-                    "properties": {"kind": {"enum": ["web", "mail"]}, "domain": {"type": "string", "maxLength": 300}}}}}},
+                    "properties": {"kind": {"enum": ["web", "mail"]}, "domain": {"type": "string", "maxLength": 300}, "fresh": {"type": "boolean", "description": "Test anew even when a recent public result exists"}}}}}},
                 "responses": {
                     "202": {"description": "Queued", "content": json("TestStatus")},
                     "200": {"description": "A recent report was reused", "content": json("TestStatus")},
                     "400": err("Not a domain name"),
-                    "429": {"description": "Rate limited; see Retry-After"},
+                    "413": err("The body is too large"),
+                    "429": err("Rate limited; see Retry-After"),
+                    "500": err("Server error; the text names the incident"),
                     "503": err("Busy; see Retry-After")
                 }}},
             "/api/v1/tests/{id}": {"get": {

@@ -63,6 +63,12 @@ pub struct WebConfig {
     /// Whether an admin may set the platform's clock (`POST
     /// /assembly/clock`), for tests of deadlines and reminders.
     pub test_clock: bool,
+    /// Whether the home page lists recent public results (an operator may
+    /// turn the list off: `--no-recent-results`).
+    pub recent_results: bool,
+    /// The platform's own security contact (`mailto:` or `https:` URI) for
+    /// its security.txt; without one it publishes none.
+    pub security_contact: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -83,6 +89,8 @@ impl Default for WebConfig {
             trusted_proxies: TrustedProxies::default(),
             workers: 4,
             test_clock: false,
+            recent_results: true,
+            security_contact: None,
         }
     }
 }
@@ -126,6 +134,8 @@ pub struct AppState {
     /// The key that signs visitors' CSRF tokens (kept in the store, shared
     /// by every process).
     pub csrf_key: Arc<Vec<u8>>,
+    /// Notices waiting for the page after an admin action's redirect.
+    pub flash: Arc<crate::flash::Flash>,
 }
 
 /// The largest request body accepted (forms, API batches).
@@ -148,10 +158,12 @@ pub fn router(state: AppState) -> Router {
         .route("/test/web", post(crate::pages::submit_web))
         .route("/test/mail", post(crate::pages::submit_mail))
         .route("/test/{job}", get(crate::pages::progress))
-        .route("/report/{id}", get(crate::pages::report))
+        .route("/test/{job}/progress", get(crate::pages::progress_json))
+        .route("/api", get(crate::apidocs::page))
         .route("/guides", get(crate::pages::guides_index))
         .route("/guides/{id}", get(crate::pages::guide))
         .route("/static/site.css", get(crate::pages::stylesheet))
+        .route("/static/site.js", get(crate::pages::script))
         .route("/.well-known/security.txt", get(crate::pages::security_txt))
         .route(
             "/login",
@@ -166,23 +178,21 @@ pub fn router(state: AppState) -> Router {
             "/password/reset/{token}",
             get(crate::accounts::reset_form).post(crate::accounts::reset),
         )
-        .route("/admin", get(crate::accounts::admin))
-        .route("/admin/users", post(crate::accounts::admin_create_user))
-        .route(
-            "/admin/users/{id}",
-            post(crate::accounts::admin_update_user),
-        )
+        .route("/admin", get(crate::admin::admin))
+        .route("/admin/users", post(crate::admin::create_user))
+        .route("/admin/users/{id}", post(crate::admin::update_user))
         .route(
             "/admin/organisations",
-            post(crate::accounts::admin_create_organisation),
+            post(crate::admin::create_organisation),
         )
         .route(
-            "/admin/api-keys",
-            post(crate::accounts::admin_create_api_key),
+            "/admin/organisations/{id}",
+            post(crate::admin::update_organisation),
         )
+        .route("/admin/api-keys", post(crate::admin::create_api_key))
         .route(
             "/admin/api-keys/{id}/revoke",
-            post(crate::accounts::admin_revoke_api_key),
+            post(crate::admin::revoke_api_key),
         )
         .route("/api/v1/tests", post(crate::api::submit))
         .route("/api/v1/tests/{id}", get(crate::api::test_status))
@@ -192,14 +202,21 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(crate::api::openapi))
         .merge(crate::desk::routes())
         .merge(crate::assembly::routes())
+        .merge(crate::results::routes())
         .fallback(crate::pages::not_found)
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_limit,
         ))
         .layer(axum::middleware::from_fn(private_pages))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
-        .merge(crate::desk::upload_routes());
+        .merge(crate::desk::upload_routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::errors::people_errors,
+        ))
+        .layer(axum::middleware::from_fn(crate::access_log::access_log));
     for (name, value) in protect::security_headers() {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }
@@ -421,6 +438,7 @@ impl AppState {
             job_signal: Arc::new(tokio::sync::Notify::new()),
             desk: Arc::new(crate::desk::DeskConfig::default()),
             csrf_key: Arc::new(csrf_key),
+            flash: Arc::default(),
         })
     }
 }

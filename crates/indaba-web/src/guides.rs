@@ -126,6 +126,13 @@ fn render_with(markdown: &str, take_title: bool) -> (String, String, Vec<String>
             }
             _ if in_title => None,
             Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+            // A code block scrolls sideways when its lines are long: it
+            // takes the keyboard focus so that it can be scrolled without a
+            // mouse (WCAG 2.1.1).
+            Event::Start(Tag::CodeBlock(_)) => {
+                Some(Event::Html(CowStr::from("<pre tabindex=\"0\"><code>")))
+            }
+            Event::End(TagEnd::CodeBlock) => Some(Event::Html(CowStr::from("</code></pre>\n"))),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,

@@ -61,6 +61,12 @@ mod tests {
             "nav-",
             "guides-",
             "assembly-",
+            "when-",
+            "tech-",
+            "history-",
+            "fame-",
+            "badge-",
+            "apidocs-",
             "desk-",
             "platform-",
         ];
@@ -78,8 +84,20 @@ mod tests {
             }
         }
         // Keys built from model values.
-        for status in ["pass", "fail", "warning", "info", "not-applicable", "error"] {
-            used.push(format!("status-{status}"));
+        for status in indaba_model::Status::ALL {
+            used.push(format!("status-{}", status.as_str().replace('_', "-")));
+        }
+        for part in indaba_model::progress::Part::ALL {
+            used.push(format!("progress-part-{}", part.as_str()));
+        }
+        for month in 1..=12 {
+            used.push(format!("when-month-{month}"));
+        }
+        for role in indaba_store::Role::ALL {
+            used.push(format!("admin-role-{}", role.as_str()));
+        }
+        for group in indaba_store::Stakeholder::ALL {
+            used.push(format!("admin-group-{}", group.as_str().replace('_', "-")));
         }
         for category in indaba_model::catalogue::Category::ALL {
             used.push(format!("category-{}", category.id().replace('_', "-")));

@@ -8,20 +8,27 @@
 //! response carries the headers of [`protect`]; [`serve`] puts limits on
 //! connections.
 
+pub mod access_log;
 pub mod accounts;
+pub mod admin;
 pub mod api;
+pub mod apidocs;
 pub mod app;
 pub mod assembly;
 pub mod client;
 pub mod desk;
+pub mod errors;
 pub mod extract;
+pub mod flash;
 pub mod guides;
 pub mod i18n;
 pub mod mail;
 pub mod pages;
 pub mod protect;
+pub mod results;
 pub mod serve;
 pub mod view;
+pub mod when;
 pub mod worker;
 
 pub use app::{AppState, WebConfig, router};

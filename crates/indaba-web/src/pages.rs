@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::app::{AppState, Client, PageContext, too_many};
 use crate::extract::CsrfForm;
 use crate::view::{
-    self, GuidePage, GuidesPage, HomePage, MessagePage, ProgressPage, RecentView, ReportPage,
+    self, FormField, GuidePage, GuidesPage, HomePage, MessagePage, ProgressPage, RecentView,
 };
 
 /// Renders a template, or a plain 500 if it fails (it cannot with valid data).
@@ -47,14 +47,36 @@ pub fn message(
     ctx.finish(state, response)
 }
 
+/// How many recent results the home page lists.
+pub const RECENT_RESULTS: i64 = 10;
+
 /// `GET /`.
 pub async fn home(State(state): State<AppState>, ctx: PageContext) -> Response {
-    let tr = ctx.tr(&state);
-    let recent = state
-        .store
-        .latest_reports(10)
-        .await
-        .unwrap_or_default()
+    home_page(&state, &ctx, FormField::default(), FormField::default()).await
+}
+
+/// The home page with the two forms as given (inline errors keep what was
+/// typed).
+async fn home_page(
+    state: &AppState,
+    ctx: &PageContext,
+    web: FormField,
+    mail: FormField,
+) -> Response {
+    let tr = ctx.tr(state);
+    let recent = if state.config.recent_results {
+        state
+            .store
+            .recent_public_reports(RECENT_RESULTS)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot list recent results");
+                Vec::new()
+            })
+    } else {
+        Vec::new()
+    };
+    let recent = recent
         .into_iter()
         .map(|r| RecentView {
             domain: DomainName::parse(&r.domain)
@@ -62,13 +84,8 @@ pub async fn home(State(state): State<AppState>, ctx: PageContext) -> Response {
                 .unwrap_or(r.domain.clone()),
             kind: view::kind_label(&tr, r.kind),
             score: view::score_text(&tr, r.score),
-            when: time::OffsetDateTime::from_unix_timestamp(r.started_at)
-                .ok()
-                .and_then(|t| {
-                    t.format(&time::format_description::well_known::Rfc3339)
-                        .ok()
-                })
-                .unwrap_or_default(),
+            when: crate::when::at(&tr, r.started_at),
+            path: crate::results::report::domain_path(r.kind, &r.domain),
             id: r.id,
         })
         .collect();
@@ -77,8 +94,10 @@ pub async fn home(State(state): State<AppState>, ctx: PageContext) -> Response {
         csrf: &ctx.csrf,
         user: ctx.user_view(),
         recent,
+        web,
+        mail,
     };
-    ctx.finish(&state, render(page))
+    ctx.finish(state, render(page))
 }
 
 /// The test form.
@@ -87,6 +106,10 @@ pub struct TestForm {
     /// The domain (or a URL or e-mail address people paste).
     #[serde(default)]
     pub domain: String,
+    /// Set by "test again" and "test now": run a new test even when a
+    /// recent result exists.
+    #[serde(default)]
+    pub fresh: Option<String>,
 }
 
 /// `POST /test/web`.
@@ -112,7 +135,7 @@ pub async fn submit_mail(
 /// What a submission led to.
 #[derive(Debug)]
 pub enum Submitted {
-    /// A fresh enough report exists.
+    /// A fresh enough public report exists (its id).
     Reused(String),
     /// A job was queued.
     Queued(String),
@@ -131,17 +154,19 @@ pub enum SubmitError {
     Store(String),
 }
 
-/// Accepts a test request: validates the name, reuses a recent report or
-/// queues a job (shared by the form and the API). A single test takes one
-/// unit of the client's submission budget; a batch's tests are paid for by
-/// the batch (one unit per domain, [`crate::api::submit_batch`]) and go to
-/// the batch share of the queue.
+/// Accepts a test request: validates the name, reuses a recent public
+/// report (unless `reuse` is false: "test now") or queues a job (shared by
+/// the form and the API). Tests outside a batch are public. A single test
+/// takes one unit of the client's submission budget; a batch's tests are
+/// paid for by the batch (one unit per domain, [`crate::api::submit_batch`])
+/// and go to the batch share of the queue.
 pub async fn accept_test(
     state: &AppState,
     client: Client,
     kind: TestKind,
     input: &str,
     batch: Option<&str>,
+    reuse: bool,
 ) -> Result<Submitted, SubmitError> {
     let domain = indaba_model::name::from_user_input(input, kind == TestKind::Mail)
         .map_err(|e| SubmitError::BadDomain(e.to_message()))?;
@@ -153,15 +178,16 @@ pub async fn accept_test(
             .check(client.0)
             .map_err(SubmitError::RateLimited)?;
     }
-    let reuse = state.config.reuse_for.as_secs() as i64;
-    if reuse > 0
+    let reuse_for = state.config.reuse_for.as_secs() as i64;
+    if reuse
+        && reuse_for > 0
         && batch.is_none()
-        && let Ok(Some(id)) = state
+        && let Ok(Some(recent)) = state
             .store
-            .recent_report(kind, domain.as_str(), reuse)
+            .recent_public_report(kind, domain.as_str(), reuse_for)
             .await
     {
-        return Ok(Submitted::Reused(id));
+        return Ok(Submitted::Reused(recent.id));
     }
     match state
         .store
@@ -196,16 +222,27 @@ async fn submit(
     kind: TestKind,
 ) -> Response {
     let tr = ctx.tr(&state);
-    match accept_test(&state, client, kind, &form.domain, None).await {
-        Ok(Submitted::Reused(id)) => Redirect::to(&format!("/report/{id}")).into_response(),
+    let reuse = form.fresh.is_none();
+    match accept_test(&state, client, kind, &form.domain, None, reuse).await {
+        Ok(Submitted::Reused(id)) => {
+            Redirect::to(&format!("/report/{id}?reused=1")).into_response()
+        }
         Ok(Submitted::Queued(id)) => Redirect::to(&format!("/test/{id}")).into_response(),
-        Err(SubmitError::BadDomain(reason)) => message(
-            &state,
-            &ctx,
-            StatusCode::BAD_REQUEST,
-            "error-domain-title",
-            tr.t1("error-domain-text", "reason", tr.m(&reason)),
-        ),
+        Err(SubmitError::BadDomain(reason)) => {
+            // The form again, with the problem beside the field and what
+            // was typed still in it.
+            let typed = FormField {
+                value: form.domain.chars().take(300).collect(),
+                error: Some(tr.t1("error-domain-text", "reason", tr.m(&reason))),
+            };
+            let (web, mail) = match kind {
+                TestKind::Web => (typed, FormField::default()),
+                TestKind::Mail => (FormField::default(), typed),
+            };
+            let mut r = home_page(&state, &ctx, web, mail).await;
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            r
+        }
         Err(SubmitError::RateLimited(wait)) => too_many(wait),
         Err(SubmitError::Busy(_)) => {
             let mut r = message(
@@ -219,16 +256,7 @@ async fn submit(
                 .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
             r
         }
-        Err(SubmitError::Store(e)) => {
-            tracing::error!(error = %e, "cannot queue a test");
-            message(
-                &state,
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal-title",
-                tr.t("error-internal-text"),
-            )
-        }
+        Err(SubmitError::Store(e)) => crate::errors::internal(&state, &ctx, &e),
     }
 }
 
@@ -274,55 +302,131 @@ pub async fn progress(
             ),
         ),
         JobState::Queued | JobState::Running => {
+            let progress = state.store.job_progress(&job.id).await.unwrap_or(None);
             let page = ProgressPage {
                 tr,
                 csrf: &ctx.csrf,
                 user: ctx.user_view(),
                 job_id: &job.id,
                 domain: &job.domain,
-                state_text: tr.t(if job.state == JobState::Queued {
-                    "progress-queued"
-                } else {
-                    "progress-running"
-                }),
+                state_text: state_text(&tr, &job),
                 position: job.position,
+                parts: parts(&tr, progress.as_ref()),
             };
             ctx.finish(&state, render(page))
         }
     }
 }
 
-/// `GET /report/{id}`.
-pub async fn report(
+/// Where a job is, in words.
+fn state_text(tr: &crate::i18n::Tr<'_>, job: &indaba_store::Job) -> String {
+    match (job.state, job.position) {
+        (JobState::Queued, Some(p)) => tr.t1("progress-queued-at", "position", p),
+        (JobState::Queued, None) => tr.t("progress-queued"),
+        _ => tr.t("progress-running"),
+    }
+}
+
+/// Each part of a test with its state in words.
+fn parts(
+    tr: &crate::i18n::Tr<'_>,
+    progress: Option<&indaba_model::progress::Progress>,
+) -> Vec<(String, String, bool, &'static str)> {
+    use indaba_model::progress::Part;
+    Part::ALL
+        .iter()
+        .map(|&part| {
+            let p = progress.map(|p| p.of(part));
+            let (state, done) = match p {
+                Some(p) if p.done() => (tr.t("progress-part-done"), true),
+                Some(p) if p.started > 0 => (
+                    tr.catalogue().render(
+                        tr.lang,
+                        &indaba_model::Message::new("progress-part-running")
+                            .arg("finished", i64::from(p.finished))
+                            .arg("started", i64::from(p.started)),
+                    ),
+                    false,
+                ),
+                _ => (tr.t("progress-part-waiting"), false),
+            };
+            (
+                tr.t(&format!("progress-part-{}", part.as_str())),
+                state,
+                done,
+                part.as_str(),
+            )
+        })
+        .collect()
+}
+
+/// What the progress page's script reads every second.
+#[derive(Debug, serde::Serialize)]
+pub struct ProgressJson {
+    /// Where the job is, in words.
+    pub state: String,
+    /// Where to go now that the test has ended (report or failure page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Each part: its id, name and state in words, and whether it is done.
+    pub parts: Vec<ProgressPartJson>,
+}
+
+/// One part in [`ProgressJson`].
+#[derive(Debug, serde::Serialize)]
+pub struct ProgressPartJson {
+    /// `dns`, `tls`…
+    pub part: &'static str,
+    /// Its name.
+    pub label: String,
+    /// Its state in words.
+    pub state: String,
+    /// Whether it is done.
+    pub done: bool,
+}
+
+/// `GET /test/{job}/progress`: the progress page's data, in the page's
+/// language.
+pub async fn progress_json(
     State(state): State<AppState>,
     ctx: PageContext,
-    Path(id): Path<String>,
+    Path(job_id): Path<String>,
 ) -> Response {
     let tr = ctx.tr(&state);
-    let report = match state.store.report(&id).await {
-        Ok(r) => r,
-        Err(_) => {
-            return message(
-                &state,
-                &ctx,
-                StatusCode::NOT_FOUND,
-                "error-notfound-title",
-                tr.t("error-report-notfound"),
-            );
+    let job = match state.store.job(&job_id).await {
+        Ok(job) => job,
+        Err(indaba_store::StoreError::NotFound(_)) => {
+            return crate::api::error(StatusCode::NOT_FOUND, "test not found");
         }
+        Err(e) => return crate::errors::internal_json(&e),
     };
-    let page = ReportPage {
-        tr,
-        csrf: &ctx.csrf,
-        user: ctx.user_view(),
-        id: &id,
-        domain: report.target.to_unicode(),
-        kind_label: view::kind_label(&tr, report.kind),
-        started: report.started.clone(),
-        score: view::score_text(&tr, report.score),
-        categories: view::report_categories(&tr, &report),
-    };
-    ctx.finish(&state, render(page))
+    let progress = state.store.job_progress(&job.id).await.unwrap_or(None);
+    let next =
+        matches!(job.state, JobState::Done | JobState::Failed).then(|| format!("/test/{}", job.id));
+    let parts = parts(&tr, progress.as_ref())
+        .into_iter()
+        .map(|(label, state, done, part)| ProgressPartJson {
+            part,
+            label,
+            state,
+            done,
+        })
+        .collect();
+    let mut response = axum::Json(ProgressJson {
+        state: if next.is_some() {
+            tr.t("progress-finished")
+        } else {
+            state_text(&tr, &job)
+        },
+        next,
+        parts,
+    })
+    .into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// `GET /guides`.
@@ -394,8 +498,26 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// `GET /.well-known/security.txt` (RFC 9116): the platform's own.
-pub async fn security_txt(State(state): State<AppState>) -> Response {
+/// `GET /static/site.js`: the site's only script (local times, the
+/// progress page's updates); every page works without it.
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/site.js"),
+    )
+        .into_response()
+}
+
+/// `GET /.well-known/security.txt` (RFC 9116): the platform's own, with
+/// the contact the operator gave (`--security-contact`); none without one
+/// (a made-up address would send reports nowhere).
+pub async fn security_txt(State(state): State<AppState>, ctx: PageContext) -> Response {
+    let Some(contact) = &state.config.security_contact else {
+        return not_found(State(state), ctx).await;
+    };
     let expires = time::OffsetDateTime::now_utc() + time::Duration::days(180);
     let expires = expires
         .replace_nanosecond(0)
@@ -403,15 +525,9 @@ pub async fn security_txt(State(state): State<AppState>) -> Response {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let base = state.config.base_url.trim_end_matches('/');
+    let languages = state.translations.languages().join(", ");
     let body = format!(
-        "Contact: mailto:security@{host}\nExpires: {expires}\nPreferred-Languages: en\nCanonical: {base}/.well-known/security.txt\n",
-        host = base
-            .split("://")
-            .nth(1)
-            .unwrap_or("localhost")
-            .split([':', '/'])
-            .next()
-            .unwrap_or("localhost"),
+        "Contact: {contact}\nExpires: {expires}\nPreferred-Languages: {languages}\nCanonical: {base}/.well-known/security.txt\n"
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

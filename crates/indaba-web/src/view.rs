@@ -3,7 +3,7 @@
 
 use askama::Template;
 use indaba_model::catalogue::{self, Category};
-use indaba_model::{Report, Status, TestKind};
+use indaba_model::{Status, TestKind};
 
 use crate::i18n::Tr;
 
@@ -26,8 +26,21 @@ pub struct HomePage<'a> {
     pub csrf: &'a str,
     /// Signed-in user.
     pub user: Option<UserView>,
-    /// Recent results.
+    /// Recent results (empty when the operator turned the list off).
     pub recent: Vec<RecentView>,
+    /// The website form: what was typed and what is wrong with it.
+    pub web: FormField,
+    /// The mail form: what was typed and what is wrong with it.
+    pub mail: FormField,
+}
+
+/// A form field as typed, with the problem to show beside it.
+#[derive(Debug, Clone, Default)]
+pub struct FormField {
+    /// What the visitor typed.
+    pub value: String,
+    /// What is wrong with it, if anything.
+    pub error: Option<String>,
 }
 
 /// A recent result on the home page.
@@ -41,8 +54,10 @@ pub struct RecentView {
     pub kind: String,
     /// Score text.
     pub score: String,
-    /// When, as text.
-    pub when: String,
+    /// When.
+    pub when: crate::when::When,
+    /// The per-domain address.
+    pub path: String,
 }
 
 /// The progress page of a queued or running test.
@@ -63,64 +78,8 @@ pub struct ProgressPage<'a> {
     pub state_text: String,
     /// Place in the queue.
     pub position: Option<i64>,
-}
-
-/// A report page.
-#[derive(Template)]
-#[template(path = "report.html")]
-pub struct ReportPage<'a> {
-    /// Translator.
-    pub tr: Tr<'a>,
-    /// CSRF token.
-    pub csrf: &'a str,
-    /// Signed-in user.
-    pub user: Option<UserView>,
-    /// Report id.
-    pub id: &'a str,
-    /// Domain.
-    pub domain: String,
-    /// "Website test" / "Mail test".
-    pub kind_label: String,
-    /// Start time.
-    pub started: String,
-    /// Overall score text.
-    pub score: String,
-    /// Categories with their findings.
-    pub categories: Vec<CategoryView>,
-}
-
-/// A category of a report.
-#[derive(Debug, Clone)]
-pub struct CategoryView {
-    /// Id (anchor).
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Score text.
-    pub score: String,
-    /// Findings.
-    pub findings: Vec<FindingView>,
-}
-
-/// A finding of a report.
-#[derive(Debug, Clone)]
-pub struct FindingView {
-    /// Check id.
-    pub check: String,
-    /// Check title.
-    pub title: String,
-    /// Status word (CSS class).
-    pub status: String,
-    /// Status, translated.
-    pub status_label: String,
-    /// Summary.
-    pub summary: String,
-    /// Evidence rows.
-    pub evidence: Vec<indaba_model::Evidence>,
-    /// Guide id.
-    pub guide: String,
-    /// Whether to show it unfolded (problems are).
-    pub open: bool,
+    /// Each part of the test: (name, state in words, done, id).
+    pub parts: Vec<(String, String, bool, &'static str)>,
 }
 
 /// The guide index.
@@ -211,47 +170,4 @@ pub fn score_text(tr: &Tr<'_>, score: Option<u8>) -> String {
         Some(s) => format!("{s}%"),
         None => tr.t("score-none"),
     }
-}
-
-/// Builds the report page's view model.
-pub fn report_categories(tr: &Tr<'_>, report: &Report) -> Vec<CategoryView> {
-    Category::ALL
-        .iter()
-        .filter_map(|&category| {
-            let findings: Vec<FindingView> = report
-                .findings
-                .iter()
-                .filter(|f| catalogue::check(&f.check).map(|c| c.category) == Some(category))
-                .map(|f| localised(tr, f))
-                .map(|f| FindingView {
-                    check: f.check.clone(),
-                    title: check_title(tr, &f.check),
-                    status: f.status.as_str().to_string(),
-                    status_label: status_label(tr, f.status),
-                    summary: f.summary.clone(),
-                    open: matches!(
-                        f.status,
-                        Status::Fail | Status::Warning | Status::Error | Status::NotTested
-                    ),
-                    evidence: f.evidence,
-                    guide: f.guide,
-                })
-                .collect();
-            if findings.is_empty() {
-                return None;
-            }
-            let score = report
-                .categories
-                .iter()
-                .find(|c| c.category == category.id())
-                .map(|c| score_text(tr, c.score))
-                .unwrap_or_default();
-            Some(CategoryView {
-                id: category.id().to_string(),
-                title: category_title(tr, category),
-                score,
-                findings,
-            })
-        })
-        .collect()
 }

@@ -49,15 +49,45 @@ async fn run(state: AppState, n: usize) {
                 continue;
             }
         };
+        let started = std::time::Instant::now();
+        tracing::info!(target: "indaba::jobs", worker = n, job = %job.id, kind = %job.kind, domain = %job.domain, "test started");
         let outcome = match DomainName::parse(&job.domain) {
             Err(e) => Err(e.to_string()),
-            Ok(domain) => indaba_engine::run(&state.engine, &domain, job.kind)
+            Ok(domain) => {
+                let progress = ProgressWriter::new(&state, &job.id);
+                let report = indaba_engine::run_observed(&state.engine, &domain, job.kind, &|p| {
+                    progress.note(p)
+                })
                 .await
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.to_string());
+                progress.flush().await;
+                report
+            }
         };
         let result = match outcome {
             Ok(report) => match state.store.save_report(&report).await {
-                Ok(report_id) => state.store.finish_job(&job.id, &report_id).await,
+                Ok(report_id) => {
+                    tracing::info!(
+                        target: "indaba::jobs",
+                        worker = n,
+                        job = %job.id,
+                        report = %report_id,
+                        score = ?report.score,
+                        outcome = report.verdict.outcome.as_str(),
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "test finished"
+                    );
+                    // Single tests are public; a batch's reports are its owner's.
+                    let published = if job.batch_id.is_none() {
+                        state.store.publish_report(&report_id, &report).await
+                    } else {
+                        Ok(())
+                    };
+                    if let Err(e) = published {
+                        tracing::error!(job = %job.id, error = %e, "cannot publish a report");
+                    }
+                    state.store.finish_job(&job.id, &report_id).await
+                }
                 Err(e) => {
                     state
                         .store
@@ -65,10 +95,72 @@ async fn run(state: AppState, n: usize) {
                         .await
                 }
             },
-            Err(reason) => state.store.fail_job(&job.id, &reason).await,
+            Err(reason) => {
+                tracing::warn!(target: "indaba::jobs", worker = n, job = %job.id, reason = %reason, "test failed");
+                state.store.fail_job(&job.id, &reason).await
+            }
         };
+        if let Err(e) = state.store.clear_job_progress(&job.id).await {
+            tracing::warn!(job = %job.id, error = %e, "cannot clear a job's progress");
+        }
         if let Err(e) = result {
             tracing::error!(worker = n, job = %job.id, error = %e, "cannot record the job's end");
+        }
+    }
+}
+
+/// Keeps a running job's progress in the store, at most once per
+/// [`PROGRESS_EVERY`] (the engine reports every probe; the page polls once
+/// a second), so many probes cost few writes.
+struct ProgressWriter {
+    store: indaba_store::Store,
+    job: String,
+    latest: std::sync::Mutex<(Option<indaba_model::progress::Progress>, std::time::Instant)>,
+    handle: tokio::runtime::Handle,
+}
+
+/// How often a job's progress is written at most.
+const PROGRESS_EVERY: Duration = Duration::from_millis(300);
+
+impl ProgressWriter {
+    fn new(state: &AppState, job: &str) -> ProgressWriter {
+        ProgressWriter {
+            store: state.store.clone(),
+            job: job.to_string(),
+            latest: std::sync::Mutex::new((None, std::time::Instant::now() - PROGRESS_EVERY)),
+            handle: tokio::runtime::Handle::current(),
+        }
+    }
+
+    /// Called by the engine: keeps `progress`, and writes it when the last
+    /// write is old enough.
+    fn note(&self, progress: &indaba_model::progress::Progress) {
+        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        latest.0 = Some(progress.clone());
+        if latest.1.elapsed() < PROGRESS_EVERY {
+            return;
+        }
+        latest.1 = std::time::Instant::now();
+        let (store, job, p) = (self.store.clone(), self.job.clone(), progress.clone());
+        self.handle.spawn(async move {
+            if let Err(e) = store.set_job_progress(&job, &p).await {
+                tracing::debug!(job = %job, error = %e, "cannot record progress");
+            }
+        });
+    }
+
+    /// Writes the last progress seen.
+    async fn flush(&self) {
+        let last = self
+            .latest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clone();
+        if let Some(p) = last
+            && let Err(e) = self.store.set_job_progress(&self.job, &p).await
+        {
+            tracing::debug!(job = %self.job, error = %e, "cannot record progress");
         }
     }
 }

@@ -195,6 +195,13 @@ struct ServeArgs {
     /// (`POST /assembly/clock`): for tests only, never in production.
     #[arg(long)]
     test_clock: bool,
+    /// The platform's own security contact for its security.txt (RFC 9116):
+    /// a `mailto:` or `https:` URI. Without it, no security.txt is served.
+    #[arg(long, value_name = "URI")]
+    security_contact: Option<String>,
+    /// Do not list recent results on the home page.
+    #[arg(long)]
+    no_recent_results: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -280,7 +287,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("INDABA_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -432,7 +439,14 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             trusted_proxies: indaba_web::TrustedProxies::all(args.trusted_proxies.clone()),
             workers: args.workers,
             test_clock: args.test_clock,
+            recent_results: !args.no_recent_results,
+            security_contact: security_contact(args.security_contact.as_deref())?,
         };
+        if config.security_contact.is_none() {
+            tracing::warn!(
+                "no --security-contact: the platform publishes no security.txt (and its own web test will say so)"
+            );
+        }
         if !config.secure_cookies {
             tracing::warn!(
                 "cookies are not Secure (the base URL is not https): fine on a local machine, never on a public instance"
@@ -733,8 +747,45 @@ fn system_resolver(path: &Path) -> Result<SocketAddr> {
         })
 }
 
+/// What is logged unless `INDABA_LOG` says otherwise: warnings, and the
+/// access log and job log of `serve` (one line per request, per test).
+const DEFAULT_LOG: &str = "warn,indaba::access=info,indaba::jobs=info";
+
+/// Checks `--security-contact`: a `mailto:` or `https:` URI (RFC 9116 §2.5.3).
+fn security_contact(given: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(uri) = given.map(str::trim) else {
+        return Ok(None);
+    };
+    let lower = uri.to_ascii_lowercase();
+    let ok = (lower.starts_with("mailto:") && uri.len() > 7 && uri.contains('@'))
+        || (lower.starts_with("https://") && uri.len() > 8);
+    if !ok || uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        anyhow::bail!("--security-contact must be a mailto: or https: URI (RFC 9116), not {uri:?}");
+    }
+    Ok(Some(uri.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_security_contact_is_a_mailto_or_https_uri() {
+        assert_eq!(security_contact(None).unwrap(), None);
+        assert_eq!(
+            security_contact(Some(" mailto:cert@example.org ")).unwrap(),
+            Some("mailto:cert@example.org".to_string())
+        );
+        assert!(security_contact(Some("https://example.org/report")).is_ok());
+        for bad in [
+            "cert@example.org",
+            "http://example.org",
+            "mailto:",
+            "https://a b",
+            "mailto:x\n@y",
+        ] {
+            assert!(security_contact(Some(bad)).is_err(), "{bad}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -55,7 +55,8 @@ impl RoutingArgs {
                 let text = read_bounded(path, "VRP file")?;
                 let set = VrpSet::from_json(&text)
                     .with_context(|| format!("the VRP file {} is not usable", path.display()))?;
-                Some(VrpSource::fixed(set, format!("file {}", path.display())))
+                // Reports name the kind of source, never a path on the server.
+                Some(VrpSource::fixed(set, "a VRP export".to_string()))
             }
             (None, None) => None,
         };
@@ -132,7 +133,7 @@ fn origins_file(path: &PathBuf) -> Result<OriginSource> {
             .with_context(|| format!("the MRT origins file {} is not usable", path.display()))?;
         return Ok(OriginSource::Table {
             table: Arc::new(read.table),
-            description: format!("MRT file {}, {} routes", path.display(), read.routes),
+            description: format!("an MRT RIB dump of {} routes", read.routes),
         });
     }
     let text = read_bounded(path, "origins file")?;
@@ -140,7 +141,7 @@ fn origins_file(path: &PathBuf) -> Result<OriginSource> {
         .with_context(|| format!("the origins file {} is not usable", path.display()))?;
     Ok(OriginSource::Table {
         table: Arc::new(table),
-        description: format!("file {}", path.display()),
+        description: "a prefix-to-AS table".to_string(),
     })
 }
 

@@ -248,25 +248,7 @@ async fn api_flow(db: Db) {
         .and_then(|s| s.split('"').next())
         .expect("the API key form lists users")
         .to_string();
-    let token = csrf(&admin, &format!("{}/admin", server.base)).await;
-    let page = admin
-        .post(format!("{}/admin/api-keys", server.base))
-        .form(&[
-            ("csrf", token.as_str()),
-            ("user", user_id.as_str()),
-            ("label", "batch test"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let key = page
-        .split("ik_")
-        .nth(1)
-        .map(|s| format!("ik_{}", s.split(['<', ' ', '"']).next().unwrap_or_default()))
-        .expect("the new key is shown once");
+    let key = server.new_api_key(&admin, &user_id, "batch test").await;
     let r = client.post(format!("{}/api/v1/batches", server.base)).bearer_auth(&key).json(&serde_json::json!({"kind": "web", "domains": ["signed.test", "unsigned.test", "not a domain"]})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let batch: serde_json::Value = r.json().await.unwrap();
@@ -634,7 +616,13 @@ async fn the_platform_passes_its_own_web_test() {
     let _server = start_on(
         Db::Sqlite,
         18080,
-        &["--base-url", "https://indaba.test", "--secure-cookies"],
+        &[
+            "--base-url",
+            "https://indaba.test",
+            "--secure-cookies",
+            "--security-contact",
+            "mailto:security@indaba.test",
+        ],
     )
     .await;
     let env = testbed_env();

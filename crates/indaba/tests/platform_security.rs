@@ -373,7 +373,8 @@ async fn cookies_headers_and_csrf_bound_to_the_session() {
         .send()
         .await
         .unwrap();
-    assert_eq!(good.status(), StatusCode::OK);
+    // Redirected back to the admin page (a reload cannot submit twice).
+    assert_eq!(good.status(), StatusCode::SEE_OTHER);
     let audit = admin
         .get(server.url("/admin"))
         .send()
@@ -563,7 +564,7 @@ async fn admin_with_key(
         .expect("the user in the key form")
         .to_string();
     let token = csrf(&admin, &server.url("/admin")).await;
-    let page = admin
+    let r = admin
         .post(server.url("/admin/api-keys"))
         .form(&[
             ("csrf", token.as_str()),
@@ -571,6 +572,13 @@ async fn admin_with_key(
             ("label", "a key"),
             ("expires_days", days),
         ])
+        .send()
+        .await
+        .unwrap();
+    // The page the redirect leads to shows the new key, once.
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = admin
+        .get(server.url("/admin"))
         .send()
         .await
         .unwrap()
@@ -658,7 +666,7 @@ async fn keys_expire_and_revoke_roles_are_refused_and_the_last_admin_stays() {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(
         batch_status(&server, &key, &["signed.test"]).await,
