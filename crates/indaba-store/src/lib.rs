@@ -10,11 +10,13 @@
 //! text ids, 0/1 for booleans). The statements that must differ are the
 //! full-text search (FTS5 against tsvector, see [`assembly`]) and the
 //! job claim, which PostgreSQL makes safe under concurrent workers with
-//! `FOR UPDATE SKIP LOCKED` (SQLite serialises writers anyway).
+//! `FOR UPDATE SKIP LOCKED` (SQLite serialises writers anyway), and the
+//! scheduler's lock ([`monitor`]: an advisory lock against a lease row).
 
 mod accounts;
 pub mod assembly;
 mod jobs;
+pub mod monitor;
 mod reports;
 
 use std::str::FromStr;
