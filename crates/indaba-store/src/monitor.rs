@@ -211,6 +211,12 @@ fn message_from(text: Option<String>) -> Option<Message> {
 const BATCH: usize = 500;
 
 impl Store {
+    /// The connection pool, for tests and tools that check the tables
+    /// directly (the fault tests count reports per job).
+    pub fn pool(&self) -> &sqlx::AnyPool {
+        &self.pool
+    }
+
     // ------------------------------------------------------------ lists
 
     /// Makes a list.

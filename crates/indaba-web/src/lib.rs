@@ -12,6 +12,7 @@ pub mod assembly;
 pub mod guides;
 pub mod i18n;
 pub mod mail;
+pub mod monitor;
 pub mod pages;
 pub mod protect;
 pub mod view;

@@ -49,26 +49,35 @@ async fn run(state: AppState, n: usize) {
                 continue;
             }
         };
-        let outcome = match DomainName::parse(&job.domain) {
-            Err(e) => Err(e.to_string()),
-            Ok(domain) => indaba_engine::run(&state.engine, &domain, job.kind)
-                .await
-                .map_err(|e| e.to_string()),
-        };
-        let result = match outcome {
-            Ok(report) => match state.store.save_report(&report).await {
-                Ok(report_id) => state.store.finish_job(&job.id, &report_id).await,
-                Err(e) => {
-                    state
-                        .store
-                        .fail_job(&job.id, &format!("the report could not be stored: {e}"))
-                        .await
-                }
-            },
-            Err(reason) => state.store.fail_job(&job.id, &reason).await,
-        };
-        if let Err(e) = result {
-            tracing::error!(worker = n, job = %job.id, error = %e, "cannot record the job's end");
-        }
+        run_job(&state.store, &state.engine, job).await;
+    }
+}
+
+/// Runs a single public test and records its end (the report, or why it
+/// failed). Also the scan workers' first duty, before scan work.
+pub async fn run_job(
+    store: &indaba_store::Store,
+    engine: &indaba_engine::EngineSettings,
+    job: indaba_store::Job,
+) {
+    let outcome = match DomainName::parse(&job.domain) {
+        Err(e) => Err(e.to_string()),
+        Ok(domain) => indaba_engine::run(engine, &domain, job.kind)
+            .await
+            .map_err(|e| e.to_string()),
+    };
+    let result = match outcome {
+        Ok(report) => match store.save_report(&report).await {
+            Ok(report_id) => store.finish_job(&job.id, &report_id).await,
+            Err(e) => {
+                store
+                    .fail_job(&job.id, &format!("the report could not be stored: {e}"))
+                    .await
+            }
+        },
+        Err(reason) => store.fail_job(&job.id, &reason).await,
+    };
+    if let Err(e) = result {
+        tracing::error!(job = %job.id, error = %e, "cannot record the job's end");
     }
 }

@@ -1,0 +1,354 @@
+//! Monitoring at scale end to end (issue 12): lists imported from files
+//! with every bad row reported, scans run by `indaba worker` processes
+//! sharing one PostgreSQL queue while one of them is killed, scans run by
+//! `serve`'s in-process workers on SQLite, cancel from the command line.
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use indaba_testkit::platform::{self, Db, TempDir};
+use indaba_testkit::testbed_env;
+use sqlx::Row;
+
+/// The binary under test.
+const BIN: &str = env!("CARGO_BIN_EXE_indaba");
+
+/// The engine options of the test network.
+fn engine_args() -> Vec<String> {
+    let env = testbed_env();
+    [
+        "--resolver",
+        &env["INDABA_TB_RESOLVER"],
+        "--trust-anchor",
+        &env["INDABA_TB_TRUST_ANCHOR"],
+        "--allow-private-targets",
+        "--query-timeout",
+        "2",
+        "--timeout",
+        "30",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn indaba(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).output().expect("run indaba")
+}
+
+/// The test network's own domains (every case of testbed/cases.toml) and
+/// `extra` names under `test.` that do not exist: a population that mixes
+/// slow, broken and quick answers.
+fn population(extra: usize) -> Vec<String> {
+    let cases = std::fs::read_to_string(indaba_testkit::repo_root().join("testbed/cases.toml"))
+        .expect("testbed/cases.toml");
+    let mut names: Vec<String> = cases
+        .lines()
+        .filter_map(|l| l.strip_prefix("domain = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names.extend((0..extra).map(|i| format!("absent-{i:04}.test")));
+    names
+}
+
+fn write_csv(dir: &TempDir, name: &str, rows: &[String]) -> String {
+    let path = dir.path().join(name);
+    let mut text = String::from("domain,sector\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    std::fs::write(&path, text).expect("write csv");
+    path.display().to_string()
+}
+
+async fn store(url: &str) -> indaba_store::Store {
+    indaba_store::Store::open(url)
+        .await
+        .expect("open the store")
+}
+
+fn worker(database: &str, lease: &str) -> Child {
+    Command::new(BIN)
+        .args([
+            "worker",
+            "--database",
+            database,
+            "--concurrency",
+            "12",
+            "--lease-seconds",
+            lease,
+        ])
+        .args(engine_args())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start indaba worker")
+}
+
+async fn wait_for_scan_end(store: &indaba_store::Store, scan: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let s = store.scan(scan).await.expect("scan");
+        if s.state.ended() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the scan did not end in {limit:?}: {:?} {:?}",
+            s.state,
+            s.counts
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Three `indaba worker` processes share one PostgreSQL queue; one is
+/// killed with SIGKILL while it holds jobs. Its leases run out, the others
+/// finish its jobs, and every job ends with exactly one report.
+#[tokio::test(flavor = "multi_thread")]
+async fn workers_share_a_postgres_queue_and_a_killed_workers_jobs_are_done_by_the_others() {
+    let dir = TempDir::new();
+    let database = platform::database_url(Db::Postgres, &dir).await;
+    let domains = population(400);
+    let file = write_csv(&dir, "population.csv", &domains);
+    let out = indaba(&[
+        "list",
+        "import",
+        &file,
+        "--name",
+        "population",
+        "--database",
+        &database,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let store = store(&database).await;
+    let list = store.list_by_name("population").await.unwrap();
+    assert_eq!(list.domains as usize, domains.len());
+    let (scan, _) = store.start_scan(&list.id, None, None).await.unwrap();
+    let total = store.scan(&scan).await.unwrap().counts.total();
+    assert_eq!(total as usize, domains.len() * 2);
+
+    let mut victim = worker(&database, "3");
+    let mut others = vec![worker(&database, "3"), worker(&database, "3")];
+    // Kill the victim once it holds jobs (its id carries its process id).
+    let pattern = format!("%-{}-%", victim.id());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let held: Vec<String> = loop {
+        let rows =
+            sqlx::query("SELECT id FROM monitor_jobs WHERE state = 'running' AND worker LIKE $1")
+                .bind(&pattern)
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        if !rows.is_empty() {
+            break rows.iter().map(|r| r.get::<String, _>("id")).collect();
+        }
+        assert!(Instant::now() < deadline, "the victim never took a job");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    victim.kill().expect("SIGKILL the victim");
+    victim.wait().unwrap();
+    // Jobs it took between the query and the kill are held too.
+    let held_at_kill: Vec<String> =
+        sqlx::query("SELECT id FROM monitor_jobs WHERE state = 'running' AND worker LIKE $1")
+            .bind(&pattern)
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("id"))
+            .chain(held)
+            .collect();
+
+    wait_for_scan_end(&store, &scan, Duration::from_secs(600)).await;
+    for w in &mut others {
+        w.kill().unwrap();
+        w.wait().unwrap();
+    }
+    let s = store.scan(&scan).await.unwrap();
+    assert_eq!(s.counts.done, total, "every job done: {:?}", s.counts);
+    // Exactly one report per job, none without a job, none twice.
+    let rows = sqlx::query(
+        "SELECT j.id, j.state, j.worker, j.report_id, \
+         (SELECT COUNT(*) FROM reports r WHERE r.job_id = j.id) AS n \
+         FROM monitor_jobs j WHERE j.scan_id = $1",
+    )
+    .bind(&scan)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let mut by_id = HashMap::new();
+    for r in &rows {
+        let n: i64 = r.get("n");
+        assert_eq!(n, 1, "job {} has {n} reports", r.get::<String, _>("id"));
+        assert!(r.get::<Option<String>, _>("report_id").is_some());
+        by_id.insert(
+            r.get::<String, _>("id"),
+            r.get::<Option<String>, _>("worker"),
+        );
+    }
+    let reports: i64 = sqlx::query("SELECT COUNT(*) AS n FROM reports")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(reports as u64, total);
+    for id in held_at_kill {
+        let finisher = by_id[&id].clone().unwrap_or_default();
+        assert!(
+            !finisher.contains(&format!("-{}-", victim.id())),
+            "the killed worker's job {id} was finished by {finisher}"
+        );
+    }
+}
+
+/// An import reports every kind of bad row with its line, merges and says
+/// duplicates, normalises IDNs, and exports what it kept; `indaba scan` on
+/// SQLite is run by `serve`'s in-process workers and shown to its end.
+#[tokio::test(flavor = "multi_thread")]
+async fn import_reports_bad_rows_and_serve_scans_a_list_on_sqlite() {
+    let server = platform::start(BIN, Db::Sqlite, &[]).await;
+    let dir = TempDir::new();
+    let file = dir.path().join("banks.csv");
+    std::fs::write(
+        &file,
+        "domain,organisation,sector,country,tags,colour\n\
+         signed.test,Bank A,finance,ZA,critical;retail,red\n\
+         ,Bank B,finance,ZA,,\n\
+         not a domain!,Bank C,finance,ZA,,\n\
+         unsigned.test,Bank D,finance,Narnia,,\n\
+         SIGNED.test.,Bank A,finance,ZA,,\n\
+         bücher.test,Bank E,finance,DE,,\n\
+         x.test,Bank F,finance,ZA,this-tag-is-far-too-long-to-be-a-tag-of-a-list,\n\
+         mail.test,Bank G,finance,ZA,,\n\
+         \n\
+         https://tls-good.test/path,Bank H,,NL,,\n",
+    )
+    .unwrap();
+    let out = server.command(&[
+        "list",
+        "import",
+        &file.display().to_string(),
+        "--name",
+        "banks",
+        "--kinds",
+        "web",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "bad rows: exit 1\n{stderr}");
+    let f = file.display();
+    for (line, words) in [
+        (1, "colour"),
+        (3, "No domain in this row"),
+        (4, "“not a domain!” is not a domain"),
+        (5, "“Narnia” is not an ISO 3166-1 country code"),
+        (6, "signed.test was already on line 2"),
+        (
+            8,
+            "The tag “this-tag-is-far-too-long-to-be-a-tag-of-” is longer than 40",
+        ),
+    ] {
+        let wanted = format!("{f}:{line}: ");
+        let said = stderr
+            .lines()
+            .find(|l| l.starts_with(&wanted))
+            .unwrap_or_else(|| panic!("no problem on line {line}:\n{stderr}"));
+        assert!(said.contains(words), "line {line}: {said}");
+    }
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("left out")).count(),
+        4,
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("4 domains written") && stdout.contains("1 duplicates merged"),
+        "{stdout}"
+    );
+
+    // The export has what was kept, IDN as A-label, URL as its host.
+    let out = server.command(&["list", "export", "banks", "--output", "-"]);
+    assert!(out.status.success(), "{out:?}");
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "domain,organisation,sector,country,tags");
+    assert!(
+        lines.contains(&"signed.test,Bank A,finance,ZA,critical;retail"),
+        "{csv}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("xn--bcher-kva.test,")),
+        "{csv}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("tls-good.test,")),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 5, "{csv}");
+    // XLSX export reads back through the import.
+    let xlsx = dir.path().join("banks.xlsx");
+    let out = server.command(&[
+        "list",
+        "export",
+        "banks",
+        "--output",
+        &xlsx.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let out = server.command(&[
+        "list",
+        "import",
+        &xlsx.display().to_string(),
+        "--name",
+        "banks-again",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 domains written"));
+
+    // `indaba scan` watches serve's workers do the scan.
+    let out = server.command(&["scan", "banks", "--watch-only"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains("done; 4 done, 0 errors, 0 cancelled of 4"),
+        "{stdout}"
+    );
+    let store = store(&server.database).await;
+    let list = store.list_by_name("banks").await.unwrap();
+    let scan = &store.scans(Some(&list.id), 1).await.unwrap()[0];
+    for r in store.scan_results(&scan.id, 0, 10).await.unwrap() {
+        let report = store.report(r.report_id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(report.target.as_str(), r.domain);
+    }
+}
+
+/// `indaba scan LIST --cancel` withdraws the queued jobs of a scan nobody
+/// is working on; a second cancel is refused with the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scan_is_cancelled_from_the_command_line() {
+    let server = platform::start(BIN, Db::Sqlite, &["--scan-concurrency", "0"]).await;
+    let dir = TempDir::new();
+    let file = write_csv(&dir, "l.csv", &population(0));
+    assert!(
+        server
+            .command(&["list", "import", &file, "--name", "l"])
+            .status
+            .success()
+    );
+    let store = store(&server.database).await;
+    let list = store.list_by_name("l").await.unwrap();
+    let (scan, _) = store.start_scan(&list.id, None, None).await.unwrap();
+    let out = server.command(&["scan", "l", "--cancel"]);
+    assert!(out.status.success(), "{out:?}");
+    let s = store.scan(&scan).await.unwrap();
+    assert_eq!(s.state, indaba_monitor::ScanState::Cancelled);
+    assert_eq!(s.counts.cancelled, s.counts.total());
+    let out = server.command(&["scan", "l", "--cancel"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no scan running"));
+}
