@@ -93,28 +93,65 @@ fn worker(database: &str, lease: &str) -> Child {
 async fn wait_for_scan_end(store: &indaba_store::Store, scan: &str, limit: Duration) {
     let deadline = Instant::now() + limit;
     loop {
-        let s = store.scan(scan).await.expect("scan");
-        if s.state.ended() {
+        // Errors are expected while PostgreSQL restarts.
+        let s = store.scan(scan).await;
+        if let Ok(s) = &s
+            && s.state.ended()
+        {
             return;
         }
         assert!(
             Instant::now() < deadline,
-            "the scan did not end in {limit:?}: {:?} {:?}",
-            s.state,
-            s.counts
+            "the scan did not end in {limit:?}: {s:?}"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
+/// Restarts the test network's PostgreSQL (`pg_ctl restart`, fast mode:
+/// every connection is cut), as `testbed/up` started it.
+fn restart_postgres() {
+    let env = testbed_env();
+    let run = std::path::Path::new(&env["INDABA_TB_TRUST_ANCHOR"])
+        .parent()
+        .expect("the test network's run directory")
+        .to_path_buf();
+    let pgdir = run.join("postgres");
+    let pgbin = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL installed")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("bin"))
+        .max()
+        .expect("a PostgreSQL version");
+    let out = Command::new("runuser")
+        .args(["-u", "postgres", "--"])
+        .arg(pgbin.join("pg_ctl"))
+        .arg("-D")
+        .arg(pgdir.join("data"))
+        .arg("-l")
+        .arg(pgdir.join("log"))
+        .args(["-m", "fast", "-w", "-t", "60", "restart"])
+        .output()
+        .expect("run pg_ctl");
+    assert!(out.status.success(), "pg_ctl restart: {out:?}");
+    // testbed/down stops what the pid files name.
+    let pid = std::fs::read_to_string(pgdir.join("data/postmaster.pid")).expect("postmaster.pid");
+    std::fs::write(
+        pgdir.join("postgres.pid"),
+        format!("{}\n", pid.lines().next().unwrap_or_default()),
+    )
+    .expect("postgres.pid");
+}
+
 /// Three `indaba worker` processes share one PostgreSQL queue; one is
-/// killed with SIGKILL while it holds jobs. Its leases run out, the others
-/// finish its jobs, and every job ends with exactly one report.
+/// killed with SIGKILL while it holds jobs, then PostgreSQL restarts under
+/// the others. The killed worker's leases run out, the others finish its
+/// jobs, and every job ends with exactly one report.
 #[tokio::test(flavor = "multi_thread")]
 async fn workers_share_a_postgres_queue_and_a_killed_workers_jobs_are_done_by_the_others() {
     let dir = TempDir::new();
     let database = platform::database_url(Db::Postgres, &dir).await;
-    let domains = population(400);
+    let domains = population(1000 - population(0).len());
     let file = write_csv(&dir, "population.csv", &domains);
     let out = indaba(&[
         "list",
@@ -164,6 +201,11 @@ async fn workers_share_a_postgres_queue_and_a_killed_workers_jobs_are_done_by_th
             .map(|r| r.get::<String, _>("id"))
             .chain(held)
             .collect();
+
+    // The database goes away under the workers while they work.
+    let before = store.scan(&scan).await.unwrap().counts;
+    assert!(!before.settled(), "restart while the scan runs: {before:?}");
+    restart_postgres();
 
     wait_for_scan_end(&store, &scan, Duration::from_secs(600)).await;
     for w in &mut others {
