@@ -13,6 +13,7 @@ use indaba_model::catalogue::ids;
 use indaba_model::observation::{DnsOutcome, DnsQuestion, HttpOutcome, HttpResponse, QueryMode};
 use indaba_model::{Evidence, Finding, Message, Observations, Status, ToMessage, msg};
 
+use crate::browse::{self, End, Family};
 use crate::dnssec::chain::failure_message;
 use crate::lookup::{self, LookupError, socket_text};
 
@@ -296,65 +297,136 @@ pub fn web_same_content(obs: &Observations, host: &str) -> Finding {
         }
         (Ok(v4), Ok(v6)) => (v4, v6),
     };
-    let Some(ip6) = v6.first() else {
+    if v6.is_empty() {
         return Finding::new(
             id,
             Status::NotTested,
             msg!("ipv6-same-no-ipv6", host = host),
         );
-    };
-    let Some(ip4) = v4.first() else {
+    }
+    if v4.is_empty() {
         return Finding::new(
             id,
             Status::NotApplicable,
             msg!("ipv6-same-ipv6-only", host = host),
         );
-    };
-    let fetch = |ip: &IpAddr| {
-        let target = socket_text(*ip, 80);
-        obs.http
-            .iter()
-            .rev()
-            .find(|f| f.address == target)
-            .map(|f| (target, &f.outcome))
-    };
-    let (Some((t4, r4)), Some((t6, r6))) = (fetch(ip4), fetch(ip6)) else {
-        return Finding::new(id, Status::Error, msg!("ipv6-same-not-fetched"));
-    };
-    let describe = |r: &HttpOutcome| match r {
-        HttpOutcome::Response(resp) => msg!(
-            "ipv6-page",
-            status = resp.status,
-            bytes = resp.body_bytes,
-            cut = if resp.body_truncated { "yes" } else { "no" }
-        ),
-        HttpOutcome::Failure { kind, .. } => msg!("ipv6-page-failure", kind = kind.as_str()),
-    };
-    let url = format!("http://{host}/");
-    let evidence = [
-        Evidence::new(
-            msg!("ipv6-label-page", url = url.as_str(), address = t4),
-            describe(r4),
-        ),
-        Evidence::new(
-            msg!("ipv6-label-page", url = url.as_str(), address = t6),
-            describe(r6),
-        ),
+    }
+    // The pages people get: each family follows its own redirects to the
+    // final page (internet.nl does; identical redirects say nothing about
+    // the pages behind them).
+    let walks = [
+        ("IPv4", browse::walk(obs, host, Family::V4)),
+        ("IPv6", browse::walk(obs, host, Family::V6)),
     ];
-    let finding = match (r4, r6) {
-        (_, HttpOutcome::Failure { .. }) => Finding::new(
-            id,
-            Status::NotTested,
-            msg!("ipv6-same-no-answer-v6", host = host),
-        ),
-        (HttpOutcome::Failure { .. }, HttpOutcome::Response(_)) => Finding::new(
-            id,
-            Status::Fail,
-            msg!("ipv6-same-no-answer-v4", host = host),
-        ),
-        (HttpOutcome::Response(a), HttpOutcome::Response(b)) => compare(a, b),
+    let evidence: Vec<Evidence> = walks
+        .iter()
+        .flat_map(|(family, walk)| walk_evidence(family, walk))
+        .collect();
+    let finding = match (&walks[0].1, &walks[1].1) {
+        (w4, w6) if w4.end.is_none() || w6.end.is_none() => {
+            Finding::new(id, Status::Error, msg!("ipv6-same-not-fetched"))
+        }
+        (w4, w6) => match (w4.end.as_ref(), w6.end.as_ref()) {
+            (Some(End::Page(a)), Some(End::Page(b))) => compare(a, b),
+            // IPv6 gives no answer at all: reachability says so; nothing to
+            // compare.
+            (_, Some(End::Failed(_))) if w6.hops.len() == 1 => Finding::new(
+                id,
+                Status::NotTested,
+                msg!("ipv6-same-no-answer-v6", host = host),
+            ),
+            // IPv6 starts but does not reach a page IPv4 reaches: an
+            // IPv6-only visitor is stuck on the way (a redirect to a host
+            // without IPv6, say).
+            (Some(End::Page(_)), Some(end)) => Finding::new(
+                id,
+                Status::Fail,
+                msg!("ipv6-same-v6-stuck", host = host, why = end_message(end)),
+            ),
+            (Some(end), Some(End::Page(_))) => Finding::new(
+                id,
+                Status::Fail,
+                msg!("ipv6-same-v4-stuck", host = host, why = end_message(end)),
+            ),
+            (Some(a), Some(b)) => Finding::new(
+                id,
+                Status::Fail,
+                msg!(
+                    "ipv6-same-neither",
+                    host = host,
+                    v4 = end_message(a),
+                    v6 = end_message(b)
+                ),
+            ),
+            (None, _) | (_, None) => Finding::new(id, Status::Error, msg!("ipv6-same-not-fetched")),
+        },
     };
     finding.with_all(evidence)
+}
+
+/// One line per hop of a walk: the URL and address asked, and what came
+/// back.
+fn walk_evidence(family: &str, walk: &browse::Walk<'_>) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = walk
+        .hops
+        .iter()
+        .map(|(get, fetch)| {
+            let detail = match &fetch.outcome {
+                HttpOutcome::Response(r) => match r.header("location") {
+                    Some(location) if (300..400).contains(&r.status) => {
+                        msg!("ipv6-hop-redirect", status = r.status, location = location)
+                    }
+                    _ => msg!(
+                        "ipv6-page",
+                        status = r.status,
+                        bytes = r.body_bytes,
+                        cut = if r.body_truncated { "yes" } else { "no" }
+                    ),
+                },
+                HttpOutcome::Failure { kind, .. } => {
+                    msg!("ipv6-page-failure", kind = kind.as_str())
+                }
+            };
+            Evidence::new(
+                msg!(
+                    "ipv6-label-hop",
+                    family = family,
+                    url = get.url(),
+                    address = get.target.to_string()
+                ),
+                detail,
+            )
+        })
+        .collect();
+    if let Some(end) = &walk.end
+        && !matches!(end, End::Page(_) | End::Failed(_))
+    {
+        out.push(Evidence::new(
+            msg!("ipv6-label-walk-end", family = family),
+            end_message(end),
+        ));
+    }
+    out
+}
+
+/// Why a walk did not reach a page, in words.
+fn end_message(end: &End<'_>) -> Message {
+    match end {
+        End::Page(r) => msg!("ipv6-end-page", status = r.status),
+        End::Failed(HttpOutcome::Failure { kind, .. }) => {
+            msg!("ipv6-page-failure", kind = kind.as_str())
+        }
+        End::Failed(HttpOutcome::Response(r)) => msg!("ipv6-end-page", status = r.status),
+        End::NoAddress { host } => msg!("ipv6-end-no-address", host = host.as_str()),
+        End::Unresolved { reason } => reason.to_message(),
+        End::BadRedirect { location } => {
+            msg!("ipv6-end-bad-redirect", location = location.as_str())
+        }
+        End::TooManyRedirects => msg!(
+            "ipv6-end-too-many-redirects",
+            max = indaba_model::limits::MAX_REDIRECTS
+        ),
+    }
 }
 
 fn compare(v4: &HttpResponse, v6: &HttpResponse) -> Finding {
@@ -369,19 +441,32 @@ fn compare(v4: &HttpResponse, v6: &HttpResponse) -> Finding {
     let ratio = similarity(&v4.body.lossy(), &v6.body.lossy());
     let percent = (ratio * 100.0).round() as i64;
     let required = (SAME_CONTENT_RATIO * 100.0).round() as i64;
+    let similarity = Evidence::new(
+        msg!("ipv6-label-similarity"),
+        msg!("ipv6-similarity", percent = percent, required = required),
+    );
+    // internet.nl: the same error page on both is a warning that keeps its
+    // points; content that differs by more than 10% is a warning without
+    // them.
+    if v4.status >= 400 {
+        return Finding::new(
+            id,
+            Status::Warning,
+            msg!("ipv6-same-error-page", status = v4.status),
+        )
+        .partially()
+        .with_all([similarity]);
+    }
     if ratio >= SAME_CONTENT_RATIO {
         Finding::new(id, Status::Pass, msg!("ipv6-same-pass", percent = percent))
     } else {
         Finding::new(
             id,
-            Status::Fail,
+            Status::Warning,
             msg!("ipv6-same-differs", percent = percent),
         )
     }
-    .with(
-        msg!("ipv6-label-similarity"),
-        msg!("ipv6-similarity", percent = percent, required = required),
-    )
+    .with_all([similarity])
 }
 
 /// Line-based similarity of two pages, after removing what legitimately

@@ -4,6 +4,12 @@
 //! (SSRF): a target that resolves to a private, loopback, link-local, CGNAT,
 //! multicast, documentation or otherwise special address is refused unless
 //! the operator allowed private targets (as the test network does).
+//!
+//! IPv6 transition addresses carry an IPv4 address inside them: 6to4
+//! (2002::/16, RFC 3056) and Teredo (2001::/32, RFC 4380). A relay would
+//! deliver to that IPv4 address, so they are refused as the reserved ranges
+//! they are, and when the embedded address is itself special (6to4 of
+//! 127.0.0.1, say) the refusal names that.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -29,6 +35,10 @@ pub enum AddressScope {
     Documentation,
     /// 0.0.0.0/8, ::, reserved (240/4) and other special-purpose ranges.
     Reserved,
+    /// 6to4 (2002::/16) with a public IPv4 address inside.
+    SixToFour,
+    /// Teredo (2001::/32) with a public IPv4 address inside.
+    Teredo,
 }
 
 impl AddressScope {
@@ -50,6 +60,8 @@ impl fmt::Display for AddressScope {
             AddressScope::Multicast => "multicast or broadcast",
             AddressScope::Documentation => "documentation",
             AddressScope::Reserved => "reserved",
+            AddressScope::SixToFour => "6to4 (2002::/16, reserved)",
+            AddressScope::Teredo => "Teredo (2001::/32, reserved)",
         })
     }
 }
@@ -96,11 +108,39 @@ fn scope_v6(ip: Ipv6Addr) -> AddressScope {
         AddressScope::Multicast
     } else if seg[0] == 0x2001 && seg[1] == 0x0db8 {
         AddressScope::Documentation
+    } else if let Some((embedded, kind)) = transition_ipv4(ip) {
+        // The embedded address's own class when it is special, else the
+        // transition range's: refused either way.
+        match scope_v4(embedded) {
+            AddressScope::Public => kind,
+            special => special,
+        }
     } else if seg[0] & 0xe000 != 0x2000 {
         // Only 2000::/3 is allocated global unicast.
         AddressScope::Reserved
     } else {
         AddressScope::Public
+    }
+}
+
+/// The IPv4 address inside a 6to4 or Teredo address, with the range's
+/// class. 6to4 carries it in bits 16–47; Teredo carries the client's address
+/// in the last 32 bits, inverted (RFC 4380 §4).
+pub fn transition_ipv4(ip: Ipv6Addr) -> Option<(Ipv4Addr, AddressScope)> {
+    let o = ip.octets();
+    let seg = ip.segments();
+    if seg[0] == 0x2002 {
+        Some((
+            Ipv4Addr::new(o[2], o[3], o[4], o[5]),
+            AddressScope::SixToFour,
+        ))
+    } else if seg[0] == 0x2001 && seg[1] == 0 {
+        Some((
+            Ipv4Addr::new(!o[12], !o[13], !o[14], !o[15]),
+            AddressScope::Teredo,
+        ))
+    } else {
+        None
     }
 }
 
@@ -142,6 +182,35 @@ mod tests {
         assert_eq!(s("2001:db8::1"), AddressScope::Documentation);
         assert_eq!(s("::ffff:10.0.0.1"), AddressScope::Private);
         assert_eq!(s("ff02::1"), AddressScope::Multicast);
+    }
+
+    #[test]
+    fn six_to_four_and_teredo_are_reserved_and_their_ipv4_checked() {
+        // 6to4 of 8.8.8.8 and of 127.0.0.1, 10.1.2.3, 169.254.169.254.
+        assert_eq!(s("2002:808:808::1"), AddressScope::SixToFour);
+        assert_eq!(s("2002:7f00:1::1"), AddressScope::Loopback);
+        assert_eq!(s("2002:a01:203::"), AddressScope::Private);
+        assert_eq!(s("2002:a9fe:a9fe::1"), AddressScope::LinkLocal);
+        // Teredo (RFC 4380's example: client 192.0.2.45, inverted) and one
+        // whose client is 127.0.0.1 (inverted: 80ff:fffe).
+        assert_eq!(
+            s("2001:0:4136:e378:8000:63bf:3fff:fdd2"),
+            AddressScope::Documentation
+        );
+        assert_eq!(
+            s("2001:0:4136:e378:8000:63bf:80ff:fffe"),
+            AddressScope::Loopback
+        );
+        assert_eq!(
+            s("2001:0:4136:e378:8000:63bf:f7f7:f7f7"),
+            AddressScope::Teredo
+        );
+        for text in ["2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"] {
+            assert!(permitted(text.parse().unwrap(), false).is_err(), "{text}");
+        }
+        // Neighbours stay public.
+        assert_eq!(s("2001:4860::8888"), AddressScope::Public);
+        assert_eq!(s("2003::1"), AddressScope::Public);
     }
 
     #[test]

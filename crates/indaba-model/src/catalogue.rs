@@ -159,7 +159,7 @@ pub static CATALOGUE: &[CheckSpec] = &[
         standards: &["RFC 6540"],
         level: Level::Required,
         points: 2,
-        partial_points: 0,
+        partial_points: 2,
         guide: ids::WEB_IPV6_SAME_CONTENT,
     },
     CheckSpec {

@@ -36,10 +36,13 @@ pub enum Arg {
     Str(String),
     /// A number (Fluent chooses plural forms by it).
     Num(i64),
+    /// Several arguments, shown as a list.
+    ///
+    /// Before `Msg`: serde reads a struct from a sequence too, so a list of
+    /// one string would otherwise come back as a message with that id.
+    List(Vec<Arg>),
     /// A message, translated in turn.
     Msg(Message),
-    /// Several arguments, shown as a list.
-    List(Vec<Arg>),
 }
 
 impl Message {
@@ -208,6 +211,15 @@ macro_rules! msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_of_one_string_stays_a_list() {
+        let m = msg!("x", vrps = Arg::list(["192.0.2.0/24 max /24 AS64500"]));
+        let json = serde_json::to_string(&m).unwrap();
+        let back: Message = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(back.ids(), vec!["x"]);
+    }
 
     #[test]
     fn messages_serialise_compactly_and_round_trip() {

@@ -1,19 +1,19 @@
-//! Accounts: organisations, users with roles, sessions, password resets, API
-//! keys, and the audit log that every change writes in its own transaction.
+//! Accounts: organisations, users with roles, and sessions. Every change
+//! writes its audit row in the same transaction.
 //!
-//! Passwords are hashed with argon2id (RustCrypto's `argon2`, default
-//! parameters, a random salt each); session, reset and API tokens are random
-//! and only their SHA-256 is stored, so a stolen database opens no account.
+//! Passwords are hashed as [`crate::passwords`] says; session, reset and API
+//! tokens are random and only their SHA-256 is stored, so a stolen database
+//! opens no account. At least one enabled administrator always remains.
 
 use std::fmt;
 use std::str::FromStr;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Store, StoreError, new_id, now, parse_column, token_hash};
+use crate::audit::{Actor, audit};
+use crate::passwords::hash_password;
+use crate::{Backend, Store, StoreError, new_id, now, parse_column, token_hash};
 
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
@@ -135,61 +135,6 @@ pub struct Session {
     pub expires_at: i64,
 }
 
-/// Who an API key belongs to.
-pub type ApiKeyOwner = User;
-
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    /// When (Unix seconds).
-    pub at: i64,
-    /// Who (a user id; `None` for the system).
-    pub actor: Option<String>,
-    /// What was done (`user.create`, `session.create`…).
-    pub action: String,
-    /// To what.
-    pub subject: String,
-    /// Details, JSON.
-    pub detail: String,
-}
-
-/// The shortest password accepted.
-pub const MIN_PASSWORD_LEN: usize = 12;
-
-pub(crate) fn hash_password(password: &str) -> Result<String, StoreError> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(StoreError::Invalid(format!(
-            "a password needs at least {MIN_PASSWORD_LEN} characters"
-        )));
-    }
-    if password.len() > 1024 {
-        return Err(StoreError::Invalid(
-            "a password may have at most 1024 bytes".into(),
-        ));
-    }
-    let mut salt_bytes = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut salt_bytes);
-    let salt =
-        SaltString::encode_b64(&salt_bytes).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))
-}
-
-fn verify_password(password: &str, stored: &str) -> bool {
-    if password.len() > 1024 {
-        return false;
-    }
-    PasswordHash::new(stored)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
 pub(crate) fn normalise_email(email: &str) -> Result<String, StoreError> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
@@ -209,9 +154,9 @@ pub(crate) fn normalise_email(email: &str) -> Result<String, StoreError> {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, role, organisation_id, disabled";
+pub(crate) const USER_COLUMNS: &str = "id, email, name, role, organisation_id, disabled";
 
-fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     let role: String = row.try_get("role")?;
     let disabled: i64 = row.try_get("disabled")?;
     Ok(User {
@@ -224,31 +169,11 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     })
 }
 
-pub(crate) async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    actor: Option<&str>,
-    action: &str,
-    subject: &str,
-    detail: serde_json::Value,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(now())
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(detail.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 impl Store {
     /// Creates an organisation.
     pub async fn create_organisation(
         &self,
-        actor: Option<&str>,
+        by: &Actor,
         name: &str,
         stakeholder: Stakeholder,
     ) -> Result<Organisation, StoreError> {
@@ -280,7 +205,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            by,
             "organisation.create",
             &id,
             serde_json::json!({"name": name, "stakeholder": stakeholder}),
@@ -312,11 +238,7 @@ impl Store {
     }
 
     /// Creates a user.
-    pub async fn create_user(
-        &self,
-        actor: Option<&str>,
-        new: NewUser<'_>,
-    ) -> Result<User, StoreError> {
+    pub async fn create_user(&self, by: &Actor, new: NewUser<'_>) -> Result<User, StoreError> {
         let email = normalise_email(new.email)?;
         let name = new.name.trim();
         if name.chars().count() > 200 {
@@ -324,7 +246,7 @@ impl Store {
                 "a name may have at most 200 characters".into(),
             ));
         }
-        let hash = hash_password(new.password)?;
+        let hash = hash_password(new.password).await?;
         let id = new_id();
         let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT id FROM users WHERE email = $1")
@@ -351,7 +273,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            by,
             "user.create",
             &id,
             serde_json::json!({"email": email, "role": new.role}),
@@ -400,67 +323,45 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// Checks a password; `None` for a wrong password, an unknown address or a
-    /// disabled account (the caller says the same thing for all three). The
-    /// attempt is audited either way.
-    pub async fn authenticate(
-        &self,
-        email: &str,
-        password: &str,
-    ) -> Result<Option<User>, StoreError> {
-        let row = match normalise_email(email) {
-            Ok(email) => {
-                sqlx::query(&format!(
-                    "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
-                ))
-                .bind(email)
-                .fetch_optional(&self.pool)
-                .await?
-            }
-            Err(_) => None,
-        };
-        let (user, ok) = match &row {
-            Some(r) => {
-                let user = user_from_row(r)?;
-                let hash: String = r.try_get("password_hash")?;
-                let ok = verify_password(password, &hash) && !user.disabled;
-                (Some(user), ok)
-            }
-            None => {
-                // Spend the same time as a real check, so timing does not
-                // tell which addresses have accounts.
-                let _ = verify_password(
-                    password,
-                    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$pD0Ww4lbW7tq3Hzr0yCj0oDuSgPE6dEvs5SKBspuB/U",
-                );
-                (None, false)
-            }
-        };
-        let mut tx = self.begin_write().await?;
-        let subject = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
-        audit(
-            &mut tx,
-            user.as_ref().filter(|_| ok).map(|u| u.id.as_str()),
-            if ok { "login.success" } else { "login.failure" },
-            &subject,
-            serde_json::json!({"email": email.chars().take(254).collect::<String>()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(if ok { user } else { None })
-    }
-
-    /// Changes a user's role, organisation or disabled flag.
+    /// Changes a user's role, organisation or disabled flag. Disabling signs
+    /// the user out and revokes every API key of theirs for good (enabling
+    /// again does not bring a key back). The last enabled administrator can
+    /// be neither demoted nor disabled.
     pub async fn update_user(
         &self,
-        actor: Option<&str>,
+        by: &Actor,
         id: &str,
         role: Role,
         organisation_id: Option<&str>,
         disabled: bool,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        if self.backend == Backend::Postgres {
+            // Two admins demoting each other at once must not both succeed.
+            sqlx::query("SELECT pg_advisory_xact_lock(7245)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let current = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("user"))?;
+        let current = user_from_row(&current)?;
+        let stays_admin = role == Role::Admin && !disabled;
+        if current.role == Role::Admin && !current.disabled && !stays_admin {
+            let others = sqlx::query(
+                "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND id <> $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get::<i64, _>("n")?;
+            if others == 0 {
+                return Err(StoreError::LastAdmin);
+            }
+        }
+        sqlx::query(
             "UPDATE users SET role = $1, organisation_id = $2, disabled = $3 WHERE id = $4",
         )
         .bind(role.as_str())
@@ -469,16 +370,30 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("user"));
-        }
+        let mut revoked = 0;
         if disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            revoked = sqlx::query(
+                "UPDATE api_keys SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         }
-        audit(&mut tx, actor, "user.update", id, serde_json::json!({"role": role, "organisation": organisation_id, "disabled": disabled})).await?;
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "user.update",
+            id,
+            serde_json::json!({"role": role, "organisation": organisation_id, "disabled": disabled, "keys_revoked": revoked}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -486,11 +401,11 @@ impl Store {
     /// Sets a new password and signs the user out everywhere.
     pub async fn set_password(
         &self,
-        actor: Option<&str>,
+        by: &Actor,
         id: &str,
         password: &str,
     ) -> Result<(), StoreError> {
-        let hash = hash_password(password)?;
+        let hash = hash_password(password).await?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(&hash)
@@ -504,14 +419,23 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "user.password", id, serde_json::json!({})).await?;
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "user.password",
+            id,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Opens a session for `user_id` lasting `ttl_secs`; returns the secret
-    /// token for the cookie.
-    pub async fn create_session(&self, user_id: &str, ttl_secs: i64) -> Result<String, StoreError> {
+    /// Opens a session for `by`'s user lasting `ttl_secs`, with a CSRF token
+    /// of its own; returns the secret token for the cookie.
+    pub async fn create_session(&self, by: &Actor, ttl_secs: i64) -> Result<String, StoreError> {
+        let user_id = by.user.as_deref().ok_or(StoreError::NotFound("user"))?;
         let token = new_id() + &new_id();
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -519,13 +443,14 @@ impl Store {
         )
         .bind(token_hash(&token))
         .bind(user_id)
-        .bind(new_id())
+        .bind(new_id() + &new_id())
         .bind(now() + ttl_secs)
         .execute(&mut *tx)
         .await?;
         audit(
             &mut tx,
-            Some(user_id),
+            self.backend,
+            by,
             "session.create",
             user_id,
             serde_json::json!({}),
@@ -564,7 +489,7 @@ impl Store {
     }
 
     /// Ends the session of `token`.
-    pub async fn delete_session(&self, token: &str) -> Result<(), StoreError> {
+    pub async fn delete_session(&self, by: &Actor, token: &str) -> Result<(), StoreError> {
         let hash = token_hash(token);
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT user_id FROM sessions WHERE token_hash = $1")
@@ -579,7 +504,8 @@ impl Store {
             let user: String = row.try_get("user_id")?;
             audit(
                 &mut tx,
-                Some(&user),
+                self.backend,
+                &by.as_user(&user),
                 "session.delete",
                 &user,
                 serde_json::json!({}),
@@ -588,135 +514,5 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// A single-use password reset token for `user_id`, valid `ttl_secs`.
-    pub async fn create_reset_token(
-        &self,
-        user_id: &str,
-        ttl_secs: i64,
-    ) -> Result<String, StoreError> {
-        let token = new_id() + &new_id();
-        let mut tx = self.begin_write().await?;
-        sqlx::query("INSERT INTO reset_tokens (token_hash, user_id, expires_at, used) VALUES ($1, $2, $3, 0)")
-            .bind(token_hash(&token))
-            .bind(user_id)
-            .bind(now() + ttl_secs)
-            .execute(&mut *tx)
-            .await?;
-        audit(
-            &mut tx,
-            None,
-            "password.reset_requested",
-            user_id,
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(token)
-    }
-
-    /// Uses a reset token to set a new password; `Ok(false)` when the token is
-    /// unknown, used or expired.
-    pub async fn consume_reset_token(
-        &self,
-        token: &str,
-        password: &str,
-    ) -> Result<bool, StoreError> {
-        let hash = token_hash(token);
-        let new_hash = hash_password(password)?;
-        let mut tx = self.begin_write().await?;
-        let claimed = sqlx::query(
-            "UPDATE reset_tokens SET used = 1 WHERE token_hash = $1 AND used = 0 AND expires_at > $2 RETURNING user_id",
-        )
-        .bind(&hash)
-        .bind(now())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = claimed else {
-            return Ok(false);
-        };
-        let user: String = row.try_get("user_id")?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(&new_hash)
-            .bind(&user)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(&user)
-            .execute(&mut *tx)
-            .await?;
-        audit(
-            &mut tx,
-            Some(&user),
-            "password.reset",
-            &user,
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// A new API key for `user_id`; the key is shown once, only its hash is kept.
-    pub async fn create_api_key(
-        &self,
-        actor: Option<&str>,
-        user_id: &str,
-        label: &str,
-    ) -> Result<String, StoreError> {
-        let key = format!("ik_{}{}", new_id(), new_id());
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO api_keys (key_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(token_hash(&key))
-        .bind(user_id)
-        .bind(label.chars().take(200).collect::<String>())
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            "api_key.create",
-            user_id,
-            serde_json::json!({"label": label}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(key)
-    }
-
-    /// Whose key `key` is, if it is a live key of an enabled user.
-    pub async fn api_key_owner(&self, key: &str) -> Result<Option<ApiKeyOwner>, StoreError> {
-        let row = sqlx::query("SELECT user_id FROM api_keys WHERE key_hash = $1")
-            .bind(token_hash(key))
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let user = self.user(&row.try_get::<String, _>("user_id")?).await?;
-        Ok((!user.disabled).then_some(user))
-    }
-
-    /// The newest audit entries, newest first.
-    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT at, actor, action, subject, detail FROM audit_log ORDER BY seq DESC LIMIT $1",
-        )
-        .bind(limit.clamp(0, 10_000))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    subject: r.try_get("subject")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
     }
 }

@@ -31,7 +31,9 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::accounts::{audit, hash_password, normalise_email};
+use crate::accounts::normalise_email;
+use crate::audit::{Actor, audit};
+use crate::passwords::hash_password;
 use crate::{Backend, Store, StoreError, new_id, parse_column};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -689,7 +691,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "assembly.setting",
             key,
             json!({"value": value}),
@@ -729,7 +732,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "organisation.profile",
             &profile.id,
             json!({"group": profile.group, "sector": profile.sector, "country": profile.country, "listed": profile.listed}),
@@ -798,7 +802,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "code_of_conduct.publish",
             &version.to_string(),
             json!({}),
@@ -844,7 +849,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "application.submit",
             &id,
             json!({"organisation": new.organisation_name, "coc_version": new.coc_version}),
@@ -925,7 +931,8 @@ impl Store {
             .await?;
             audit(
                 &mut tx,
-                Some(actor),
+                self.backend,
+                &Actor::without_address(Some(actor)),
                 "organisation.create",
                 &org,
                 json!({"name": app.organisation_name, "stakeholder": app.group, "application": id}),
@@ -934,7 +941,7 @@ impl Store {
             let user = new_id();
             // A random password nobody knows: the contact chooses one
             // through the link mailed with the decision.
-            let hash = hash_password(&(new_id() + &new_id()))?;
+            let hash = hash_password(&(new_id() + &new_id())).await?;
             sqlx::query(
                 "INSERT INTO users (id, email, name, role, organisation_id, password_hash, disabled, created_at) VALUES ($1, $2, $3, 'member', $4, $5, 0, $6)",
             )
@@ -948,7 +955,8 @@ impl Store {
             .await?;
             audit(
                 &mut tx,
-                Some(actor),
+                self.backend,
+                &Actor::without_address(Some(actor)),
                 "user.create",
                 &user,
                 json!({"email": app.contact_email, "role": "member", "application": id}),
@@ -987,7 +995,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "application.decide",
             id,
             json!({"state": state, "reasons": reasons}),
@@ -1035,7 +1044,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            None,
+            self.backend,
+            &Actor::without_address(None),
             "reminder.send",
             subject,
             json!({"kind": kind, "recipient": recipient, "stage": stage}),
@@ -1085,7 +1095,8 @@ impl Store {
         insert_terms(&mut tx, &id, 1, &terms, "", actor, now).await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "committee.create",
             &id,
             json!({"name": name, "visibility": visibility}),
@@ -1172,7 +1183,8 @@ impl Store {
         insert_terms(&mut tx, committee_id, next, &body, &note, actor, now).await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "committee.terms",
             committee_id,
             json!({"version": next, "note": note}),
@@ -1234,7 +1246,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "committee.seat",
             committee_id,
             json!({"user": user_id, "role": role}),
@@ -1291,7 +1304,8 @@ impl Store {
         add_revision(&mut tx, &id, &title, &body, "draft", now).await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "proposal.create",
             &id,
             json!({"committee": committee_id, "title": title, "visibility": visibility}),
@@ -1331,7 +1345,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        move_in(&mut tx, actor, id, to, now).await?;
+        move_in(&mut tx, self.backend, actor, id, to, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1384,7 +1398,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "proposal.comment",
             proposal_id,
             json!({"comment": id}),
@@ -1432,7 +1447,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "amendment.propose",
             proposal_id,
             json!({"amendment": id}),
@@ -1508,7 +1524,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "amendment.answer",
             proposal_id,
             json!({"amendment": amendment_id, "state": state}),
@@ -1535,7 +1552,15 @@ impl Store {
         let seats = self.seats(&p.committee_id).await?;
         let id = new_id();
         let mut tx = self.begin_write().await?;
-        move_in(&mut tx, actor, proposal_id, ProposalState::Voting, now).await?;
+        move_in(
+            &mut tx,
+            self.backend,
+            actor,
+            proposal_id,
+            ProposalState::Voting,
+            now,
+        )
+        .await?;
         sqlx::query(
             "INSERT INTO polls (id, proposal_id, method, quorum, anonymous, results, opens_at, closes_at, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
         )
@@ -1565,7 +1590,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "poll.open",
             &id,
             json!({"proposal": proposal_id, "rules": rules, "voters": frozen}),
@@ -1695,7 +1721,15 @@ impl Store {
         } else {
             json!({"position": choice.position, "reason": choice.reason})
         };
-        audit(&mut tx, Some(actor), "poll.vote", &poll.id, detail).await?;
+        audit(
+            &mut tx,
+            self.backend,
+            &Actor::without_address(Some(actor)),
+            "poll.vote",
+            &poll.id,
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1779,7 +1813,8 @@ impl Store {
             .await?;
         audit(
             &mut tx,
-            actor,
+            self.backend,
+            &Actor::without_address(actor),
             "poll.close",
             &poll.id,
             json!({"proposal": poll.proposal_id}),
@@ -1805,7 +1840,17 @@ impl Store {
         let id = new_id();
         let mut tx = self.begin_write().await?;
         match supersedes {
-            None => move_in(&mut tx, actor, proposal_id, ProposalState::Decided, now).await?,
+            None => {
+                move_in(
+                    &mut tx,
+                    self.backend,
+                    actor,
+                    proposal_id,
+                    ProposalState::Decided,
+                    now,
+                )
+                .await?
+            }
             Some(old) => {
                 let live = sqlx::query(
                     "SELECT id FROM outcomes WHERE id = $1 AND proposal_id = $2 AND superseded_by IS NULL",
@@ -1840,7 +1885,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "outcome.publish",
             &id,
             json!({"proposal": proposal_id, "verdict": record.verdict, "supersedes": supersedes}),
@@ -1944,7 +1990,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "implementation.update",
             proposal_id,
             json!({"status": status, "progress": progress.percent(), "note": note}),
@@ -1981,7 +2028,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "implementation.link",
             proposal_id,
             json!({"kind": kind, "target": target}),
@@ -2041,7 +2089,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "event.create",
             &id,
             json!({"title": title, "kind": new.kind, "committee": new.committee_id}),
@@ -2130,7 +2179,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "event.register",
             event_id,
             json!({"state": state}),
@@ -2183,7 +2233,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "event.cancel",
             event_id,
             json!({"promoted": promoted}),
@@ -2236,7 +2287,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "event.attendance",
             event_id,
             json!({"user": user_id, "attended": attended}),
@@ -2267,7 +2319,15 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("event"));
         }
-        audit(&mut tx, Some(actor), "event.minutes", event_id, json!({})).await?;
+        audit(
+            &mut tx,
+            self.backend,
+            &Actor::without_address(Some(actor)),
+            "event.minutes",
+            event_id,
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -2293,7 +2353,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "event.link",
             event_id,
             json!({"proposal": proposal_id}),
@@ -2393,7 +2454,8 @@ impl Store {
         index_in(&mut tx, "article", &slug, visibility, &title, &body).await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "article.save",
             &id,
             json!({"slug": slug, "version": version, "visibility": visibility}),
@@ -2472,7 +2534,8 @@ impl Store {
             .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "question.ask",
             &id,
             json!({"title": title}),
@@ -2539,7 +2602,8 @@ impl Store {
             .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "question.answer",
             question_id,
             json!({"answer": id}),
@@ -2581,7 +2645,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "question.accept",
             question_id,
             json!({"answer": answer_id}),
@@ -2725,7 +2790,8 @@ impl Store {
         .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "awareness.save",
             &slug,
             json!({"lang": lang, "kind": kind}),
@@ -2770,7 +2836,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "assessment.save",
             &id,
             json!({"scope": scope, "answers": answers.len()}),
@@ -2838,7 +2905,8 @@ impl Store {
         }
         audit(
             &mut tx,
-            Some(user_id),
+            self.backend,
+            &Actor::without_address(Some(user_id)),
             "outreach.optout",
             user_id,
             json!({"opted_out": out}),
@@ -2904,7 +2972,8 @@ impl Store {
             .await?;
         audit(
             &mut tx,
-            Some(actor),
+            self.backend,
+            &Actor::without_address(Some(actor)),
             "outreach.mailing",
             &id,
             json!({"audience": audience, "subject": subject}),
@@ -3026,6 +3095,7 @@ async fn add_revision(
 
 async fn move_in(
     tx: &mut Tx,
+    backend: Backend,
     actor: &str,
     id: &str,
     to: ProposalState,
@@ -3047,7 +3117,8 @@ async fn move_in(
         .await?;
     audit(
         tx,
-        Some(actor),
+        backend,
+        &Actor::without_address(Some(actor)),
         "proposal.state",
         id,
         json!({"from": from, "to": to}),

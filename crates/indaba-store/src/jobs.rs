@@ -1,6 +1,13 @@
 //! The job queue: tests waiting to run, running, done or failed. Bounded, so
 //! a flood of submissions gets a clear "busy" answer instead of a backlog
 //! nobody will wait for.
+//!
+//! The queue has two shares, told apart by whether a job belongs to a batch:
+//! public single tests and batch work. Each share has its own bound (the
+//! caller gives the bound of the job's share), so a batch of a thousand
+//! domains never makes a public test "busy"; and workers take public tests
+//! first, so a public test never waits behind a batch either. (Whoever
+//! rewrites the queue: keep both rules; `tests/store.rs` checks them.)
 
 use std::fmt;
 use std::str::FromStr;
@@ -115,7 +122,9 @@ fn job_from_row(row: &AnyRow) -> Result<Job, StoreError> {
 }
 
 impl Store {
-    /// Queues a test, unless `bound` jobs are already queued or running.
+    /// Queues a test, unless `bound` jobs of its share (public tests when
+    /// `batch_id` is `None`, batch work otherwise) are already queued or
+    /// running.
     pub async fn enqueue(
         &self,
         kind: TestKind,
@@ -131,10 +140,16 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running')")
-                .fetch_one(&mut *tx)
-                .await?;
+        let share = if batch_id.is_some() {
+            "batch_id IS NOT NULL"
+        } else {
+            "batch_id IS NULL"
+        };
+        let row = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') AND {share}"
+        ))
+        .fetch_one(&mut *tx)
+        .await?;
         let queued: i64 = row.try_get("n")?;
         if queued >= bound {
             return Ok(Err(QueueFull { queued }));
@@ -156,7 +171,8 @@ impl Store {
         Ok(Ok(id))
     }
 
-    /// The job `id`, with its queue position while queued.
+    /// The job `id`, with its queue position while queued (in the order
+    /// workers take jobs: public tests first).
     pub async fn job(&self, id: &str) -> Result<Job, StoreError> {
         let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"))
             .bind(id)
@@ -166,23 +182,28 @@ impl Store {
         let mut job = job_from_row(&row)?;
         if job.state == JobState::Queued {
             let seq: i64 = row.try_get("seq")?;
-            let ahead =
-                sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND seq < $1")
-                    .bind(seq)
-                    .fetch_one(&self.pool)
-                    .await?;
+            let ahead_sql = if job.batch_id.is_some() {
+                "SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND (batch_id IS NULL OR seq < $1)"
+            } else {
+                "SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND batch_id IS NULL AND seq < $1"
+            };
+            let ahead = sqlx::query(ahead_sql)
+                .bind(seq)
+                .fetch_one(&self.pool)
+                .await?;
             job.position = Some(ahead.try_get::<i64, _>("n")? + 1);
         }
         Ok(job)
     }
 
-    /// Takes the oldest queued job for a worker, atomically: two workers
-    /// never get the same job.
+    /// Takes the oldest queued public test for a worker, else the oldest
+    /// queued batch job, atomically: two workers never get the same job.
     pub async fn claim_next(&self) -> Result<Option<Job>, StoreError> {
+        const ORDER: &str = "ORDER BY (CASE WHEN batch_id IS NULL THEN 0 ELSE 1 END), seq LIMIT 1";
         let pick = match self.backend {
-            Backend::Sqlite => "SELECT id FROM jobs WHERE state = 'queued' ORDER BY seq LIMIT 1",
+            Backend::Sqlite => format!("SELECT id FROM jobs WHERE state = 'queued' {ORDER}"),
             Backend::Postgres => {
-                "SELECT id FROM jobs WHERE state = 'queued' ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED"
+                format!("SELECT id FROM jobs WHERE state = 'queued' {ORDER} FOR UPDATE SKIP LOCKED")
             }
         };
         let sql = format!(

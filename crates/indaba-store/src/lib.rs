@@ -14,10 +14,15 @@
 //! scheduler's lock ([`monitor`]: an advisory lock against a lease row).
 
 mod accounts;
+mod api_keys;
 pub mod assembly;
+mod audit;
+pub mod desk;
 mod jobs;
 pub mod monitor;
+pub mod passwords;
 mod reports;
+mod signin;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,11 +30,13 @@ use std::time::Duration;
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 
-pub use accounts::{
-    ApiKeyOwner, AuditEntry, NewUser, Organisation, Role, Session, Stakeholder, User,
-};
+pub use accounts::{NewUser, Organisation, Role, Session, Stakeholder, User};
+pub use api_keys::{ApiKey, ApiKeyOwner};
+pub use audit::{Actor, AuditBreak, AuditEntry, AuditVerification};
+pub use desk::{DeskCase, Sealer};
 pub use jobs::{Job, JobState, QueueFull};
 pub use reports::ReportSummary;
+pub use signin::{SignIn, throttle_delay};
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +67,9 @@ pub enum StoreError {
     /// language once rendered).
     #[error("refused: {}", .0.id)]
     Refused(indaba_model::Message),
+    /// The change would leave no enabled administrator.
+    #[error("at least one enabled administrator must remain")]
+    LastAdmin,
 }
 
 impl From<indaba_assembly::Refused> for StoreError {
@@ -123,7 +133,9 @@ impl Store {
             url: shown.clone(),
             reason: format!("migrating the schema: {e}"),
         })?;
-        Ok(Store { pool, backend })
+        let store = Store { pool, backend };
+        store.seal_audit_backlog().await?;
+        Ok(store)
     }
 
     /// A transaction that will write. SQLite's must take the write lock at
@@ -135,6 +147,12 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// The connection pool itself, for tools and tests that must reach past
+    /// the store's rules (the audit tests tamper with rows through it).
+    pub fn raw_pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     /// Which database this is.

@@ -18,7 +18,7 @@ use common::*;
 async fn user(store: &Store, email: &str, org: Option<&str>) -> String {
     store
         .create_user(
-            None,
+            &indaba_store::Actor::local(),
             NewUser {
                 email,
                 name: email.split('@').next().unwrap(),
@@ -36,11 +36,19 @@ on_both!(
     voter_lists_freeze_and_anonymous_ballots_keep_no_name,
     |store: Store| async move {
         let gov = store
-            .create_organisation(None, "Ministry", Stakeholder::Government)
+            .create_organisation(
+                &indaba_store::Actor::local(),
+                "Ministry",
+                Stakeholder::Government,
+            )
             .await
             .unwrap();
         let cs = store
-            .create_organisation(None, "Digital Rights", Stakeholder::CivilSociety)
+            .create_organisation(
+                &indaba_store::Actor::local(),
+                "Digital Rights",
+                Stakeholder::CivilSociety,
+            )
             .await
             .unwrap();
         let chair = user(&store, "chair@x.test", Some(&gov.id)).await;

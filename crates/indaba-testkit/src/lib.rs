@@ -78,3 +78,18 @@ pub async fn read_request_head(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
     }
     seen
 }
+
+/// Runs `futures` each on its own task, at once, and returns their outputs
+/// in order (load tests and floods of clients).
+pub async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.expect("a task of join_all panicked"));
+    }
+    out
+}

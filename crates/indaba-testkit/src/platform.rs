@@ -129,6 +129,19 @@ pub async fn start(bin: &str, db: Db, extra: &[&str]) -> Server {
 
 /// [`start`] on `port`.
 pub async fn start_on(bin: &str, db: Db, port: u16, extra: &[&str]) -> Server {
+    start_with_env(bin, db, port, extra, &[]).await
+}
+
+/// [`start_on`] with environment variables set for the server (secrets that
+/// never go on a command line). `extra` options replace the defaults they
+/// name (`--smtp`, `--base-url`).
+pub async fn start_with_env(
+    bin: &str,
+    db: Db,
+    port: u16,
+    extra: &[&str],
+    envs: &[(&str, &str)],
+) -> Server {
     let env = testbed_env();
     let dir = TempDir::new();
     let database = database_url(db, &dir).await;
@@ -153,12 +166,18 @@ pub async fn start_on(bin: &str, db: Db, port: u16, extra: &[&str]) -> Server {
             &env["INDABA_TB_RTR"],
             "--origins-zone",
             &env["INDABA_TB_ORIGINS_ZONE"],
-            "--smtp",
-            &env["INDABA_TB_SMTP"],
+            "--smtp-ca-file",
+            &env["INDABA_TB_CA"],
             "--mail-from",
             "indaba@relay.test",
         ])
+        .args(if extra.contains(&"--smtp") {
+            Vec::new()
+        } else {
+            vec!["--smtp", env["INDABA_TB_SMTP"].as_str()]
+        })
         .args(extra)
+        .envs(envs.iter().copied())
         .args(if extra.contains(&"--base-url") {
             Vec::new()
         } else {

@@ -1,18 +1,24 @@
 //! Sign-in, sign-out, password reset by e-mail, and the admin pages for users,
 //! organisations and API keys. Every change goes through the store, which
-//! writes the audit log in the same transaction.
+//! writes the audit log in the same transaction; the rules (CSRF, roles) are
+//! the extractors of [`crate::extract`].
+//!
+//! Sign-in is throttled per client address (the submission budget) and per
+//! account (growing delays, in the store); after repeated failures the
+//! account's owner gets a notice by mail. Reset mails are capped per account
+//! and hour, and the reset token is checked before anything else.
 
 use std::time::Duration;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use indaba_store::{AuditEntry, NewUser, Organisation, Role, Stakeholder, User};
+use indaba_store::{ApiKey, AuditEntry, NewUser, Organisation, Role, SignIn, Stakeholder, User};
 use serde::Deserialize;
 
-use crate::app::{AppState, Client, PageContext, SESSION_COOKIE, too_many};
+use crate::app::{AppState, Client, PageContext, too_many};
+use crate::extract::{CsrfForm, RequireRole, role};
 use crate::i18n::Tr;
 use crate::pages::{message, render};
 use crate::protect;
@@ -69,6 +75,10 @@ pub struct AdminPage<'a> {
     pub organisations: Vec<Organisation>,
     /// Recent audit entries.
     pub audit: Vec<AuditEntry>,
+    /// Every API key (never the key itself).
+    pub keys: Vec<ApiKey>,
+    /// Now (Unix seconds), to tell live keys from dead ones.
+    pub now: i64,
     /// Roles to choose from.
     pub roles: &'static [Role],
     /// Stakeholder groups to choose from.
@@ -80,8 +90,6 @@ pub struct AdminPage<'a> {
 /// The sign-in form.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -99,59 +107,91 @@ pub async fn login_form(State(state): State<AppState>, ctx: PageContext) -> Resp
     ctx.finish(&state, render(page))
 }
 
-fn csrf_refused(state: &AppState, ctx: &PageContext) -> Response {
+fn internal_error(
+    state: &AppState,
+    ctx: &PageContext,
+    what: &str,
+    e: impl std::fmt::Display,
+) -> Response {
+    tracing::error!(error = %e, "{what}");
     let tr = ctx.tr(state);
     message(
         state,
         ctx,
-        StatusCode::FORBIDDEN,
-        "error-csrf-title",
-        tr.t("error-csrf-text"),
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "error-internal-title",
+        tr.t("error-internal-text"),
     )
 }
 
-/// `POST /login`.
+/// Sends `subject`/`body` to `to` in the background (the answer must not
+/// take longer, or say more, because a mail was sent).
+fn send_later(state: &AppState, to: String, subject: String, body: String) {
+    match &state.mailer {
+        Some(mailer) => {
+            let mailer = mailer.clone();
+            tokio::spawn(async move {
+                if let Err(e) = mailer.send(&to, &subject, body).await {
+                    tracing::error!(error = %e, "cannot send a mail");
+                }
+            });
+        }
+        None => tracing::error!("a mail should go out, but no SMTP server is configured (--smtp)"),
+    }
+}
+
+/// `POST /login`: a fresh session (with its own CSRF token) on success; the
+/// session the browser had before, if any, ends.
 pub async fn login(
     State(state): State<AppState>,
     client: Client,
     ctx: PageContext,
-    Form(form): Form<LoginForm>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Response {
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
-    }
     // Sign-in attempts share the submission budget: guessing is slow.
     if let Err(wait) = state.submit_limiter.check(client.0) {
         return too_many(wait);
     }
     let tr = ctx.tr(&state);
-    match state.store.authenticate(&form.email, &form.password).await {
-        Ok(Some(user)) => match state
-            .store
-            .create_session(&user.id, SESSION_TTL.as_secs() as i64)
-            .await
-        {
-            Ok(token) => {
-                let cookie = protect::set_cookie(
-                    SESSION_COOKIE,
-                    &token,
-                    state.config.secure_cookies,
-                    Some(SESSION_TTL),
-                );
-                ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+    let actor = ctx.actor();
+    match state
+        .store
+        .authenticate(&actor, &form.email, &form.password)
+        .await
+    {
+        Ok(SignIn::Success(user)) => {
+            if let Some(old) = &ctx.session_token
+                && let Err(e) = state.store.delete_session(&actor, old).await
+            {
+                tracing::warn!(error = %e, "cannot end the previous session");
             }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot create a session");
-                message(
+            match state
+                .store
+                .create_session(&actor.as_user(&user.id), SESSION_TTL.as_secs() as i64)
+                .await
+            {
+                Ok(token) => {
+                    let secure = state.config.secure_cookies;
+                    let cookie = protect::set_cookie(
+                        protect::session_cookie(secure),
+                        &token,
+                        secure,
+                        Some(SESSION_TTL),
+                    );
+                    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+                }
+                Err(e) => internal_error(&state, &ctx, "cannot create a session", e),
+            }
+        }
+        Ok(SignIn::Failed { notice }) => {
+            if let Some(user) = notice {
+                send_later(
                     &state,
-                    &ctx,
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "error-internal-title",
-                    tr.t("error-internal-text"),
-                )
+                    user.email.clone(),
+                    tr.t("platform-signin-notice-subject"),
+                    tr.t1("platform-signin-notice-body", "email", &user.email),
+                );
             }
-        },
-        Ok(None) => {
             let page = LoginPage {
                 tr,
                 csrf: &ctx.csrf,
@@ -162,44 +202,49 @@ pub async fn login(
             *r.status_mut() = StatusCode::UNAUTHORIZED;
             ctx.finish(&state, r)
         }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot authenticate");
-            message(
-                &state,
-                &ctx,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error-internal-title",
-                tr.t("error-internal-text"),
-            )
+        Ok(SignIn::Throttled(wait)) => {
+            let page = LoginPage {
+                tr,
+                csrf: &ctx.csrf,
+                user: None,
+                problem: Some(tr.t1(
+                    "platform-signin-throttled",
+                    "seconds",
+                    wait.as_secs().max(1),
+                )),
+            };
+            let mut r = render(page);
+            *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(wait.as_secs().max(1)),
+            );
+            ctx.finish(&state, r)
         }
+        Err(e) => internal_error(&state, &ctx, "cannot authenticate", e),
     }
 }
 
 /// A form with only the CSRF token.
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct EmptyForm {}
 
 /// `POST /logout`.
 pub async fn logout(
     State(state): State<AppState>,
     ctx: PageContext,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Response {
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
-    }
     if let Some(token) = &ctx.session_token
-        && let Err(e) = state.store.delete_session(token).await
+        && let Err(e) = state.store.delete_session(&ctx.actor(), token).await
     {
         tracing::warn!(error = %e, "cannot delete a session");
     }
+    let secure = state.config.secure_cookies;
     let cookie = protect::set_cookie(
-        SESSION_COOKIE,
+        protect::session_cookie(secure),
         "",
-        state.config.secure_cookies,
+        secure,
         Some(Duration::ZERO),
     );
     ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
@@ -221,22 +266,18 @@ pub async fn forgot_form(State(state): State<AppState>, ctx: PageContext) -> Res
 #[derive(Debug, Deserialize)]
 pub struct ForgotForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
 }
 
 /// `POST /password/forgot`: mails a reset link if the address has an
-/// account; the answer is the same either way.
+/// account (at most [`WebConfig::reset_mails_per_hour`](crate::WebConfig)
+/// an hour); the answer is the same either way.
 pub async fn forgot(
     State(state): State<AppState>,
     client: Client,
     ctx: PageContext,
-    Form(form): Form<ForgotForm>,
+    CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Response {
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
-    }
     if let Err(wait) = state.submit_limiter.check(client.0) {
         return too_many(wait);
     }
@@ -245,32 +286,30 @@ pub async fn forgot(
         && !user.disabled
     {
         let ttl = RESET_TTL.as_secs() as i64;
-        match (
-            &state.mailer,
-            state.store.create_reset_token(&user.id, ttl).await,
-        ) {
-            (Some(mailer), Ok(token)) => {
+        match state
+            .store
+            .create_reset_token(
+                &ctx.actor(),
+                &user.id,
+                ttl,
+                state.config.reset_mails_per_hour,
+            )
+            .await
+        {
+            Ok(Some(token)) => {
                 let link = format!(
                     "{}/password/reset/{token}",
                     state.config.base_url.trim_end_matches('/')
                 );
-                let (subject, body) = (
+                send_later(
+                    &state,
+                    user.email.clone(),
                     tr.t("reset-mail-subject"),
                     tr.t1("reset-mail-body", "link", link),
                 );
-                let mailer = mailer.clone();
-                // Sent in the background, so the answer takes as long whether
-                // or not the address has an account.
-                tokio::spawn(async move {
-                    if let Err(e) = mailer.send(&user.email, &subject, body).await {
-                        tracing::error!(error = %e, "cannot send a reset mail");
-                    }
-                });
             }
-            (None, _) => tracing::error!(
-                "a password reset was asked for, but no SMTP server is configured (--smtp)"
-            ),
-            (_, Err(e)) => tracing::error!(error = %e, "cannot create a reset token"),
+            Ok(None) => tracing::warn!(user = %user.id, "reset mails capped for this hour"),
+            Err(e) => tracing::error!(error = %e, "cannot create a reset token"),
         }
     }
     message(
@@ -282,45 +321,53 @@ pub async fn forgot(
     )
 }
 
-/// `GET /password/reset/{token}`.
+/// `GET /password/reset/{token}`: the form, or at once the news that the
+/// link is no good.
 pub async fn reset_form(
     State(state): State<AppState>,
     ctx: PageContext,
     Path(token): Path<String>,
 ) -> Response {
+    let valid = state.store.reset_token_valid(&token).await.unwrap_or(false);
+    let tr = ctx.tr(&state);
     let page = PasswordPage {
-        tr: ctx.tr(&state),
+        tr,
         csrf: &ctx.csrf,
         user: ctx.user_view(),
         token: Some(&token),
-        problem: None,
+        problem: (!valid).then(|| tr.t("reset-invalid")),
     };
-    ctx.finish(&state, render(page))
+    let mut r = render(page);
+    if !valid {
+        *r.status_mut() = StatusCode::NOT_FOUND;
+    }
+    ctx.finish(&state, r)
 }
 
 /// The new-password form.
 #[derive(Debug, Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
 }
 
-/// `POST /password/reset/{token}`.
+/// `POST /password/reset/{token}`: the token is checked first (the store
+/// neither judges nor hashes a password for a bad token); rate-limited like
+/// sign-in, since a token is a password of sorts.
 pub async fn reset(
     State(state): State<AppState>,
+    client: Client,
     ctx: PageContext,
     Path(token): Path<String>,
-    Form(form): Form<ResetForm>,
+    CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Response {
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
+    if let Err(wait) = state.submit_limiter.check(client.0) {
+        return too_many(wait);
     }
     let tr = ctx.tr(&state);
     let problem = match state
         .store
-        .consume_reset_token(&token, &form.password)
+        .consume_reset_token(&ctx.actor(), &token, &form.password)
         .await
     {
         Ok(true) => {
@@ -351,32 +398,12 @@ pub async fn reset(
     ctx.finish(&state, r)
 }
 
-/// The signed-in admin, or the answer to give instead.
-// A `Response` is the natural rejection of a handler; boxing it would only
-// move the allocation.
-#[allow(clippy::result_large_err)]
-fn require_admin(state: &AppState, ctx: &PageContext) -> Result<User, Response> {
-    match &ctx.session {
-        None => Err(Redirect::to("/login").into_response()),
-        Some(s) if s.user.role == Role::Admin => Ok(s.user.clone()),
-        Some(_) => {
-            let tr = ctx.tr(state);
-            Err(message(
-                state,
-                ctx,
-                StatusCode::FORBIDDEN,
-                "error-forbidden-title",
-                tr.t("error-forbidden-text"),
-            ))
-        }
-    }
-}
-
 async fn admin_page(state: &AppState, ctx: &PageContext, notice: Option<String>) -> Response {
-    let (users, organisations, audit) = (
+    let (users, organisations, audit, keys) = (
         state.store.users().await.unwrap_or_default(),
         state.store.organisations().await.unwrap_or_default(),
         state.store.audit_entries(50).await.unwrap_or_default(),
+        state.store.api_keys().await.unwrap_or_default(),
     );
     let page = AdminPage {
         tr: ctx.tr(state),
@@ -385,6 +412,8 @@ async fn admin_page(state: &AppState, ctx: &PageContext, notice: Option<String>)
         users,
         organisations,
         audit,
+        keys,
+        now: indaba_store::now(),
         roles: Role::ALL,
         stakeholders: Stakeholder::ALL,
         notice,
@@ -392,19 +421,26 @@ async fn admin_page(state: &AppState, ctx: &PageContext, notice: Option<String>)
     ctx.finish(state, render(page))
 }
 
-/// `GET /admin` (admins only).
-pub async fn admin(State(state): State<AppState>, ctx: PageContext) -> Response {
-    match require_admin(&state, &ctx) {
-        Ok(_) => admin_page(&state, &ctx, None).await,
-        Err(r) => r,
+/// A store error as the admin reads it.
+fn store_problem(tr: &Tr<'_>, e: indaba_store::StoreError) -> String {
+    match e {
+        indaba_store::StoreError::LastAdmin => tr.t("platform-last-admin"),
+        other => other.to_string(),
     }
+}
+
+/// `GET /admin` (admins only).
+pub async fn admin(
+    State(state): State<AppState>,
+    _admin: RequireRole<role::Admin>,
+    ctx: PageContext,
+) -> Response {
+    admin_page(&state, &ctx, None).await
 }
 
 /// The new-user form.
 #[derive(Debug, Deserialize)]
 pub struct NewUserForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -428,20 +464,14 @@ fn optional(text: &str) -> Option<&str> {
 /// `POST /admin/users`.
 pub async fn admin_create_user(
     State(state): State<AppState>,
+    _admin: RequireRole<role::Admin>,
     ctx: PageContext,
-    Form(form): Form<NewUserForm>,
+    CsrfForm(form): CsrfForm<NewUserForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
-    }
     let created = state
         .store
         .create_user(
-            Some(&admin.id),
+            &ctx.actor(),
             NewUser {
                 email: &form.email,
                 name: &form.name,
@@ -451,9 +481,10 @@ pub async fn admin_create_user(
             },
         )
         .await;
+    let tr = ctx.tr(&state);
     let notice = match created {
-        Ok(user) => ctx.tr(&state).t1("admin-user-created", "email", user.email),
-        Err(e) => e.to_string(),
+        Ok(user) => tr.t1("admin-user-created", "email", user.email),
+        Err(e) => store_problem(&tr, e),
     };
     admin_page(&state, &ctx, Some(notice)).await
 }
@@ -462,8 +493,6 @@ pub async fn admin_create_user(
 #[derive(Debug, Deserialize)]
 pub struct UpdateUserForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     role: String,
     #[serde(default)]
     organisation: String,
@@ -471,24 +500,20 @@ pub struct UpdateUserForm {
     disabled: Option<String>,
 }
 
-/// `POST /admin/users/{id}`.
+/// `POST /admin/users/{id}`: the last enabled admin can be neither demoted
+/// nor disabled.
 pub async fn admin_update_user(
     State(state): State<AppState>,
+    _admin: RequireRole<role::Admin>,
     ctx: PageContext,
     Path(id): Path<String>,
-    Form(form): Form<UpdateUserForm>,
+    CsrfForm(form): CsrfForm<UpdateUserForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
-    }
-    let notice = match state
+    let tr = ctx.tr(&state);
+    let (status, notice) = match state
         .store
         .update_user(
-            Some(&admin.id),
+            &ctx.actor(),
             &id,
             parse_role(&form.role),
             optional(&form.organisation),
@@ -496,17 +521,20 @@ pub async fn admin_update_user(
         )
         .await
     {
-        Ok(()) => ctx.tr(&state).t("admin-saved"),
-        Err(e) => e.to_string(),
+        Ok(()) => (StatusCode::OK, tr.t("admin-saved")),
+        Err(e @ indaba_store::StoreError::LastAdmin) => {
+            (StatusCode::CONFLICT, store_problem(&tr, e))
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, store_problem(&tr, e)),
     };
-    admin_page(&state, &ctx, Some(notice)).await
+    let mut r = admin_page(&state, &ctx, Some(notice)).await;
+    *r.status_mut() = status;
+    r
 }
 
 /// The new-organisation form.
 #[derive(Debug, Deserialize)]
 pub struct NewOrganisationForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -516,24 +544,19 @@ pub struct NewOrganisationForm {
 /// `POST /admin/organisations`.
 pub async fn admin_create_organisation(
     State(state): State<AppState>,
+    _admin: RequireRole<role::Admin>,
     ctx: PageContext,
-    Form(form): Form<NewOrganisationForm>,
+    CsrfForm(form): CsrfForm<NewOrganisationForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
-    }
     let stakeholder = form.stakeholder.parse().unwrap_or(Stakeholder::Other);
+    let tr = ctx.tr(&state);
     let notice = match state
         .store
-        .create_organisation(Some(&admin.id), &form.name, stakeholder)
+        .create_organisation(&ctx.actor(), &form.name, stakeholder)
         .await
     {
-        Ok(o) => ctx.tr(&state).t1("admin-org-created", "name", o.name),
-        Err(e) => e.to_string(),
+        Ok(o) => tr.t1("admin-org-created", "name", o.name),
+        Err(e) => store_problem(&tr, e),
     };
     admin_page(&state, &ctx, Some(notice)).await
 }
@@ -542,33 +565,62 @@ pub async fn admin_create_organisation(
 #[derive(Debug, Deserialize)]
 pub struct ApiKeyForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     user: String,
     #[serde(default)]
     label: String,
+    /// Days until the key stops working; empty or 0 for never.
+    #[serde(default)]
+    expires_days: String,
 }
+
+/// The longest expiry an admin can give a key, in days.
+pub const MAX_KEY_DAYS: i64 = 3650;
 
 /// `POST /admin/api-keys`: the key is shown once, on the page that answers.
 pub async fn admin_create_api_key(
     State(state): State<AppState>,
+    _admin: RequireRole<role::Admin>,
     ctx: PageContext,
-    Form(form): Form<ApiKeyForm>,
+    CsrfForm(form): CsrfForm<ApiKeyForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
+    let tr = ctx.tr(&state);
+    let days = match form.expires_days.trim() {
+        "" => Ok(0),
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (0..=MAX_KEY_DAYS).contains(d))
+            .ok_or(()),
     };
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return csrf_refused(&state, &ctx);
-    }
-    let notice = match state
-        .store
-        .create_api_key(Some(&admin.id), &form.user, &form.label)
-        .await
-    {
-        Ok(key) => ctx.tr(&state).t1("admin-key-created", "key", key),
-        Err(e) => e.to_string(),
+    let notice = match days {
+        Err(()) => tr.t1("platform-key-bad-expiry", "max", MAX_KEY_DAYS),
+        Ok(days) => {
+            let expires = (days > 0).then(|| indaba_store::now() + days * 86_400);
+            match state
+                .store
+                .create_api_key(&ctx.actor(), &form.user, &form.label, expires)
+                .await
+            {
+                Ok(key) => tr.t1("admin-key-created", "key", key),
+                Err(e) => store_problem(&tr, e),
+            }
+        }
+    };
+    admin_page(&state, &ctx, Some(notice)).await
+}
+
+/// `POST /admin/api-keys/{id}/revoke`: for good.
+pub async fn admin_revoke_api_key(
+    State(state): State<AppState>,
+    _admin: RequireRole<role::Admin>,
+    ctx: PageContext,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Response {
+    let tr = ctx.tr(&state);
+    let notice = match state.store.revoke_api_key(&ctx.actor(), &id).await {
+        Ok(()) => tr.t("platform-key-revoked"),
+        Err(e) => store_problem(&tr, e),
     };
     admin_page(&state, &ctx, Some(notice)).await
 }

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use indaba_model::TestKind;
-use indaba_store::{Job, JobState, StoreError, User};
+use indaba_store::{ApiKeyOwner, Job, JobState, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::app::{AppState, Client, too_many};
@@ -60,6 +60,11 @@ fn status_of(job: &Job) -> TestStatus {
     }
 }
 
+/// A message in English, as the API speaks.
+fn english(message: &indaba_model::Message) -> String {
+    indaba_i18n::english().render("en", message)
+}
+
 /// A JSON error answer.
 pub fn error(status: StatusCode, text: impl Into<String>) -> Response {
     (status, Json(serde_json::json!({ "error": text.into() }))).into_response()
@@ -67,7 +72,7 @@ pub fn error(status: StatusCode, text: impl Into<String>) -> Response {
 
 fn submit_error(e: SubmitError) -> Response {
     match e {
-        SubmitError::BadDomain(reason) => error(StatusCode::BAD_REQUEST, reason),
+        SubmitError::BadDomain(reason) => error(StatusCode::BAD_REQUEST, english(&reason)),
         SubmitError::RateLimited(wait) => too_many(wait),
         SubmitError::Busy(n) => {
             let mut r = error(
@@ -173,8 +178,13 @@ pub struct BatchStatus {
     pub tests: Vec<TestStatus>,
 }
 
-/// The owner of the request's API key (`Authorization: Bearer ik_…`).
-pub(crate) async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
+/// The owner of the request's API key (`Authorization: Bearer ik_…`), if the
+/// key is live; its use is recorded by the store.
+pub(crate) async fn api_user(
+    state: &AppState,
+    client: Client,
+    headers: &HeaderMap,
+) -> Result<ApiKeyOwner, Response> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -186,21 +196,23 @@ pub(crate) async fn api_user(state: &AppState, headers: &HeaderMap) -> Result<Us
             "this call needs an API key: Authorization: Bearer ik_...",
         ));
     };
-    match state.store.api_key_owner(key).await {
-        Ok(Some(user)) => Ok(user),
+    match state.store.api_key_owner(key, &client.0.to_string()).await {
+        Ok(Some(owner)) => Ok(owner),
         Ok(None) => Err(error(StatusCode::UNAUTHORIZED, "the API key is not valid")),
         Err(e) => Err(store_error(e)),
     }
 }
 
-/// `POST /api/v1/batches` (API key).
+/// `POST /api/v1/batches` (API key). Each domain costs one unit of the
+/// client's batch budget, all or none: a batch larger than what is left is
+/// refused with 429 and the time until it would fit.
 pub async fn submit_batch(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
     body: Result<Json<BatchRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let user = match api_user(&state, &headers).await {
+    let owner = match api_user(&state, client, &headers).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -222,10 +234,13 @@ pub async fn submit_batch(
             format!("a batch has 1 to {MAX_BATCH} domains"),
         );
     }
-    if let Err(wait) = state.submit_limiter.check(client.0) {
+    if let Err(wait) = state
+        .batch_limiter
+        .check_n(client.0, request.domains.len() as u32)
+    {
         return too_many(wait);
     }
-    let batch = match state.store.create_batch(&user.id).await {
+    let batch = match state.store.create_batch(&owner.user.id).await {
         Ok(id) => id,
         Err(e) => return store_error(e),
     };
@@ -246,7 +261,7 @@ pub async fn submit_batch(
                 position: None,
                 report_id: None,
                 error: Some(match e {
-                    SubmitError::BadDomain(reason) => reason,
+                    SubmitError::BadDomain(reason) => english(&reason),
                     SubmitError::Busy(n) => format!(
                         "busy: {n} tests are waiting or running; submit this one again later"
                     ),
@@ -273,10 +288,11 @@ pub async fn submit_batch(
 pub async fn batch(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     Path(id): Path<String>,
 ) -> Response {
-    let user = match api_user(&state, &headers).await {
-        Ok(u) => u,
+    let user = match api_user(&state, client, &headers).await {
+        Ok(owner) => owner.user,
         Err(r) => return r,
     };
     match state.store.batch_owner(&id).await {
@@ -377,7 +393,7 @@ pub fn openapi_document() -> serde_json::Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["kind", "domains"],
                     "properties": {"kind": {"enum": ["web", "mail"]}, "domains": {"type": "array", "minItems": 1, "maxItems": MAX_BATCH, "items": {"type": "string"}}}}}}},
-                "responses": {"202": {"description": "Accepted", "content": json("BatchStatus")}, "400": err("Bad request"), "401": err("No or bad API key")}}},
+                "responses": {"202": {"description": "Accepted", "content": json("BatchStatus")}, "400": err("Bad request"), "401": err("No or bad API key"), "429": {"description": "Over the batch budget (one unit per domain); see Retry-After"}}}},
             "/api/v1/batches/{id}": {"get": {
                 "summary": "Fetch a batch's results (API key of its owner)",
                 "security": [{"apiKey": []}],

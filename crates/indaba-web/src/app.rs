@@ -1,21 +1,23 @@
 //! The application state, the router and the request plumbing shared by
-//! every handler (client address, language, CSRF cookie, signed-in user).
+//! every handler (client address, language, CSRF token, signed-in user).
+//! The rules handlers must follow are extractors in [`crate::extract`].
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use indaba_engine::EngineSettings;
-use indaba_store::{Session, Store};
+use indaba_store::{Actor, Session, Store};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use crate::client::{Client, TrustedProxies};
 use crate::guides::Guides;
 use crate::i18n::{Tr, Translations};
 use crate::mail::Mailer;
@@ -26,11 +28,17 @@ use crate::protect::{self, RateLimiter};
 pub struct WebConfig {
     /// A report younger than this is shown again instead of testing anew.
     pub reuse_for: Duration,
-    /// At most this many tests queued or running; more get "busy, try later".
+    /// At most this many public tests queued or running; more get "busy,
+    /// try later".
     pub queue_bound: i64,
-    /// Whether the site is served over HTTPS (Secure cookies).
+    /// At most this many batch tests queued or running (batch work has its
+    /// own share of the queue: it never makes a public test busy).
+    pub batch_queue_bound: i64,
+    /// Whether cookies are Secure and `__Host-` prefixed (on by default when
+    /// the base URL is https).
     pub secure_cookies: bool,
     /// The site's own address, for links in e-mails (`https://indaba.example`).
+    /// HSTS is sent only when it is https.
     pub base_url: String,
     /// Test submissions allowed per client at once, and per minute after.
     pub submit_burst: u32,
@@ -38,6 +46,18 @@ pub struct WebConfig {
     pub submit_per_minute: u32,
     /// Requests of any kind per client per minute (pages, API reads).
     pub requests_per_minute: u32,
+    /// Domains a client may submit in batches at once (each domain costs
+    /// one unit).
+    pub batch_burst: u32,
+    /// Domains per minute in batches, sustained.
+    pub batch_per_minute: u32,
+    /// Clients each rate limiter remembers (the least recently seen go
+    /// first when full).
+    pub rate_limit_clients: usize,
+    /// Password-reset mails per account per hour, at most.
+    pub reset_mails_per_hour: i64,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` are believed.
+    pub trusted_proxies: TrustedProxies,
     /// How many tests run at once.
     pub workers: usize,
     /// Whether an admin may set the platform's clock (`POST
@@ -50,14 +70,29 @@ impl Default for WebConfig {
         WebConfig {
             reuse_for: Duration::from_secs(300),
             queue_bound: 200,
+            batch_queue_bound: 2000,
             secure_cookies: false,
             base_url: "http://127.0.0.1:8080".into(),
             submit_burst: 10,
             submit_per_minute: 20,
             requests_per_minute: 600,
+            batch_burst: crate::api::MAX_BATCH as u32,
+            batch_per_minute: 100,
+            rate_limit_clients: protect::MAX_CLIENTS,
+            reset_mails_per_hour: 3,
+            trusted_proxies: TrustedProxies::default(),
             workers: 4,
             test_clock: false,
         }
+    }
+}
+
+impl WebConfig {
+    /// Whether the site is served over HTTPS (by its base URL).
+    pub fn https(&self) -> bool {
+        self.base_url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
     }
 }
 
@@ -72,22 +107,39 @@ pub struct AppState {
     pub translations: Arc<Translations>,
     /// The guides.
     pub guides: Arc<Guides>,
-    /// Limits test submissions per client.
+    /// Limits test submissions (and sign-in and reset requests) per client.
     pub submit_limiter: Arc<RateLimiter>,
+    /// Limits the domains of batches per client.
+    pub batch_limiter: Arc<RateLimiter>,
     /// Limits every request per client.
     pub request_limiter: Arc<RateLimiter>,
-    /// Sends e-mail (password resets); `None` when no SMTP server is set.
+    /// Sends e-mail (password resets, notices); `None` when no SMTP server is set.
     pub mailer: Option<Arc<Mailer>>,
     /// Settings.
     pub config: Arc<WebConfig>,
     /// Wakes the workers when a job is queued.
     pub job_signal: Arc<tokio::sync::Notify>,
+    /// The response desk's settings.
+    pub desk: Arc<crate::desk::DeskConfig>,
     /// The time deadlines and reminders are judged by.
     pub clock: Arc<crate::assembly::clock::Clock>,
+    /// The key that signs visitors' CSRF tokens (kept in the store, shared
+    /// by every process).
+    pub csrf_key: Arc<Vec<u8>>,
 }
 
 /// The largest request body accepted (forms, API batches).
 pub const MAX_BODY: usize = 256 * 1024;
+
+/// Where every response is private whoever asks: account pages and
+/// anything that can show a secret (a reset token, a new API key).
+pub const PRIVATE_PATHS: &[&str] = &[
+    "/admin",
+    "/login",
+    "/logout",
+    "/password/",
+    "/api/v1/batches",
+];
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
@@ -128,20 +180,33 @@ pub fn router(state: AppState) -> Router {
             "/admin/api-keys",
             post(crate::accounts::admin_create_api_key),
         )
+        .route(
+            "/admin/api-keys/{id}/revoke",
+            post(crate::accounts::admin_revoke_api_key),
+        )
         .route("/api/v1/tests", post(crate::api::submit))
         .route("/api/v1/tests/{id}", get(crate::api::test_status))
         .route("/api/v1/reports/{id}", get(crate::api::report))
         .route("/api/v1/batches", post(crate::api::submit_batch))
         .route("/api/v1/batches/{id}", get(crate::api::batch))
         .route("/api/v1/openapi.json", get(crate::api::openapi))
+        .merge(crate::desk::routes())
         .merge(crate::assembly::routes())
         .fallback(crate::pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_limit,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY));
+        .layer(axum::middleware::from_fn(private_pages))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .merge(crate::desk::upload_routes());
     for (name, value) in protect::security_headers() {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, value));
+    }
+    let (name, value) = protect::resource_policy();
+    router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    if state.config.https() {
+        let (name, value) = protect::hsts();
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }
     router.with_state(state)
@@ -160,6 +225,25 @@ async fn request_limit(
     }
 }
 
+/// `Cache-Control: no-store` on every answer to a browser that sends a
+/// session cookie (any page may then show the account), and on every
+/// answer under [`PRIVATE_PATHS`], unless the handler chose a policy itself
+/// (the stylesheet is public whoever asks).
+async fn private_pages(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let signed_in = [true, false].iter().any(|&secure| {
+        protect::cookie(request.headers(), protect::session_cookie(secure)).is_some()
+    });
+    let path = request.uri().path();
+    let private = signed_in || PRIVATE_PATHS.iter().any(|p| path.starts_with(p));
+    let mut response = next.run(request).await;
+    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
 /// A 429 answer saying when to come back.
 pub fn too_many(wait: Duration) -> Response {
     let secs = wait.as_secs().max(1);
@@ -171,40 +255,25 @@ pub fn too_many(wait: Duration) -> Response {
         .into_response()
 }
 
-/// The client's address (the TCP peer; a proxy in front must be trusted to
-/// set it, which this server does not assume).
-#[derive(Debug, Clone, Copy)]
-pub struct Client(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for Client {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        Ok(Client(ip))
-    }
-}
-
-/// What every page needs: the language, the CSRF token, the signed-in user.
+/// What every page needs: the language, the CSRF token, the signed-in user,
+/// the client. Made once per request (kept in the request's extensions, so
+/// the extractors of [`crate::extract`] and the handler share one).
 #[derive(Debug, Clone)]
 pub struct PageContext {
     /// The language negotiated.
     pub lang: String,
-    /// The CSRF token for this browser (cookie + form field).
+    /// The CSRF token for this page's forms: the session's own when signed
+    /// in, else the visitor's signed token (also in a cookie).
     pub csrf: String,
-    /// Whether the CSRF cookie must be (re)set on the response.
+    /// Whether the visitor's CSRF cookie must be (re)set on the response.
     pub set_csrf_cookie: bool,
     /// The signed-in session, if any.
     pub session: Option<Session>,
     /// The session cookie's token, if any.
     pub session_token: Option<String>,
+    /// The client's address.
+    pub client: IpAddr,
 }
-
-/// The cookie holding the session token.
-pub const SESSION_COOKIE: &str = "indaba_session";
 
 impl FromRequestParts<AppState> for PageContext {
     type Rejection = Response;
@@ -212,33 +281,40 @@ impl FromRequestParts<AppState> for PageContext {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(page_context(&parts.headers, state).await)
+        if let Some(ctx) = parts.extensions.get::<PageContext>() {
+            return Ok(ctx.clone());
+        }
+        let Ok(client) = Client::from_request_parts(parts, state).await;
+        let ctx = page_context(&parts.headers, client.0, state).await;
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
     }
 }
 
 /// Builds the page context from the request's headers.
-pub async fn page_context(headers: &HeaderMap, state: &AppState) -> PageContext {
+pub async fn page_context(
+    headers: &axum::http::HeaderMap,
+    client: IpAddr,
+    state: &AppState,
+) -> PageContext {
+    let secure = state.config.secure_cookies;
     let lang = state.translations.negotiate(
         headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
-    let session_token = protect::cookie(headers, SESSION_COOKIE).map(str::to_string);
+    let session_token =
+        protect::cookie(headers, protect::session_cookie(secure)).map(str::to_string);
     let session = match &session_token {
         Some(token) if token.len() <= 128 => state.store.session(token).await.ok().flatten(),
         _ => None,
     };
-    let (csrf, set_csrf_cookie) = match protect::cookie(headers, protect::CSRF_COOKIE) {
-        Some(existing)
-            if existing.len() >= 16
-                && existing.len() <= 64
-                && existing
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
-        {
-            (existing.to_string(), false)
-        }
-        _ => (protect::random_token(), true),
+    let visitor = protect::cookie(headers, protect::csrf_cookie(secure))
+        .filter(|t| protect::signed_token_valid(&state.csrf_key, t));
+    let (csrf, set_csrf_cookie) = match (&session, visitor) {
+        (Some(s), _) => (s.csrf.clone(), false),
+        (None, Some(token)) => (token.to_string(), false),
+        (None, None) => (protect::signed_token(&state.csrf_key), true),
     };
     PageContext {
         lang,
@@ -246,6 +322,7 @@ pub async fn page_context(headers: &HeaderMap, state: &AppState) -> PageContext 
         set_csrf_cookie,
         session,
         session_token,
+        client,
     }
 }
 
@@ -263,15 +340,31 @@ impl PageContext {
         })
     }
 
-    /// Sets the CSRF cookie on `response` when this browser had none.
+    /// Who acts, for the audit log: the signed-in user (if any) at this
+    /// client's address.
+    pub fn actor(&self) -> Actor {
+        match &self.session {
+            Some(s) => Actor::user(&s.user.id, self.client),
+            None => Actor::anonymous(self.client),
+        }
+    }
+
+    /// Whether a form's token is this browser's: the session's token when
+    /// signed in; else the visitor's signed token, which must also have come
+    /// in the cookie (a page that had to make a new one has nothing to match).
+    pub fn csrf_accepts(&self, form_token: &str) -> bool {
+        let expected_known = self.session.is_some() || !self.set_csrf_cookie;
+        expected_known
+            && !self.csrf.is_empty()
+            && protect::constant_time_eq(self.csrf.as_bytes(), form_token.as_bytes())
+    }
+
+    /// Sets the visitor's CSRF cookie on `response` when this browser had none.
     pub fn finish(&self, state: &AppState, mut response: Response) -> Response {
         if self.set_csrf_cookie {
-            let cookie = protect::set_cookie(
-                protect::CSRF_COOKIE,
-                &self.csrf,
-                state.config.secure_cookies,
-                None,
-            );
+            let secure = state.config.secure_cookies;
+            let cookie =
+                protect::set_cookie(protect::csrf_cookie(secure), &self.csrf, secure, None);
             if let Ok(value) = cookie.parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
@@ -280,32 +373,53 @@ impl PageContext {
     }
 }
 
+/// Why the state could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The translations do not load.
+    #[error(transparent)]
+    I18n(#[from] crate::i18n::I18nError),
+    /// The store failed (the CSRF signing key).
+    #[error(transparent)]
+    Store(#[from] indaba_store::StoreError),
+}
+
 impl AppState {
     /// The state for `store` and `engine`, with the compiled-in translations
-    /// and guides.
-    pub fn new(
+    /// and guides, and the CSRF signing key kept in the store.
+    pub async fn new(
         store: Store,
         engine: EngineSettings,
         mailer: Option<Arc<Mailer>>,
         config: WebConfig,
-    ) -> Result<AppState, crate::i18n::I18nError> {
+    ) -> Result<AppState, StateError> {
+        let csrf_key = store.secret("csrf-signing-key").await?;
         Ok(AppState {
             store,
             engine: Arc::new(engine),
             translations: Arc::new(Translations::load()?),
             guides: Arc::new(Guides::load()),
-            submit_limiter: Arc::new(RateLimiter::new(
-                config.submit_burst,
-                config.submit_per_minute,
-            )),
-            request_limiter: Arc::new(RateLimiter::new(
-                config.requests_per_minute.max(1),
-                config.requests_per_minute.max(1),
-            )),
+            submit_limiter: Arc::new(
+                RateLimiter::new(config.submit_burst, config.submit_per_minute)
+                    .with_capacity(config.rate_limit_clients),
+            ),
+            batch_limiter: Arc::new(
+                RateLimiter::new(config.batch_burst, config.batch_per_minute)
+                    .with_capacity(config.rate_limit_clients),
+            ),
+            request_limiter: Arc::new(
+                RateLimiter::new(
+                    config.requests_per_minute.max(1),
+                    config.requests_per_minute.max(1),
+                )
+                .with_capacity(config.rate_limit_clients),
+            ),
             mailer,
             clock: Arc::new(crate::assembly::clock::Clock::new(config.test_clock)),
             config: Arc::new(config),
             job_signal: Arc::new(tokio::sync::Notify::new()),
+            desk: Arc::new(crate::desk::DeskConfig::default()),
+            csrf_key: Arc::new(csrf_key),
         })
     }
 }

@@ -61,6 +61,8 @@ mod tests {
             "nav-",
             "guides-",
             "assembly-",
+            "desk-",
+            "platform-",
         ];
         for sub in ["src"] {
             for path in files_under(&dir.join(sub)) {
@@ -83,6 +85,31 @@ mod tests {
             used.push(format!("category-{}", category.id().replace('_', "-")));
         }
         used.extend(["kind-web".to_string(), "kind-mail".to_string()]);
+        // The desk's keys built from its values.
+        for view in ["open", "overdue", "mine", "all"] {
+            used.push(format!("desk-view-{view}"));
+        }
+        for a in indaba_desk::CaseAction::ALL {
+            used.push(format!("desk-action-{}", a.as_str().replace('_', "-")));
+        }
+        for d in indaba_store::desk::Dimension::ALL {
+            used.push(format!("desk-stats-{}", d.as_str().replace('_', "-")));
+        }
+        for c in indaba_desk::Classification::all() {
+            used.push(c.message_id());
+        }
+        for q in indaba_desk::plan::QUESTIONS {
+            used.push(format!("desk-q-{}", q.id));
+            for a in q.answers {
+                used.push(format!("desk-a-{}-{a}", q.id));
+            }
+        }
+        for s in indaba_desk::CaseState::ALL {
+            used.push(s.message_id().to_string());
+        }
+        for p in indaba_desk::Priority::ALL {
+            used.push(p.message_id().to_string());
+        }
         assert!(used.len() > 50, "the scan found only {} keys", used.len());
         let missing: Vec<&String> = used.iter().filter(|k| !tr.has("en", k)).collect();
         assert!(

@@ -1,17 +1,16 @@
 //! The public pages: home, test submission, progress, report, guides.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use indaba_model::catalogue::{self, Category};
-use indaba_model::{DomainName, TestKind};
+use indaba_model::{DomainName, TestKind, ToMessage};
 use indaba_store::JobState;
 use serde::Deserialize;
 
 use crate::app::{AppState, Client, PageContext, too_many};
-use crate::protect;
+use crate::extract::CsrfForm;
 use crate::view::{
     self, GuidePage, GuidesPage, HomePage, MessagePage, ProgressPage, RecentView, ReportPage,
 };
@@ -85,9 +84,6 @@ pub async fn home(State(state): State<AppState>, ctx: PageContext) -> Response {
 /// The test form.
 #[derive(Debug, Deserialize)]
 pub struct TestForm {
-    /// CSRF token.
-    #[serde(default)]
-    pub csrf: String,
     /// The domain (or a URL or e-mail address people paste).
     #[serde(default)]
     pub domain: String,
@@ -98,7 +94,7 @@ pub async fn submit_web(
     state: State<AppState>,
     client: Client,
     ctx: PageContext,
-    form: Form<TestForm>,
+    form: CsrfForm<TestForm>,
 ) -> Response {
     submit(state, client, ctx, form, TestKind::Web).await
 }
@@ -108,7 +104,7 @@ pub async fn submit_mail(
     state: State<AppState>,
     client: Client,
     ctx: PageContext,
-    form: Form<TestForm>,
+    form: CsrfForm<TestForm>,
 ) -> Response {
     submit(state, client, ctx, form, TestKind::Mail).await
 }
@@ -125,8 +121,8 @@ pub enum Submitted {
 /// Why a submission was refused.
 #[derive(Debug)]
 pub enum SubmitError {
-    /// Not a domain name; the reason is for people.
-    BadDomain(String),
+    /// Not a name that can be tested; the reason is for people.
+    BadDomain(indaba_model::Message),
     /// Over the client's rate.
     RateLimited(std::time::Duration),
     /// The queue is full.
@@ -136,7 +132,10 @@ pub enum SubmitError {
 }
 
 /// Accepts a test request: validates the name, reuses a recent report or
-/// queues a job (shared by the form and the API).
+/// queues a job (shared by the form and the API). A single test takes one
+/// unit of the client's submission budget; a batch's tests are paid for by
+/// the batch (one unit per domain, [`crate::api::submit_batch`]) and go to
+/// the batch share of the queue.
 pub async fn accept_test(
     state: &AppState,
     client: Client,
@@ -144,8 +143,10 @@ pub async fn accept_test(
     input: &str,
     batch: Option<&str>,
 ) -> Result<Submitted, SubmitError> {
-    let name = extract_domain(input, kind);
-    let domain = DomainName::parse(&name).map_err(|e| SubmitError::BadDomain(e.to_string()))?;
+    let domain = indaba_model::name::from_user_input(input, kind == TestKind::Mail)
+        .map_err(|e| SubmitError::BadDomain(e.to_message()))?;
+    indaba_model::name::testable(&domain, state.engine.probe.allow_private)
+        .map_err(|refusal| SubmitError::BadDomain(refusal.to_message()))?;
     if batch.is_none() {
         state
             .submit_limiter
@@ -169,7 +170,11 @@ pub async fn accept_test(
             domain.as_str(),
             &client.0.to_string(),
             batch,
-            state.config.queue_bound,
+            if batch.is_some() {
+                state.config.batch_queue_bound
+            } else {
+                state.config.queue_bound
+            },
         )
         .await
     {
@@ -183,47 +188,14 @@ pub async fn accept_test(
     }
 }
 
-/// People paste URLs and addresses; the test wants the host.
-fn extract_domain(input: &str, kind: TestKind) -> String {
-    let mut s = input.trim();
-    for scheme in ["https://", "http://"] {
-        if s.len() >= scheme.len() && s[..scheme.len()].eq_ignore_ascii_case(scheme) {
-            s = &s[scheme.len()..];
-        }
-    }
-    let s = s.split(['/', '?', '#']).next().unwrap_or("");
-    let s = if kind == TestKind::Mail {
-        s.rsplit('@').next().unwrap_or(s)
-    } else {
-        s
-    };
-    // A port is not part of the name.
-    let s = match s.rsplit_once(':') {
-        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) && !host.contains(':') => {
-            host
-        }
-        _ => s,
-    };
-    s.to_string()
-}
-
 async fn submit(
     State(state): State<AppState>,
     client: Client,
     ctx: PageContext,
-    Form(form): Form<TestForm>,
+    CsrfForm(form): CsrfForm<TestForm>,
     kind: TestKind,
 ) -> Response {
     let tr = ctx.tr(&state);
-    if !protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, &form.csrf) {
-        return message(
-            &state,
-            &ctx,
-            StatusCode::FORBIDDEN,
-            "error-csrf-title",
-            tr.t("error-csrf-text"),
-        );
-    }
     match accept_test(&state, client, kind, &form.domain, None).await {
         Ok(Submitted::Reused(id)) => Redirect::to(&format!("/report/{id}")).into_response(),
         Ok(Submitted::Queued(id)) => Redirect::to(&format!("/test/{id}")).into_response(),
@@ -232,7 +204,7 @@ async fn submit(
             &ctx,
             StatusCode::BAD_REQUEST,
             "error-domain-title",
-            tr.t1("error-domain-text", "reason", reason),
+            tr.t1("error-domain-text", "reason", tr.m(&reason)),
         ),
         Err(SubmitError::RateLimited(wait)) => too_many(wait),
         Err(SubmitError::Busy(_)) => {
@@ -458,22 +430,232 @@ pub async fn not_found(State(state): State<AppState>, ctx: PageContext) -> Respo
 
 #[cfg(test)]
 mod tests {
+    //! Any text at the doors that take a name to test — the form, the API
+    //! and batches — gets a clear error or a test of the normalised name,
+    //! never a panic: the whole router, driven with `oneshot()`.
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use indaba_model::name::{from_user_input, testable};
+    use proptest::prelude::*;
+    use tower::ServiceExt;
+
     use super::*;
+    use crate::testing::{Fixture, fixture_with};
+
+    /// Cases; each goes through the form twice (text, raw bytes), the API
+    /// and a batch of one to four names: 100,000 calls in all.
+    const CASES: u32 = 25_000;
+
+    struct Doors {
+        router: axum::Router,
+        fixture: Fixture,
+        visitor: String,
+        api_key: String,
+    }
+
+    async fn doors() -> Doors {
+        let plenty = 1_000_000;
+        let config = crate::WebConfig {
+            reuse_for: std::time::Duration::ZERO,
+            queue_bound: i64::MAX,
+            batch_queue_bound: i64::MAX,
+            submit_burst: plenty,
+            submit_per_minute: plenty,
+            requests_per_minute: plenty,
+            batch_burst: plenty,
+            batch_per_minute: plenty,
+            workers: 0,
+            ..crate::WebConfig::default()
+        };
+        let fixture = fixture_with(config).await;
+        let local = indaba_store::Actor::local();
+        let user = fixture
+            .state
+            .store
+            .create_user(
+                &local,
+                indaba_store::NewUser {
+                    email: "batch@example.test",
+                    name: "",
+                    role: indaba_store::Role::Member,
+                    organisation_id: None,
+                    password: "a long enough password",
+                },
+            )
+            .await
+            .unwrap();
+        let api_key = fixture
+            .state
+            .store
+            .create_api_key(&local, &user.id, "doors", None)
+            .await
+            .unwrap();
+        let visitor = crate::protect::signed_token(&fixture.state.csrf_key);
+        Doors {
+            router: crate::router(fixture.state.clone()),
+            fixture,
+            visitor,
+            api_key,
+        }
+    }
+
+    /// What the doors must answer for `input`: the name to test, or the
+    /// reason in English.
+    fn expected(input: &str, mail: bool, allow_private: bool) -> Result<String, String> {
+        let english = |m: &indaba_model::Message| indaba_i18n::english().render("en", m);
+        let name = from_user_input(input, mail).map_err(|e| english(&e.to_message()))?;
+        testable(&name, allow_private).map_err(|r| english(&r.to_message()))?;
+        Ok(name.as_str().to_string())
+    }
+
+    async fn send(doors: &Doors, request: Request<Body>) -> (StatusCode, Vec<u8>, Option<String>) {
+        let response = doors.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec();
+        (status, body, location)
+    }
+
+    /// The form, with the name as raw bytes (percent-encoded, so bytes that
+    /// are not UTF-8 reach the server as they are).
+    async fn through_the_form(doors: &Doors, raw: &[u8]) {
+        let mut body = format!("csrf={}&domain=", doors.visitor);
+        for b in raw {
+            body.push_str(&format!("%{b:02X}"));
+        }
+        let request = Request::post("/test/web")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                header::COOKIE,
+                format!("{}={}", crate::protect::csrf_cookie(false), doors.visitor),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let (status, page, location) = send(doors, request).await;
+        let page = String::from_utf8_lossy(&page);
+        // Form decoding replaces bytes that are not UTF-8 with U+FFFD.
+        let input = String::from_utf8_lossy(raw);
+        let input = input.as_ref();
+        let allow = doors.fixture.state.engine.probe.allow_private;
+        match expected(input, false, allow) {
+            Ok(name) => {
+                assert_eq!(status, StatusCode::SEE_OTHER, "{input:?}: {page}");
+                let job = location
+                    .as_deref()
+                    .and_then(|l| l.strip_prefix("/test/"))
+                    .unwrap_or_else(|| panic!("{input:?}: {location:?}"));
+                let job = doors.fixture.state.store.job(job).await.unwrap();
+                assert_eq!(job.domain, name, "{input:?}");
+            }
+            Err(_) => assert_eq!(status, StatusCode::BAD_REQUEST, "{input:?}: {page}"),
+        }
+    }
+
+    async fn through_the_api(doors: &Doors, input: &str) {
+        let request = Request::post("/api/v1/tests")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::json!({"kind": "mail", "domain": input}).to_string(),
+            ))
+            .unwrap();
+        let (status, body, _) = send(doors, request).await;
+        let answer: serde_json::Value = serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("{input:?}: {e}: {}", String::from_utf8_lossy(&body)));
+        match expected(input, true, doors.fixture.state.engine.probe.allow_private) {
+            Ok(name) => {
+                assert!(status.is_success(), "{input:?}: {status} {answer}");
+                assert_eq!(answer["domain"], name.as_str(), "{input:?}: {answer}");
+            }
+            Err(reason) => {
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{input:?}: {answer}");
+                assert_eq!(answer["error"], reason.as_str(), "{input:?}");
+            }
+        }
+    }
+
+    async fn through_a_batch(doors: &Doors, inputs: &[String]) {
+        let request = Request::post("/api/v1/batches")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {}", doors.api_key))
+            .body(Body::from(
+                serde_json::json!({"kind": "web", "domains": inputs}).to_string(),
+            ))
+            .unwrap();
+        let (status, body, _) = send(doors, request).await;
+        let answer: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(status.is_success(), "{inputs:?}: {status} {answer}");
+        let tests = answer["tests"].as_array().unwrap();
+        // One bad name is reported; the rest are kept.
+        assert_eq!(tests.len(), inputs.len(), "{answer}");
+        let allow = doors.fixture.state.engine.probe.allow_private;
+        for (input, test) in inputs.iter().zip(tests) {
+            match expected(input, false, allow) {
+                Ok(name) => {
+                    assert_eq!(test["state"], "queued", "{input:?}: {test}");
+                    assert_eq!(test["domain"], name.as_str(), "{input:?}");
+                }
+                Err(reason) => {
+                    assert_eq!(test["state"], "rejected", "{input:?}: {test}");
+                    assert_eq!(test["error"], reason.as_str(), "{input:?}");
+                }
+            }
+        }
+    }
+
+    /// Names people type: Unicode of every script, full-width forms,
+    /// URLs, mail addresses, special-use names, and plain noise.
+    fn typed() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "\\PC{0,40}",
+            "(https?://)?[a-zа-яё日本語ＡＢＣ０-９.\\-]{0,30}(:[0-9]{1,6})?(/[^ ]{0,10})?",
+            "[a-z]{0,8}@[a-zпример.рф]{0,20}",
+            prop::sample::select(vec![
+                "пример.рф",
+                "日本語.jp",
+                "ＦＵＬＬ.test",
+                "localhost",
+                "a.onion",
+                "home.arpa",
+                "x.local",
+                "x.internal",
+                "example.org",
+                ".",
+                "",
+                "xn--",
+                "a..b",
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
 
     #[test]
-    fn pasted_urls_and_addresses_become_domains() {
-        assert_eq!(
-            extract_domain(" https://Example.NL/path?q=1 ", TestKind::Web),
-            "Example.NL"
-        );
-        assert_eq!(
-            extract_domain("example.nl:8443", TestKind::Web),
-            "example.nl"
-        );
-        assert_eq!(
-            extract_domain("someone@example.nl", TestKind::Mail),
-            "example.nl"
-        );
-        assert_eq!(extract_domain("", TestKind::Web), "");
+    fn any_text_at_any_door_gets_an_answer() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let doors = runtime.block_on(doors());
+        proptest!(ProptestConfig::with_cases(CASES), |(
+            input in typed(),
+            raw in prop::collection::vec(any::<u8>(), 0..40),
+            batch in prop::collection::vec(typed(), 1..5),
+        )| {
+            runtime.block_on(async {
+                through_the_form(&doors, input.as_bytes()).await;
+                through_the_form(&doors, &raw).await;
+                through_the_api(&doors, &input).await;
+                through_a_batch(&doors, &batch).await;
+            });
+        });
     }
 }

@@ -2,8 +2,10 @@
 
 mod contacts_cmd;
 mod monitor_cmd;
+mod desk_cmd;
 mod output;
 mod routing_args;
+mod smtp_args;
 mod spf_cmd;
 
 use std::net::{IpAddr, SocketAddr};
@@ -15,7 +17,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use indaba_checks::dnssec::TrustAnchor;
 use indaba_engine::EngineSettings;
-use indaba_model::{DomainName, TestKind};
+use indaba_model::TestKind;
 use indaba_probe::ProbeSettings;
 
 /// Indaba tests websites and mail domains against modern Internet standards.
@@ -51,6 +53,9 @@ enum Command {
     Scan(Box<monitor_cmd::ScanArgs>),
     /// Run scan workers against a shared database (PostgreSQL for many).
     Worker(Box<monitor_cmd::WorkerArgs>),
+    /// The response desk: scheduled work on a given clock, feed imports,
+    /// filing a mail from standard input.
+    Desk(desk_cmd::DeskCli),
     /// List every check: id, category, title, standards, scoring and guide.
     Checks {
         /// Print JSON instead of a table.
@@ -123,18 +128,55 @@ struct ServeArgs {
         env = "INDABA_DATABASE"
     )]
     database: String,
-    /// The site's public address, for links in e-mails.
+    /// The site's public address, for links in e-mails. When it is https,
+    /// cookies are Secure and `__Host-` prefixed and HSTS is sent.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// Set when users reach the site over HTTPS (marks cookies Secure).
+    /// Secure, `__Host-` cookies even when the base URL is not https.
     #[arg(long)]
     secure_cookies: bool,
+    /// A reverse proxy whose Forwarded / X-Forwarded-For headers are
+    /// believed: an address or a prefix (repeatable). No one else's are.
+    #[arg(long = "trusted-proxy", value_name = "ADDR")]
+    trusted_proxies: Vec<indaba_web::TrustedProxies>,
     /// Tests running at once.
     #[arg(long, value_name = "N", default_value_t = 4)]
     workers: usize,
-    /// Tests queued or running at most; more get "busy, try again".
+    /// Public tests queued or running at most; more get "busy, try again".
     #[arg(long, value_name = "N", default_value_t = 200)]
     queue_bound: i64,
+    /// Batch tests queued or running at most (their own share of the queue).
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    batch_queue_bound: i64,
+    /// Domains a client may send in batches at once (each costs one unit).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    batch_burst: u32,
+    /// Domains per minute a client may send in batches, sustained.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    batch_per_minute: u32,
+    /// Clients each rate limiter remembers; when full, the least recently
+    /// seen are forgotten.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    rate_limit_clients: usize,
+    /// Password-reset mails per account per hour, at most.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    reset_mails_per_hour: i64,
+    /// Seconds a client has to send a request head (also between requests
+    /// on a kept-alive connection).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_read_timeout: u64,
+    /// Seconds without a byte either way before a connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    idle_timeout: u64,
+    /// Requests served on one kept-alive connection.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_requests_per_connection: u32,
+    /// Connections open at once (lowered to fit the file-descriptor limit).
+    #[arg(long, value_name = "N", default_value_t = 8192)]
+    max_connections: usize,
+    /// Connections open at once from one client (an IPv6 client: its /64).
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    max_connections_per_client: usize,
     /// Reuse a report younger than this many seconds instead of testing again
     /// (0: always test).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
@@ -148,12 +190,14 @@ struct ServeArgs {
     /// Requests of any kind a client may make per minute.
     #[arg(long, value_name = "N", default_value_t = 600)]
     requests_per_minute: u32,
-    /// SMTP relay for password-reset mail, HOST:PORT.
-    #[arg(long, value_name = "HOST:PORT")]
-    smtp: Option<String>,
-    /// Sender address of the platform's mail.
-    #[arg(long, value_name = "ADDRESS", default_value = "indaba@localhost")]
-    mail_from: String,
+    #[command(flatten)]
+    smtp: smtp_args::SmtpArgs,
+    /// Listen for the desk's inbound mail over LMTP (Postfix delivers the
+    /// intake address here), ADDR:PORT.
+    #[arg(long, value_name = "ADDR:PORT")]
+    lmtp_listen: Option<SocketAddr>,
+    #[command(flatten)]
+    desk: desk_cmd::DeskArgs,
     /// Scan tests in flight at once in this process (0: leave scans to
     /// `indaba worker` processes).
     #[arg(long, value_name = "N", default_value_t = 16)]
@@ -168,6 +212,22 @@ struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
+    /// Check the audit log's hash chain: every changed or deleted row is
+    /// named. Prints the head hash; keep it, and give it later with --head
+    /// to check that no row was cut off the end since.
+    VerifyAudit {
+        /// The database: a SQLite file or a postgres:// URL.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "sqlite:indaba.db",
+            env = "INDABA_DATABASE"
+        )]
+        database: String,
+        /// A head hash printed by an earlier run, which must still be there.
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
     /// Create a user (the first admin, typically).
     CreateUser {
         /// The database: a SQLite file or a postgres:// URL.
@@ -245,6 +305,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(command) => monitor_cmd::list(command),
         Command::Scan(args) => monitor_cmd::scan(*args),
         Command::Worker(args) => monitor_cmd::run_worker(*args),
+        Command::Desk(args) => desk_cmd::run(args),
     }
 }
 
@@ -254,8 +315,15 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         (None, Some(d)) => (TestKind::Mail, d),
         _ => bail!("give exactly one of --web DOMAIN or --mail DOMAIN"),
     };
-    let domain = DomainName::parse(raw_domain)
-        .with_context(|| format!("{raw_domain:?} cannot be tested"))?;
+    // The same reading of typed names as the site's form and API: a URL
+    // keeps its host, a mail address its domain, UTS 46 mapping.
+    let domain =
+        indaba_model::name::from_user_input(raw_domain, kind == TestKind::Mail).map_err(|e| {
+            anyhow!(
+                "{raw_domain:?} cannot be tested: {}",
+                output::english(&indaba_model::ToMessage::to_message(&e))
+            )
+        })?;
     let now = args
         .now
         .as_deref()
@@ -342,37 +410,37 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             args.reuse_seconds.max(60),
         )));
         let store = indaba_store::Store::open(&args.database).await?;
-        let mailer = match &args.smtp {
-            Some(relay) => {
-                let (host, port) = relay
-                    .rsplit_once(':')
-                    .and_then(|(h, p)| Some((h.trim_matches(['[', ']']), p.parse::<u16>().ok()?)))
-                    .with_context(|| {
-                        format!("--smtp {relay:?}: give HOST:PORT, e.g. 127.0.0.1:25")
-                    })?;
-                Some(std::sync::Arc::new(indaba_web::mail::Mailer::new(
-                    host,
-                    port,
-                    &args.mail_from,
-                )?))
-            }
-            None => None,
-        };
+        let mailer = args.smtp.mailer()?.map(std::sync::Arc::new);
+        let base_url = args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.listen));
         let config = indaba_web::WebConfig {
             reuse_for: Duration::from_secs(args.reuse_seconds),
             queue_bound: args.queue_bound.max(1),
-            secure_cookies: args.secure_cookies,
-            base_url: args
-                .base_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", args.listen)),
+            batch_queue_bound: args.batch_queue_bound.max(1),
+            secure_cookies: args.secure_cookies
+                || base_url.to_ascii_lowercase().starts_with("https://"),
+            base_url,
             submit_burst: args.submit_burst,
             submit_per_minute: args.submit_per_minute,
             requests_per_minute: args.requests_per_minute,
+            batch_burst: args.batch_burst.max(1),
+            batch_per_minute: args.batch_per_minute,
+            rate_limit_clients: args.rate_limit_clients.max(1),
+            reset_mails_per_hour: args.reset_mails_per_hour.max(1),
+            trusted_proxies: indaba_web::TrustedProxies::all(args.trusted_proxies.clone()),
             workers: args.workers,
             test_clock: args.test_clock,
         };
-        let state = indaba_web::AppState::new(store, engine, mailer, config)?;
+        if !config.secure_cookies {
+            tracing::warn!(
+                "cookies are not Secure (the base URL is not https): fine on a local machine, never on a public instance"
+            );
+        }
+        let mut state = indaba_web::AppState::new(store, engine, mailer, config).await?;
+        state.desk = std::sync::Arc::new(args.desk.config()?);
+        indaba_web::desk::seed_playbooks(&state).await?;
         indaba_web::worker::spawn(&state, args.workers);
         let (stop_scans, scans_stopped) = tokio::sync::watch::channel(false);
         let scan_workers = (args.scan_concurrency > 0).then(|| {
@@ -389,7 +457,15 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                 scans_stopped,
             ))
         });
+        indaba_web::desk::jobs::spawn(&state);
+        if let Some(addr) = args.lmtp_listen {
+            let lmtp = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for LMTP on {addr}"))?;
+            tokio::spawn(indaba_web::desk::inbound::serve_lmtp(state.clone(), lmtp));
+        }
         indaba_web::assembly::reminders::start(&state);
+        let limits = connection_limits(&args);
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| {
@@ -399,13 +475,16 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                 )
             })?;
         eprintln!("indaba: serving on http://{}", listener.local_addr()?);
-        axum::serve(
+        let trusted = state.config.trusted_proxies.clone();
+        indaba_web::serve::serve(
             listener,
-            indaba_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            indaba_web::router(state),
+            limits,
+            trusted,
+            async {
+                let _ = tokio::signal::ctrl_c().await;
+            },
         )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
         .await
         .context("the server stopped")?;
         let _ = stop_scans.send(true);
@@ -416,8 +495,77 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
     })
 }
 
+/// Raises the file-descriptor limit as far as allowed (each connection
+/// takes one) and fits the connection cap under it, leaving room for the
+/// database, the tests' own connections and the workers; says both.
+fn connection_limits(args: &ServeArgs) -> indaba_web::serve::ConnectionLimits {
+    let before = rlimit::Resource::NOFILE.get().map(|(soft, _)| soft).ok();
+    let after = rlimit::increase_nofile_limit(u64::MAX).ok().or(before);
+    let mut max_connections = args.max_connections.max(1);
+    if let Some(limit) = after {
+        let reserve = (limit / 4).max(256);
+        let room = usize::try_from(limit.saturating_sub(reserve)).unwrap_or(usize::MAX);
+        max_connections = max_connections.min(room.max(16));
+    }
+    eprintln!(
+        "indaba: file descriptors: limit {} (was {}); at most {max_connections} connections, {} per client",
+        after.map_or("unknown".into(), |n| n.to_string()),
+        before.map_or("unknown".into(), |n| n.to_string()),
+        args.max_connections_per_client.max(1),
+    );
+    indaba_web::serve::ConnectionLimits {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+        max_requests_per_connection: args.max_requests_per_connection.max(1),
+        max_connections,
+        max_per_client: args.max_connections_per_client.max(1),
+    }
+}
+
 fn admin(command: AdminCommand) -> Result<ExitCode> {
     match command {
+        AdminCommand::VerifyAudit { database, head } => {
+            let runtime = runtime()?;
+            let (verified, head_found) = runtime.block_on(async {
+                let store = indaba_store::Store::open(&database).await?;
+                let verified = store.verify_audit().await?;
+                let head_found = match &head {
+                    Some(h) => Some(store.audit_has_hash(h).await?),
+                    None => None,
+                };
+                Ok::<_, anyhow::Error>((verified, head_found))
+            })?;
+            for b in &verified.breaks {
+                match b {
+                    indaba_store::AuditBreak::Changed { seq } => {
+                        println!("row {seq}: changed since it was written")
+                    }
+                    indaba_store::AuditBreak::Unlinked { seq } => println!(
+                        "row {seq}: does not follow the row before it (rows deleted or replaced before it)"
+                    ),
+                    indaba_store::AuditBreak::Unsealed { seq } => {
+                        println!("row {seq}: has no hash (written outside the platform)")
+                    }
+                }
+            }
+            if head_found == Some(false) {
+                println!(
+                    "the head given is no longer in the log: rows were cut off the end or rewritten"
+                );
+            }
+            let intact = verified.breaks.is_empty() && head_found != Some(false);
+            println!(
+                "{} rows, chain {}; head {}",
+                verified.rows,
+                if intact { "intact" } else { "BROKEN" },
+                verified.head.as_deref().unwrap_or("(empty log)")
+            );
+            Ok(if intact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         AdminCommand::CreateUser {
             database,
             email,
@@ -433,7 +581,7 @@ fn admin(command: AdminCommand) -> Result<ExitCode> {
                 let store = indaba_store::Store::open(&database).await?;
                 store
                     .create_user(
-                        None,
+                        &indaba_store::Actor::local(),
                         indaba_store::NewUser {
                             email: &email,
                             name: &name,

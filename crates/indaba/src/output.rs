@@ -7,8 +7,19 @@ use std::io::Write;
 
 use anyhow::Result;
 use indaba_model::catalogue::{self, CATALOGUE, Category};
-use indaba_model::{Report, Status};
+use indaba_model::{Message, Report, Status, msg};
 use owo_colors::OwoColorize;
+
+/// `message` in English, the command line's language.
+pub fn english(message: &Message) -> String {
+    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, message)
+}
+
+fn score_text(score: Option<u8>) -> String {
+    score
+        .map(|s| format!("{s}%"))
+        .unwrap_or_else(|| english(&msg!("cli-not-scored")))
+}
 
 /// Prints the report as pretty JSON.
 pub fn print_json(report: &Report) -> Result<()> {
@@ -19,7 +30,8 @@ pub fn print_json(report: &Report) -> Result<()> {
 }
 
 fn badge(status: Status) -> String {
-    let word = format!("{:<14}", status.as_str().to_uppercase());
+    let id = format!("status-{}", status.as_str().replace('_', "-"));
+    let word = format!("{:<14}", english(&Message::new(id)).to_uppercase());
     match status {
         Status::Pass => word.green().bold().to_string(),
         Status::Fail => word.red().bold().to_string(),
@@ -34,29 +46,27 @@ fn badge(status: Status) -> String {
 /// Prints the report for people, grouped by category.
 pub fn print_report(report: &Report) -> Result<()> {
     let mut out = anstream::stdout().lock();
-    let score = report
-        .score
-        .map(|s| format!("{s}%"))
-        .unwrap_or_else(|| "not scored".into());
-    writeln!(
-        out,
-        "{} test of {}: {}",
-        report.kind,
-        report.target.to_unicode().bold(),
-        score.bold()
-    )?;
-    writeln!(
-        out,
-        "{}",
-        format!(
-            "engine {}, policy {}, started {}, took {} ms",
-            report.engine_version, report.policy_version, report.started, report.duration_ms
-        )
-        .dimmed()
-    )?;
-    for note in &report.observations.cut_short {
-        writeln!(out, "{} {note}", "note:".yellow())?;
+    let heading = msg!(
+        "cli-report-heading",
+        kind = Message::new(format!("kind-{}", report.kind)),
+        target = report.target.to_unicode(),
+        score = score_text(report.score)
+    );
+    writeln!(out, "{}", english(&heading).bold())?;
+    let meta = msg!(
+        "cli-report-meta",
+        engine = report.engine_version.as_str(),
+        policy = report.policy_version.as_str(),
+        started = report.started.as_str(),
+        ms = report.duration_ms.to_string()
+    );
+    writeln!(out, "{}", english(&meta).dimmed())?;
+    writeln!(out, "{}", english(&report.verdict.message))?;
+    let note = english(&msg!("cli-note"));
+    for cut in &report.observations.cut_short {
+        writeln!(out, "{} {cut}", note.yellow())?;
     }
+    let guide = english(&msg!("cli-guide"));
     for category in Category::ALL {
         let Some(result) = report
             .categories
@@ -65,12 +75,9 @@ pub fn print_report(report: &Report) -> Result<()> {
         else {
             continue;
         };
-        let cat_score = result
-            .score
-            .map(|s| format!("{s}%"))
-            .unwrap_or_else(|| "not scored".into());
+        let cat_score = score_text(result.score);
         writeln!(out)?;
-        let title = indaba_i18n::english().get("en", &category.title_id(), &[]);
+        let title = english(&Message::new(category.title_id()));
         writeln!(out, "{} {}", title.bold().underline(), cat_score)?;
         for finding in report
             .findings
@@ -92,7 +99,7 @@ pub fn print_report(report: &Report) -> Result<()> {
                     e.detail
                 )?;
             }
-            writeln!(out, "      {} {}", "guide:".dimmed(), finding.guide)?;
+            writeln!(out, "      {} {}", guide.dimmed(), finding.guide)?;
         }
     }
     Ok(())
@@ -112,17 +119,22 @@ pub fn print_catalogue(json: bool) -> Result<()> {
         "{}",
         format!(
             "{:<24} {:<8} {:<11} {:>6}  {:<10} {}",
-            "ID", "CATEGORY", "LEVEL", "POINTS", "TESTS", "TITLE (STANDARDS)"
+            english(&msg!("cli-catalogue-id")),
+            english(&msg!("cli-catalogue-category")),
+            english(&msg!("cli-catalogue-level")),
+            english(&msg!("cli-catalogue-points")),
+            english(&msg!("cli-catalogue-kinds")),
+            english(&msg!("cli-catalogue-title"))
         )
         .bold()
     )?;
     for c in CATALOGUE {
         let kinds: Vec<String> = c.kinds.iter().map(|k| k.to_string()).collect();
-        let level = match c.level {
-            catalogue::Level::Required => "required",
-            catalogue::Level::Recommended => "recommended",
-            catalogue::Level::Optional => "optional",
-        };
+        let level = english(&match c.level {
+            catalogue::Level::Required => msg!("cli-level-required"),
+            catalogue::Level::Recommended => msg!("cli-level-recommended"),
+            catalogue::Level::Optional => msg!("cli-level-optional"),
+        });
         writeln!(
             out,
             "{:<24} {:<8} {:<11} {:>6}  {:<10} {} ({})",
@@ -135,14 +147,10 @@ pub fn print_catalogue(json: bool) -> Result<()> {
                 "-".into()
             },
             kinds.join(","),
-            indaba_i18n::english().get("en", &c.title_id(), &[]),
+            english(&Message::new(c.title_id())),
             c.standards.join(", ")
         )?;
     }
-    writeln!(
-        out,
-        "{}",
-        "Required checks count for the score; every check's guide id is its id.".dimmed()
-    )?;
+    writeln!(out, "{}", english(&msg!("cli-catalogue-footer")).dimmed())?;
     Ok(())
 }

@@ -51,7 +51,7 @@ impl Fixture {
             return o.id;
         }
         self.store
-            .create_organisation(None, name, group)
+            .create_organisation(&indaba_store::Actor::local(), name, group)
             .await
             .unwrap()
             .id
@@ -62,7 +62,7 @@ impl Fixture {
         let u = self
             .store
             .create_user(
-                None,
+                &indaba_store::Actor::local(),
                 NewUser {
                     email,
                     name: email.split('@').next().unwrap(),
@@ -791,8 +791,12 @@ async fn a_browser_runs_an_event_and_finds_an_answered_question() {
     wait_for_text(b, "Accepted answer").await;
     b.goto(&f.url("/assembly/knowledge")).await.unwrap();
     fill_and_submit(b, &[("q", "rollover double signature")]).await;
-    let page = wait_for_text(b, "How do we roll our KSK without an outage?").await;
-    assert!(page.contains("Answered question"), "{page}");
+    // The knowledge page lists the question too: wait for the results page.
+    let page = wait_for_text(b, "Answered question").await;
+    assert!(
+        page.contains("How do we roll our KSK without an outage?"),
+        "{page}"
+    );
     // The per-check guides are in the same index.
     b.goto(&f.url("/assembly/search?q=DNSSEC")).await.unwrap();
     wait_for_text(b, "/guides/dns.dnssec").await;
@@ -1026,7 +1030,12 @@ async fn an_anonymous_poll_cannot_be_de_anonymised_through_the_api_or_the_audit_
     // The API, to an admin with an API key and to a visitor.
     let key = f
         .store
-        .create_api_key(None, f.id("admin@example.test"), "t")
+        .create_api_key(
+            &indaba_store::Actor::local(),
+            f.id("admin@example.test"),
+            "t",
+            None,
+        )
         .await
         .unwrap();
     let keyed = platform::client();

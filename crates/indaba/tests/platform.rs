@@ -425,6 +425,10 @@ async fn hostile_input_gets_clear_answers_and_the_queue_stays_bounded() {
             "100000",
             "--reuse-seconds",
             "0",
+            // A thousand clients from one address at once: the queue's bound
+            // is under test here, not the per-client connection cap.
+            "--max-connections-per-client",
+            "2000",
         ],
     )
     .await;
@@ -478,7 +482,7 @@ async fn hostile_input_gets_clear_answers_and_the_queue_stays_bounded() {
     };
     assert!(status_line.contains("413"), "{status_line:?}");
 
-    let answers = futures_join_all((0..1000).map(|i| {
+    let answers = indaba_testkit::join_all((0..1000).map(|i| {
         let client = reqwest::Client::new();
         let url = format!("{}/api/v1/tests", server.base);
         async move {
@@ -525,19 +529,6 @@ async fn hostile_input_gets_clear_answers_and_the_queue_stays_bounded() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "job {id}");
     }
-}
-
-async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut out = Vec::with_capacity(handles.len());
-    for h in handles {
-        out.push(h.await.expect("task"));
-    }
-    out
 }
 
 /// Waits for a new reset mail to `email` and returns its link.

@@ -31,7 +31,6 @@ use indaba_store::{Role, StoreError, User};
 
 use crate::app::{AppState, PageContext};
 use crate::pages::{message, render};
-use crate::protect;
 
 /// Declares a page of this module: its template, the chrome every page has
 /// (translator, CSRF token, signed-in user) and its own fields.
@@ -340,7 +339,7 @@ pub(crate) fn forbidden(state: &AppState, ctx: &PageContext) -> Response {
 // A `Response` is the natural rejection of a handler.
 #[allow(clippy::result_large_err)]
 pub(crate) fn csrf(state: &AppState, ctx: &PageContext, token: &str) -> Result<(), Response> {
-    if protect::csrf_ok_with(&ctx.csrf, ctx.set_csrf_cookie, token) {
+    if ctx.csrf_accepts(token) {
         Ok(())
     } else {
         let tr = ctx.tr(state);

@@ -1083,7 +1083,9 @@ async fn api_caller(
     headers: &HeaderMap,
 ) -> Result<Option<User>, Response> {
     if headers.contains_key(header::AUTHORIZATION) {
-        return crate::api::api_user(state, headers).await.map(Some);
+        return crate::api::api_user(state, crate::client::Client(ctx.client), headers)
+            .await
+            .map(|owner| Some(owner.user));
     }
     Ok(signed_in(ctx).cloned())
 }

@@ -1,0 +1,52 @@
+//! What the crate's router tests share: a platform state on a fresh SQLite
+//! store, no server and no network.
+
+use indaba_store::Store;
+
+use crate::app::AppState;
+
+/// A platform state on a SQLite store in a temporary directory, removed
+/// on drop.
+pub(crate) struct Fixture {
+    /// The state handlers get.
+    pub state: AppState,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A fresh state with the default settings.
+pub(crate) async fn fixture() -> Fixture {
+    fixture_with(crate::WebConfig::default()).await
+}
+
+/// A fresh state with `config`.
+pub(crate) async fn fixture_with(config: crate::WebConfig) -> Fixture {
+    let dir = std::env::temp_dir().join(format!("indaba-web-{}", indaba_store::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(&dir.join("t.db").display().to_string())
+        .await
+        .unwrap();
+    let rdap = indaba_probe::rdap::RdapClient::new(indaba_probe::rdap::RdapSettings::new(
+        indaba_probe::rdap::BootstrapSource::Dir(dir.clone()),
+        Vec::new(),
+    ))
+    .unwrap();
+    let engine = indaba_engine::EngineSettings {
+        probe: indaba_probe::ProbeSettings::new("127.0.0.1:53".parse().unwrap()),
+        anchor: indaba_checks::dnssec::TrustAnchor::iana(),
+        roots: std::sync::Arc::new(indaba_checks::certificate::TrustStore::empty("none")),
+        report_timeout: std::time::Duration::from_secs(1),
+        now: None,
+        dkim_selectors: Vec::new(),
+        routing: Default::default(),
+        shared_scans: None,
+        rdap: std::sync::Arc::new(rdap),
+    };
+    let state = AppState::new(store, engine, None, config).await.unwrap();
+    Fixture { state, dir }
+}
