@@ -29,8 +29,9 @@ use indaba_monitor::{Cadence, Kinds, ScanCounts, ScanEvent, ScanState};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::audit;
 use crate::reports::{insert_report, kind_text, parse_kind};
-use crate::{Backend, Store, StoreError, new_id, now, parse_column};
+use crate::{Actor, Backend, Store, StoreError, new_id, now, parse_column};
 
 /// A list of domains.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,8 +65,6 @@ pub struct NewList<'a> {
     pub kinds: Kinds,
     /// The organisation it belongs to.
     pub owner_org: Option<&'a str>,
-    /// Who makes it (a user id; `None` from the command line).
-    pub created_by: Option<&'a str>,
 }
 
 /// A domain of a list, as stored.
@@ -220,9 +219,10 @@ impl Store {
     // ------------------------------------------------------------ lists
 
     /// Makes a list.
-    pub async fn create_list(&self, new: NewList<'_>) -> Result<List, StoreError> {
+    pub async fn create_list(&self, by: &Actor, new: NewList<'_>) -> Result<List, StoreError> {
         let name = indaba_monitor::list::list_name(new.name).map_err(StoreError::Refused)?;
         let id = new_id();
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "INSERT INTO monitor_lists (id, name, kinds, owner_org, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
@@ -231,15 +231,25 @@ impl Store {
         .bind(&name)
         .bind(new.kinds.as_str())
         .bind(new.owner_org)
-        .bind(new.created_by)
+        .bind(by.user.as_deref())
         .bind(now())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Invalid(format!(
                 "a list named {name:?} exists already"
             )));
         }
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "monitor.list.create",
+            &id,
+            serde_json::json!({"name": name, "kinds": new.kinds.as_str(), "owner_org": new.owner_org}),
+        )
+        .await?;
+        tx.commit().await?;
         self.list(&id).await
     }
 
@@ -291,6 +301,7 @@ impl Store {
     /// the schedule's jitter, counted from `now`).
     pub async fn update_list(
         &self,
+        by: &Actor,
         id: &str,
         kinds: Kinds,
         owner_org: Option<&str>,
@@ -298,6 +309,7 @@ impl Store {
         now: i64,
     ) -> Result<List, StoreError> {
         let next = cadence.map(|c| c.next_run(id, now));
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE monitor_lists SET kinds = $1, owner_org = $2, cadence = $3, next_run_at = $4 \
              WHERE id = $5",
@@ -307,16 +319,27 @@ impl Store {
         .bind(cadence.map(Cadence::as_str))
         .bind(next)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("list"));
         }
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "monitor.list.update",
+            id,
+            serde_json::json!({"kinds": kinds.as_str(), "owner_org": owner_org,
+                               "cadence": cadence.map(Cadence::as_str)}),
+        )
+        .await?;
+        tx.commit().await?;
         self.list(id).await
     }
 
     /// Deletes a list with its domains and scans (reports stay).
-    pub async fn delete_list(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_list(&self, by: &Actor, id: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         for sql in [
             "DELETE FROM monitor_jobs WHERE scan_id IN (SELECT id FROM monitor_scans WHERE list_id = $1)",
@@ -327,6 +350,15 @@ impl Store {
         ] {
             sqlx::query(sql).bind(id).execute(&mut *tx).await?;
         }
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "monitor.list.delete",
+            id,
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -336,6 +368,7 @@ impl Store {
     /// written. Organisation names the platform knows are linked to them.
     pub async fn add_entries(
         &self,
+        by: &Actor,
         list_id: &str,
         entries: &[ListEntry],
     ) -> Result<usize, StoreError> {
@@ -401,19 +434,47 @@ impl Store {
                 .await?;
                 written += 1;
             }
+            audit(
+                &mut tx,
+                self.backend,
+                by,
+                "monitor.list.add",
+                list_id,
+                serde_json::json!({"domains": chunk.len()}),
+            )
+            .await?;
             tx.commit().await?;
         }
         Ok(written)
     }
 
     /// Removes `domain` from a list; whether it was there.
-    pub async fn remove_entry(&self, list_id: &str, domain: &str) -> Result<bool, StoreError> {
+    pub async fn remove_entry(
+        &self,
+        by: &Actor,
+        list_id: &str,
+        domain: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM monitor_domains WHERE list_id = $1 AND domain = $2")
             .bind(list_id)
             .bind(domain)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "monitor.list.remove",
+            list_id,
+            serde_json::json!({"domain": domain}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Up to `limit` entries of a list after domain `after` (in domain
@@ -448,9 +509,9 @@ impl Store {
     /// Starts recording an import into `list_id`.
     pub async fn create_import(
         &self,
+        by: &Actor,
         list_id: &str,
         file_name: &str,
-        by: Option<&str>,
     ) -> Result<String, StoreError> {
         let id = new_id();
         sqlx::query(
@@ -460,7 +521,7 @@ impl Store {
         .bind(&id)
         .bind(list_id)
         .bind(file_name.chars().take(200).collect::<String>())
-        .bind(by)
+        .bind(by.user.as_deref())
         .bind(now())
         .execute(&self.pool)
         .await?;
@@ -543,9 +604,9 @@ impl Store {
     /// Returns the scan's id and whether it is new.
     pub async fn start_scan(
         &self,
+        by: &Actor,
         list_id: &str,
         kinds: Option<Kinds>,
-        by: Option<&str>,
     ) -> Result<(String, bool), StoreError> {
         let list = self.list(list_id).await?;
         let kinds = match kinds {
@@ -591,7 +652,7 @@ impl Store {
         .bind(list_id)
         .bind(&account)
         .bind(kinds.as_str())
-        .bind(by)
+        .bind(by.user.as_deref())
         .bind(stamp)
         .execute(&mut *tx)
         .await?;
@@ -616,6 +677,15 @@ impl Store {
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "monitor.scan.start",
+            &id,
+            serde_json::json!({"list": list_id, "kinds": kinds.as_str(), "jobs": total}),
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, true))
     }
@@ -728,7 +798,7 @@ impl Store {
 
     /// Cancels a scan: its queued jobs are withdrawn; running ones finish
     /// and are kept. Refused (with the rule's message) once it has ended.
-    pub async fn cancel_scan(&self, scan_id: &str) -> Result<Scan, StoreError> {
+    pub async fn cancel_scan(&self, by: &Actor, scan_id: &str) -> Result<Scan, StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT state FROM monitor_scans WHERE id = $1")
             .bind(scan_id)
@@ -751,6 +821,15 @@ impl Store {
         .bind(stamp)
         .bind(scan_id)
         .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "monitor.scan.cancel",
+            scan_id,
+            serde_json::json!({}),
+        )
         .await?;
         tx.commit().await?;
         self.scan(scan_id).await
@@ -1072,7 +1151,7 @@ impl Store {
                 .bind(&id)
                 .execute(&self.pool)
                 .await?;
-            let (scan, new) = self.start_scan(&id, None, None).await?;
+            let (scan, new) = self.start_scan(&Actor::scheduler(), &id, None).await?;
             if new {
                 started.push(scan);
             }

@@ -8,7 +8,7 @@ use indaba_monitor::list::ListEntry;
 use indaba_monitor::queue::{Decision, Failure, RetryPolicy};
 use indaba_monitor::{Cadence, Kinds, ScanState};
 use indaba_store::monitor::{Finished, NewList, SharedProbe};
-use indaba_store::{Stakeholder, Store, StoreError};
+use indaba_store::{Actor, Stakeholder, Store, StoreError};
 
 #[macro_use]
 mod common;
@@ -33,15 +33,20 @@ fn entries(prefix: &str, n: usize) -> Vec<ListEntry> {
 
 async fn list(store: &Store, name: &str, org: Option<&str>, n: usize) -> String {
     let l = store
-        .create_list(NewList {
-            name,
-            kinds: Kinds::Web,
-            owner_org: org,
-            created_by: None,
-        })
+        .create_list(
+            &Actor::local(),
+            NewList {
+                name,
+                kinds: Kinds::Web,
+                owner_org: org,
+            },
+        )
         .await
         .unwrap();
-    store.add_entries(&l.id, &entries(name, n)).await.unwrap();
+    store
+        .add_entries(&Actor::local(), &l.id, &entries(name, n))
+        .await
+        .unwrap();
     l.id
 }
 
@@ -51,14 +56,17 @@ on_both!(
     lists_merge_entries_and_page_in_order,
     |store: Store| async move {
         let org = store
-            .create_organisation(None, "Bank A", Stakeholder::PrivateSector)
+            .create_organisation(&Actor::local(), "Bank A", Stakeholder::PrivateSector)
             .await
             .unwrap();
         let id = list(&store, "banks", None, 3).await;
         let mut again = ListEntry::new(DomainName::parse("banks001.example").unwrap());
         again.organisation = Some("bank a".into());
         again.tags = vec!["critical".into()];
-        store.add_entries(&id, &[again]).await.unwrap();
+        store
+            .add_entries(&Actor::local(), &id, &[again])
+            .await
+            .unwrap();
         let page = store.entries(&id, "", 2).await.unwrap();
         assert_eq!(page.len(), 2);
         assert_eq!(page[1].entry.domain.as_str(), "banks001.example");
@@ -69,12 +77,14 @@ on_both!(
         assert_eq!(store.list(&id).await.unwrap().domains, 3);
         assert!(matches!(
             store
-                .create_list(NewList {
-                    name: "banks",
-                    kinds: Kinds::Web,
-                    owner_org: None,
-                    created_by: None
-                })
+                .create_list(
+                    &Actor::local(),
+                    NewList {
+                        name: "banks",
+                        kinds: Kinds::Web,
+                        owner_org: None
+                    }
+                )
                 .await,
             Err(StoreError::Invalid(_))
         ));
@@ -85,11 +95,11 @@ on_both!(
 on_both!(a_scan_runs_through_its_states, |store: Store| async move {
     let id = list(&store, "small", None, 2).await;
     let (scan, new) = store
-        .start_scan(&id, Some(Kinds::Both), None)
+        .start_scan(&Actor::local(), &id, Some(Kinds::Both))
         .await
         .unwrap();
     assert!(new);
-    let (joined, new) = store.start_scan(&id, None, None).await.unwrap();
+    let (joined, new) = store.start_scan(&Actor::local(), &id, None).await.unwrap();
     assert_eq!(
         (joined.as_str(), new),
         (scan.as_str(), false),
@@ -120,7 +130,7 @@ on_both!(a_scan_runs_through_its_states, |store: Store| async move {
     let results = store.scan_results(&scan, 0, 10).await.unwrap();
     assert!(results.iter().all(|r| r.report_id.is_some()));
     // A new start after the end is a new scan.
-    let (next, new) = store.start_scan(&id, None, None).await.unwrap();
+    let (next, new) = store.start_scan(&Actor::local(), &id, None).await.unwrap();
     assert!(new && next != scan);
 });
 
@@ -130,17 +140,20 @@ on_both!(
     claiming_is_fair_across_accounts_and_lists,
     |store: Store| async move {
         let acme = store
-            .create_organisation(None, "Acme", Stakeholder::PrivateSector)
+            .create_organisation(&Actor::local(), "Acme", Stakeholder::PrivateSector)
             .await
             .unwrap();
         let bank = store
-            .create_organisation(None, "Bank", Stakeholder::PrivateSector)
+            .create_organisation(&Actor::local(), "Bank", Stakeholder::PrivateSector)
             .await
             .unwrap();
         let big = list(&store, "big", Some(&acme.id), 60).await;
         let small = list(&store, "small", Some(&bank.id), 10).await;
-        let (big_scan, _) = store.start_scan(&big, None, None).await.unwrap();
-        let (small_scan, _) = store.start_scan(&small, None, None).await.unwrap();
+        let (big_scan, _) = store.start_scan(&Actor::local(), &big, None).await.unwrap();
+        let (small_scan, _) = store
+            .start_scan(&Actor::local(), &small, None)
+            .await
+            .unwrap();
         let mut order = Vec::new();
         for _ in 0..20 {
             let job = store.claim_scan_job("w", 60, NOW).await.unwrap().unwrap();
@@ -160,7 +173,7 @@ on_both!(
     failures_retry_with_back_off_then_end_in_error,
     |store: Store| async move {
         let id = list(&store, "flaky", None, 1).await;
-        let (scan, _) = store.start_scan(&id, None, None).await.unwrap();
+        let (scan, _) = store.start_scan(&Actor::local(), &id, None).await.unwrap();
         let policy = RetryPolicy {
             max_attempts: 3,
             base_delay_secs: 10,
@@ -213,7 +226,7 @@ on_both!(
         assert_eq!((s.state, s.counts.error), (ScanState::Done, 1));
         // A refusal is not retried.
         let id = list(&store, "refused", None, 1).await;
-        store.start_scan(&id, None, None).await.unwrap();
+        store.start_scan(&Actor::local(), &id, None).await.unwrap();
         let job = store.claim_scan_job("w", 60, NOW).await.unwrap().unwrap();
         let d = store
             .fail_scan_job(
@@ -235,7 +248,7 @@ on_both!(
     expired_leases_go_back_and_one_report_is_written,
     |store: Store| async move {
         let id = list(&store, "lease", None, 1).await;
-        let (scan, _) = store.start_scan(&id, None, None).await.unwrap();
+        let (scan, _) = store.start_scan(&Actor::local(), &id, None).await.unwrap();
         let policy = RetryPolicy::default();
         let first = store.claim_scan_job("w1", 60, NOW).await.unwrap().unwrap();
         assert_eq!(store.renew_leases("w1", NOW + 90).await.unwrap(), 1);
@@ -268,7 +281,7 @@ on_both!(
         assert_eq!(store.scan(&scan).await.unwrap().counts.done, 1);
         // A stopping worker gives its jobs back without counting the attempt.
         let id = list(&store, "release", None, 2).await;
-        store.start_scan(&id, None, None).await.unwrap();
+        store.start_scan(&Actor::local(), &id, None).await.unwrap();
         let j = store.claim_scan_job("w3", 60, NOW).await.unwrap().unwrap();
         assert_eq!(store.release_jobs("w3").await.unwrap(), 1);
         let again = store.claim_scan_job("w4", 60, NOW).await.unwrap().unwrap();
@@ -280,9 +293,9 @@ on_both!(
     a_cancelled_scan_withdraws_its_queued_jobs,
     |store: Store| async move {
         let id = list(&store, "cancel", None, 5).await;
-        let (scan, _) = store.start_scan(&id, None, None).await.unwrap();
+        let (scan, _) = store.start_scan(&Actor::local(), &id, None).await.unwrap();
         let running = store.claim_scan_job("w", 60, NOW).await.unwrap().unwrap();
-        let s = store.cancel_scan(&scan).await.unwrap();
+        let s = store.cancel_scan(&Actor::local(), &scan).await.unwrap();
         assert_eq!(s.state, ScanState::Cancelled);
         assert_eq!((s.counts.cancelled, s.counts.running), (4, 1));
         assert!(store.claim_scan_job("w", 60, NOW).await.unwrap().is_none());
@@ -293,7 +306,7 @@ on_both!(
         store.advance_scans().await.unwrap();
         let s = store.scan(&scan).await.unwrap();
         assert_eq!((s.state, s.counts.done), (ScanState::Cancelled, 1));
-        match store.cancel_scan(&scan).await {
+        match store.cancel_scan(&Actor::local(), &scan).await {
             Err(StoreError::Refused(m)) => assert_eq!(m.id, "monitor-scan-cannot-cancel"),
             other => panic!("{other:?}"),
         }
@@ -305,7 +318,14 @@ on_both!(
     |store: Store| async move {
         let id = list(&store, "weekly", None, 2).await;
         let l = store
-            .update_list(&id, Kinds::Web, None, Some(Cadence::Weekly), NOW)
+            .update_list(
+                &Actor::local(),
+                &id,
+                Kinds::Web,
+                None,
+                Some(Cadence::Weekly),
+                NOW,
+            )
             .await
             .unwrap();
         let at = l.next_run_at.unwrap();

@@ -1,8 +1,8 @@
 //! The `indaba` command.
 
 mod contacts_cmd;
-mod monitor_cmd;
 mod desk_cmd;
+mod monitor_cmd;
 mod output;
 mod routing_args;
 mod smtp_args;

@@ -12,8 +12,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use indaba_model::Message;
 use indaba_monitor::{Cadence, Kinds};
-use indaba_store::Store;
 use indaba_store::monitor::NewList;
+use indaba_store::{Actor, Store};
 use indaba_web::monitor::files::{self, Format, Progress};
 use indaba_web::monitor::worker::{self, WorkerConfig};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -169,12 +169,14 @@ pub fn list(command: ListCommand) -> Result<ExitCode> {
             ListCommand::Create { name, kinds, db } => {
                 let store = Store::open(&db.database).await?;
                 let l = store
-                    .create_list(NewList {
-                        name: &name,
-                        kinds: parse_kinds(&kinds)?,
-                        owner_org: None,
-                        created_by: None,
-                    })
+                    .create_list(
+                        &Actor::local(),
+                        NewList {
+                            name: &name,
+                            kinds: parse_kinds(&kinds)?,
+                            owner_org: None,
+                        },
+                    )
                     .await
                     .map_err(refused)?;
                 println!("created the list {} ({})", l.name, l.id);
@@ -217,7 +219,14 @@ pub fn list(command: ListCommand) -> Result<ExitCode> {
                 };
                 let now = time::OffsetDateTime::now_utc().unix_timestamp();
                 let l = store
-                    .update_list(&l.id, l.kinds, l.owner_org.as_deref(), cadence, now)
+                    .update_list(
+                        &Actor::local(),
+                        &l.id,
+                        l.kinds,
+                        l.owner_org.as_deref(),
+                        cadence,
+                        now,
+                    )
                     .await
                     .map_err(refused)?;
                 match l.next_run_at {
@@ -257,21 +266,23 @@ async fn import(database: &str, file: &PathBuf, name: &str, kinds: &str) -> Resu
     let list = match store.list_by_name(name).await {
         Ok(l) => l,
         Err(indaba_store::StoreError::NotFound(_)) => store
-            .create_list(NewList {
-                name,
-                kinds: parse_kinds(kinds)?,
-                owner_org: None,
-                created_by: None,
-            })
+            .create_list(
+                &Actor::local(),
+                NewList {
+                    name,
+                    kinds: parse_kinds(kinds)?,
+                    owner_org: None,
+                },
+            )
             .await
             .map_err(refused)?,
         Err(e) => return Err(e.into()),
     };
     let import_id = store
         .create_import(
+            &Actor::local(),
             &list.id,
             &file.file_name().unwrap_or_default().to_string_lossy(),
-            None,
         )
         .await?;
     let data = SharedFile::open(file)?;
@@ -284,6 +295,7 @@ async fn import(database: &str, file: &PathBuf, name: &str, kinds: &str) -> Resu
     let shown = bar.clone();
     let outcome = files::import(
         &store,
+        &Actor::local(),
         &list.id,
         &import_id,
         format,
@@ -420,7 +432,10 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
             else {
                 bail!("the list {} has no scan running", list.name);
             };
-            let s = store.cancel_scan(&scan.id).await.map_err(refused)?;
+            let s = store
+                .cancel_scan(&Actor::local(), &scan.id)
+                .await
+                .map_err(refused)?;
             println!(
                 "cancelled the scan {}: {} done, {} withdrawn, {} still running",
                 s.id, s.counts.done, s.counts.cancelled, s.counts.running
@@ -429,7 +444,7 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
         }
         let kinds = args.kind.as_deref().map(parse_kinds).transpose()?;
         let (scan_id, new) = store
-            .start_scan(&list.id, kinds, None)
+            .start_scan(&Actor::local(), &list.id, kinds)
             .await
             .map_err(refused)?;
         eprintln!(

@@ -166,7 +166,10 @@ async fn workers_share_a_postgres_queue_and_a_killed_workers_jobs_are_done_by_th
     let store = store(&database).await;
     let list = store.list_by_name("population").await.unwrap();
     assert_eq!(list.domains as usize, domains.len());
-    let (scan, _) = store.start_scan(&list.id, None, None).await.unwrap();
+    let (scan, _) = store
+        .start_scan(&indaba_store::Actor::local(), &list.id, None)
+        .await
+        .unwrap();
     let total = store.scan(&scan).await.unwrap().counts.total();
     assert_eq!(total as usize, domains.len() * 2);
 
@@ -384,7 +387,10 @@ async fn a_scan_is_cancelled_from_the_command_line() {
     );
     let store = store(&server.database).await;
     let list = store.list_by_name("l").await.unwrap();
-    let (scan, _) = store.start_scan(&list.id, None, None).await.unwrap();
+    let (scan, _) = store
+        .start_scan(&indaba_store::Actor::local(), &list.id, None)
+        .await
+        .unwrap();
     let out = server.command(&["scan", "l", "--cancel"]);
     assert!(out.status.success(), "{out:?}");
     let s = store.scan(&scan).await.unwrap();

@@ -225,6 +225,7 @@ pub enum Progress {
 /// file is refused as a whole.
 pub async fn import<R>(
     store: &Store,
+    by: &indaba_store::Actor,
     list_id: &str,
     import_id: &str,
     format: Format,
@@ -274,7 +275,7 @@ where
     let total = entries.len();
     let mut written = 0;
     for chunk in entries.chunks(2000) {
-        written += store.add_entries(list_id, chunk).await?;
+        written += store.add_entries(by, list_id, chunk).await?;
         progress(Progress::Writing {
             done: written,
             total,
