@@ -192,6 +192,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(crate::api::openapi))
         .merge(crate::desk::routes())
         .merge(crate::assembly::routes())
+        .merge(crate::monitor::routes())
         .fallback(crate::pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -199,7 +200,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(private_pages))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
-        .merge(crate::desk::upload_routes());
+        .merge(crate::desk::upload_routes())
+        .merge(crate::monitor::upload_routes());
     for (name, value) in protect::security_headers() {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }

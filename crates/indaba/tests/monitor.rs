@@ -400,3 +400,254 @@ async fn a_scan_is_cancelled_from_the_command_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no scan running"));
 }
+
+/// A multipart body with the CSRF token and one file, as a browser sends it.
+fn multipart(token: &str, file_name: &str, content: &str) -> (String, String) {
+    let boundary = "----indaba-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// On the site: an analyst makes a list, adds a domain, imports a file (its
+/// bad rows shown with their lines on the import's page), starts a scan and
+/// cancels it; a member of another organisation sees neither the list nor
+/// its scan and may not make lists; a member of the list's organisation
+/// sees it; forms without the token are refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn analysts_manage_lists_on_the_site_and_members_see_only_their_own() {
+    let server = platform::start(BIN, Db::Sqlite, &["--scan-concurrency", "0"]).await;
+    let store = store(&server.database).await;
+    let local = indaba_store::Actor::local();
+    let bank = store
+        .create_organisation(&local, "Bank A", indaba_store::Stakeholder::Finance)
+        .await
+        .unwrap();
+    let other = store
+        .create_organisation(&local, "Telco B", indaba_store::Stakeholder::Isp)
+        .await
+        .unwrap();
+    let password = "a long enough password 42";
+    for (email, role, org) in [
+        ("analyst@cert.test", indaba_store::Role::Analyst, None),
+        (
+            "teller@bank.test",
+            indaba_store::Role::Member,
+            Some(bank.id.as_str()),
+        ),
+        (
+            "noc@telco.test",
+            indaba_store::Role::Member,
+            Some(other.id.as_str()),
+        ),
+    ] {
+        store
+            .create_user(
+                &local,
+                indaba_store::NewUser {
+                    email,
+                    name: email,
+                    role,
+                    organisation_id: org,
+                    password,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let analyst = server.signed_in("analyst@cert.test", password).await;
+    let token = platform::csrf(&analyst, &server.url("/monitor")).await;
+    let r = analyst
+        .post(server.url("/monitor/lists"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("name", "Banks"),
+            ("kinds", "web"),
+            ("organisation", bank.id.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let list_url = platform::location(&r);
+    assert!(list_url.starts_with("/monitor/lists/"), "{list_url}");
+    // Without the token: refused.
+    let r = analyst
+        .post(server.url("/monitor/lists"))
+        .form(&[("name", "Sneaky"), ("kinds", "web")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+
+    let r = analyst
+        .post(server.url(&format!("{list_url}/domains")))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("domain", "https://Signed.TEST/home"),
+            ("country", "ZA"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let r = analyst
+        .post(server.url(&format!("{list_url}/domains")))
+        .form(&[("csrf", token.as_str()), ("domain", "bad domain!")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("is not a domain that can be tested")
+    );
+
+    let (content_type, body) = multipart(
+        &token,
+        "more.csv",
+        "domain,country\nunsigned.test,NL\nsigned.test,ZA\nnope nope,ZA\nUNSIGNED.test,\n",
+    );
+    let r = analyst
+        .post(server.url(&format!("{list_url}/import")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let import_url = platform::location(&r);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let page = loop {
+        let page = analyst
+            .get(server.url(&import_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if page.contains("Imported.") {
+            break page;
+        }
+        assert!(Instant::now() < deadline, "the import did not end: {page}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        page.contains("<td>4</td><td>Left out: “nope nope” is not a domain"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td>5</td><td>unsigned.test was already on line 2"),
+        "{page}"
+    );
+    let page = analyst
+        .get(server.url(&list_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("2 domains") && page.contains("unsigned.test"),
+        "{page}"
+    );
+    let csv = analyst
+        .get(server.url(&format!("{list_url}/export.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv,
+        "domain,organisation,sector,country,tags\nsigned.test,,,ZA,\nunsigned.test,,,NL,\n"
+    );
+
+    let r = analyst
+        .post(server.url(&format!("{list_url}/scan")))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let scan_url = platform::location(&r);
+    let page = analyst
+        .get(server.url(&scan_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<strong>queued</strong>"), "{page}");
+    let r = analyst
+        .post(server.url(&format!("{scan_url}/cancel")))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let page = analyst
+        .get(server.url(&scan_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<strong>cancelled</strong>"), "{page}");
+
+    // The bank's member sees the bank's list; the telco's does not.
+    let teller = server.signed_in("teller@bank.test", password).await;
+    let page = teller
+        .get(server.url("/monitor"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Banks"), "{page}");
+    assert!(!page.contains("New list"), "members do not make lists");
+    let noc = server.signed_in("noc@telco.test", password).await;
+    let page = noc
+        .get(server.url("/monitor"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Banks"), "{page}");
+    for path in [
+        list_url.clone(),
+        scan_url.clone(),
+        format!("{list_url}/export.csv"),
+    ] {
+        let r = noc.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND, "{path}");
+    }
+    let token = platform::csrf(&noc, &server.url("/monitor")).await;
+    let r = noc
+        .post(server.url("/monitor/lists"))
+        .form(&[("csrf", token.as_str()), ("name", "Mine"), ("kinds", "web")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    // Not signed in: to the sign-in page.
+    let r = platform::client()
+        .get(server.url("/monitor"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(platform::location(&r), "/login");
+}
