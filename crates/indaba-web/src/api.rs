@@ -61,7 +61,8 @@ fn status_of(job: &Job) -> TestStatus {
 }
 
 /// A message in English, as the API speaks.
-fn english(message: &indaba_model::Message) -> String {
+/// A message in English, for API errors.
+pub(crate) fn english(message: &indaba_model::Message) -> String {
     indaba_i18n::english().render("en", message)
 }
 

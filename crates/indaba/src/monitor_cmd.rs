@@ -127,6 +127,11 @@ pub struct WorkerArgs {
     /// giving back what it holds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     grace_seconds: u64,
+    /// Enumerate TLS anew for every test instead of sharing one
+    /// enumeration per address and server name between the tests of this
+    /// process (for comparison in benchmarks).
+    #[arg(long)]
+    no_sharing: bool,
     #[command(flatten)]
     db: DatabaseArg,
     #[command(flatten)]
@@ -399,11 +404,22 @@ fn stop_on_signals() -> Result<tokio::sync::watch::Receiver<bool>> {
     Ok(rx)
 }
 
+/// TLS enumerations shared by the tests of this process for the probe
+/// freshness window.
+fn shared_scans() -> indaba_probe::SharedScans {
+    indaba_probe::SharedScans::new(Duration::from_secs(
+        indaba_monitor::sharing::DEFAULT_FRESHNESS_SECS.unsigned_abs(),
+    ))
+}
+
 /// Runs `indaba worker`.
 pub fn run_worker(args: WorkerArgs) -> Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async move {
-        let engine = engine_settings(&args.engine).await?;
+        let mut engine = engine_settings(&args.engine).await?;
+        if !args.no_sharing {
+            engine.shared_scans = Some(shared_scans());
+        }
         let store = Store::open(&args.db.database).await?;
         let mut config = WorkerConfig::new(worker::worker_id());
         config.concurrency = args.concurrency.max(1);
@@ -457,7 +473,8 @@ pub fn scan(args: ScanArgs) -> Result<ExitCode> {
         let work = if args.watch_only {
             None
         } else {
-            let engine = engine_settings(&args.engine).await?;
+            let mut engine = engine_settings(&args.engine).await?;
+            engine.shared_scans = Some(shared_scans());
             let mut config = WorkerConfig::new(worker::worker_id());
             config.concurrency = args.concurrency.max(1);
             Some(tokio::spawn(worker::run(

@@ -651,3 +651,137 @@ async fn analysts_manage_lists_on_the_site_and_members_see_only_their_own() {
         .unwrap();
     assert_eq!(platform::location(&r), "/login");
 }
+
+/// The JSON API with API keys: an analyst makes a list with domains (the
+/// ones that cannot be tested answered by index), starts a scan (a second
+/// start joins it), reads and cancels it; a member without the list's
+/// organisation can neither make lists nor see this one.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_makes_lists_and_starts_watches_and_cancels_scans() {
+    let server = platform::start(BIN, Db::Sqlite, &["--scan-concurrency", "0"]).await;
+    let store = store(&server.database).await;
+    let local = indaba_store::Actor::local();
+    let mut keys = Vec::new();
+    for (email, role) in [
+        ("analyst@cert.test", indaba_store::Role::Analyst),
+        ("member@isp.test", indaba_store::Role::Member),
+    ] {
+        let user = store
+            .create_user(
+                &local,
+                indaba_store::NewUser {
+                    email,
+                    name: email,
+                    role,
+                    organisation_id: None,
+                    password: "a long enough password 42",
+                },
+            )
+            .await
+            .unwrap();
+        keys.push(
+            store
+                .create_api_key(&local, &user.id, "test", None)
+                .await
+                .unwrap(),
+        );
+    }
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str, key: &str| {
+        http.request(method, server.url(path)).bearer_auth(key)
+    };
+    let r = call(reqwest::Method::POST, "/api/v1/monitor/lists", &keys[0])
+        .json(&serde_json::json!({"name": "ISPs", "kinds": "mail",
+            "domains": ["signed.test", "not a domain", "MAIL.test"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["list"]["domains"], 2);
+    assert_eq!(body["problems"][0]["index"], 1);
+    let id = body["list"]["id"].as_str().unwrap().to_string();
+    let r = call(
+        reqwest::Method::POST,
+        &format!("/api/v1/monitor/lists/{id}/scans"),
+        &keys[0],
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    let scan: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(scan["state"], "queued");
+    assert_eq!(scan["counts"]["total"], 2);
+    let r = call(
+        reqwest::Method::POST,
+        &format!("/api/v1/monitor/lists/{id}/scans"),
+        &keys[0],
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK, "a second start joins");
+    let scan_id = scan["id"].as_str().unwrap();
+    let r = call(
+        reqwest::Method::POST,
+        &format!("/api/v1/monitor/scans/{scan_id}/cancel"),
+        &keys[0],
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let r = call(
+        reqwest::Method::GET,
+        &format!("/api/v1/monitor/scans/{scan_id}"),
+        &keys[0],
+    )
+    .send()
+    .await
+    .unwrap();
+    let scan: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (scan["state"].as_str(), scan["counts"]["cancelled"].as_u64()),
+        (Some("cancelled"), Some(2))
+    );
+    let r = call(
+        reqwest::Method::POST,
+        &format!("/api/v1/monitor/scans/{scan_id}/cancel"),
+        &keys[0],
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CONFLICT);
+    // The member.
+    let r = call(reqwest::Method::POST, "/api/v1/monitor/lists", &keys[1])
+        .json(&serde_json::json!({"name": "Mine"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    let r = call(
+        reqwest::Method::GET,
+        &format!("/api/v1/monitor/lists/{id}"),
+        &keys[1],
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND);
+    let r = call(reqwest::Method::GET, "/api/v1/monitor/lists", &keys[1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!([])
+    );
+    let r = http
+        .get(server.url("/api/v1/monitor/lists"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
+}

@@ -13,13 +13,9 @@ use indaba_store::monitor::{List, NewList, Scan};
 use indaba_store::{Actor, StoreError, User};
 use serde::Deserialize;
 
-use super::pages::may_see;
-use crate::api::{api_user, error};
+use super::pages::{is_staff, may_see};
+use crate::api::{api_user, english, error};
 use crate::app::{AppState, Client};
-
-fn english(m: &indaba_model::Message) -> String {
-    indaba_i18n::english().render(indaba_i18n::DEFAULT_LANGUAGE, m)
-}
 
 fn store_error(e: StoreError) -> Response {
     match e {
@@ -61,18 +57,11 @@ async fn caller(
     Ok((owner.user, actor))
 }
 
-fn staff(user: &User) -> Result<(), Response> {
-    if matches!(
-        user.role,
-        indaba_store::Role::Admin | indaba_store::Role::Analyst
-    ) {
-        Ok(())
-    } else {
-        Err(error(
-            StatusCode::FORBIDDEN,
-            "this call is for analysts and administrators",
-        ))
-    }
+fn not_staff() -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "this call is for analysts and administrators",
+    )
 }
 
 async fn visible(state: &AppState, user: &User, id: &str) -> Result<List, Response> {
@@ -89,7 +78,7 @@ pub async fn lists(State(state): State<AppState>, client: Client, headers: Heade
         Ok(c) => c,
         Err(r) => return r,
     };
-    let lists = if staff(&user).is_ok() {
+    let lists = if is_staff(&user) {
         state.store.lists(None).await
     } else {
         match &user.organisation_id {
@@ -128,8 +117,8 @@ pub async fn create(
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = staff(&user) {
-        return r;
+    if !is_staff(&user) {
+        return not_staff();
     }
     let Json(body) = match body {
         Ok(b) => b,
@@ -232,8 +221,8 @@ pub async fn start_scan(
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = staff(&user) {
-        return r;
+    if !is_staff(&user) {
+        return not_staff();
     }
     let kinds = match body
         .and_then(|Json(b)| b.kinds)
@@ -292,8 +281,8 @@ pub async fn cancel(
         Ok(c) => c,
         Err(r) => return r,
     };
-    if let Err(r) = staff(&user) {
-        return r;
+    if !is_staff(&user) {
+        return not_staff();
     }
     match state.store.cancel_scan(&actor, &id).await {
         Ok(s) => Json(scan_json(&s)).into_response(),

@@ -82,7 +82,7 @@ pub fn read_into<R: Read + Seek + Clone>(
     let mut push = |importer: &mut Importer, line: u64, cells: &[Cell]| -> Result<(), Fatal> {
         importer.push(line, cells)?;
         every += 1;
-        if every % 1000 == 0 {
+        if every.is_multiple_of(1000) {
             progress(importer.counts());
         }
         Ok(())

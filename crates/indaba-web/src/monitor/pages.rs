@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::files::{self, Format};
 use crate::app::{AppState, PageContext};
+use crate::desk::when;
 use crate::extract::{CsrfForm, RequireRole, role};
 use crate::i18n::Tr;
 use crate::pages::{message, render};
@@ -32,7 +33,8 @@ pub fn may_see(user: &User, list: &List) -> bool {
         || (list.owner_org.is_some() && list.owner_org == user.organisation_id)
 }
 
-fn is_staff(user: &User) -> bool {
+/// Whether `user` may make and edit lists and scans.
+pub fn is_staff(user: &User) -> bool {
     matches!(user.role, Role::Admin | Role::Analyst)
 }
 
@@ -83,18 +85,6 @@ async fn visible_list(
         )),
         Err(e) => Err(store_problem(state, ctx, e)),
     }
-}
-
-fn when(t: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|d| {
-            d.format(&time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
 }
 
 /// A list as the pages show it.
