@@ -24,6 +24,7 @@ monitor-import-unreadable = The file could not be read: { $reason }
 monitor-import-unknown-format = Give a .csv, .xlsx or .ods file.
 monitor-import-too-large = The file is larger than { $max } bytes.
 
+monitor-scan-kinds-not-in-list = The list runs { $list } tests; { $kinds } is not among them.
 monitor-scan-cannot-cancel = A scan that is { $state } cannot be cancelled.
 monitor-scan-bad-transition = A scan that is { $state } cannot do that.
 monitor-job-refused = Not tested: { $reason }

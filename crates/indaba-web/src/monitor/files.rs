@@ -89,10 +89,19 @@ pub fn read_into<R: Read + Seek + Clone>(
     };
     match format {
         Format::Csv => {
+            // The csv crate skips blank lines without counting them, so the
+            // line of a record is counted here from the bytes read.
+            let newlines =
+                std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
+            let mut lines_before = 0u64;
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(data);
+                .from_reader(LineCounter {
+                    inner: data,
+                    at: 0,
+                    newlines: newlines.clone(),
+                });
             let mut record = csv::ByteRecord::new();
             loop {
                 match reader.read_byte_record(&mut record) {
@@ -100,7 +109,19 @@ pub fn read_into<R: Read + Seek + Clone>(
                     Ok(true) => {}
                     Err(e) => return Err(unreadable(e)),
                 }
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                // The record's own position may be that of blank lines
+                // before it; the reader's is just past the record's end, so
+                // the record's (last) line has the newlines before its last
+                // byte.
+                let last = reader.position().byte().saturating_sub(1);
+                {
+                    let mut seen = newlines.borrow_mut();
+                    while seen.front().is_some_and(|&at| at < last) {
+                        seen.pop_front();
+                        lines_before += 1;
+                    }
+                }
+                let line = lines_before + 1;
                 let cells: Vec<Cell> = record
                     .iter()
                     .take(64)
@@ -163,6 +184,27 @@ pub fn read_into<R: Read + Seek + Clone>(
     }
     progress(importer.counts());
     Ok(())
+}
+
+/// A reader that notes where each newline is, for line numbers.
+struct LineCounter<R> {
+    inner: R,
+    at: u64,
+    newlines: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<u64>>>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut seen = self.newlines.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                seen.push_back(self.at + i as u64);
+            }
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
 }
 
 fn cell_ref(value: &DataRef<'_>) -> Cell {
@@ -412,7 +454,7 @@ mod tests {
 
     #[test]
     fn csv_rows_keep_their_line_numbers() {
-        let text = "domain,sector,colour\nexample.nl,banks,red\n\n\"not a domain!\",x\nEXAMPLE.nl,,\nbücher.example\n";
+        let text = "domain,sector,colour\nexample.nl,banks,red\n\n\"not a domain!\",x\nEXAMPLE.nl,,\r\n\r\n\nbücher.example\n\"two\nlines\"\n,,,\nlast!";
         let (importer, r) = read(Format::Csv, text.as_bytes().to_vec());
         r.unwrap();
         let (entries, problems, counts) = importer.finish();
@@ -428,6 +470,8 @@ mod tests {
                 (1, "monitor-import-unknown-column"),
                 (4, "monitor-import-bad-domain"),
                 (5, "monitor-import-merged"),
+                (10, "monitor-import-bad-domain"),
+                (12, "monitor-import-bad-domain"),
             ]
         );
     }
@@ -444,7 +488,7 @@ mod tests {
         // Row 3 left empty; row 4 has a bad country.
         sheet.write_string(3, 0, "b.example").unwrap();
         sheet.write_string(3, 3, "Narnia").unwrap();
-        sheet.write_number(4, 0, 42.0).unwrap();
+        sheet.write_string(4, 0, "bad domain!").unwrap();
         let bytes = book.save_to_buffer().unwrap();
         let (importer, r) = read(Format::Xlsx, bytes);
         r.unwrap();
@@ -464,6 +508,19 @@ mod tests {
         }
         let (_, r) = read(Format::Csv, b"domain\n\xff\xfe.example\n".to_vec());
         r.unwrap();
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, reading ends with rows or a reason, never a
+        /// panic; line numbers only grow.
+        #[test]
+        fn any_bytes_are_read_or_refused(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..3000)) {
+            for format in [Format::Csv, Format::Xlsx, Format::Ods] {
+                let (importer, _) = read(format, bytes.clone());
+                let lines: Vec<u64> = importer.problems().iter().map(|p| p.line).collect();
+                proptest::prop_assert!(lines.windows(2).all(|w| w[0] <= w[1]));
+            }
+        }
     }
 
     #[test]
