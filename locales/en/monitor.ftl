@@ -66,6 +66,7 @@ monitor-list-summary = { $domains ->
 }
 monitor-export-csv = Export as CSV
 monitor-export-xlsx = Export as XLSX
+monitor-export-ods = Export as ODS
 monitor-start-scan = Scan now
 monitor-col-domain = Domain
 monitor-col-organisation = Organisation

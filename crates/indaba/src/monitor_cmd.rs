@@ -65,7 +65,8 @@ pub enum ListCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
-    /// Write a list to a .csv or .xlsx file (`-` for CSV on standard output).
+    /// Write a list to a .csv, .xlsx or .ods file (`-` for CSV on standard
+    /// output).
     Export {
         /// The list's name.
         name: String,
@@ -201,7 +202,7 @@ pub fn list(command: ListCommand) -> Result<ExitCode> {
                     Format::Csv
                 } else {
                     Format::from_file_name(&output.to_string_lossy())
-                        .ok_or_else(|| anyhow!("give an --output ending in .csv or .xlsx"))?
+                        .ok_or_else(|| anyhow!("give an --output ending in .csv, .xlsx or .ods"))?
                 };
                 let mut bytes = Vec::new();
                 files::export(&store, &l.id, format, &mut bytes).await?;

@@ -145,7 +145,7 @@ fn restart_postgres() {
 
 /// Three `indaba worker` processes share one PostgreSQL queue; one is
 /// killed with SIGKILL while it holds jobs, then PostgreSQL restarts under
-/// the others. The killed worker's leases run out, the others finish its
+/// the others, then a second stops on SIGTERM holding nothing. The killed worker's leases run out, the others finish its
 /// jobs, and every job ends with exactly one report.
 #[tokio::test(flavor = "multi_thread")]
 async fn workers_share_a_postgres_queue_and_a_killed_workers_jobs_are_done_by_the_others() {
@@ -209,6 +209,49 @@ async fn workers_share_a_postgres_queue_and_a_killed_workers_jobs_are_done_by_th
     let before = store.scan(&scan).await.unwrap().counts;
     assert!(!before.settled(), "restart while the scan runs: {before:?}");
     restart_postgres();
+
+    // SIGTERM: a worker finishes or gives back what it holds, then exits.
+    let mut stopping = others.pop().expect("a second worker");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while store
+        .scan(&scan)
+        .await
+        .map(|s| s.counts.running)
+        .unwrap_or(0)
+        == 0
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no job running after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &stopping.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(term.success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = stopping.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}");
+    let still_held: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM monitor_jobs WHERE state = 'running' AND worker LIKE $1",
+    )
+    .bind(format!("%-{}-%", stopping.id()))
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .get("n");
+    assert_eq!(still_held, 0, "a stopped worker holds nothing");
 
     wait_for_scan_end(&store, &scan, Duration::from_secs(600)).await;
     for w in &mut others {
@@ -335,25 +378,22 @@ async fn import_reports_bad_rows_and_serve_scans_a_list_on_sqlite() {
         "{csv}"
     );
     assert_eq!(lines.len(), 5, "{csv}");
-    // XLSX export reads back through the import.
-    let xlsx = dir.path().join("banks.xlsx");
-    let out = server.command(&[
-        "list",
-        "export",
-        "banks",
-        "--output",
-        &xlsx.display().to_string(),
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    let out = server.command(&[
-        "list",
-        "import",
-        &xlsx.display().to_string(),
-        "--name",
-        "banks-again",
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("4 domains written"));
+    // XLSX and ODS exports read back through the import, the same.
+    for ext in ["xlsx", "ods"] {
+        let file = dir
+            .path()
+            .join(format!("banks.{ext}"))
+            .display()
+            .to_string();
+        let out = server.command(&["list", "export", "banks", "--output", &file]);
+        assert!(out.status.success(), "{out:?}");
+        let again = format!("banks-{ext}");
+        let out = server.command(&["list", "import", &file, "--name", &again]);
+        assert!(out.status.success(), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("4 domains written"));
+        let out = server.command(&["list", "export", &again, "--output", "-"]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), csv, "{ext}");
+    }
 
     // `indaba scan` watches serve's workers do the scan.
     let out = server.command(&["scan", "banks", "--watch-only"]);
@@ -369,6 +409,16 @@ async fn import_reports_bad_rows_and_serve_scans_a_list_on_sqlite() {
     for r in store.scan_results(&scan.id, 0, 10).await.unwrap() {
         let report = store.report(r.report_id.as_deref().unwrap()).await.unwrap();
         assert_eq!(report.target.as_str(), r.domain);
+    }
+    // /metrics: the queue's depth and serve's own workers' tests.
+    let text = fetch_text(&platform::client(), server.url("/metrics")).await;
+    for line in [
+        "indaba_scan_queue_jobs{state=\"done\"} 4",
+        "indaba_scan_queue_jobs{state=\"queued\"} 0",
+        "indaba_scan_tests_total{kind=\"web\",outcome=\"done\"} 4",
+        "indaba_scan_test_duration_seconds_count{kind=\"web\"} 4",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
     }
 }
 
@@ -399,6 +449,18 @@ async fn a_scan_is_cancelled_from_the_command_line() {
     let out = server.command(&["scan", "l", "--cancel"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no scan running"));
+}
+
+/// The text of the page at `url`.
+async fn fetch_text(client: &reqwest::Client, url: String) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("page text")
 }
 
 /// A multipart body with the CSRF token and one file, as a browser sends it.
@@ -524,14 +586,7 @@ async fn analysts_manage_lists_on_the_site_and_members_see_only_their_own() {
     let import_url = platform::location(&r);
     let deadline = Instant::now() + Duration::from_secs(30);
     let page = loop {
-        let page = analyst
-            .get(server.url(&import_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = fetch_text(&analyst, server.url(&import_url)).await;
         if page.contains("Imported.") {
             break page;
         }
@@ -546,26 +601,12 @@ async fn analysts_manage_lists_on_the_site_and_members_see_only_their_own() {
         page.contains("<td>5</td><td>unsigned.test was already on line 2"),
         "{page}"
     );
-    let page = analyst
-        .get(server.url(&list_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&analyst, server.url(&list_url)).await;
     assert!(
         page.contains("2 domains") && page.contains("unsigned.test"),
         "{page}"
     );
-    let csv = analyst
-        .get(server.url(&format!("{list_url}/export.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = fetch_text(&analyst, server.url(&format!("{list_url}/export.csv"))).await;
     assert_eq!(
         csv,
         "domain,organisation,sector,country,tags\nsigned.test,,,ZA,\nunsigned.test,,,NL,\n"
@@ -579,14 +620,7 @@ async fn analysts_manage_lists_on_the_site_and_members_see_only_their_own() {
         .unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
     let scan_url = platform::location(&r);
-    let page = analyst
-        .get(server.url(&scan_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&analyst, server.url(&scan_url)).await;
     assert!(page.contains("<strong>queued</strong>"), "{page}");
     let r = analyst
         .post(server.url(&format!("{scan_url}/cancel")))
@@ -595,37 +629,16 @@ async fn analysts_manage_lists_on_the_site_and_members_see_only_their_own() {
         .await
         .unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
-    let page = analyst
-        .get(server.url(&scan_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&analyst, server.url(&scan_url)).await;
     assert!(page.contains("<strong>cancelled</strong>"), "{page}");
 
     // The bank's member sees the bank's list; the telco's does not.
     let teller = server.signed_in("teller@bank.test", password).await;
-    let page = teller
-        .get(server.url("/monitor"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&teller, server.url("/monitor")).await;
     assert!(page.contains("Banks"), "{page}");
     assert!(!page.contains("New list"), "members do not make lists");
     let noc = server.signed_in("noc@telco.test", password).await;
-    let page = noc
-        .get(server.url("/monitor"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = fetch_text(&noc, server.url("/monitor")).await;
     assert!(!page.contains("Banks"), "{page}");
     for path in [
         list_url.clone(),
@@ -690,6 +703,10 @@ async fn the_api_makes_lists_and_starts_watches_and_cancels_scans() {
     let call = |method: reqwest::Method, path: &str, key: &str| {
         http.request(method, server.url(path)).bearer_auth(key)
     };
+    let send = |method: reqwest::Method, path: String, key: &str| {
+        let request = call(method, &path, key);
+        async move { request.send().await.expect("API call") }
+    };
     let r = call(reqwest::Method::POST, "/api/v1/monitor/lists", &keys[0])
         .json(&serde_json::json!({"name": "ISPs", "kinds": "mail",
             "domains": ["signed.test", "not a domain", "MAIL.test"]}))
@@ -701,58 +718,48 @@ async fn the_api_makes_lists_and_starts_watches_and_cancels_scans() {
     assert_eq!(body["list"]["domains"], 2);
     assert_eq!(body["problems"][0]["index"], 1);
     let id = body["list"]["id"].as_str().unwrap().to_string();
-    let r = call(
+    let r = send(
         reqwest::Method::POST,
-        &format!("/api/v1/monitor/lists/{id}/scans"),
+        format!("/api/v1/monitor/lists/{id}/scans"),
         &keys[0],
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), reqwest::StatusCode::CREATED);
     let scan: serde_json::Value = r.json().await.unwrap();
     assert_eq!(scan["state"], "queued");
     assert_eq!(scan["counts"]["total"], 2);
-    let r = call(
+    let r = send(
         reqwest::Method::POST,
-        &format!("/api/v1/monitor/lists/{id}/scans"),
+        format!("/api/v1/monitor/lists/{id}/scans"),
         &keys[0],
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), reqwest::StatusCode::OK, "a second start joins");
     let scan_id = scan["id"].as_str().unwrap();
-    let r = call(
+    let r = send(
         reqwest::Method::POST,
-        &format!("/api/v1/monitor/scans/{scan_id}/cancel"),
+        format!("/api/v1/monitor/scans/{scan_id}/cancel"),
         &keys[0],
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), reqwest::StatusCode::OK);
-    let r = call(
+    let r = send(
         reqwest::Method::GET,
-        &format!("/api/v1/monitor/scans/{scan_id}"),
+        format!("/api/v1/monitor/scans/{scan_id}"),
         &keys[0],
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     let scan: serde_json::Value = r.json().await.unwrap();
     assert_eq!(
         (scan["state"].as_str(), scan["counts"]["cancelled"].as_u64()),
         (Some("cancelled"), Some(2))
     );
-    let r = call(
+    let r = send(
         reqwest::Method::POST,
-        &format!("/api/v1/monitor/scans/{scan_id}/cancel"),
+        format!("/api/v1/monitor/scans/{scan_id}/cancel"),
         &keys[0],
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), reqwest::StatusCode::CONFLICT);
     // The member.
     let r = call(reqwest::Method::POST, "/api/v1/monitor/lists", &keys[1])
@@ -761,19 +768,19 @@ async fn the_api_makes_lists_and_starts_watches_and_cancels_scans() {
         .await
         .unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
-    let r = call(
+    let r = send(
         reqwest::Method::GET,
-        &format!("/api/v1/monitor/lists/{id}"),
+        format!("/api/v1/monitor/lists/{id}"),
         &keys[1],
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), reqwest::StatusCode::NOT_FOUND);
-    let r = call(reqwest::Method::GET, "/api/v1/monitor/lists", &keys[1])
-        .send()
-        .await
-        .unwrap();
+    let r = send(
+        reqwest::Method::GET,
+        "/api/v1/monitor/lists".to_string(),
+        &keys[1],
+    )
+    .await;
     assert_eq!(
         r.json::<serde_json::Value>().await.unwrap(),
         serde_json::json!([])

@@ -1,9 +1,10 @@
 //! Monitoring at scale (issue 12) on the web and in workers: list files
 //! (`files`), the scan workers (`worker`), the pages of lists, imports and
-//! scans (`pages`) and their JSON API (`api`).
+//! scans (`pages`), their JSON API (`api`) and `/metrics` (`metrics`).
 
 pub mod api;
 pub mod files;
+pub mod metrics;
 pub mod pages;
 pub mod worker;
 
@@ -20,6 +21,7 @@ pub const MAX_UPLOAD: usize = 16 * 1024 * 1024;
 /// The monitoring pages and API.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/metrics", get(metrics::page))
         .route("/monitor", get(pages::index))
         .route("/monitor/lists", post(pages::create))
         .route("/monitor/lists/{id}", get(pages::show))

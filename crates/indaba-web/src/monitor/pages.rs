@@ -561,7 +561,7 @@ pub async fn export(
         Err(r) => return r,
     };
     let format = match Format::from_file_name(&format!("x.{ext}")) {
-        Some(f @ (Format::Csv | Format::Xlsx)) => f,
+        Some(f) => f,
         _ => {
             return problem(
                 &state,

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use indaba_engine::{EngineError, EngineSettings};
 use indaba_model::observation::{DnsQuestion, QueryMode};
 use indaba_model::{DomainName, TestKind};
-use indaba_monitor::queue::{Failure, LEASE_SECS, RetryPolicy};
+use indaba_monitor::queue::{Decision, Failure, LEASE_SECS, RetryPolicy};
 use indaba_store::Store;
 use indaba_store::monitor::{Finished, ScanJob};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
@@ -84,6 +84,7 @@ pub async fn run(
     config: WorkerConfig,
     stop: watch::Receiver<bool>,
 ) {
+    let _ = super::metrics::handle();
     let config = Arc::new(config);
     let gate = Gate::new(config.per_address.max(1));
     let renewer = tokio::spawn(renew(store.clone(), config.clone(), stop.clone()));
@@ -202,29 +203,44 @@ async fn run_scan_job(
             }
         }
     };
-    tracing::debug!(job = %job.id, ms = started.elapsed().as_millis() as u64, ok = outcome.is_ok(), "test ended");
+    let seconds = started.elapsed().as_secs_f64();
+    if let Err(failure) = &outcome {
+        super::metrics::error(match failure {
+            Failure::Permanent(_) => "refused",
+            Failure::Transient(_) => "transient",
+        });
+    }
     let deadline = Instant::now() + Duration::from_secs(config.lease_secs.max(1) as u64);
     let mut wait = Duration::from_millis(200);
     loop {
+        // What became of the test, for the metrics: done, retry or error.
         let recorded = match &outcome {
             Ok(report) => store.finish_scan_job(&job.id, report).await.map(|f| {
                 if f == Finished::AlreadyDone {
                     tracing::info!(job = %job.id, "a late duplicate: the job had its report");
                 }
+                "done"
             }),
             Err(failure) => store
                 .fail_scan_job(&config.id, &job, failure, &config.retry, unix_now())
                 .await
-                .map(|_| ()),
+                .map(|decision| match decision {
+                    Decision::Retry { .. } => "retry",
+                    Decision::GiveUp { .. } => "error",
+                }),
         };
         match recorded {
-            Ok(()) => return,
+            Ok(end) => {
+                super::metrics::test_ended(super::kind_name(job.kind), end, seconds);
+                return;
+            }
             Err(e) if Instant::now() + wait < deadline => {
                 tracing::warn!(job = %job.id, error = %e, "cannot record the job's end; trying again");
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(5));
             }
             Err(e) => {
+                super::metrics::error("store");
                 tracing::error!(job = %job.id, error = %e, "cannot record the job's end; its lease will return it");
                 return;
             }
