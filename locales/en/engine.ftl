@@ -28,3 +28,12 @@ judge-not-a-mail-test = not a mail test
 judge-null-mx = The domain has a null MX record (RFC 7505): it accepts no mail, so there are no mail servers to test.
 judge-no-mx = The domain has no MX records, so there are no mail servers to test.
 evidence-cap = left out
+
+# What cut a test short (shown above the findings).
+cut-short-text = { $text }
+cut-short-time = the test's time limit of { $seconds } s ran out; what was not observed is reported as "could not test"
+cut-short-dns-queries = the test's limit of { $limit } DNS queries was reached; later queries were not sent
+cut-short-connections = the test's limit of { $limit } connections was reached; later connections were not made
+cut-short-body-bytes = the report's limit of { $limit } bytes of HTTP bodies was reached; later bodies were cut
+cut-short-dnssec-chain = the DNSSEC chain of { $name } was not followed to the root
+cut-short-spf-rounds = the SPF records of { $domain } needed more than { $rounds } rounds of lookups, or the time ran out

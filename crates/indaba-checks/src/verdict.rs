@@ -7,6 +7,7 @@
 //! Statistics count these as unreachable, not as scores.
 
 use indaba_model::observation::DnsExchange;
+use indaba_model::tls::ConnectFailureKind;
 use indaba_model::{DomainName, Evidence, Message, Observations, Outcome, TestKind, Verdict, msg};
 
 use crate::lookup::{self, MailHosts};
@@ -141,6 +142,16 @@ fn no_mail_servers(obs: &Observations, name: &str, shown: &str) -> Option<Verdic
             let scan = obs.tls.iter().find(|s| s.address == address)?;
             match &scan.connect_error {
                 None => return None,
+                // It answered, without (working) STARTTLS: a mail server
+                // that the STARTTLS checks judge, not an absent one.
+                Some(failure)
+                    if matches!(
+                        failure.kind,
+                        ConnectFailureKind::NoStarttls | ConnectFailureKind::Protocol
+                    ) =>
+                {
+                    return None;
+                }
                 Some(failure) => evidence.push(Evidence::new(
                     format!("{} ({address})", host.trim_end_matches('.')),
                     failure.reason.clone(),

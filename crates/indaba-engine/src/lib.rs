@@ -132,9 +132,9 @@ pub async fn run(
     match tokio::time::timeout(settings.report_timeout, probing).await {
         Ok(Ok(())) => {}
         Ok(Err(refused)) => return Err(refused),
-        Err(_) => session.note_cut_short(format!(
-            "the test's time limit of {} s ran out; what was not observed is reported as error",
-            settings.report_timeout.as_secs()
+        Err(_) => session.note_cut_short(indaba_model::msg!(
+            "cut-short-time",
+            seconds = settings.report_timeout.as_secs() as i64
         )),
     }
     let observations = session.observations();
@@ -204,8 +204,59 @@ async fn execute(session: &Session, probe: Probe) {
     }
 }
 
-/// Judges stored observations into a report (also used to re-judge a report
-/// under a newer policy without scanning again).
+/// What re-judging needs of a stored report: what was tested, when, and
+/// what was seen. Read leniently: findings and verdicts of older formats
+/// need not parse, since they are what is made anew.
+#[derive(serde::Deserialize)]
+struct StoredTest {
+    target: DomainName,
+    kind: TestKind,
+    started: String,
+    #[serde(default)]
+    duration_ms: u64,
+    #[serde(default)]
+    engine_version: String,
+    #[serde(default)]
+    observations: Observations,
+}
+
+/// Why a stored report could not be judged again.
+#[derive(Debug, thiserror::Error)]
+pub enum RejudgeError {
+    /// The stored JSON is not a report of any format this engine reads.
+    #[error("the stored report cannot be read: {0}")]
+    Unreadable(String),
+}
+
+/// Judges a stored report's observations again under this engine's policy,
+/// without scanning: dates (certificates, signatures) are judged as of when
+/// the test ran, and the report keeps the engine version that observed.
+pub fn rejudge(settings: &EngineSettings, stored: &str) -> Result<Report, RejudgeError> {
+    let test: StoredTest =
+        serde_json::from_str(stored).map_err(|e| RejudgeError::Unreadable(e.to_string()))?;
+    let started_at = time::OffsetDateTime::parse(
+        &test.started,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|e| RejudgeError::Unreadable(format!("started {:?}: {e}", test.started)))?;
+    let mut report = judge_as_of(
+        settings,
+        &test.target,
+        test.kind,
+        test.observations,
+        started_at,
+        Duration::from_millis(test.duration_ms),
+        started_at,
+    );
+    report.started = test.started;
+    if !test.engine_version.is_empty() {
+        report.engine_version = test.engine_version;
+    }
+    Ok(report)
+}
+
+/// Judges stored observations into a report, dates as of `settings.now`
+/// or else when the test started.
 pub fn judge(
     settings: &EngineSettings,
     domain: &DomainName,
@@ -214,10 +265,31 @@ pub fn judge(
     started_at: time::OffsetDateTime,
     duration: Duration,
 ) -> Report {
+    let now = settings.now.unwrap_or(started_at);
+    judge_as_of(
+        settings,
+        domain,
+        kind,
+        observations,
+        started_at,
+        duration,
+        now,
+    )
+}
+
+fn judge_as_of(
+    settings: &EngineSettings,
+    domain: &DomainName,
+    kind: TestKind,
+    observations: Observations,
+    started_at: time::OffsetDateTime,
+    duration: Duration,
+    now: time::OffsetDateTime,
+) -> Report {
     let context = indaba_checks::judge::JudgeContext {
         anchor: &settings.anchor,
         roots: &settings.roots,
-        now: settings.now.unwrap_or(started_at),
+        now,
     };
     let early = verdict::before_probing(domain)
         .or_else(|| verdict::after_probing(kind, domain, &observations));

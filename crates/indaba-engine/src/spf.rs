@@ -47,8 +47,10 @@ pub async fn probe(session: &Session, domain: &DomainName) {
         .await
         .is_none()
     {
-        session.note_cut_short(format!(
-            "the SPF records of {domain} needed more than {MAX_ROUNDS} rounds of lookups or the time ran out"
+        session.note_cut_short(indaba_model::msg!(
+            "cut-short-spf-rounds",
+            domain = domain,
+            rounds = MAX_ROUNDS as i64
         ));
     }
 }

@@ -7,7 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 /// Everything a test observed.
+///
+/// A part missing from a stored report (one saved before that part was
+/// observed) reads as empty, so old reports can be judged again.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct Observations {
     /// The recursive resolver the DNS queries went through.
     pub resolver: String,
@@ -30,9 +34,33 @@ pub struct Observations {
     /// routing probes did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RoutingObservations>,
-    /// Limits that cut the test short (e.g. the report time limit).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub cut_short: Vec<String>,
+    /// Limits that cut the test short (e.g. the report time limit), as
+    /// messages; reports of format 1 kept English sentences, which are read
+    /// as `cut-short-text` messages.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "messages_or_sentences"
+    )]
+    pub cut_short: Vec<crate::Message>,
+}
+
+fn messages_or_sentences<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<crate::Message>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Note {
+        Message(crate::Message),
+        Sentence(String),
+    }
+    Ok(Vec::<Note>::deserialize(deserializer)?
+        .into_iter()
+        .map(|note| match note {
+            Note::Message(m) => m,
+            Note::Sentence(text) => crate::msg!("cut-short-text", text = text),
+        })
+        .collect())
 }
 
 /// A DNS question.
@@ -183,7 +211,7 @@ pub struct HttpFetch {
 }
 
 /// The result of an HTTP request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum HttpOutcome {
     /// A response.
@@ -218,7 +246,62 @@ pub enum HttpFailure {
     Blocked,
 }
 
+/// [`HttpOutcome`] as stored: reports saved before failures had a kind
+/// (format 1) carry only the library's sentence, and must still be read to
+/// be judged again.
+#[derive(Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+enum StoredHttpOutcome {
+    Response(HttpResponse),
+    Failure {
+        #[serde(default)]
+        kind: Option<HttpFailure>,
+        reason: String,
+    },
+}
+
+impl<'de> Deserialize<'de> for HttpOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        StoredHttpOutcome::deserialize(deserializer).map(HttpOutcome::from)
+    }
+}
+
+impl From<StoredHttpOutcome> for HttpOutcome {
+    fn from(stored: StoredHttpOutcome) -> Self {
+        match stored {
+            StoredHttpOutcome::Response(r) => HttpOutcome::Response(r),
+            StoredHttpOutcome::Failure { kind, reason } => HttpOutcome::Failure {
+                kind: kind.unwrap_or_else(|| HttpFailure::of_legacy_reason(&reason)),
+                reason,
+            },
+        }
+    }
+}
+
 impl HttpFailure {
+    /// The kind of a failure stored without one (format 1), from the words
+    /// the HTTP library and the probe used then. Only for reading old
+    /// reports: new observations carry their kind, and no check reads text.
+    fn of_legacy_reason(reason: &str) -> HttpFailure {
+        let reason = reason.to_lowercase();
+        let said = |words: &[&str]| words.iter().any(|w| reason.contains(w));
+        if said(&["timed out", "timeout", "deadline"]) {
+            HttpFailure::Timeout
+        } else if said(&["not tested here", "private", "blocked"]) {
+            HttpFailure::Blocked
+        } else if said(&["refused", "unreachable", "connect"]) {
+            HttpFailure::Refused
+        } else if said(&["tls", "certificate", "handshake", "ssl"]) {
+            HttpFailure::Tls
+        } else if said(&["too large", "too long", "limit"]) {
+            HttpFailure::TooLarge
+        } else if said(&["cancelled", "budget"]) {
+            HttpFailure::Cancelled
+        } else {
+            HttpFailure::Protocol
+        }
+    }
+
     /// The word used in JSON and message ids.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -551,4 +634,63 @@ pub struct RouteWithVrps {
     pub route: crate::routing::Route,
     /// Every VRP whose prefix covers the route's prefix.
     pub covering: Vec<crate::routing::Vrp>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_stored_without_a_kind_are_read_by_their_words() {
+        let read = |json: &str| match serde_json::from_str::<HttpOutcome>(json).unwrap() {
+            HttpOutcome::Failure { kind, .. } => kind,
+            other => panic!("{other:?}"),
+        };
+        let legacy = |reason: &str| {
+            read(&serde_json::json!({"result": "failure", "reason": reason}).to_string())
+        };
+        assert_eq!(legacy("operation timed out"), HttpFailure::Timeout);
+        assert_eq!(
+            legacy("tcp connect error: Connection refused (os error 111)"),
+            HttpFailure::Refused
+        );
+        assert_eq!(
+            legacy("invalid peer certificate: UnknownIssuer"),
+            HttpFailure::Tls
+        );
+        assert_eq!(legacy("header block too large"), HttpFailure::TooLarge);
+        assert_eq!(legacy("invalid HTTP version parsed"), HttpFailure::Protocol);
+        // A kind that is stored wins over the words.
+        assert_eq!(
+            read(r#"{"result":"failure","kind":"tls","reason":"operation timed out"}"#),
+            HttpFailure::Tls
+        );
+        // And what is written is read back as it was.
+        let outcome = HttpOutcome::Failure {
+            kind: HttpFailure::Blocked,
+            reason: "r".into(),
+        };
+        let json = serde_json::to_string(&outcome).unwrap();
+        assert_eq!(serde_json::from_str::<HttpOutcome>(&json).unwrap(), outcome);
+    }
+
+    #[test]
+    fn cut_short_notes_of_old_reports_are_read_as_messages() {
+        let obs: Observations = serde_json::from_str(
+            r#"{"cut_short":["the time ran out",{"id":"cut-short-time","args":{"seconds":5}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            obs.cut_short[0],
+            crate::msg!("cut-short-text", text = "the time ran out")
+        );
+        assert_eq!(obs.cut_short[1].id, "cut-short-time");
+    }
+
+    #[test]
+    fn observations_missing_parts_read_as_empty() {
+        let obs: Observations = serde_json::from_str(r#"{"resolver":"r"}"#).unwrap();
+        assert_eq!(obs.resolver, "r");
+        assert!(obs.dns.is_empty());
+    }
 }

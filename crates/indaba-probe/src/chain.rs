@@ -144,7 +144,10 @@ async fn walk(session: &Session, name: &str, mut zone: Name) {
             None => return,
         }
         if session.expired() {
-            session.note_cut_short(format!("DNSSEC chain of {name} not followed to the root"));
+            session.note_cut_short(indaba_model::msg!(
+                "cut-short-dnssec-chain",
+                name = name.to_string()
+            ));
             return;
         }
     }

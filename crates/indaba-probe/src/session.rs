@@ -379,8 +379,7 @@ impl Session {
     }
 
     /// Notes that a limit cut the test short.
-    pub fn note_cut_short(&self, what: impl Into<String>) {
-        let what = what.into();
+    pub fn note_cut_short(&self, what: indaba_model::Message) {
         self.record(|o| o.cut_short.push(what));
     }
 
@@ -435,17 +434,17 @@ impl Session {
             noted.push(what);
             drop(noted);
             self.note_cut_short(match what {
-                "dns" => format!(
-                    "the test's limit of {} DNS queries was reached; later queries were not sent",
-                    limits::MAX_DNS_QUERIES_PER_TEST
+                "dns" => indaba_model::msg!(
+                    "cut-short-dns-queries",
+                    limit = limits::MAX_DNS_QUERIES_PER_TEST as i64
                 ),
-                "connections" => format!(
-                    "the test's limit of {} connections was reached; later connections were not made",
-                    limits::MAX_CONNECTIONS_PER_TEST
+                "connections" => indaba_model::msg!(
+                    "cut-short-connections",
+                    limit = limits::MAX_CONNECTIONS_PER_TEST as i64
                 ),
-                _ => format!(
-                    "the report's limit of {} bytes of HTTP bodies was reached; later bodies were cut",
-                    limits::MAX_HTTP_BODY_BYTES_PER_REPORT
+                _ => indaba_model::msg!(
+                    "cut-short-body-bytes",
+                    limit = limits::MAX_HTTP_BODY_BYTES_PER_REPORT as i64
                 ),
             });
         }

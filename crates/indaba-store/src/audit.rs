@@ -14,6 +14,17 @@ use sqlx::any::AnyRow;
 
 use crate::{Backend, Store, StoreError, now};
 
+tokio::task_local! {
+    static CLIENT: String;
+}
+
+/// Runs `work` as serving a request from `client`: audit rows written for
+/// callers that name only a user carry that address. The web platform
+/// wraps every request in it, so no audit row goes without its address.
+pub async fn acting_from<F: std::future::Future>(client: String, work: F) -> F::Output {
+    CLIENT.scope(client, work).await
+}
+
 /// Who acts: a user or nobody in particular, and from which address
 /// (`local` for the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +68,15 @@ impl Actor {
         }
     }
 
-    /// `user` (or nobody) at an address the caller did not pass on, which
-    /// the log shows as `-`: the desk's and the assembly's changes still
-    /// name only the user.
+    /// `user` (or nobody) at the address of the request being served (see
+    /// [`acting_from`]), else `local`: for the store's callers that name
+    /// only the user (the desk's and the assembly's changes).
     pub(crate) fn without_address(user: Option<&str>) -> Actor {
         Actor {
             user: user.map(str::to_string),
-            client: "-".into(),
+            client: CLIENT
+                .try_with(String::clone)
+                .unwrap_or_else(|_| "local".into()),
         }
     }
 

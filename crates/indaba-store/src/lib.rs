@@ -32,7 +32,7 @@ use sqlx::any::AnyPoolOptions;
 
 pub use accounts::{NewUser, Organisation, Role, Session, Stakeholder, User};
 pub use api_keys::{ApiKey, ApiKeyOwner};
-pub use audit::{Actor, AuditBreak, AuditEntry, AuditVerification};
+pub use audit::{Actor, AuditBreak, AuditEntry, AuditVerification, acting_from};
 pub use desk::{DeskCase, Sealer};
 pub use jobs::{Job, JobState, QueueFull};
 pub use reports::ReportSummary;

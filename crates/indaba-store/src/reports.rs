@@ -36,6 +36,28 @@ pub(crate) fn parse_kind(text: &str) -> Result<TestKind, StoreError> {
     }
 }
 
+/// One statistics row per finding of `report`.
+async fn insert_findings(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    report: &Report,
+) -> Result<(), StoreError> {
+    for f in &report.findings {
+        sqlx::query(
+            "INSERT INTO findings (report_id, check_id, status, earned, possible) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&f.check)
+        .bind(f.status.as_str())
+        .bind(f.points.map(|p| i64::from(p.earned)))
+        .bind(f.points.map(|p| i64::from(p.possible)))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Saves a report and its finding rows; returns its new id.
     pub async fn save_report(&self, report: &Report) -> Result<String, StoreError> {
@@ -45,6 +67,56 @@ impl Store {
         id.ok_or(StoreError::Corrupt(
             "a report without a job was refused".into(),
         ))
+    }
+
+    /// Up to `limit` stored reports judged under a policy other than
+    /// `policy`, after the id `after` (ids in order, so a caller pages
+    /// through all of them even while it replaces them): id and stored JSON.
+    pub async fn reports_judged_otherwise(
+        &self,
+        policy: &str,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, body FROM reports WHERE policy_version <> $1 AND id > $2 \
+             ORDER BY id LIMIT $3",
+        )
+        .bind(policy)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("body")?)))
+            .collect()
+    }
+
+    /// Replaces report `id`'s judgement (its findings, scores, verdict and
+    /// policy version) with `report`'s, made from the same observations;
+    /// its id, domain and time stay.
+    pub async fn replace_judgement(&self, id: &str, report: &Report) -> Result<(), StoreError> {
+        let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE reports SET score = $1, policy_version = $2, body = $3 WHERE id = $4",
+        )
+        .bind(report.score.map(i64::from))
+        .bind(&report.policy_version)
+        .bind(&body)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound("report"));
+        }
+        sqlx::query("DELETE FROM findings WHERE report_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_findings(&mut tx, id, report).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The report `id`.
@@ -151,18 +223,6 @@ pub(crate) async fn insert_report(
     if inserted.rows_affected() == 0 {
         return Ok(None);
     }
-    for f in &report.findings {
-        sqlx::query(
-            "INSERT INTO findings (report_id, check_id, status, earned, possible) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(&f.check)
-        .bind(f.status.as_str())
-        .bind(f.points.map(|p| i64::from(p.earned)))
-        .bind(f.points.map(|p| i64::from(p.possible)))
-        .execute(&mut **tx)
-        .await?;
-    }
+    insert_findings(tx, &id, report).await?;
     Ok(Some(id))
 }

@@ -741,3 +741,26 @@ on_both!(
         );
     }
 );
+
+on_both!(
+    audit_rows_of_callers_naming_only_a_user_carry_the_request_address,
+    |store: Store| async move {
+        indaba_store::acting_from(
+            "198.51.100.7".into(),
+            store.desk_audit_read(Some("someone"), "case-1"),
+        )
+        .await
+        .unwrap();
+        store.desk_audit_read(None, "case-2").await.unwrap();
+        let rows = store.audit_entries(10).await.unwrap();
+        let client = |subject: &str| {
+            rows.iter()
+                .find(|r| r.subject == subject)
+                .map(|r| r.client.clone())
+                .unwrap()
+        };
+        assert_eq!(client("case-1"), "198.51.100.7");
+        // Outside a request (the command line): local.
+        assert_eq!(client("case-2"), "local");
+    }
+);

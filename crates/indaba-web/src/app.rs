@@ -222,7 +222,8 @@ async fn request_limit(
     next: axum::middleware::Next,
 ) -> Response {
     match state.request_limiter.check(client.0) {
-        Ok(()) => next.run(request).await,
+        // What the request changes is audited with its address.
+        Ok(()) => indaba_store::acting_from(client.0.to_string(), next.run(request)).await,
         Err(wait) => too_many(wait),
     }
 }

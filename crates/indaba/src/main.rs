@@ -4,6 +4,7 @@ mod contacts_cmd;
 mod desk_cmd;
 mod monitor_cmd;
 mod output;
+mod rejudge;
 mod routing_args;
 mod smtp_args;
 mod spf_cmd;
@@ -227,6 +228,20 @@ enum AdminCommand {
         /// A head hash printed by an earlier run, which must still be there.
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
+    },
+    /// Judge stored reports again under this version's scoring policy, from
+    /// their observations (nothing is scanned); `serve` does this at start.
+    Rejudge {
+        /// The database: a SQLite file or a postgres:// URL.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "sqlite:indaba.db",
+            env = "INDABA_DATABASE"
+        )]
+        database: String,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// Create a user (the first admin, typically).
     CreateUser {
@@ -457,6 +472,21 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                 scans_stopped,
             ))
         });
+        {
+            let (store, engine) = (state.store.clone(), state.engine.clone());
+            tokio::spawn(async move {
+                match rejudge::all(&store, &engine).await {
+                    Ok(done) if done.judged + done.unreadable > 0 => tracing::info!(
+                        judged = done.judged,
+                        unreadable = done.unreadable,
+                        policy = indaba_model::score::POLICY_VERSION,
+                        "stored reports judged again under this policy"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "cannot judge stored reports again"),
+                }
+            });
+        }
         indaba_web::desk::jobs::spawn(&state);
         if let Some(addr) = args.lmtp_listen {
             let lmtp = tokio::net::TcpListener::bind(addr)
@@ -524,6 +554,25 @@ fn connection_limits(args: &ServeArgs) -> indaba_web::serve::ConnectionLimits {
 
 fn admin(command: AdminCommand) -> Result<ExitCode> {
     match command {
+        AdminCommand::Rejudge { database, engine } => {
+            let runtime = runtime()?;
+            let done = runtime.block_on(async {
+                let store = indaba_store::Store::open(&database).await?;
+                let engine = engine_settings(&engine).await?;
+                Ok::<_, anyhow::Error>(rejudge::all(&store, &engine).await?)
+            })?;
+            println!(
+                "{} reports judged again under policy {}; {} could not be read",
+                done.judged,
+                indaba_model::score::POLICY_VERSION,
+                done.unreadable
+            );
+            Ok(if done.unreadable == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         AdminCommand::VerifyAudit { database, head } => {
             let runtime = runtime()?;
             let (verified, head_found) = runtime.block_on(async {

@@ -64,7 +64,7 @@ pub fn print_report(report: &Report) -> Result<()> {
     writeln!(out, "{}", english(&report.verdict.message))?;
     let note = english(&msg!("cli-note"));
     for cut in &report.observations.cut_short {
-        writeln!(out, "{} {cut}", note.yellow())?;
+        writeln!(out, "{} {}", note.yellow(), english(cut))?;
     }
     let guide = english(&msg!("cli-guide"));
     for category in Category::ALL {

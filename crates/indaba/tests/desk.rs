@@ -346,12 +346,19 @@ async fn a_victim_is_helped_from_report_to_resolution_in_a_browser() {
     fill_and_submit(b, &[("email", "thandi@victim.test")]).await;
     // The submit button of fill_and_submit is the first: "save".
     wait_for_url(b, "/report/d/").await;
-    b.find(Locator::Id("send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // The draft page may still be settling (autosave): a button found just
+    // before it is redrawn goes stale, so find it again.
+    let mut sent = false;
+    for _ in 0..20 {
+        if let Ok(send) = b.find(Locator::Id("send")).await
+            && send.click().await.is_ok()
+        {
+            sent = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(sent, "the send button could not be clicked");
     let status_url = wait_for_url(b, "/status/").await;
     let page = wait_for_text(b, "Recover from identity theft").await;
     let reference = reference_in(&page);

@@ -34,6 +34,137 @@ struct Case {
     /// the verdict alone cannot tell (which version or suite made it fail).
     #[serde(default)]
     mentions: BTreeMap<String, String>,
+    /// The overall score, or the outcome when there is none
+    /// (`not_scored`, `does_not_exist`, `no_web_server`, `no_mail_servers`).
+    /// Every case must have one; the test says which lack it.
+    #[serde(default)]
+    score: Option<Score>,
+    /// Every category's score (`not_scored` when it could not be scored).
+    #[serde(default)]
+    categories: BTreeMap<String, Score>,
+}
+
+/// A score as the cases file writes it: a number, or a word.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum Score {
+    Points(u8),
+    Word(String),
+}
+
+impl std::fmt::Display for Score {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Score::Points(n) => write!(f, "{n}"),
+            Score::Word(w) => write!(f, "{w:?}"),
+        }
+    }
+}
+
+/// The overall score of a report as the cases file writes it.
+fn overall_score(report: &serde_json::Value) -> Score {
+    match report["score"].as_u64() {
+        Some(n) => Score::Points(n as u8),
+        None => Score::Word(
+            report["verdict"]["outcome"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string(),
+        ),
+    }
+}
+
+/// Each category's score of a report as the cases file writes it.
+fn category_scores(report: &serde_json::Value) -> BTreeMap<String, Score> {
+    report["categories"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let score = match c["score"].as_u64() {
+                Some(n) => Score::Points(n as u8),
+                None => Score::Word(c["verdict"].as_str().unwrap_or("not_scored").to_string()),
+            };
+            (c["category"].as_str().unwrap_or("?").to_string(), score)
+        })
+        .collect()
+}
+
+/// With INDABA_BLESS_SCORES set, notes case `index`'s scores in
+/// `testbed/run/scores.tsv` (index, score, categories as TOML), for a
+/// person to review and copy into the cases file when a policy changes.
+fn bless_scores(index: usize, report: &serde_json::Value) {
+    use std::io::Write as _;
+    let toml = |s: &Score| match s {
+        Score::Points(n) => n.to_string(),
+        Score::Word(w) => format!("{w:?}"),
+    };
+    let categories: Vec<String> = category_scores(report)
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", toml(v)))
+        .collect();
+    let line = format!(
+        "{index}\t{}\t{}\n",
+        toml(&overall_score(report)),
+        categories.join(", ")
+    );
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(root().join("testbed/run/scores.tsv"))
+    {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
+/// What must hold in every scored report whatever the case: a category's
+/// score is its earned points over its possible points, a required check
+/// with points that fails keeps its category below 100, and the overall score is the
+/// mean of the categories'. (A higher score for a worse site is a bug.)
+fn score_rules(report: &serde_json::Value) -> Vec<String> {
+    let mut broken = Vec::new();
+    let mut scored = Vec::new();
+    for c in report["categories"].as_array().into_iter().flatten() {
+        let id = c["category"].as_str().unwrap_or("?");
+        let Some(score) = c["score"].as_u64() else {
+            continue;
+        };
+        scored.push(score);
+        let (earned, possible) = (
+            c["earned"].as_u64().unwrap_or(0),
+            c["possible"].as_u64().unwrap_or(0),
+        );
+        if possible > 0
+            && score != (earned * 100 + possible / 2) / possible
+            && score != earned * 100 / possible
+        {
+            broken.push(format!(
+                "{id}: score {score} is not {earned} of {possible} points"
+            ));
+        }
+        let failed = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| {
+                f["status"] == "fail"
+                    && f["points"]["possible"].as_u64().unwrap_or(0) > 0
+                    && indaba_model::catalogue::check(f["check"].as_str().unwrap_or(""))
+                        .is_some_and(|k| k.category.id() == id)
+            });
+        if failed && score == 100 {
+            broken.push(format!("{id}: 100 with a required check failing"));
+        }
+    }
+    if let Some(overall) = report["score"].as_u64()
+        && !scored.is_empty()
+    {
+        let mean = scored.iter().sum::<u64>() as f64 / scored.len() as f64;
+        if (overall as f64 - mean).abs() > 1.0 {
+            broken.push(format!("overall {overall} is not the mean of {scored:?}"));
+        }
+    }
+    broken
 }
 
 /// The routing flags of a case.
@@ -124,11 +255,12 @@ fn every_case_gives_its_verdicts() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     let problems = Mutex::new(Vec::<String>::new());
     let checked = Mutex::new(0usize);
+    let numbered: Vec<(usize, &Case)> = cases.iter().enumerate().collect();
     std::thread::scope(|scope| {
-        for chunk in cases.chunks(cases.len().div_ceil(6).max(1)) {
+        for chunk in numbered.chunks(cases.len().div_ceil(6).max(1)) {
             let (env, problems, checked, validator) = (&env, &problems, &checked, &validator);
             scope.spawn(move || {
-                for case in chunk {
+                for &(index, case) in chunk {
                     let label = format!("{} ({}) [{}]", case.domain, case.kind, case.about);
                     let report = match run_case(env, case) {
                         Ok(r) => r,
@@ -164,6 +296,32 @@ fn every_case_gives_its_verdicts() {
                             }
                             Some(_) => {}
                         }
+                    }
+                    if std::env::var_os("INDABA_BLESS_SCORES").is_some() {
+                        bless_scores(index, &report);
+                    }
+                    let overall = overall_score(&report);
+                    match &case.score {
+                        None => problems
+                            .lock()
+                            .unwrap()
+                            .push(format!("{label}: no expected score (got {overall})")),
+                        Some(expected) if *expected != overall => {
+                            problems.lock().unwrap().push(format!(
+                                "{label}: overall score expected {expected}, got {overall}"
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                    let categories = category_scores(&report);
+                    if categories != case.categories {
+                        problems.lock().unwrap().push(format!(
+                            "{label}: category scores expected {:?}, got {categories:?}",
+                            case.categories
+                        ));
+                    }
+                    for rule in score_rules(&report) {
+                        problems.lock().unwrap().push(format!("{label}: {rule}"));
                     }
                     for (check, text) in &case.mentions {
                         let finding = finding(check);
@@ -247,7 +405,9 @@ fn private_targets_are_refused_unless_allowed() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("127.0.10.1") && stderr.contains("--allow-private-targets"),
+        // Whichever of its addresses (127.0.10.1, fd00::10:1) came first.
+        (stderr.contains("127.0.10.1") || stderr.contains("fd00::10:1"))
+            && stderr.contains("--allow-private-targets"),
         "the refusal says which address and how to allow it: {stderr}"
     );
     assert!(out.stdout.is_empty(), "no report for a refused target");
@@ -277,7 +437,14 @@ fn the_report_time_limit_cuts_a_slow_test_short() {
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for f in report["findings"].as_array().unwrap() {
-        assert_eq!(f["status"], "error", "{f}");
+        // No routing source is given here: the route checks say this
+        // instance does not test routes; everything else ran out of time.
+        let expected = if f["message"]["id"] == "rpki-no-vrp-source" {
+            "not_applicable"
+        } else {
+            "error"
+        };
+        assert_eq!(f["status"], expected, "{f}");
     }
     let cut = report["observations"]["cut_short"]
         .as_array()
