@@ -44,6 +44,14 @@ impl Actor {
         }
     }
 
+    /// The platform's own scheduler (scheduled scans).
+    pub fn scheduler() -> Actor {
+        Actor {
+            user: None,
+            client: "scheduler".into(),
+        }
+    }
+
     /// Someone not signed in, at `client`.
     pub fn anonymous(client: impl ToString) -> Actor {
         Actor {

@@ -10,7 +10,8 @@
 //! text ids, 0/1 for booleans). The statements that must differ are the
 //! full-text search (FTS5 against tsvector, see [`assembly`]) and the
 //! job claim, which PostgreSQL makes safe under concurrent workers with
-//! `FOR UPDATE SKIP LOCKED` (SQLite serialises writers anyway).
+//! `FOR UPDATE SKIP LOCKED` (SQLite serialises writers anyway), and the
+//! scheduler's lock ([`monitor`]: an advisory lock against a lease row).
 
 mod accounts;
 mod api_keys;
@@ -19,6 +20,7 @@ mod audit;
 pub mod desk;
 mod disabling;
 mod jobs;
+pub mod monitor;
 pub mod passwords;
 mod public;
 mod reports;

@@ -21,14 +21,14 @@ pub struct ReportSummary {
     pub score: Option<u8>,
 }
 
-fn kind_text(kind: TestKind) -> &'static str {
+pub(crate) fn kind_text(kind: TestKind) -> &'static str {
     match kind {
         TestKind::Web => "web",
         TestKind::Mail => "mail",
     }
 }
 
-fn parse_kind(text: &str) -> Result<TestKind, StoreError> {
+pub(crate) fn parse_kind(text: &str) -> Result<TestKind, StoreError> {
     match text {
         "web" => Ok(TestKind::Web),
         "mail" => Ok(TestKind::Mail),
@@ -61,31 +61,12 @@ async fn insert_findings(
 impl Store {
     /// Saves a report and its finding rows; returns its new id.
     pub async fn save_report(&self, report: &Report) -> Result<String, StoreError> {
-        let id = new_id();
-        let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let started = time::OffsetDateTime::parse(
-            &report.started,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .map(|t| t.unix_timestamp())
-        .unwrap_or_else(|_| now());
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO reports (id, kind, domain, started_at, score, policy_version, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&id)
-        .bind(kind_text(report.kind))
-        .bind(report.target.as_str())
-        .bind(started)
-        .bind(report.score.map(i64::from))
-        .bind(&report.policy_version)
-        .bind(&body)
-        .execute(&mut *tx)
-        .await?;
-        insert_findings(&mut tx, &id, report).await?;
+        let id = insert_report(&mut tx, report, None).await?;
         tx.commit().await?;
-        Ok(id)
+        id.ok_or(StoreError::Corrupt(
+            "a report without a job was refused".into(),
+        ))
     }
 
     /// Up to `limit` stored reports judged under a policy other than
@@ -215,4 +196,40 @@ impl Store {
             .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
             .collect()
     }
+}
+
+/// Writes a report and its finding rows in `tx`; with a `job_id`, at most
+/// once per job: `None` when that job already has its report.
+pub(crate) async fn insert_report(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: &Report,
+    job_id: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let id = new_id();
+    let body = serde_json::to_string(report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let started = time::OffsetDateTime::parse(
+        &report.started,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map(|t| t.unix_timestamp())
+    .unwrap_or_else(|_| now());
+    let inserted = sqlx::query(
+        "INSERT INTO reports (id, kind, domain, started_at, score, policy_version, body, job_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (job_id) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(kind_text(report.kind))
+    .bind(report.target.as_str())
+    .bind(started)
+    .bind(report.score.map(i64::from))
+    .bind(&report.policy_version)
+    .bind(&body)
+    .bind(job_id)
+    .execute(&mut **tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(None);
+    }
+    insert_findings(tx, &id, report).await?;
+    Ok(Some(id))
 }

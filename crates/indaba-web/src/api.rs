@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use indaba_i18n::in_english as english;
+pub(crate) use indaba_i18n::in_english as english;
 use indaba_model::TestKind;
 use indaba_store::{ApiKeyOwner, Job, JobState, StoreError};
 use serde::{Deserialize, Serialize};

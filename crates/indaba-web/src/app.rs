@@ -203,6 +203,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::desk::routes())
         .merge(crate::assembly::routes())
         .merge(crate::results::routes())
+        .merge(crate::monitor::routes())
         .fallback(crate::pages::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
@@ -212,6 +213,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(private_pages))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .merge(crate::desk::upload_routes())
+        .merge(crate::monitor::upload_routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::errors::people_errors,

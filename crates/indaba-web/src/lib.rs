@@ -23,6 +23,7 @@ pub mod flash;
 pub mod guides;
 pub mod i18n;
 pub mod mail;
+pub mod monitor;
 pub mod pages;
 pub mod protect;
 pub mod results;

@@ -49,63 +49,75 @@ async fn run(state: AppState, n: usize) {
                 continue;
             }
         };
-        let started = std::time::Instant::now();
-        tracing::info!(target: "indaba::jobs", worker = n, job = %job.id, kind = %job.kind, domain = %job.domain, "test started");
-        let outcome = match DomainName::parse(&job.domain) {
-            Err(e) => Err(e.to_string()),
-            Ok(domain) => {
-                let progress = ProgressWriter::new(&state, &job.id);
-                let report = indaba_engine::run_observed(&state.engine, &domain, job.kind, &|p| {
-                    progress.note(p)
-                })
-                .await
-                .map_err(|e| e.to_string());
-                progress.flush().await;
-                report
-            }
-        };
-        let result = match outcome {
-            Ok(report) => match state.store.save_report(&report).await {
-                Ok(report_id) => {
-                    tracing::info!(
-                        target: "indaba::jobs",
-                        worker = n,
-                        job = %job.id,
-                        report = %report_id,
-                        score = ?report.score,
-                        outcome = report.verdict.outcome.as_str(),
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "test finished"
-                    );
-                    // Single tests are public; a batch's reports are its owner's.
-                    let published = if job.batch_id.is_none() {
-                        state.store.publish_report(&report_id, &report).await
-                    } else {
-                        Ok(())
-                    };
-                    if let Err(e) = published {
-                        tracing::error!(job = %job.id, error = %e, "cannot publish a report");
-                    }
-                    state.store.finish_job(&job.id, &report_id).await
-                }
-                Err(e) => {
-                    state
-                        .store
-                        .fail_job(&job.id, &format!("the report could not be stored: {e}"))
-                        .await
-                }
-            },
-            Err(reason) => {
-                tracing::warn!(target: "indaba::jobs", worker = n, job = %job.id, reason = %reason, "test failed");
-                state.store.fail_job(&job.id, &reason).await
-            }
-        };
-        if let Err(e) = state.store.clear_job_progress(&job.id).await {
-            tracing::warn!(job = %job.id, error = %e, "cannot clear a job's progress");
+        run_job(&state.store, &state.engine, n, job).await;
+    }
+}
+
+/// Runs a single public test and records its end (the report, published
+/// unless it belongs to a batch, or why it failed), keeping its progress
+/// for the progress page. Also the scan workers' first duty, before scan
+/// work; `worker` names the slot in the log.
+pub async fn run_job(
+    store: &indaba_store::Store,
+    engine: &indaba_engine::EngineSettings,
+    worker: usize,
+    job: indaba_store::Job,
+) {
+    let n = worker;
+    let started = std::time::Instant::now();
+    tracing::info!(target: "indaba::jobs", worker = n, job = %job.id, kind = %job.kind, domain = %job.domain, "test started");
+    let outcome = match DomainName::parse(&job.domain) {
+        Err(e) => Err(e.to_string()),
+        Ok(domain) => {
+            let progress = ProgressWriter::new(store, &job.id);
+            let report =
+                indaba_engine::run_observed(engine, &domain, job.kind, &|p| progress.note(p))
+                    .await
+                    .map_err(|e| e.to_string());
+            progress.flush().await;
+            report
         }
-        if let Err(e) = result {
-            tracing::error!(worker = n, job = %job.id, error = %e, "cannot record the job's end");
+    };
+    let result = match outcome {
+        Ok(report) => match store.save_report(&report).await {
+            Ok(report_id) => {
+                tracing::info!(
+                    target: "indaba::jobs",
+                    worker = n,
+                    job = %job.id,
+                    report = %report_id,
+                    score = ?report.score,
+                    outcome = report.verdict.outcome.as_str(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "test finished"
+                );
+                // Single tests are public; a batch's reports are its owner's.
+                let published = if job.batch_id.is_none() {
+                    store.publish_report(&report_id, &report).await
+                } else {
+                    Ok(())
+                };
+                if let Err(e) = published {
+                    tracing::error!(job = %job.id, error = %e, "cannot publish a report");
+                }
+                store.finish_job(&job.id, &report_id).await
+            }
+            Err(e) => {
+                store
+                    .fail_job(&job.id, &format!("the report could not be stored: {e}"))
+                    .await
+            }
+        },
+        Err(reason) => {
+            tracing::warn!(target: "indaba::jobs", worker = n, job = %job.id, reason = %reason, "test failed");
+            store.fail_job(&job.id, &reason).await
         }
+    };
+    if let Err(e) = store.clear_job_progress(&job.id).await {
+        tracing::warn!(job = %job.id, error = %e, "cannot clear a job's progress");
+    }
+    if let Err(e) = result {
+        tracing::error!(worker = n, job = %job.id, error = %e, "cannot record the job's end");
     }
 }
 
@@ -123,9 +135,9 @@ struct ProgressWriter {
 const PROGRESS_EVERY: Duration = Duration::from_millis(300);
 
 impl ProgressWriter {
-    fn new(state: &AppState, job: &str) -> ProgressWriter {
+    fn new(store: &indaba_store::Store, job: &str) -> ProgressWriter {
         ProgressWriter {
-            store: state.store.clone(),
+            store: store.clone(),
             job: job.to_string(),
             latest: std::sync::Mutex::new((None, std::time::Instant::now() - PROGRESS_EVERY)),
             handle: tokio::runtime::Handle::current(),

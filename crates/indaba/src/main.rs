@@ -2,6 +2,7 @@
 
 mod contacts_cmd;
 mod desk_cmd;
+mod monitor_cmd;
 mod output;
 mod rejudge;
 mod routing_args;
@@ -46,6 +47,13 @@ enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Lists of domains to monitor: create, import, export, schedule.
+    #[command(subcommand)]
+    List(monitor_cmd::ListCommand),
+    /// Scan a list (start or join its scan) with a progress bar, or cancel it.
+    Scan(Box<monitor_cmd::ScanArgs>),
+    /// Run scan workers against a shared database (PostgreSQL for many).
+    Worker(Box<monitor_cmd::WorkerArgs>),
     /// The response desk: scheduled work on a given clock, feed imports,
     /// filing a mail from standard input.
     Desk(desk_cmd::DeskCli),
@@ -191,6 +199,10 @@ struct ServeArgs {
     lmtp_listen: Option<SocketAddr>,
     #[command(flatten)]
     desk: desk_cmd::DeskArgs,
+    /// Scan tests in flight at once in this process (0: leave scans to
+    /// `indaba worker` processes).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    scan_concurrency: usize,
     /// Let an admin set the clock that deadlines and reminders follow
     /// (`POST /assembly/clock`): for tests only, never in production.
     #[arg(long)]
@@ -312,6 +324,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rov(args) => rov(args),
         Command::Contacts(args) => contacts_cmd::run(args),
         Command::Spf(args) => spf_cmd::run(args),
+        Command::List(command) => monitor_cmd::list(command),
+        Command::Scan(args) => monitor_cmd::scan(*args),
+        Command::Worker(args) => monitor_cmd::run_worker(*args),
         Command::Desk(args) => desk_cmd::run(args),
     }
 }
@@ -456,6 +471,21 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         state.desk = std::sync::Arc::new(args.desk.config()?);
         indaba_web::desk::seed_playbooks(&state).await?;
         indaba_web::worker::spawn(&state, args.workers);
+        let (stop_scans, scans_stopped) = tokio::sync::watch::channel(false);
+        let scan_workers = (args.scan_concurrency > 0).then(|| {
+            let mut config = indaba_web::monitor::worker::WorkerConfig::new(
+                indaba_web::monitor::worker::worker_id(),
+            );
+            config.concurrency = args.scan_concurrency;
+            // serve's own workers take the single public tests.
+            config.public_first = false;
+            tokio::spawn(indaba_web::monitor::worker::run(
+                state.store.clone(),
+                state.engine.clone(),
+                config,
+                scans_stopped,
+            ))
+        });
         {
             let (store, engine) = (state.store.clone(), state.engine.clone());
             tokio::spawn(async move {
@@ -501,6 +531,10 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         )
         .await
         .context("the server stopped")?;
+        let _ = stop_scans.send(true);
+        if let Some(w) = scan_workers {
+            let _ = w.await;
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -1,0 +1,82 @@
+//! Monitoring's metrics in the Prometheus text format (`GET /metrics`),
+//! through the `metrics` facade and its Prometheus recorder: queue depth per
+//! job state (read from the store at each scrape, so it counts every
+//! worker's jobs), and this process's tests by kind and outcome, their
+//! duration histogram and errors by kind (rates come from the counters).
+//!
+//! The page is for the operator's scraper: from the machine itself
+//! (loopback) or for a signed-in administrator.
+
+use std::sync::OnceLock;
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+use crate::app::{AppState, PageContext};
+use crate::client::Client;
+
+/// Test durations' histogram buckets, in seconds.
+const BUCKETS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0];
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// The process's recorder, installed on first use (workers call it when
+/// they start, so that nothing they record is lost). `None` when another
+/// recorder was installed first.
+pub fn handle() -> Option<&'static PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets(&BUCKETS)
+                .ok()?
+                .install_recorder()
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Records a scan test's end: its kind, `outcome` (`done`, `retry`,
+/// `error`) and duration.
+pub fn test_ended(kind: &'static str, outcome: &'static str, seconds: f64) {
+    metrics::counter!("indaba_scan_tests_total", "kind" => kind, "outcome" => outcome).increment(1);
+    metrics::histogram!("indaba_scan_test_duration_seconds", "kind" => kind).record(seconds);
+}
+
+/// Records an error of kind `what` (`refused`, `transient`, `store`).
+pub fn error(what: &'static str) {
+    metrics::counter!("indaba_scan_errors_total", "kind" => what).increment(1);
+}
+
+/// `GET /metrics`.
+pub async fn page(State(state): State<AppState>, client: Client, ctx: PageContext) -> Response {
+    let admin = ctx
+        .session
+        .as_ref()
+        .is_some_and(|s| s.user.role == indaba_store::Role::Admin);
+    if !client.0.is_loopback() && !admin {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(handle) = handle() else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    match state.store.queue_depth().await {
+        Ok(depth) => {
+            for state in ["queued", "running", "done", "error", "cancelled"] {
+                let n = depth
+                    .iter()
+                    .find(|(s, _)| s == state)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0);
+                metrics::gauge!("indaba_scan_queue_jobs", "state" => state).set(n as f64);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read the queue depth"),
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        handle.render(),
+    )
+        .into_response()
+}

@@ -1,0 +1,57 @@
+//! Monitoring at scale (issue 12) on the web and in workers: list files
+//! (`files`), the scan workers (`worker`), the pages of lists, imports and
+//! scans (`pages`), their JSON API (`api`) and `/metrics` (`metrics`).
+
+pub mod api;
+pub mod files;
+pub mod metrics;
+pub mod pages;
+pub mod worker;
+
+use axum::Router;
+use axum::routing::{get, post};
+use indaba_model::TestKind;
+
+use crate::app::AppState;
+
+/// The largest list file uploaded through the site, in bytes (the command
+/// line takes up to [`files::MAX_FILE_BYTES`]).
+pub const MAX_UPLOAD: usize = 16 * 1024 * 1024;
+
+/// The monitoring pages and API.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/metrics", get(metrics::page))
+        .route("/monitor", get(pages::index))
+        .route("/monitor/lists", post(pages::create))
+        .route("/monitor/lists/{id}", get(pages::show))
+        .route("/monitor/lists/{id}/domains", post(pages::add_domain))
+        .route("/monitor/lists/{id}/remove", post(pages::remove_domain))
+        .route("/monitor/lists/{id}/settings", post(pages::settings))
+        .route("/monitor/lists/{id}/scan", post(pages::start_scan))
+        .route("/monitor/lists/{id}/export.{ext}", get(pages::export))
+        .route("/monitor/imports/{id}", get(pages::import_page))
+        .route("/monitor/scans/{id}", get(pages::scan))
+        .route("/monitor/scans/{id}/cancel", post(pages::cancel))
+        .route("/api/v1/monitor/lists", get(api::lists).post(api::create))
+        .route("/api/v1/monitor/lists/{id}", get(api::list))
+        .route("/api/v1/monitor/lists/{id}/scans", post(api::start_scan))
+        .route("/api/v1/monitor/scans/{id}", get(api::scan))
+        .route("/api/v1/monitor/scans/{id}/cancel", post(api::cancel))
+}
+
+/// The routes whose bodies are list files, larger than the site's forms.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/monitor/lists/{id}/import", post(pages::import))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_UPLOAD))
+}
+
+/// A test kind's word in pages.
+pub fn kind_name(kind: TestKind) -> &'static str {
+    match kind {
+        TestKind::Web => "web",
+        TestKind::Mail => "mail",
+    }
+}
