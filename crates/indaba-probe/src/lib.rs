@@ -16,4 +16,4 @@ pub mod shared_scans;
 pub mod tls;
 
 pub use session::{ProbeSettings, Session};
-pub use shared_scans::SharedScans;
+pub use shared_scans::{RemoteScan, ScanExchange, ScanKey, SharedScans, SharingCounts};

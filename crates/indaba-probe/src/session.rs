@@ -224,17 +224,30 @@ impl Session {
             cache.entry((target, starttls)).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let scan = match (&self.shared_scans, self.guard(target.ip())) {
+            let (scan, shared) = match (&self.shared_scans, self.guard(target.ip())) {
                 // Only a target this session may reach can come from the
                 // shared cache; a refusal is this session's own.
-                (Some(shared), Ok(())) => shared
-                    .cell(target, starttls, server_name)
-                    .get_or_init(|| self.run_tls_scan(target, server_name, starttls))
-                    .await
-                    .clone(),
-                _ => self.run_tls_scan(target, server_name, starttls).await,
+                (Some(shared), Ok(())) => {
+                    let key = crate::shared_scans::ScanKey::new(target, starttls, server_name);
+                    shared
+                        .scan(key, self.deadline, || {
+                            self.run_tls_scan(target, server_name, starttls)
+                        })
+                        .await
+                }
+                _ => (self.run_tls_scan(target, server_name, starttls).await, None),
             };
-            self.record(|o| o.tls.push(scan.clone()));
+            self.record(|o| {
+                o.tls.push(scan.clone());
+                if let Some(source) = shared {
+                    o.shared.push(indaba_model::observation::SharedProbe {
+                        kind: "tls".into(),
+                        target: crate::shared_scans::ScanKey::new(target, starttls, server_name)
+                            .to_string(),
+                        source,
+                    });
+                }
+            });
             scan
         })
         .await
