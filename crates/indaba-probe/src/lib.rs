@@ -8,6 +8,7 @@ pub mod chain;
 pub mod dns;
 pub mod http;
 pub mod mrt;
+pub mod pace;
 pub mod rdap;
 pub mod routing;
 pub mod rtr;

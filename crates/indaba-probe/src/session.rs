@@ -36,6 +36,9 @@ pub struct ProbeSettings {
     pub allow_private: bool,
     /// Largest HTTP body kept, in bytes.
     pub http_body_limit: usize,
+    /// The pace of queries to each authoritative name server, shared by
+    /// every session of the process; `None` asks at once.
+    pub name_server_pace: Option<std::sync::Arc<crate::pace::ServerPace>>,
 }
 
 impl ProbeSettings {
@@ -48,6 +51,7 @@ impl ProbeSettings {
             http_timeout: Duration::from_secs(10),
             allow_private: false,
             http_body_limit: limits::MAX_HTTP_BODY_BYTES,
+            name_server_pace: None,
         }
     }
 }
@@ -198,6 +202,11 @@ impl Session {
                 };
                 self.record(|o| o.dns.push(exchange.clone()));
                 return exchange;
+            }
+            if let Some(pace) = &self.settings.name_server_pace
+                && server != self.settings.resolver
+            {
+                pace.wait(server.ip(), self.deadline).await;
             }
             let exchange = self
                 .dns

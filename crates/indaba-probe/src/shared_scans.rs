@@ -174,7 +174,9 @@ impl SharedScans {
         let (scan, maker) = cell
             .get_or_init(|| async {
                 if let Some(exchange) = &self.exchange
-                    && let Some(scan) = self.from_other_process(exchange.as_ref(), &key, deadline).await
+                    && let Some(scan) = self
+                        .from_other_process(exchange.as_ref(), &key, deadline)
+                        .await
                 {
                     return (scan, Maker::AnotherProcess);
                 }

@@ -173,21 +173,37 @@ async fn processes_share_a_scan_through_the_exchange_and_say_so() {
     assert!(maker.observations().shared.is_empty(), "made, not shared");
 
     let elsewhere = session(Some(&second_process));
-    assert_eq!(elsewhere.tls_scan(address, "mx.example.test", true).await, scan);
-    assert_eq!(connections.load(Ordering::SeqCst), after_first, "no new connection");
+    assert_eq!(
+        elsewhere.tls_scan(address, "mx.example.test", true).await,
+        scan
+    );
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        after_first,
+        "no new connection"
+    );
     let notes = elsewhere.observations().shared;
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].kind, "tls");
     assert_eq!(notes[0].source, SharedSource::AnotherWorker);
-    assert_eq!(notes[0].target, format!("{address} starttls mx.example.test"));
+    assert_eq!(
+        notes[0].target,
+        format!("{address} starttls mx.example.test")
+    );
 
     // A second test in the maker's process reuses it in memory.
     let beside = session(Some(&first_process));
     beside.tls_scan(address, "mx.example.test", true).await;
-    assert_eq!(beside.observations().shared[0].source, SharedSource::ThisWorker);
+    assert_eq!(
+        beside.observations().shared[0].source,
+        SharedSource::ThisWorker
+    );
     assert_eq!(exchange.claims.load(Ordering::SeqCst), 1);
     let counts = first_process.counts();
-    assert_eq!((counts.made, counts.reused_here, counts.reused_remote), (1, 1, 0));
+    assert_eq!(
+        (counts.made, counts.reused_here, counts.reused_remote),
+        (1, 1, 0)
+    );
     assert_eq!(second_process.counts().reused_remote, 1);
 }
 
@@ -203,8 +219,14 @@ async fn a_process_waits_for_a_scan_being_made_then_makes_its_own() {
     let started = Instant::now();
     let session = session(Some(&waiting));
     let scan = session.tls_scan(address, "web.example.test", false).await;
-    assert!(started.elapsed() >= Duration::from_millis(400), "it waited first");
-    assert!(connections.load(Ordering::SeqCst) > 0, "then scanned itself");
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "it waited first"
+    );
+    assert!(
+        connections.load(Ordering::SeqCst) > 0,
+        "then scanned itself"
+    );
     assert!(session.observations().shared.is_empty());
     assert_eq!(scan.address, address.to_string());
 
@@ -214,7 +236,10 @@ async fn a_process_waits_for_a_scan_being_made_then_makes_its_own() {
     let reused = self::session(Some(&later));
     reused.tls_scan(address, "web.example.test", false).await;
     assert_eq!(connections.load(Ordering::SeqCst), before);
-    assert_eq!(reused.observations().shared[0].source, SharedSource::AnotherWorker);
+    assert_eq!(
+        reused.observations().shared[0].source,
+        SharedSource::AnotherWorker
+    );
 }
 
 #[tokio::test]
@@ -225,7 +250,9 @@ async fn a_scan_published_while_waiting_is_taken() {
     assert!(exchange.claim(&key).await);
     // The other process publishes after a moment, made from its own session.
     let maker_exchange = exchange.clone();
-    let made = session(None).tls_scan(address, "web.example.test", false).await;
+    let made = session(None)
+        .tls_scan(address, "web.example.test", false)
+        .await;
     let before = connections.load(Ordering::SeqCst);
     let published = made.clone();
     tokio::spawn(async move {
@@ -234,6 +261,13 @@ async fn a_scan_published_while_waiting_is_taken() {
     });
     let waiting = process(&exchange, Duration::from_secs(10));
     let session = session(Some(&waiting));
-    assert_eq!(session.tls_scan(address, "web.example.test", false).await, made);
-    assert_eq!(connections.load(Ordering::SeqCst), before, "it waited and took it");
+    assert_eq!(
+        session.tls_scan(address, "web.example.test", false).await,
+        made
+    );
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        before,
+        "it waited and took it"
+    );
 }
