@@ -92,6 +92,11 @@ struct RegisterBody {
     domains: Option<Vec<String>>,
 }
 
+/// Who acts, for the audit log.
+fn actor(user: &indaba_store::User, client: Client) -> Actor {
+    Actor::user(&user.id, client.0.to_string())
+}
+
 fn bad(message: indaba_model::Message) -> BatchError {
     BatchError::BadRequest(message)
 }
@@ -158,10 +163,9 @@ async fn register_request(
     if let Err(wait) = state.batch_limiter.check_n(client.0, domains.len() as u32) {
         return Ok(too_many(wait));
     }
-    let actor = Actor::user(&user.id, &client.0.to_string());
     let request = state
         .store
-        .create_batch_request(&actor, &user.id, &name, kind, &domains)
+        .create_batch_request(&actor(&user, client), &user.id, &name, kind, &domains)
         .await?;
     Ok(ok(
         serde_json::json!({"request": results::request(&request, None)}),
@@ -260,10 +264,9 @@ async fn cancel_request(
         }
         Some(_) => {}
     }
-    let actor = Actor::user(&user.id, &client.0.to_string());
     let r = state
         .store
-        .cancel_batch_request(&actor, &user.id, id)
+        .cancel_batch_request(&actor(&user, client), &user.id, id)
         .await?;
     Ok(ok(
         serde_json::json!({"request": results::request(&r, None)}),
