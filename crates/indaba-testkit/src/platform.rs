@@ -288,6 +288,26 @@ impl Server {
             .expect("the new key is shown once")
     }
 
+    /// The id of the user `email`, read from the admin page's API key form
+    /// as `admin` (a signed-in administrator) sees it.
+    pub async fn user_id(&self, admin: &reqwest::Client, email: &str) -> String {
+        let page = admin
+            .get(self.url("/admin"))
+            .send()
+            .await
+            .expect("GET /admin")
+            .text()
+            .await
+            .expect("the admin page");
+        page.split("id=\"k-user\"")
+            .nth(1)
+            .and_then(|s| s.split(&format!(">{email}<")).next())
+            .and_then(|s| s.rsplit("<option value=\"").next())
+            .and_then(|s| s.split('"').next())
+            .expect("the user in the API key form")
+            .to_string()
+    }
+
     /// A client signed in as `email`.
     pub async fn signed_in(&self, email: &str, password: &str) -> reqwest::Client {
         let client = client();

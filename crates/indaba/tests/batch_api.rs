@@ -50,21 +50,7 @@ impl Batch {
         let email = "batch@example.test".to_string();
         server.create_user(&email, "admin", "a batch admin password");
         let admin = server.signed_in(&email, "a batch admin password").await;
-        let page = admin
-            .get(server.url("/admin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let user_id = page
-            .split("id=\"k-user\"")
-            .nth(1)
-            .and_then(|s| s.split("<option value=\"").nth(1))
-            .and_then(|s| s.split('"').next())
-            .expect("the API key form lists the user")
-            .to_string();
+        let user_id = server.user_id(&admin, &email).await;
         let key = server.new_api_key(&admin, &user_id, "batch API").await;
         Batch {
             server,
