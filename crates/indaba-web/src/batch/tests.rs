@@ -5,7 +5,7 @@
 //! (internet.nl's, see its header).
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use base64::Engine;
 use indaba_model::catalogue::{CATALOGUE, Category, ids};
 use indaba_model::{
@@ -16,11 +16,10 @@ use indaba_store::{Actor, NewUser, Role};
 use indaba_testkit::openapi::Document;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use super::{OPENAPI_YAML, mapping, scheduler};
 use crate::AppState;
-use crate::testing::Fixture;
+use crate::testing::{Fixture, send};
 
 /// A fresh state that tests `.test` names, as on the test network
 /// (`--allow-private-targets`).
@@ -65,16 +64,6 @@ fn basic(user: &str, password: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
     )
-}
-
-async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let r = crate::router(state.clone()).oneshot(request).await.unwrap();
-    let status = r.status();
-    let headers = r.headers().clone();
-    let body = axum::body::to_bytes(r.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, headers, body.to_vec())
 }
 
 async fn call(
@@ -696,6 +685,11 @@ async fn the_openapi_document_is_served_without_authentication() {
         assert!(served.json["paths"][path].is_object(), "{path}");
     }
     assert!(!text.contains("OVERRIDE"), "every placeholder is filled");
+    // The API page says where it is and how to sign in.
+    let (_, _, page) = send(s, Request::get("/api").body(Body::empty()).unwrap()).await;
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("href=\"/api/batch/openapi.yaml\""), "{page}");
+    assert!(page.contains("/api/batch/v2/requests"), "{page}");
 }
 
 #[test]
