@@ -223,6 +223,22 @@ async fn flow(db: Db) {
         technical["domains"]["unsigned.test"]["domain"]["dnssec"]["status"],
         "insecure"
     );
+    // Per address: reachability and the route with its origin validation.
+    let signed = &technical["domains"]["signed.test"];
+    let web_v4 = signed["webservers"]["ipv4"]["addresses"]
+        .as_array()
+        .unwrap();
+    assert!(!web_v4.is_empty(), "{signed}");
+    assert_eq!(web_v4[0]["reachable"], true, "{signed}");
+    let nameservers = signed["nameservers"].as_object().unwrap();
+    assert!(!nameservers.is_empty(), "{signed}");
+    assert!(
+        nameservers
+            .values()
+            .flat_map(|ns| ns["ipv6"]["addresses"].as_array().unwrap())
+            .any(|a| a["reachable"] == true),
+        "signed.test's name servers answer over IPv6: {signed}"
+    );
     // Batch tests are never on the home page.
     let home = reqwest::get(&b.server.base)
         .await

@@ -2,7 +2,9 @@
 //! through [`super::mapping`]: a request, one domain's results and
 //! technical results, and the report metadata. Pure: no IO.
 
+use indaba_checks::technical::AddressRow;
 use indaba_model::catalogue::ids;
+use indaba_model::observation::DnsOutcome;
 use indaba_model::{Report, Status, TestKind};
 use indaba_store::BatchRequest;
 use serde_json::{Map, Value, json};
@@ -114,13 +116,106 @@ fn records(report: &Report, check: &str, prefix: &str) -> Vec<String> {
     out
 }
 
+/// internet.nl's `rov_state` of our route-origin validity message.
+fn rov_state(validity: &indaba_model::Message) -> Option<&'static str> {
+    match validity.id.as_str() {
+        "rov-valid" => Some("valid"),
+        "rov-not-found" => Some("not-found"),
+        id if id.starts_with("rov-invalid") => Some("invalid"),
+        _ => None,
+    }
+}
+
+/// An address as `TechnicalIpv4`/`TechnicalIpv6` has it; `None` when its
+/// route is not known (the schema requires one).
+fn address(row: &AddressRow, reachable: bool) -> Option<Value> {
+    let route = row.routes.as_ref().ok()?.first()?;
+    Some(json!({
+        "address": row.address.to_string(),
+        "reachable": reachable,
+        "routing": {"origin": route.origin, "route": route.prefix, "rov_state": rov_state(&route.validity)?},
+    }))
+}
+
+/// Addresses by family: `{"ipv4": {"addresses": […]}, "ipv6": {…}}`.
+fn by_family<'a>(rows: impl Iterator<Item = (&'a AddressRow, bool)>) -> Value {
+    let (mut v4, mut v6) = (Vec::new(), Vec::new());
+    for (row, reachable) in rows {
+        if let Some(a) = address(row, reachable) {
+            if row.address.is_ipv4() {
+                v4.push(a);
+            } else {
+                v6.push(a);
+            }
+        }
+    }
+    json!({"ipv4": {"addresses": v4}, "ipv6": {"addresses": v6}})
+}
+
+/// The name servers and (for the web) the web server, per address, from
+/// the report's technical tables: reachability as tested (a DNS answer from
+/// a name server, a TCP connection to a web server) and the first route
+/// with its origin validation. Addresses whose route is not known are left
+/// out.
+fn servers(report: &Report) -> (Value, Value) {
+    let started = crate::when::unix_of(&report.started).unwrap_or_default();
+    let tables = indaba_checks::technical::tables(
+        report.kind,
+        report.target.as_str(),
+        &report.observations,
+        started,
+    );
+    let answered = |row: &AddressRow| {
+        report.observations.dns.iter().any(|x| {
+            matches!(x.outcome, DnsOutcome::Response(_))
+                && x.server
+                    .parse::<std::net::SocketAddr>()
+                    .is_ok_and(|s| s.ip() == row.address)
+        })
+    };
+    let mut hosts: Vec<&str> = Vec::new();
+    for row in tables
+        .addresses
+        .iter()
+        .filter(|r| r.role.id == "tech-role-name")
+    {
+        if !hosts.contains(&row.host.as_str()) {
+            hosts.push(&row.host);
+        }
+    }
+    let mut nameservers = Map::new();
+    for host in hosts {
+        let rows = tables
+            .addresses
+            .iter()
+            .filter(|r| r.role.id == "tech-role-name" && r.host == host)
+            .map(|r| (r, answered(r)));
+        nameservers.insert(host.to_string(), by_family(rows));
+    }
+    let web = by_family(
+        tables
+            .addresses
+            .iter()
+            .filter(|r| r.role.id == "tech-role-web")
+            .map(|r| (r, r.ports.iter().any(|(_, ok)| *ok))),
+    );
+    (Value::Object(nameservers), web)
+}
+
 /// One domain's technical results (`DomainWebTechnical` or
-/// `DomainMailTechnical`): the details that apply to the domain as a
-/// whole. Per-server details are not given (see the README).
+/// `DomainMailTechnical`): the domain-wide details, the name servers and
+/// the web server's addresses; the receiving mail servers are not given
+/// (see the README).
 pub fn domain_technical(report: &Report) -> Value {
     let dnssec = json!({"status": dnssec(report)});
+    let (nameservers, webservers) = servers(report);
     match report.kind {
-        TestKind::Web => json!({"status": "ok", "domain": {"dnssec": dnssec}}),
+        TestKind::Web => json!({
+            "status": "ok",
+            "domain": {"dnssec": dnssec},
+            "nameservers": nameservers,
+            "webservers": webservers,
+        }),
         TestKind::Mail => {
             let dkim = report
                 .finding(ids::MAIL_DKIM_EXISTS)
@@ -133,6 +228,7 @@ pub fn domain_technical(report: &Report) -> Value {
                     "spf": {"records": records(report, ids::MAIL_SPF_RECORD, "v=spf1")},
                     "dkim": {"discovered": dkim},
                 },
+                "nameservers": nameservers,
             })
         }
     }
