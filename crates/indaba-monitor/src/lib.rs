@@ -9,6 +9,7 @@
 //! command line all obey the same ones. Words for people are
 //! [`indaba_model::Message`]s with ids prefixed `monitor-`.
 
+pub mod explain;
 pub mod import;
 pub mod list;
 pub mod queue;
