@@ -20,6 +20,7 @@ mod audit;
 mod batch_api;
 pub mod desk;
 mod disabling;
+pub mod explain;
 mod jobs;
 pub mod monitor;
 pub mod passwords;
