@@ -1,8 +1,10 @@
 //! Monitoring at scale (issue 12) on the web and in workers: list files
 //! (`files`), the scan workers (`worker`), the pages of lists, imports and
-//! scans (`pages`), their JSON API (`api`) and `/metrics` (`metrics`).
+//! scans (`pages`), their JSON API (`api`), `/metrics` (`metrics`) and
+//! owners' explanations of findings (`explain`).
 
 pub mod api;
+pub mod explain;
 pub mod files;
 pub mod metrics;
 pub mod pages;
@@ -31,6 +33,9 @@ pub fn routes() -> Router<AppState> {
         .route("/monitor/lists/{id}/settings", post(pages::settings))
         .route("/monitor/lists/{id}/scan", post(pages::start_scan))
         .route("/monitor/lists/{id}/export.{ext}", get(pages::export))
+        .route("/monitor/lists/{id}/explanations", get(explain::page))
+        .route("/monitor/explanations", post(explain::create))
+        .route("/monitor/explanations/{id}/reject", post(explain::reject))
         .route("/monitor/imports/{id}", get(pages::import_page))
         .route("/monitor/scans/{id}", get(pages::scan))
         .route("/monitor/scans/{id}/cancel", post(pages::cancel))

@@ -38,11 +38,16 @@ pub fn is_staff(user: &User) -> bool {
     matches!(user.role, Role::Admin | Role::Analyst)
 }
 
-fn problem(state: &AppState, ctx: &PageContext, status: StatusCode, text: String) -> Response {
+pub(crate) fn problem(
+    state: &AppState,
+    ctx: &PageContext,
+    status: StatusCode,
+    text: String,
+) -> Response {
     message(state, ctx, status, "monitor-problem-title", text)
 }
 
-fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response {
+pub(crate) fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response {
     let tr = ctx.tr(state);
     match e {
         StoreError::NotFound(_) => {
@@ -69,7 +74,7 @@ fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response
 }
 
 /// A list the user may see, or the page that says why not.
-async fn visible_list(
+pub(crate) async fn visible_list(
     state: &AppState,
     ctx: &PageContext,
     user: &User,
@@ -272,6 +277,8 @@ pub struct ListPage<'a> {
     pub list: ListView,
     /// A page of its domains: domain, organisation, sector, country, tags.
     pub entries: Vec<[String; 5]>,
+    /// Explanations in force per entry, in the order of `entries`.
+    pub explained: Vec<usize>,
     /// The next page's start, if there is more.
     pub next: Option<String>,
     /// Its scans, newest first.
@@ -307,6 +314,20 @@ pub async fn show(
         .then(|| entries.last().map(|e| e.entry.domain.to_string()))
         .flatten();
     let scans = state.store.scans(Some(&id), 10).await.unwrap_or_default();
+    let in_force = state
+        .store
+        .explained_in_force(&id, state.clock.now())
+        .await
+        .unwrap_or_default();
+    let explained = entries
+        .iter()
+        .map(|e| {
+            in_force
+                .iter()
+                .filter(|k| k.domain == e.entry.domain.as_str())
+                .count()
+        })
+        .collect();
     let page = ListPage {
         tr: ctx.tr(&state),
         csrf: &ctx.csrf,
@@ -314,6 +335,7 @@ pub async fn show(
         staff: is_staff(&me.user),
         list: ListView::of(&list),
         entries: entries.iter().map(files::fields).collect(),
+        explained,
         next,
         scans: scans.iter().map(ScanView::of).collect(),
         cadences: Cadence::ALL.iter().map(|c| c.as_str()).collect(),

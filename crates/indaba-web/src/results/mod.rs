@@ -71,7 +71,7 @@ pub async fn report_page(
         Err(e) => return crate::errors::internal(&state, &ctx, &e),
     };
     let public = state.store.is_public(&id).await.unwrap_or(false);
-    let page = report::page(
+    let mut page = report::page(
         tr,
         &ctx.csrf,
         ctx.user_view(),
@@ -84,6 +84,7 @@ pub async fn report_page(
         },
         now(),
     );
+    crate::monitor::explain::annotate(&state, &ctx, &report, &mut page).await;
     ctx.finish(&state, render(page))
 }
 
@@ -163,7 +164,7 @@ async fn latest(
         Ok(r) => r,
         Err(e) => return crate::errors::internal(&state, &ctx, &e),
     };
-    let page = report::page(
+    let mut page = report::page(
         tr,
         &ctx.csrf,
         ctx.user_view(),
@@ -176,6 +177,7 @@ async fn latest(
         },
         now(),
     );
+    crate::monitor::explain::annotate(&state, &ctx, &report, &mut page).await;
     ctx.finish(&state, render(page))
 }
 

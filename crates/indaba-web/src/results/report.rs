@@ -64,6 +64,9 @@ pub struct ReportPage<'a> {
     pub latest: bool,
     /// Whether the report is public (has a per-domain address and history).
     pub public: bool,
+    /// Whether the visitor speaks for an owner of the domain and may
+    /// explain its findings (see [`crate::monitor::explain::annotate`]).
+    pub may_explain: bool,
 }
 
 /// One line of the summary.
@@ -126,6 +129,12 @@ pub struct FindingView {
     pub guide: String,
     /// Whether to show it unfolded (problems are).
     pub open: bool,
+    /// The owner's explanation in force, if any.
+    pub explained: Option<crate::monitor::explain::ExplainedView>,
+    /// Whether the visitor may explain it (an owner, and it falls short).
+    pub explainable: bool,
+    /// The check id made fit for element ids (dots as dashes).
+    pub anchor: String,
 }
 
 /// What the page shows besides the report itself.
@@ -203,6 +212,7 @@ pub fn page<'a>(
         reused: framing.reused,
         latest: framing.latest,
         public: framing.public,
+        may_explain: false,
     }
 }
 
@@ -293,6 +303,9 @@ pub fn categories(tr: &Tr<'_>, report: &Report) -> Vec<CategoryView> {
                             .map(|e| (e.subject.clone(), e.detail.clone()))
                             .collect(),
                         guide: f.guide.clone(),
+                        explained: None,
+                        explainable: false,
+                        anchor: f.check.replace('.', "-"),
                     }
                 })
                 .collect();
