@@ -222,3 +222,8 @@ admin-org-disabled = The organisation was disabled, and { $count ->
    *[other] { $count } accounts of its people with it.
 }
 admin-org-enabled = The organisation was enabled again. Its people's accounts stay disabled until you enable each.
+
+## The password-reset mail (text wrapped at 78 columns, and HTML)
+reset-mail-asked = Someone (hopefully you) asked to reset the password of your Indaba account.
+reset-mail-choose = Choose a new password at this address within one hour; the link works once:
+reset-mail-ignore = If you did not ask for this, ignore this message: your password stays as it is.

@@ -20,6 +20,7 @@ use serde::Deserialize;
 use crate::app::{AppState, Client, PageContext, too_many};
 use crate::extract::CsrfForm;
 use crate::i18n::Tr;
+use crate::mail::{MailBody, Paragraph};
 use crate::pages::{message, render};
 use crate::protect;
 use crate::view::UserView;
@@ -98,12 +99,12 @@ fn internal_error(
 
 /// Sends `subject`/`body` to `to` in the background (the answer must not
 /// take longer, or say more, because a mail was sent).
-fn send_later(state: &AppState, to: String, subject: String, body: String) {
+fn send_later(state: &AppState, to: String, subject: String, body: MailBody) {
     match &state.mailer {
         Some(mailer) => {
             let mailer = mailer.clone();
             tokio::spawn(async move {
-                if let Err(e) = mailer.send(&to, &subject, body).await {
+                if let Err(e) = mailer.send_body(&to, &subject, &body).await {
                     tracing::error!(error = %e, "cannot send a mail");
                 }
             });
@@ -157,12 +158,17 @@ pub async fn login(
         }
         Ok(SignIn::Failed { notice }) => {
             if let Some(user) = notice {
-                send_later(
-                    &state,
-                    user.email.clone(),
-                    tr.t("platform-signin-notice-subject"),
-                    tr.t1("platform-signin-notice-body", "email", &user.email),
+                let subject = tr.t("platform-signin-notice-subject");
+                let body = MailBody::compose(
+                    tr.lang,
+                    &subject,
+                    &[Paragraph::Text(tr.t1(
+                        "platform-signin-notice-body",
+                        "email",
+                        &user.email,
+                    ))],
                 );
+                send_later(&state, user.email.clone(), subject, body);
             }
             let page = LoginPage {
                 tr,
@@ -273,12 +279,8 @@ pub async fn forgot(
                     "{}/password/reset/{token}",
                     state.config.base_url.trim_end_matches('/')
                 );
-                send_later(
-                    &state,
-                    user.email.clone(),
-                    tr.t("reset-mail-subject"),
-                    tr.t1("reset-mail-body", "link", link),
-                );
+                let (subject, body) = reset_mail(tr, &link);
+                send_later(&state, user.email.clone(), subject, body);
             }
             Ok(None) => tracing::warn!(user = %user.id, "reset mails capped for this hour"),
             Err(e) => tracing::error!(error = %e, "cannot create a reset token"),
@@ -291,6 +293,22 @@ pub async fn forgot(
         "reset-sent-title",
         tr.t("reset-sent-text"),
     )
+}
+
+/// The reset mail with `link`: its subject and body.
+fn reset_mail(tr: Tr<'_>, link: &str) -> (String, MailBody) {
+    let subject = tr.t("reset-mail-subject");
+    let body = MailBody::compose(
+        tr.lang,
+        &subject,
+        &[
+            Paragraph::Text(tr.t("reset-mail-asked")),
+            Paragraph::Text(tr.t("reset-mail-choose")),
+            Paragraph::Link(link.to_string()),
+            Paragraph::Text(tr.t("reset-mail-ignore")),
+        ],
+    );
+    (subject, body)
 }
 
 /// `GET /password/reset/{token}`: the form, or at once the news that the
@@ -368,4 +386,65 @@ pub async fn reset(
     let mut r = render(page);
     *r.status_mut() = StatusCode::BAD_REQUEST;
     ctx.finish(&state, r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reset_mail_is_wrapped_at_78_columns_and_its_html_escaped() {
+        let catalogue = crate::i18n::Translations::load().unwrap();
+        let tr = Tr::new(&catalogue, "en");
+        let base = "https://password-reset.a-rather-long-subdomain.of-a-national-partnership.example.test/indaba?x=1&y=<b>";
+        let link = format!("{base}/password/reset/{}", "T".repeat(44));
+        let (subject, body) = reset_mail(tr, &link);
+        assert!(!subject.is_empty());
+        let lines: Vec<&str> = body.text.lines().collect();
+        assert!(lines.len() > 4, "{}", body.text);
+        for line in &lines {
+            // The link is never broken (it would not work); it stands on a
+            // line of its own, and every other line fits.
+            if *line == link {
+                continue;
+            }
+            assert!(line.chars().count() <= 78, "{line:?} is too long");
+        }
+        assert!(
+            lines.contains(&link.as_str()),
+            "the link is whole on a line"
+        );
+        assert!(body.text.contains("ignore this message"));
+        // The HTML part escapes what it is given.
+        assert!(!body.html.contains("<b>"), "{}", body.html);
+        assert!(body.html.contains("&#38;y=&#60;b&#62;"), "{}", body.html);
+        assert!(body.html.contains("<a href="));
+        // On the wire, every line fits (quoted-printable soft breaks),
+        // and both parts are there.
+        let wire =
+            crate::mail::alternative_message("a@indaba.test", "b@indaba.test", &subject, &body)
+                .unwrap()
+                .formatted();
+        let wire = String::from_utf8(wire).unwrap();
+        assert!(wire.lines().all(|l| l.len() <= 78), "{wire}");
+        assert!(wire.contains("multipart/alternative"));
+        assert!(wire.contains("text/plain") && wire.contains("text/html"));
+    }
+
+    #[test]
+    fn a_long_word_is_not_broken_and_lists_hang() {
+        let body = MailBody::compose(
+            "en",
+            "s",
+            &[
+                Paragraph::List(vec!["word ".repeat(40)]),
+                Paragraph::Heading("<h1>".into()),
+            ],
+        );
+        let lines: Vec<&str> = body.text.lines().collect();
+        assert!(lines[0].starts_with("- word") && lines[1].starts_with("  word"));
+        assert!(lines.iter().all(|l| l.chars().count() <= 78));
+        assert!(!body.html.contains("<h1>"), "{}", body.html);
+        assert!(body.html.contains("&#60;h1&#62;"), "{}", body.html);
+    }
 }

@@ -522,6 +522,20 @@ async fn reset_link(server: &Server, email: &str, before: &[PathBuf]) -> String 
         m.contains(&format!("To: {email}")) && m.contains(&prefix)
     })
     .await;
+    // Both parts arrive: text wrapped at 78 columns, and HTML with the link.
+    assert!(mail.contains("multipart/alternative"), "{mail}");
+    assert!(mail.contains("Content-Type: text/plain"), "{mail}");
+    assert!(mail.contains("Content-Type: text/html"), "{mail}");
+    assert!(mail.contains(&format!("<a href=\"{prefix}")), "{mail}");
+    let text = mail
+        .split("Content-Type: text/plain")
+        .nth(1)
+        .and_then(|t| t.split("Content-Type: text/html").next())
+        .unwrap_or_default();
+    for line in text.lines().filter(|l| !l.starts_with(&prefix)) {
+        assert!(line.chars().count() <= 78, "{line:?} in {mail}");
+    }
+    assert!(text.contains("ignore this message"), "{mail}");
     let start = mail.find(&prefix).expect("the link");
     mail[start..]
         .split_whitespace()
