@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use indaba_store::SignIn;
+use indaba_store::{ResetLink, SignIn};
 use serde::Deserialize;
 
 use crate::app::{AppState, Client, PageContext, too_many};
@@ -58,6 +58,9 @@ pub struct PasswordPage<'a> {
     pub token: Option<&'a str>,
     /// A problem to show.
     pub problem: Option<String>,
+    /// The link is used, expired or unknown: say so and offer a new one,
+    /// without the form.
+    pub dead_link: bool,
 }
 
 /// The sign-in form.
@@ -236,6 +239,7 @@ pub async fn forgot_form(State(state): State<AppState>, ctx: PageContext) -> Res
         user: ctx.user_view(),
         token: None,
         problem: None,
+        dead_link: false,
     };
     ctx.finish(&state, render(page))
 }
@@ -311,27 +315,52 @@ fn reset_mail(tr: Tr<'_>, link: &str) -> (String, MailBody) {
     (subject, body)
 }
 
-/// `GET /password/reset/{token}`: the form, or at once the news that the
-/// link is no good.
+/// The page of a reset link that does not work, saying why (used,
+/// expired, unknown) with a link to ask for a new one and no form: 410 for
+/// a link that did exist, 404 otherwise.
+fn dead_link_page(state: &AppState, ctx: &PageContext, token: &str, link: ResetLink) -> Response {
+    let tr = ctx.tr(state);
+    let (key, status) = match link {
+        ResetLink::Used => ("reset-used", StatusCode::GONE),
+        ResetLink::Expired => ("reset-expired", StatusCode::GONE),
+        ResetLink::Live | ResetLink::Unknown => ("reset-invalid", StatusCode::NOT_FOUND),
+    };
+    let page = PasswordPage {
+        tr,
+        csrf: &ctx.csrf,
+        user: ctx.user_view(),
+        token: Some(token),
+        problem: Some(tr.t(key)),
+        dead_link: true,
+    };
+    let mut r = render(page);
+    *r.status_mut() = status;
+    ctx.finish(state, r)
+}
+
+/// `GET /password/reset/{token}`: the form, or at once (before any form)
+/// the news that the link was used, expired or is unknown.
 pub async fn reset_form(
     State(state): State<AppState>,
     ctx: PageContext,
     Path(token): Path<String>,
 ) -> Response {
-    let valid = state.store.reset_token_valid(&token).await.unwrap_or(false);
-    let tr = ctx.tr(&state);
+    let link = match state.store.reset_link(&token).await {
+        Ok(link) => link,
+        Err(e) => return internal_error(&state, &ctx, "cannot look up a reset link", e),
+    };
+    if link != ResetLink::Live {
+        return dead_link_page(&state, &ctx, &token, link);
+    }
     let page = PasswordPage {
-        tr,
+        tr: ctx.tr(&state),
         csrf: &ctx.csrf,
         user: ctx.user_view(),
         token: Some(&token),
-        problem: (!valid).then(|| tr.t("reset-invalid")),
+        problem: None,
+        dead_link: false,
     };
-    let mut r = render(page);
-    if !valid {
-        *r.status_mut() = StatusCode::NOT_FOUND;
-    }
-    ctx.finish(&state, r)
+    ctx.finish(&state, render(page))
 }
 
 /// The new-password form.
@@ -369,7 +398,16 @@ pub async fn reset(
                 tr.t("reset-done-text"),
             );
         }
-        Ok(false) => tr.t("reset-invalid"),
+        Ok(false) => {
+            let link = state
+                .store
+                .reset_link(&token)
+                .await
+                .unwrap_or(ResetLink::Unknown);
+            let mut r = dead_link_page(&state, &ctx, &token, link);
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            return r;
+        }
         Err(indaba_store::StoreError::Invalid(reason)) => reason,
         Err(e) => {
             tracing::error!(error = %e, "cannot reset a password");
@@ -382,6 +420,7 @@ pub async fn reset(
         user: ctx.user_view(),
         token: Some(&token),
         problem: Some(problem),
+        dead_link: false,
     };
     let mut r = render(page);
     *r.status_mut() = StatusCode::BAD_REQUEST;
@@ -446,5 +485,80 @@ mod tests {
         assert!(lines.iter().all(|l| l.chars().count() <= 78));
         assert!(!body.html.contains("<h1>"), "{}", body.html);
         assert!(body.html.contains("&#60;h1&#62;"), "{}", body.html);
+    }
+
+    /// GET of `path` on the whole router: status and body.
+    async fn get(state: &AppState, path: &str) -> (StatusCode, String) {
+        use tower::ServiceExt;
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let r = crate::router(state.clone()).oneshot(request).await.unwrap();
+        let status = r.status();
+        let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_used_or_expired_reset_link_says_so_before_any_form() {
+        use indaba_store::{Actor, NewUser, Role};
+        let fixture = crate::testing::fixture().await;
+        let state = &fixture.state;
+        let user = state
+            .store
+            .create_user(
+                &Actor::local(),
+                NewUser {
+                    email: "reset@example.test",
+                    name: "",
+                    role: Role::Member,
+                    organisation_id: None,
+                    password: "a long enough password",
+                },
+            )
+            .await
+            .unwrap();
+        let token = |ttl| {
+            let store = state.store.clone();
+            let id = user.id.clone();
+            async move {
+                store
+                    .create_reset_token(&Actor::local(), &id, ttl, 10)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        let live = token(3600).await;
+        let expired = token(-1).await;
+        let (status, page) = get(state, &format!("/password/reset/{live}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("name=\"password\""), "{page}");
+        assert!(!page.contains("already used"));
+
+        let (status, page) = get(state, &format!("/password/reset/{expired}")).await;
+        assert_eq!(status, StatusCode::GONE);
+        assert!(page.contains("This link has expired"), "{page}");
+        assert!(page.contains("href=\"/password/forgot\""), "{page}");
+        assert!(!page.contains("name=\"password\""), "no form: {page}");
+
+        assert!(
+            state
+                .store
+                .consume_reset_token(&Actor::local(), &live, "the brand new password")
+                .await
+                .unwrap()
+        );
+        let (status, page) = get(state, &format!("/password/reset/{live}")).await;
+        assert_eq!(status, StatusCode::GONE);
+        assert!(page.contains("This link was already used"), "{page}");
+        assert!(page.contains("href=\"/password/forgot\""), "{page}");
+        assert!(!page.contains("name=\"password\""), "no form: {page}");
+
+        let (status, page) = get(state, "/password/reset/madeup").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!page.contains("name=\"password\""), "no form: {page}");
     }
 }

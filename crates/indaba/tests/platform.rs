@@ -621,6 +621,20 @@ async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
     fill_and_submit(b, &[("password", "the browser's new password")]).await;
     wait_for_text(b, "Password changed").await;
     signed_in(&server, "member@example.test", "the browser's new password").await;
+    // The used link says so before any form, and offers a new one.
+    b.goto(&link).await.unwrap();
+    wait_for_text(b, "This link was already used").await;
+    assert!(
+        b.find(Locator::Css("input[type=password]")).await.is_err(),
+        "no password form on a used link"
+    );
+    b.find(Locator::Css("a[href='/password/forgot']"))
+        .await
+        .expect("a link to ask for a new one")
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(b, "/password/forgot").await;
 }
 
 /// Indaba's own site, behind TLS on the test network (nginx at indaba.test
