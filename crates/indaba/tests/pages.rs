@@ -1159,3 +1159,70 @@ async fn focus_indicators_contrast_at_least_3_to_1() {
         "with the outline removed every stop fails: {stops:#?}"
     );
 }
+
+/// The text of each technical block (`details.tech-block` of a server) of
+/// the report in the browser, all unfolded: (summary, whole text).
+async fn server_blocks(b: &Client) -> Vec<(String, String)> {
+    let found = b
+        .execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true);
+             return Array.from(document.querySelectorAll('details.tech-block[id^=server-]'))
+               .map(d => [d.querySelector('summary').innerText, d.innerText]);",
+            vec![],
+        )
+        .await
+        .expect("technical blocks");
+    serde_json::from_value(found).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mail_report_has_technical_tables_per_mx() {
+    let server = start(&[]).await;
+    let browser = chromium().await;
+    let b = &browser.client;
+    b.set_window_size(1280, 900).await.expect("window size");
+
+    // mail.test has two MX hosts on the test network: mx1 (IPv4 and IPv6)
+    // and mx2 (IPv4 only), both with STARTTLS and TLSA records.
+    test_from_home(b, &server.base, "mail-domain", "mail.test").await;
+    let page = wait_for_text(b, "Test result for mail.test").await;
+    screenshots(b, "mail-report-folded").await;
+    let blocks = server_blocks(b).await;
+    for mx in ["mx1.mail.test", "mx2.mail.test"] {
+        let mine: Vec<&(String, String)> = blocks.iter().filter(|(s, _)| s.contains(mx)).collect();
+        assert!(!mine.is_empty(), "no technical tables for {mx}: {page}");
+        for (summary, text) in mine {
+            assert!(summary.contains(":25"), "the address and port: {summary}");
+            for part in [
+                "TLS versions",
+                "TLS 1.2",
+                "Cipher suites",
+                "Key exchange",
+                "Certificate chain",
+                "subject CN=",
+                "issuer CN=",
+                "DANE",
+                &format!("_25._tcp.{mx}"),
+                "3 1 1",
+            ] {
+                assert!(text.contains(part), "{mx}: no {part:?} in {text}");
+            }
+        }
+    }
+    // mx1 has two addresses (IPv4 and IPv6), each tested: a block each.
+    assert!(
+        blocks
+            .iter()
+            .filter(|(s, _)| s.contains("mx1.mail.test"))
+            .count()
+            >= 2,
+        "{blocks:#?}"
+    );
+    let addresses = text_of(b, "#tech-addresses").await;
+    for mx in ["mx1.mail.test", "mx2.mail.test"] {
+        assert!(addresses.contains(mx), "{addresses}");
+    }
+    assert_wraps_sensibly(b, "mail report").await;
+    assert_accessible(b, "mail report").await;
+    screenshots(b, "mail-report").await;
+}
