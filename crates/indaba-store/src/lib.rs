@@ -21,6 +21,7 @@ pub mod desk;
 mod disabling;
 mod jobs;
 pub mod monitor;
+pub mod notices;
 pub mod passwords;
 mod public;
 mod reports;

@@ -853,6 +853,10 @@ impl Store {
                 state = self.move_scan(&id, state, event).await?;
             }
             if state == ScanState::Finishing {
+                // Owner notices: the changes against the list's previous
+                // scan are written before the scan is done (a failure
+                // leaves it finishing, to be tried again next round).
+                self.queue_notice_changes(&id).await?;
                 self.move_scan(&id, state, ScanEvent::Summarised).await?;
                 finished.push(id);
             }

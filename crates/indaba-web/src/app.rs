@@ -204,6 +204,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::assembly::routes())
         .merge(crate::results::routes())
         .merge(crate::monitor::routes())
+        .merge(crate::notices::routes())
         .fallback(crate::pages::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(

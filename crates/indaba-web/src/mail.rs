@@ -102,6 +102,10 @@ pub enum MailError {
     /// The SMTP server refused or could not be reached.
     #[error("the SMTP server did not take the message: {0}")]
     Send(String),
+    /// The SMTP server refused the message for good (a 5xx answer: the
+    /// address does not exist, say): sending again would not help.
+    #[error("the SMTP server refused the message: {0}")]
+    Refused(String),
     /// The settings cannot work.
     #[error("{0}")]
     Settings(String),
@@ -251,11 +255,13 @@ impl Mailer {
         body: &MailBody,
     ) -> Result<String, MailError> {
         let message = alternative_message(&self.from, to, subject, body)?;
-        let response = self
-            .transport
-            .send(message)
-            .await
-            .map_err(|e| MailError::Send(e.to_string()))?;
+        let response = self.transport.send(message).await.map_err(|e| {
+            if e.is_permanent() {
+                MailError::Refused(e.to_string())
+            } else {
+                MailError::Send(e.to_string())
+            }
+        })?;
         Ok(format!(
             "{} {}",
             response.code(),
