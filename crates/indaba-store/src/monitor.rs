@@ -1228,6 +1228,25 @@ impl Store {
         }
     }
 
+    /// Gives the scheduler role up at once (a worker stopping): another
+    /// process need not wait for the lease to run out.
+    pub async fn release_scheduler_lock(&self, lock: SchedulerLock) -> Result<(), StoreError> {
+        match lock.conn {
+            Some(mut conn) => {
+                sqlx::query("SELECT pg_advisory_unlock(7245)")
+                    .execute(&mut conn)
+                    .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM monitor_scheduler WHERE id = 1 AND holder = $1")
+                    .bind(&lock.holder)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     // ------------------------------------------------------------ shared probes
 
     /// A shared probe's result made within `freshness_secs` of `now`:

@@ -12,7 +12,7 @@
 //!   same transaction: two senders at once send one digest, never two;
 //! - an opted-out or bounced contact's changes are logged as not sent.
 
-use indaba_model::{Outcome, Report, Status};
+use indaba_model::{Outcome, Status};
 use indaba_monitor::notices::{Change, Direction, Observed, changes};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -105,9 +105,9 @@ async fn observed(
     store: &Store,
     state: &str,
     report_id: Option<&str>,
-) -> Result<Option<(Observed, Option<Report>)>, StoreError> {
+) -> Result<Option<Observed>, StoreError> {
     match (state, report_id) {
-        ("error", _) => Ok(Some((Observed::Unreachable, None))),
+        ("error", _) => Ok(Some(Observed::Unreachable)),
         ("done", Some(id)) => {
             let report = match store.report(id).await {
                 Ok(r) => r,
@@ -126,7 +126,7 @@ async fn observed(
                         .collect::<std::collections::BTreeMap<String, Status>>(),
                 ),
             };
-            Ok(Some((seen, Some(report))))
+            Ok(Some(seen))
         }
         _ => Ok(None),
     }
@@ -197,13 +197,15 @@ impl Store {
         .bind(&previous)
         .fetch_all(&self.pool)
         .await?;
-        let mut written = 0;
+        // Every change is found first and written in one transaction: a
+        // sender never sees half of a scan's changes.
+        let mut found: Vec<(String, String, Change, Option<String>)> = Vec::new();
         for p in pairs {
             let domain: String = p.try_get("domain")?;
             let kind: String = p.try_get("kind")?;
             let o_report: Option<String> = p.try_get("o_report")?;
             let n_report: Option<String> = p.try_get("n_report")?;
-            let Some((before, _)) = observed(
+            let Some(before) = observed(
                 self,
                 &p.try_get::<String, _>("o_state")?,
                 o_report.as_deref(),
@@ -212,7 +214,7 @@ impl Store {
             else {
                 continue;
             };
-            let Some((after, _)) = observed(
+            let Some(after) = observed(
                 self,
                 &p.try_get::<String, _>("n_state")?,
                 n_report.as_deref(),
@@ -222,54 +224,37 @@ impl Store {
                 continue;
             };
             for change in changes(&before, &after) {
-                written += self
-                    .insert_change(
-                        &scan.list_id,
-                        scan_id,
-                        &previous,
-                        &domain,
-                        &kind,
-                        &change,
-                        n_report.as_deref(),
-                    )
-                    .await?;
+                found.push((domain.clone(), kind.clone(), change, n_report.clone()));
             }
         }
+        let mut written = 0;
+        let stamp = now();
+        let mut tx = self.begin_write().await?;
+        for (domain, kind, change, report_id) in found {
+            let done = sqlx::query(
+                "INSERT INTO notice_changes (id, scan_id, previous_scan_id, list_id, domain, kind, \
+                 check_id, direction, was, now_is, report_id, state, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12) \
+                 ON CONFLICT (scan_id, domain, kind, check_id) DO NOTHING",
+            )
+            .bind(new_id())
+            .bind(scan_id)
+            .bind(&previous)
+            .bind(&scan.list_id)
+            .bind(&domain)
+            .bind(&kind)
+            .bind(change.check.as_deref().unwrap_or(""))
+            .bind(change.direction.as_str())
+            .bind(&change.from)
+            .bind(&change.to)
+            .bind(report_id)
+            .bind(stamp)
+            .execute(&mut *tx)
+            .await?;
+            written += done.rows_affected() as usize;
+        }
+        tx.commit().await?;
         Ok(written)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn insert_change(
-        &self,
-        list_id: &str,
-        scan_id: &str,
-        previous: &str,
-        domain: &str,
-        kind: &str,
-        change: &Change,
-        report_id: Option<&str>,
-    ) -> Result<usize, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO notice_changes (id, scan_id, previous_scan_id, list_id, domain, kind, \
-             check_id, direction, was, now_is, report_id, state, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12) \
-             ON CONFLICT (scan_id, domain, kind, check_id) DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(scan_id)
-        .bind(previous)
-        .bind(list_id)
-        .bind(domain)
-        .bind(kind)
-        .bind(change.check.as_deref().unwrap_or(""))
-        .bind(change.direction.as_str())
-        .bind(&change.from)
-        .bind(&change.to)
-        .bind(report_id)
-        .bind(now())
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() as usize)
     }
 
     /// Changes not yet in a digest, oldest first (at most `limit`).

@@ -90,9 +90,22 @@ pub async fn send_due(n: Notices<'_>, now: i64) -> Result<Round, StoreError> {
             .unwrap_or(indaba_monitor::notices::ContactSource::Rdap);
         let changes: Vec<PendingChange> = items.into_iter().map(|(_, c)| c).collect();
         let tr = Tr::new(n.catalogue, DEFAULT_LANGUAGE);
+        let subscribed = n.store.subscribed_to_improvements(&address).await?;
+        let (keep, drop): (Vec<PendingChange>, Vec<PendingChange>) = changes
+            .into_iter()
+            .partition(|c| wanted(c.direction, subscribed));
+        let dropped: Vec<String> = drop.into_iter().map(|c| c.id).collect();
+        n.store
+            .set_notice_changes(&dropped, "not_subscribed")
+            .await?;
+        if keep.is_empty() {
+            continue;
+        }
         if n.store.notice_stopped(&address).await? {
-            let ids: Vec<String> = changes.iter().map(|c| c.id.clone()).collect();
-            let subject = subject(&tr, &changes);
+            // Logged, not sent: the delivery log shows every digest that
+            // would have gone.
+            let ids: Vec<String> = keep.iter().map(|c| c.id.clone()).collect();
+            let subject = subject(&tr, &keep);
             let logged = n
                 .store
                 .claim_digest(
@@ -108,17 +121,6 @@ pub async fn send_due(n: Notices<'_>, now: i64) -> Result<Round, StoreError> {
                 n.store.set_notice_changes(&ids, "opted_out").await?;
             }
             round.opted_out += 1;
-            continue;
-        }
-        let subscribed = n.store.subscribed_to_improvements(&address).await?;
-        let (keep, drop): (Vec<PendingChange>, Vec<PendingChange>) = changes
-            .into_iter()
-            .partition(|c| wanted(c.direction, subscribed));
-        let dropped: Vec<String> = drop.into_iter().map(|c| c.id).collect();
-        n.store
-            .set_notice_changes(&dropped, "not_subscribed")
-            .await?;
-        if keep.is_empty() {
             continue;
         }
         let ids: Vec<String> = keep.iter().map(|c| c.id.clone()).collect();
@@ -215,15 +217,16 @@ fn subject(tr: &Tr<'_>, changes: &[PendingChange]) -> String {
         names.len()
     };
     let worse = domains(Direction::Regression);
-    if worse > 0 {
-        tr.t1("notices-subject-regressions", "count", worse)
+    // A number argument, so that the plural forms select.
+    let (id, count) = if worse > 0 {
+        ("notices-subject-regressions", worse)
     } else {
-        tr.t1(
+        (
             "notices-subject-improvements",
-            "count",
             domains(Direction::Improvement),
         )
-    }
+    };
+    tr.m(&indaba_model::Message::new(id).arg("count", count as u64))
 }
 
 /// The digest's paragraphs: per domain and kind, what changed with the
