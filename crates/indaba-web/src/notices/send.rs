@@ -101,44 +101,35 @@ pub async fn send_due(n: Notices<'_>, now: i64) -> Result<Round, StoreError> {
         if keep.is_empty() {
             continue;
         }
-        if n.store.notice_stopped(&address).await? {
-            // Logged, not sent: the delivery log shows every digest that
-            // would have gone.
-            let ids: Vec<String> = keep.iter().map(|c| c.id.clone()).collect();
-            let subject = subject(&tr, &keep);
-            let logged = n
-                .store
-                .claim_digest(
-                    &address,
-                    day,
-                    source.as_str(),
-                    &subject,
-                    &ids,
-                    DigestState::OptedOut,
-                )
-                .await?;
-            if logged.is_none() {
-                n.store.set_notice_changes(&ids, "opted_out").await?;
-            }
-            round.opted_out += 1;
-            continue;
-        }
         let ids: Vec<String> = keep.iter().map(|c| c.id.clone()).collect();
         let subject = subject(&tr, &keep);
-        let Some(digest) = n
+        // An opted-out contact's digest is logged, not sent: the delivery
+        // log shows every digest that would have gone.
+        let stopped = n.store.notice_stopped(&address).await?;
+        let claim = if stopped {
+            DigestState::OptedOut
+        } else {
+            DigestState::Sending
+        };
+        let claimed = n
             .store
-            .claim_digest(
-                &address,
-                day,
-                source.as_str(),
-                &subject,
-                &ids,
-                DigestState::Sending,
-            )
-            .await?
-        else {
-            round.waiting += keep.len();
-            continue;
+            .claim_digest(&address, day, source.as_str(), &subject, &ids, claim)
+            .await?;
+        let digest = match (claimed, stopped) {
+            (Some(_), true) => {
+                round.opted_out += 1;
+                continue;
+            }
+            (None, true) => {
+                n.store.set_notice_changes(&ids, "opted_out").await?;
+                round.opted_out += 1;
+                continue;
+            }
+            (None, false) => {
+                round.waiting += keep.len();
+                continue;
+            }
+            (Some(digest), false) => digest,
         };
         let body = digest_body(n, &tr, &key, &address, source, subscribed, &subject, &keep).await;
         let (state, answer) = match n.mailer {
@@ -329,16 +320,7 @@ fn change_lines(
     if let Some(finding) = report.and_then(|r| r.finding(check)) {
         lines.push(tr.t1("notices-found", "summary", tr.m(&finding.message)));
         for e in finding.evidence.iter().take(EVIDENCE_LINES) {
-            let subject = e
-                .subject_message
-                .as_ref()
-                .map(|m| tr.m(m))
-                .unwrap_or_else(|| e.subject.clone());
-            let detail = e
-                .detail_message
-                .as_ref()
-                .map(|m| tr.m(m))
-                .unwrap_or_else(|| e.detail.clone());
+            let (subject, detail) = crate::results::report::evidence_pair(tr, e);
             lines.push(tr.t1("notices-evidence", "line", format!("{subject}: {detail}")));
         }
         if !finding.guide.is_empty() {
