@@ -6,6 +6,7 @@ pub mod api;
 pub mod files;
 pub mod metrics;
 pub mod pages;
+pub mod sharing;
 pub mod worker;
 
 use axum::Router;
