@@ -242,6 +242,12 @@ impl Store {
             tx.commit().await?;
             return Ok(None);
         }
+        // Used links are kept (their page says so) for a month, then go.
+        sqlx::query("DELETE FROM reset_tokens WHERE user_id = $1 AND expires_at < $2")
+            .bind(user_id)
+            .bind(at - 30 * 86_400)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO reset_tokens (token_hash, user_id, expires_at, used, created_at) \
              VALUES ($1, $2, $3, 0, $4)",
