@@ -495,6 +495,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                 std::time::Duration::from_secs(args.notice_interval),
             );
         }
+        indaba_web::batch::scheduler::spawn(&state);
         let (stop_scans, scans_stopped) = tokio::sync::watch::channel(false);
         let scan_workers = (args.scan_concurrency > 0).then(|| {
             let mut config = indaba_web::monitor::worker::WorkerConfig::new(
