@@ -12,6 +12,7 @@
 pub mod explain;
 pub mod import;
 pub mod list;
+pub mod notices;
 pub mod queue;
 pub mod scan;
 pub mod schedule;
