@@ -73,15 +73,20 @@ const COLUMNS: &str = "e.id, e.domain, e.kind, e.check_id, e.organisation_id, o.
 const FROM: &str = "FROM monitor_explanations e JOIN organisations o ON o.id = e.organisation_id \
      LEFT JOIN users cu ON cu.id = e.created_by LEFT JOIN users ru ON ru.id = e.rejected_by";
 
-fn from_row(r: &AnyRow) -> Result<Explanation, StoreError> {
+/// The finding of a row with `domain`, `kind` and `check_id` columns.
+fn key_from_row(r: &AnyRow) -> Result<FindingKey, StoreError> {
     let kind: String = r.try_get("kind")?;
+    Ok(FindingKey {
+        domain: r.try_get("domain")?,
+        kind: parse_kind(&kind)?,
+        check: r.try_get("check_id")?,
+    })
+}
+
+fn from_row(r: &AnyRow) -> Result<Explanation, StoreError> {
     Ok(Explanation {
         id: r.try_get("id")?,
-        key: FindingKey {
-            domain: r.try_get("domain")?,
-            kind: parse_kind(&kind)?,
-            check: r.try_get("check_id")?,
-        },
+        key: key_from_row(r)?,
         organisation_id: r.try_get("organisation_id")?,
         organisation_name: r.try_get("org_name")?,
         text: r.try_get("body")?,
@@ -256,16 +261,7 @@ impl Store {
         .bind(at)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                Ok(FindingKey {
-                    domain: r.try_get("domain")?,
-                    kind: parse_kind(&kind)?,
-                    check: r.try_get("check_id")?,
-                })
-            })
-            .collect()
+        rows.iter().map(key_from_row).collect()
     }
 
     /// The findings of list `list_id`'s latest finished scan, one per
@@ -297,14 +293,9 @@ impl Store {
         let findings = rows
             .iter()
             .map(|r| {
-                let kind: String = r.try_get("kind")?;
                 let status: String = r.try_get("status")?;
                 Ok((
-                    FindingKey {
-                        domain: r.try_get("domain")?,
-                        kind: parse_kind(&kind)?,
-                        check: r.try_get("check_id")?,
-                    },
+                    key_from_row(r)?,
                     Status::parse(&status)
                         .ok_or_else(|| StoreError::Corrupt(format!("finding status {status:?}")))?,
                 ))

@@ -226,7 +226,7 @@ mod tests {
     use axum::Router;
     use axum::body::Body;
     use axum::routing::{get, post};
-    use indaba_store::{Actor, NewUser, Role};
+    use indaba_store::Role;
     use tower::ServiceExt;
 
     use crate::testing::fixture;
@@ -262,27 +262,7 @@ mod tests {
     }
 
     async fn signed_in_as(state: &AppState, role: Role) -> (String, String) {
-        let user = state
-            .store
-            .create_user(
-                &Actor::local(),
-                NewUser {
-                    email: &format!("{role}@example.test"),
-                    name: "",
-                    role,
-                    organisation_id: None,
-                    password: "a long enough password",
-                },
-            )
-            .await
-            .unwrap();
-        let token = state
-            .store
-            .create_session(&Actor::user(&user.id, "192.0.2.1"), 3600)
-            .await
-            .unwrap();
-        let csrf = state.store.session(&token).await.unwrap().unwrap().csrf;
-        (format!("indaba_session={token}"), csrf)
+        crate::testing::session(state, &format!("{role}@example.test"), role, None).await
     }
 
     #[tokio::test]

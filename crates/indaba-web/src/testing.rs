@@ -1,7 +1,7 @@
 //! What the crate's router tests share: a platform state on a fresh SQLite
 //! store, no server and no network.
 
-use indaba_store::Store;
+use indaba_store::{Actor, NewUser, Role, Store};
 
 use crate::app::AppState;
 
@@ -64,4 +64,35 @@ pub(crate) async fn send(
         .await
         .unwrap();
     (status, headers, body.to_vec())
+}
+
+/// A session of a new user `email` with `role` in organisation `org`: its
+/// cookie header and its CSRF token.
+pub(crate) async fn session(
+    state: &AppState,
+    email: &str,
+    role: Role,
+    org: Option<&str>,
+) -> (String, String) {
+    let user = state
+        .store
+        .create_user(
+            &Actor::local(),
+            NewUser {
+                email,
+                name: "",
+                role,
+                organisation_id: org,
+                password: "a long enough password",
+            },
+        )
+        .await
+        .unwrap();
+    let token = state
+        .store
+        .create_session(&Actor::user(&user.id, "192.0.2.1"), 3600)
+        .await
+        .unwrap();
+    let csrf = state.store.session(&token).await.unwrap().unwrap().csrf;
+    (format!("indaba_session={token}"), csrf)
 }

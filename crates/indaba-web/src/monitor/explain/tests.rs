@@ -10,10 +10,10 @@ use indaba_model::{DomainName, Report};
 use indaba_monitor::Kinds;
 use indaba_monitor::list::ListEntry;
 use indaba_store::monitor::NewList;
-use indaba_store::{Actor, NewUser, Role, Stakeholder};
+use indaba_store::{Actor, Role, Stakeholder};
 
 use crate::AppState;
-use crate::testing::fixture;
+use crate::testing::{fixture, session};
 
 fn report(domain: &str, https: &str) -> Report {
     let text = format!(
@@ -25,31 +25,6 @@ fn report(domain: &str, https: &str) -> Report {
         "observations":{{"resolver":"r","trust_anchor":[],"dns":[],"tcp":[],"http":[]}}}}"#
     );
     serde_json::from_str(&text).expect("sample report")
-}
-
-/// A session of a new user: (cookie, CSRF token).
-async fn session(state: &AppState, email: &str, role: Role, org: Option<&str>) -> (String, String) {
-    let user = state
-        .store
-        .create_user(
-            &Actor::local(),
-            NewUser {
-                email,
-                name: "",
-                role,
-                organisation_id: org,
-                password: "a long enough password",
-            },
-        )
-        .await
-        .unwrap();
-    let token = state
-        .store
-        .create_session(&Actor::user(&user.id, "192.0.2.1"), 3600)
-        .await
-        .unwrap();
-    let csrf = state.store.session(&token).await.unwrap().unwrap().csrf;
-    (format!("indaba_session={token}"), csrf)
 }
 
 struct World {
