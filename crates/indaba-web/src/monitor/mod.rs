@@ -3,7 +3,9 @@
 //! scans (`pages`), their JSON API (`api`) and `/metrics` (`metrics`).
 
 pub mod api;
+pub mod charts;
 pub mod files;
+pub mod map;
 pub mod metrics;
 pub mod pages;
 pub mod worker;
