@@ -613,6 +613,31 @@ impl Store {
         rows.iter().map(score_row).collect()
     }
 
+    /// Every check row of a list, every scan and segment (the statistics
+    /// export), by day.
+    pub async fn list_check_stats(&self, list_id: &str) -> Result<Vec<CheckRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CHECK_COLUMNS} FROM monitor_stat_checks WHERE list_id = $1 \
+             ORDER BY day, finished_at, scan_id, segment, kind, check_id"
+        ))
+        .bind(list_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(check_row).collect()
+    }
+
+    /// Every score row of a list, every scan and segment, by day.
+    pub async fn list_score_stats(&self, list_id: &str) -> Result<Vec<ScoreRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SCORE_COLUMNS} FROM monitor_stat_scores WHERE list_id = $1 \
+             ORDER BY day, finished_at, scan_id, segment, kind, category"
+        ))
+        .bind(list_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(score_row).collect()
+    }
+
     /// Every scan's check rows of a list's segment and kind, by check then
     /// day: the trend lines of every check in one read.
     pub async fn check_trends(

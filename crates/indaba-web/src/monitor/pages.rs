@@ -38,11 +38,16 @@ pub fn is_staff(user: &User) -> bool {
     matches!(user.role, Role::Admin | Role::Analyst)
 }
 
-fn problem(state: &AppState, ctx: &PageContext, status: StatusCode, text: String) -> Response {
+pub(crate) fn problem(
+    state: &AppState,
+    ctx: &PageContext,
+    status: StatusCode,
+    text: String,
+) -> Response {
     message(state, ctx, status, "monitor-problem-title", text)
 }
 
-fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response {
+pub(crate) fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response {
     let tr = ctx.tr(state);
     match e {
         StoreError::NotFound(_) => {
@@ -69,7 +74,7 @@ fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response
 }
 
 /// A list the user may see, or the page that says why not.
-async fn visible_list(
+pub(crate) async fn visible_list(
     state: &AppState,
     ctx: &PageContext,
     user: &User,
