@@ -254,14 +254,13 @@ impl Store {
     /// any it had), with the worst and most improved domains.
     pub async fn summarise_scan(&self, scan_id: &str) -> Result<(), StoreError> {
         let scan = sqlx::query(
-            "SELECT list_id, created_at, finished_at FROM monitor_scans WHERE id = $1",
+            "SELECT list_id, finished_at FROM monitor_scans WHERE id = $1",
         )
         .bind(scan_id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("scan"))?;
         let list_id: String = scan.try_get("list_id")?;
-        let created_at: i64 = scan.try_get("created_at")?;
         let finished_at: i64 = scan
             .try_get::<Option<i64>, _>("finished_at")?
             .unwrap_or_else(now);
@@ -337,14 +336,32 @@ impl Store {
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
             .map(|(p, _)| p)
             .unwrap_or_else(|| indaba_model::score::POLICY_VERSION.to_string());
+        // The scan's place among the list's summed-up scans: kept when its
+        // rows are rewritten, the next one otherwise.
+        let seq: i64 = match sqlx::query(
+            "SELECT scan_seq FROM monitor_stat_scores WHERE scan_id = $1 LIMIT 1",
+        )
+        .bind(scan_id)
+        .fetch_optional(&self.pool)
+        .await?
+        {
+            Some(r) => r.try_get("scan_seq")?,
+            None => sqlx::query(
+                "SELECT COALESCE(MAX(scan_seq), 0) + 1 AS next FROM monitor_stat_scores \
+                 WHERE list_id = $1",
+            )
+            .bind(&list_id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("next")?,
+        };
         // The list's scan before this one, for the most improved.
         let previous = sqlx::query(
-            "SELECT id FROM monitor_scans WHERE list_id = $1 AND state = 'done' AND id <> $2 \
-             AND created_at <= $3 ORDER BY created_at DESC, id DESC LIMIT 1",
+            "SELECT scan_id AS id FROM monitor_stat_scores WHERE list_id = $1 AND scan_seq < $2 \
+             ORDER BY scan_seq DESC LIMIT 1",
         )
         .bind(&list_id)
-        .bind(scan_id)
-        .bind(created_at)
+        .bind(seq)
         .fetch_optional(&self.pool)
         .await?;
         let mut improved: Vec<(TestKind, Vec<(String, u8, u8)>)> = Vec::new();
@@ -374,16 +391,16 @@ impl Store {
         let checks: Vec<_> = summary.checks.iter().collect();
         for chunk in checks.chunks(INSERT_BATCH) {
             let mut sql = format!(
-                "INSERT INTO monitor_stat_checks (list_id, finished_at, {CHECK_COLUMNS}) VALUES "
+                "INSERT INTO monitor_stat_checks (list_id, finished_at, scan_seq, {CHECK_COLUMNS}) VALUES "
             );
             for i in 0..chunk.len() {
-                let b = i * 16;
+                let b = i * 17;
                 if i > 0 {
                     sql.push_str(", ");
                 }
                 sql.push('(');
                 sql.push_str(
-                    &(1..=16)
+                    &(1..=17)
                         .map(|k| format!("${}", b + k))
                         .collect::<Vec<_>>()
                         .join(", "),
@@ -395,6 +412,7 @@ impl Store {
                 q = q
                     .bind(&list_id)
                     .bind(finished_at)
+                    .bind(seq)
                     .bind(scan_id)
                     .bind(day)
                     .bind(seg.key())
@@ -415,16 +433,16 @@ impl Store {
         let scores: Vec<_> = summary.scores.iter().collect();
         for chunk in scores.chunks(INSERT_BATCH) {
             let mut sql = format!(
-                "INSERT INTO monitor_stat_scores (list_id, finished_at, {SCORE_COLUMNS}) VALUES "
+                "INSERT INTO monitor_stat_scores (list_id, finished_at, scan_seq, {SCORE_COLUMNS}) VALUES "
             );
             for i in 0..chunk.len() {
-                let b = i * 13;
+                let b = i * 14;
                 if i > 0 {
                     sql.push_str(", ");
                 }
                 sql.push('(');
                 sql.push_str(
-                    &(1..=13)
+                    &(1..=14)
                         .map(|k| format!("${}", b + k))
                         .collect::<Vec<_>>()
                         .join(", "),
@@ -436,6 +454,7 @@ impl Store {
                 q = q
                     .bind(&list_id)
                     .bind(finished_at)
+                    .bind(seq)
                     .bind(scan_id)
                     .bind(day)
                     .bind(seg.key())
@@ -538,7 +557,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT scan_id, day, finished_at, policy_version FROM monitor_stat_scores \
              WHERE list_id = $1 AND segment = '' AND category = '' AND kind IN ('web', 'mail') \
-             ORDER BY finished_at, scan_id",
+             ORDER BY scan_seq",
         )
         .bind(list_id)
         .fetch_all(&self.pool)
@@ -563,7 +582,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT scan_id, day, finished_at, policy_version FROM monitor_stat_scores \
              WHERE list_id = $1 AND segment = '' AND category = '' \
-             ORDER BY finished_at DESC, scan_id DESC LIMIT 1",
+             ORDER BY scan_seq DESC LIMIT 1",
         )
         .bind(list_id)
         .fetch_optional(&self.pool)
@@ -618,7 +637,7 @@ impl Store {
     pub async fn list_check_stats(&self, list_id: &str) -> Result<Vec<CheckRow>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {CHECK_COLUMNS} FROM monitor_stat_checks WHERE list_id = $1 \
-             ORDER BY day, finished_at, scan_id, segment, kind, check_id"
+             ORDER BY scan_seq, segment, kind, check_id"
         ))
         .bind(list_id)
         .fetch_all(&self.pool)
@@ -630,7 +649,7 @@ impl Store {
     pub async fn list_score_stats(&self, list_id: &str) -> Result<Vec<ScoreRow>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {SCORE_COLUMNS} FROM monitor_stat_scores WHERE list_id = $1 \
-             ORDER BY day, finished_at, scan_id, segment, kind, category"
+             ORDER BY scan_seq, segment, kind, category"
         ))
         .bind(list_id)
         .fetch_all(&self.pool)
@@ -648,7 +667,7 @@ impl Store {
     ) -> Result<Vec<CheckRow>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {CHECK_COLUMNS} FROM monitor_stat_checks WHERE list_id = $1 AND segment = $2 \
-             AND kind = $3 ORDER BY check_id, day, finished_at"
+             AND kind = $3 ORDER BY check_id, scan_seq"
         ))
         .bind(list_id)
         .bind(segment.key())
@@ -669,7 +688,7 @@ impl Store {
     ) -> Result<Vec<ScoreRow>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {SCORE_COLUMNS} FROM monitor_stat_scores WHERE list_id = $1 AND segment = $2 \
-             AND kind = $3 AND category = $4 ORDER BY day, finished_at"
+             AND kind = $3 AND category = $4 ORDER BY scan_seq"
         ))
         .bind(list_id)
         .bind(segment.key())

@@ -1,13 +1,15 @@
 -- Statistics as data (issue 13): written when a scan finishes, rewritten
 -- when its reports are judged again; adoption over time reads these rows
 -- only. `segment` is '' (the whole list), 'sector:<name>' or
--- 'country:<code>'. Counts that later features add (findings explained by
+-- 'country:<code>'. `scan_seq` numbers a list's summed-up scans in
+-- order (kept when a scan's rows are rewritten). Counts that later features add (findings explained by
 -- their owners) become more columns of the same rows.
 CREATE TABLE monitor_stat_checks (
     scan_id TEXT NOT NULL REFERENCES monitor_scans (id) ON DELETE CASCADE,
     list_id TEXT NOT NULL,
     day BIGINT NOT NULL,
     finished_at BIGINT NOT NULL,
+    scan_seq BIGINT NOT NULL,
     segment TEXT NOT NULL,
     kind TEXT NOT NULL,
     check_id TEXT NOT NULL,
@@ -31,6 +33,7 @@ CREATE TABLE monitor_stat_scores (
     list_id TEXT NOT NULL,
     day BIGINT NOT NULL,
     finished_at BIGINT NOT NULL,
+    scan_seq BIGINT NOT NULL,
     segment TEXT NOT NULL,
     kind TEXT NOT NULL,
     category TEXT NOT NULL,
