@@ -778,7 +778,7 @@ impl Store {
              FROM monitor_jobs j JOIN monitor_scans s ON s.id = j.scan_id \
              LEFT JOIN reports r ON r.id = j.report_id \
              WHERE s.list_id = $1 AND j.domain = $2 AND s.state = 'done' \
-             ORDER BY s.created_at DESC, s.id, j.kind LIMIT $3",
+             ORDER BY j.seq DESC LIMIT $3",
         )
         .bind(list_id)
         .bind(domain)

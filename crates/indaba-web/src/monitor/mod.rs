@@ -80,3 +80,6 @@ pub fn kind_name(kind: TestKind) -> &'static str {
         TestKind::Mail => "mail",
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use indaba_store::passwords::{hash_password, verify_password};
+use indaba_store::passwords::{MIN_PASSWORD_LEN, check_password, hash_password, verify_password};
 use indaba_store::stats::Publication;
 use serde::Deserialize;
 
@@ -27,7 +27,8 @@ use crate::pages::render;
 use crate::protect;
 use crate::view::UserView;
 
-/// The longest passcode accepted (argon2 work is bounded by it).
+/// The longest passcode read from the form (argon2 work is bounded by it;
+/// the password rules allow less).
 const MAX_PASSCODE: usize = 200;
 
 /// The publish form.
@@ -51,12 +52,15 @@ pub async fn publish(
         return store_problem(&state, &ctx, e);
     }
     let passcode = form.passcode.trim();
-    if passcode.chars().count() > MAX_PASSCODE {
+    // A passcode follows the password rules (long rather than complex).
+    if !passcode.is_empty()
+        && (check_password(passcode).is_err() || passcode.chars().count() > MAX_PASSCODE)
+    {
         return problem(
             &state,
             &ctx,
             StatusCode::BAD_REQUEST,
-            tr.t("stats-passcode-too-long"),
+            tr.t1("stats-passcode-rules", "min", MIN_PASSWORD_LEN),
         );
     }
     let hash = if passcode.is_empty() {
