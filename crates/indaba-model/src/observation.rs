@@ -43,6 +43,33 @@ pub struct Observations {
         deserialize_with = "messages_or_sentences"
     )]
     pub cut_short: Vec<crate::Message>,
+    /// Probes whose results this test took from another test of its scan
+    /// instead of asking the server again (the results themselves are in
+    /// the parts above, like any other).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<SharedProbe>,
+}
+
+/// A probe result reused from another test instead of made anew.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SharedProbe {
+    /// What kind of probe (`tls`).
+    pub kind: String,
+    /// What it asked: for a TLS enumeration, `address:port`, the transport
+    /// and the server name sent.
+    pub target: String,
+    /// Who made it.
+    pub source: SharedSource,
+}
+
+/// Who made a shared probe result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SharedSource {
+    /// Another test in the same worker process.
+    ThisWorker,
+    /// Another worker process sharing the database.
+    AnotherWorker,
 }
 
 fn messages_or_sentences<'de, D: serde::Deserializer<'de>>(

@@ -8,6 +8,7 @@ pub mod chain;
 pub mod dns;
 pub mod http;
 pub mod mrt;
+pub mod pace;
 pub mod rdap;
 pub mod routing;
 pub mod rtr;
@@ -16,4 +17,4 @@ pub mod shared_scans;
 pub mod tls;
 
 pub use session::{ProbeSettings, Session};
-pub use shared_scans::SharedScans;
+pub use shared_scans::{RemoteScan, ScanExchange, ScanKey, SharedScans, SharingCounts};

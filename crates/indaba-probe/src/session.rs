@@ -36,6 +36,9 @@ pub struct ProbeSettings {
     pub allow_private: bool,
     /// Largest HTTP body kept, in bytes.
     pub http_body_limit: usize,
+    /// The pace of queries to each authoritative name server, shared by
+    /// every session of the process; `None` asks at once.
+    pub name_server_pace: Option<std::sync::Arc<crate::pace::ServerPace>>,
 }
 
 impl ProbeSettings {
@@ -48,6 +51,7 @@ impl ProbeSettings {
             http_timeout: Duration::from_secs(10),
             allow_private: false,
             http_body_limit: limits::MAX_HTTP_BODY_BYTES,
+            name_server_pace: None,
         }
     }
 }
@@ -199,6 +203,11 @@ impl Session {
                 self.record(|o| o.dns.push(exchange.clone()));
                 return exchange;
             }
+            if let Some(pace) = &self.settings.name_server_pace
+                && server != self.settings.resolver
+            {
+                pace.wait(server.ip(), self.deadline).await;
+            }
             let exchange = self
                 .dns
                 .exchange(server, &question, mode, Some(self.deadline))
@@ -224,17 +233,30 @@ impl Session {
             cache.entry((target, starttls)).or_default().clone()
         };
         cell.get_or_init(|| async {
-            let scan = match (&self.shared_scans, self.guard(target.ip())) {
+            let (scan, shared) = match (&self.shared_scans, self.guard(target.ip())) {
                 // Only a target this session may reach can come from the
                 // shared cache; a refusal is this session's own.
-                (Some(shared), Ok(())) => shared
-                    .cell(target, starttls, server_name)
-                    .get_or_init(|| self.run_tls_scan(target, server_name, starttls))
-                    .await
-                    .clone(),
-                _ => self.run_tls_scan(target, server_name, starttls).await,
+                (Some(shared), Ok(())) => {
+                    let key = crate::shared_scans::ScanKey::new(target, starttls, server_name);
+                    shared
+                        .scan(key, self.deadline, || {
+                            self.run_tls_scan(target, server_name, starttls)
+                        })
+                        .await
+                }
+                _ => (self.run_tls_scan(target, server_name, starttls).await, None),
             };
-            self.record(|o| o.tls.push(scan.clone()));
+            self.record(|o| {
+                o.tls.push(scan.clone());
+                if let Some(source) = shared {
+                    o.shared.push(indaba_model::observation::SharedProbe {
+                        kind: "tls".into(),
+                        target: crate::shared_scans::ScanKey::new(target, starttls, server_name)
+                            .to_string(),
+                        source,
+                    });
+                }
+            });
             scan
         })
         .await

@@ -7,7 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use indaba_probe::{ProbeSettings, Session, SharedScans};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use indaba_model::observation::SharedSource;
+use indaba_model::tls::TlsScan;
+use indaba_probe::{ProbeSettings, RemoteScan, ScanExchange, ScanKey, Session, SharedScans};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
@@ -111,4 +115,159 @@ async fn a_refused_target_never_takes_a_shared_scan() {
     let scan = strict.tls_scan(address, "mx.example.test", false).await;
     assert!(scan.connect_error.is_some(), "{scan:?}");
     assert_eq!(connections.load(Ordering::SeqCst), after_first);
+}
+
+/// An exchange between "processes" kept in memory, counting claims, with
+/// a switch that makes every fetch say another process is making the scan.
+#[derive(Debug, Default)]
+struct MemoryExchange {
+    scans: std::sync::Mutex<std::collections::HashMap<ScanKey, Option<TlsScan>>>,
+    claims: AtomicUsize,
+}
+
+impl ScanExchange for MemoryExchange {
+    fn fetch<'a>(&'a self, key: &'a ScanKey) -> BoxFuture<'a, RemoteScan> {
+        let found = match self.scans.lock().expect("lock").get(key) {
+            Some(Some(scan)) => RemoteScan::Ready(scan.clone()),
+            Some(None) => RemoteScan::Pending,
+            None => RemoteScan::Absent,
+        };
+        async move { found }.boxed()
+    }
+
+    fn claim<'a>(&'a self, key: &'a ScanKey) -> BoxFuture<'a, bool> {
+        let mut scans = self.scans.lock().expect("lock");
+        let won = !scans.contains_key(key);
+        if won {
+            scans.insert(key.clone(), None);
+            self.claims.fetch_add(1, Ordering::SeqCst);
+        }
+        async move { won }.boxed()
+    }
+
+    fn publish<'a>(&'a self, key: &'a ScanKey, scan: &'a TlsScan) -> BoxFuture<'a, ()> {
+        self.scans
+            .lock()
+            .expect("lock")
+            .insert(key.clone(), Some(scan.clone()));
+        async {}.boxed()
+    }
+}
+
+/// A process's cache: its own memory, the exchange in common.
+fn process(exchange: &Arc<MemoryExchange>, wait: Duration) -> SharedScans {
+    SharedScans::new(Duration::from_secs(600)).with_exchange(exchange.clone(), wait)
+}
+
+#[tokio::test]
+async fn processes_share_a_scan_through_the_exchange_and_say_so() {
+    let (address, connections) = counting_server().await;
+    let exchange = Arc::new(MemoryExchange::default());
+    let first_process = process(&exchange, Duration::from_secs(5));
+    let second_process = process(&exchange, Duration::from_secs(5));
+
+    let maker = session(Some(&first_process));
+    let scan = maker.tls_scan(address, "MX.example.test.", true).await;
+    let after_first = connections.load(Ordering::SeqCst);
+    assert!(after_first > 0);
+    assert!(maker.observations().shared.is_empty(), "made, not shared");
+
+    let elsewhere = session(Some(&second_process));
+    assert_eq!(
+        elsewhere.tls_scan(address, "mx.example.test", true).await,
+        scan
+    );
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        after_first,
+        "no new connection"
+    );
+    let notes = elsewhere.observations().shared;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].kind, "tls");
+    assert_eq!(notes[0].source, SharedSource::AnotherWorker);
+    assert_eq!(
+        notes[0].target,
+        format!("{address} starttls mx.example.test")
+    );
+
+    // A second test in the maker's process reuses it in memory.
+    let beside = session(Some(&first_process));
+    beside.tls_scan(address, "mx.example.test", true).await;
+    assert_eq!(
+        beside.observations().shared[0].source,
+        SharedSource::ThisWorker
+    );
+    assert_eq!(exchange.claims.load(Ordering::SeqCst), 1);
+    let counts = first_process.counts();
+    assert_eq!(
+        (counts.made, counts.reused_here, counts.reused_remote),
+        (1, 1, 0)
+    );
+    assert_eq!(second_process.counts().reused_remote, 1);
+}
+
+#[tokio::test]
+async fn a_process_waits_for_a_scan_being_made_then_makes_its_own() {
+    let (address, connections) = counting_server().await;
+    let exchange = Arc::new(MemoryExchange::default());
+    // Another process claimed the scan and never publishes it (it died).
+    let key = ScanKey::new(address, false, "web.example.test");
+    assert!(exchange.claim(&key).await);
+
+    let waiting = process(&exchange, Duration::from_millis(700));
+    let started = Instant::now();
+    let session = session(Some(&waiting));
+    let scan = session.tls_scan(address, "web.example.test", false).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "it waited first"
+    );
+    assert!(
+        connections.load(Ordering::SeqCst) > 0,
+        "then scanned itself"
+    );
+    assert!(session.observations().shared.is_empty());
+    assert_eq!(scan.address, address.to_string());
+
+    // Published by the one who finally made it, another process reuses it.
+    let later = process(&exchange, Duration::from_millis(700));
+    let before = connections.load(Ordering::SeqCst);
+    let reused = self::session(Some(&later));
+    reused.tls_scan(address, "web.example.test", false).await;
+    assert_eq!(connections.load(Ordering::SeqCst), before);
+    assert_eq!(
+        reused.observations().shared[0].source,
+        SharedSource::AnotherWorker
+    );
+}
+
+#[tokio::test]
+async fn a_scan_published_while_waiting_is_taken() {
+    let (address, connections) = counting_server().await;
+    let exchange = Arc::new(MemoryExchange::default());
+    let key = ScanKey::new(address, false, "web.example.test");
+    assert!(exchange.claim(&key).await);
+    // The other process publishes after a moment, made from its own session.
+    let maker_exchange = exchange.clone();
+    let made = session(None)
+        .tls_scan(address, "web.example.test", false)
+        .await;
+    let before = connections.load(Ordering::SeqCst);
+    let published = made.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        maker_exchange.publish(&key, &published).await;
+    });
+    let waiting = process(&exchange, Duration::from_secs(10));
+    let session = session(Some(&waiting));
+    assert_eq!(
+        session.tls_scan(address, "web.example.test", false).await,
+        made
+    );
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        before,
+        "it waited and took it"
+    );
 }

@@ -112,6 +112,11 @@ struct EngineArgs {
     /// Time limit of one DNS query or connection, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     query_timeout: u64,
+    /// Most queries a second to any one authoritative name server, across
+    /// all the tests of this process (politeness towards DNS operators;
+    /// 0 for no limit).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    name_server_rate: u32,
     #[command(flatten)]
     routing: routing_args::RoutingArgs,
 }
@@ -400,6 +405,11 @@ async fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
     probe.connect_timeout = query_timeout;
     probe.http_timeout = query_timeout * 2;
     probe.allow_private = args.allow_private_targets;
+    if args.name_server_rate > 0 {
+        probe.name_server_pace = Some(std::sync::Arc::new(indaba_probe::pace::ServerPace::new(
+            args.name_server_rate,
+        )));
+    }
     let roots = match &args.ca_file {
         Some(path) => {
             let pem = std::fs::read(path)

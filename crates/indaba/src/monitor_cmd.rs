@@ -129,10 +129,14 @@ pub struct WorkerArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     grace_seconds: u64,
     /// Enumerate TLS anew for every test instead of sharing one
-    /// enumeration per address and server name between the tests of this
-    /// process (for comparison in benchmarks).
+    /// enumeration per address and server name between the tests of all
+    /// workers (for comparison in benchmarks).
     #[arg(long)]
     no_sharing: bool,
+    /// Serve this worker's metrics (Prometheus text) at
+    /// http://ADDRESS/metrics, e.g. 127.0.0.1:9464.
+    #[arg(long, value_name = "ADDRESS")]
+    metrics_listen: Option<std::net::SocketAddr>,
     #[command(flatten)]
     db: DatabaseArg,
     #[command(flatten)]
@@ -418,13 +422,30 @@ pub fn run_worker(args: WorkerArgs) -> Result<ExitCode> {
     let rt = runtime()?;
     rt.block_on(async move {
         let mut engine = engine_settings(&args.engine).await?;
-        if !args.no_sharing {
-            engine.shared_scans = Some(shared_scans());
-        }
         let store = Store::open(&args.db.database).await?;
         let mut config = WorkerConfig::new(worker::worker_id());
+        if !args.no_sharing {
+            // Shared with the other worker processes through the store, so
+            // that a provider is scanned once by all of them together.
+            let exchange = indaba_web::monitor::sharing::StoreScans::new(store.clone(), &config.id);
+            engine.shared_scans = Some(shared_scans().with_exchange(
+                Arc::new(exchange),
+                Duration::from_secs(indaba_monitor::sharing::WAIT_FOR_OTHER_SECS.unsigned_abs()),
+            ));
+        }
         config.concurrency = args.concurrency.max(1);
         config.per_address = args.per_address.max(1);
+        if let Some(address) = args.metrics_listen {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on {address} for metrics"))?;
+            let routes = indaba_web::monitor::metrics::worker_routes(engine.shared_scans.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, routes).await {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         config.lease_secs = args.lease_seconds.max(2);
         config.grace = Duration::from_secs(args.grace_seconds);
         eprintln!("indaba: worker {} started", config.id);

@@ -792,3 +792,148 @@ async fn the_api_makes_lists_and_starts_watches_and_cancels_scans() {
         .unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::UNAUTHORIZED);
 }
+
+/// The test network's generated population (testbed/population): its first
+/// `n` rows as (domain, mail provider, DNSSEC: `yes`, `no` or `bogus`),
+/// leaving out the lame delegations (nothing answers for them).
+fn generated_population(n: usize) -> Vec<(String, String, String)> {
+    let env = testbed_env();
+    let run = std::path::Path::new(&env["INDABA_TB_TRUST_ANCHOR"])
+        .parent()
+        .expect("the test network's run directory")
+        .to_path_buf();
+    let text = std::fs::read_to_string(run.join("population/population.csv"))
+        .expect("the generated population (testbed/up makes it)");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.contains(",lame,"))
+        .take(n)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[4].to_string(), f[6].to_string())
+        })
+        .collect()
+}
+
+/// Two `indaba worker` processes scan 300 domains of the generated
+/// population on PostgreSQL: each mail provider's STARTTLS server is
+/// enumerated once by the two workers together (every other report took
+/// it from the other worker or its own, and says so), and the verdicts
+/// follow what the population was made with: no STARTTLS where the
+/// provider offers none, DNSSEC valid where signed and failing where the
+/// parent's DS is stray.
+#[tokio::test(flavor = "multi_thread")]
+async fn workers_share_probes_across_processes_on_the_generated_population() {
+    let dir = TempDir::new();
+    let database = platform::database_url(Db::Postgres, &dir).await;
+    let population = generated_population(300);
+    let rows: Vec<String> = population
+        .iter()
+        .map(|(d, ..)| format!("{d},pop"))
+        .collect();
+    let file = write_csv(&dir, "population.csv", &rows);
+    let out = indaba(&[
+        "list",
+        "import",
+        &file,
+        "--name",
+        "pop",
+        "--database",
+        &database,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let store = store(&database).await;
+    let list = store.list_by_name("pop").await.unwrap();
+    let (scan, _) = store
+        .start_scan(&indaba_store::Actor::local(), &list.id, None)
+        .await
+        .unwrap();
+    let mut workers = vec![worker(&database, "30"), worker(&database, "30")];
+    wait_for_scan_end(&store, &scan, Duration::from_secs(600)).await;
+    for w in &mut workers {
+        w.kill().unwrap();
+        w.wait().unwrap();
+    }
+    let s = store.scan(&scan).await.unwrap();
+    assert_eq!(s.counts.done, s.counts.total(), "{:?}", s.counts);
+
+    let ids: Vec<String> = sqlx::query("SELECT report_id FROM monitor_jobs WHERE scan_id = $1")
+        .bind(&scan)
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("report_id"))
+        .collect();
+    // Per STARTTLS target: how many reports made its scan, how many shared it.
+    let mut made: HashMap<String, usize> = HashMap::new();
+    let mut shared: HashMap<String, usize> = HashMap::new();
+    let mut from_another_worker = 0;
+    let mut signed_and_valid = 0;
+    let by_domain: HashMap<&str, (&str, &str)> = population
+        .iter()
+        .map(|(d, p, s)| (d.as_str(), (p.as_str(), s.as_str())))
+        .collect();
+    let status =
+        |report: &indaba_model::Report, check: &str| report.finding(check).map(|f| f.status);
+    use indaba_model::report::Status;
+    for id in &ids {
+        let report = store.report(id).await.unwrap();
+        let obs = &report.observations;
+        for scan in obs.tls.iter().filter(|t| t.address.ends_with(":25")) {
+            let target = scan.address.clone();
+            if obs
+                .shared
+                .iter()
+                .any(|n| n.target.starts_with(&format!("{target} ")))
+            {
+                *shared.entry(target).or_default() += 1;
+            } else {
+                *made.entry(target).or_default() += 1;
+            }
+        }
+        from_another_worker += obs
+            .shared
+            .iter()
+            .filter(|n| n.source == indaba_model::observation::SharedSource::AnotherWorker)
+            .count();
+        let (provider, dnssec) = by_domain[report.target.as_str()];
+        match report.kind {
+            indaba_model::TestKind::Mail if provider == "mpd" => assert_eq!(
+                status(&report, "mail.starttls.available"),
+                Some(Status::Fail),
+                "{}",
+                report.target
+            ),
+            // A signed domain without a website has no DNSSEC finding
+            // (its verdict comes first); every one with it passes.
+            indaba_model::TestKind::Web if dnssec == "yes" => {
+                if let Some(found) = status(&report, "dns.dnssec.valid") {
+                    assert_eq!(found, Status::Pass, "{}", report.target);
+                    signed_and_valid += 1;
+                }
+            }
+            indaba_model::TestKind::Web if dnssec == "bogus" => assert_ne!(
+                status(&report, "dns.dnssec.valid"),
+                Some(Status::Pass),
+                "{}",
+                report.target
+            ),
+            _ => {}
+        }
+    }
+    assert!(!made.is_empty(), "mail servers were scanned");
+    for (target, n) in &made {
+        assert_eq!(
+            *n,
+            1,
+            "{target} was enumerated {n} times; shared {:?}",
+            shared.get(target)
+        );
+    }
+    assert!(shared.values().sum::<usize>() > 100, "{shared:?}");
+    assert!(
+        from_another_worker > 0,
+        "the workers shared with each other"
+    );
+}

@@ -2,7 +2,8 @@
 //! through the `metrics` facade and its Prometheus recorder: queue depth per
 //! job state (read from the store at each scrape, so it counts every
 //! worker's jobs), and this process's tests by kind and outcome, their
-//! duration histogram and errors by kind (rates come from the counters).
+//! duration histogram and errors by kind (rates come from the counters),
+//! and the TLS scans made and reused by sharing with their hit ratio.
 //!
 //! The page is for the operator's scraper: from the machine itself
 //! (loopback) or for a signed-in administrator.
@@ -49,6 +50,50 @@ pub fn error(what: &'static str) {
     metrics::counter!("indaba_scan_errors_total", "kind" => what).increment(1);
 }
 
+/// Records how many TLS scans `shared` made and reused (totals since the
+/// process started), and the share of scans saved by sharing.
+pub fn record_sharing(shared: &indaba_probe::SharedScans) {
+    let counts = shared.counts();
+    for (origin, n) in [
+        ("made", counts.made),
+        ("this_worker", counts.reused_here),
+        ("another_worker", counts.reused_remote),
+    ] {
+        metrics::counter!("indaba_shared_probes_total", "kind" => "tls", "origin" => origin)
+            .absolute(n);
+    }
+    let asked = counts.made + counts.reused_here + counts.reused_remote;
+    if asked > 0 {
+        let saved = (counts.reused_here + counts.reused_remote) as f64 / asked as f64;
+        metrics::gauge!("indaba_shared_probe_hit_ratio", "kind" => "tls").set(saved);
+    }
+}
+
+/// The metrics page of an `indaba worker` process (`--metrics-listen`):
+/// the same text as the platform's `/metrics`, without the queue depth
+/// (the platform's page has it for every worker).
+pub fn worker_routes(shared: Option<indaba_probe::SharedScans>) -> axum::Router {
+    axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let shared = shared.clone();
+            async move {
+                if let Some(shared) = &shared {
+                    record_sharing(shared);
+                }
+                match handle() {
+                    Some(handle) => (
+                        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                        handle.render(),
+                    )
+                        .into_response(),
+                    None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+                }
+            }
+        }),
+    )
+}
+
 /// `GET /metrics`.
 pub async fn page(State(state): State<AppState>, client: Client, ctx: PageContext) -> Response {
     let admin = ctx
@@ -57,6 +102,9 @@ pub async fn page(State(state): State<AppState>, client: Client, ctx: PageContex
         .is_some_and(|s| s.user.role == indaba_store::Role::Admin);
     if !client.0.is_loopback() && !admin {
         return StatusCode::FORBIDDEN.into_response();
+    }
+    if let Some(shared) = &state.engine.shared_scans {
+        record_sharing(shared);
     }
     let Some(handle) = handle() else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();

@@ -14,6 +14,7 @@ pub mod map;
 pub mod metrics;
 pub mod pages;
 pub mod published;
+pub mod sharing;
 pub mod worker;
 
 use axum::Router;
