@@ -439,11 +439,7 @@ pub fn most_improved(
             (*now > before).then(|| (d.clone(), before, *now))
         })
         .collect();
-    rises.sort_by(|a, b| {
-        (b.2 - b.1)
-            .cmp(&(a.2 - a.1))
-            .then_with(|| a.0.cmp(&b.0))
-    });
+    rises.sort_by(|a, b| (b.2 - b.1).cmp(&(a.2 - a.1)).then_with(|| a.0.cmp(&b.0)));
     rises.truncate(n);
     rises
 }

@@ -151,6 +151,12 @@ pub struct Publication {
     pub created_at: i64,
 }
 
+/// Domains whose score rose: domain, before, after.
+type Rises = Vec<(String, u8, u8)>;
+
+/// A highlight row as written: kind, which, position, domain, score, previous.
+type HighlightRow<'a> = (&'a str, &'a str, usize, &'a str, Option<u8>, Option<u8>);
+
 /// The parts of a stored report that statistics read (serde passes over the
 /// observations without keeping them).
 #[derive(Deserialize)]
@@ -253,13 +259,11 @@ impl Store {
     /// Sums up a finished scan's results into statistics rows (replacing
     /// any it had), with the worst and most improved domains.
     pub async fn summarise_scan(&self, scan_id: &str) -> Result<(), StoreError> {
-        let scan = sqlx::query(
-            "SELECT list_id, finished_at FROM monitor_scans WHERE id = $1",
-        )
-        .bind(scan_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("scan"))?;
+        let scan = sqlx::query("SELECT list_id, finished_at FROM monitor_scans WHERE id = $1")
+            .bind(scan_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("scan"))?;
         let list_id: String = scan.try_get("list_id")?;
         let finished_at: i64 = scan
             .try_get::<Option<i64>, _>("finished_at")?
@@ -309,7 +313,10 @@ impl Store {
                 }
                 let (findings, categories, score) = match report {
                     Some(l) if reachable => (
-                        l.findings.into_iter().map(|f| (f.check, f.status)).collect(),
+                        l.findings
+                            .into_iter()
+                            .map(|f| (f.check, f.status))
+                            .collect(),
                         l.categories
                             .into_iter()
                             .map(|c| (c.category, c.score))
@@ -364,15 +371,12 @@ impl Store {
         .bind(seq)
         .fetch_optional(&self.pool)
         .await?;
-        let mut improved: Vec<(TestKind, Vec<(String, u8, u8)>)> = Vec::new();
+        let mut improved: Vec<(TestKind, Rises)> = Vec::new();
         if let Some(p) = previous {
             let prev_id: String = p.try_get("id")?;
             for (kind, now_scores) in &current {
                 let before = self.scan_scores(&prev_id, *kind).await?;
-                improved.push((
-                    *kind,
-                    stats::most_improved(&before, now_scores, HIGHLIGHTS),
-                ));
+                improved.push((*kind, stats::most_improved(&before, now_scores, HIGHLIGHTS)));
             }
         }
 
@@ -469,7 +473,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-        let mut highlights: Vec<(&str, &str, usize, &str, Option<u8>, Option<u8>)> = Vec::new();
+        let mut highlights: Vec<HighlightRow<'_>> = Vec::new();
         for (kind, worst) in &summary.worst {
             for (i, (d, s)) in worst.iter().enumerate() {
                 highlights.push((kind, "worst", i, d, *s, None));
@@ -953,7 +957,11 @@ impl Store {
         self.publication("token", token).await
     }
 
-    async fn publication(&self, column: &str, value: &str) -> Result<Option<Publication>, StoreError> {
+    async fn publication(
+        &self,
+        column: &str,
+        value: &str,
+    ) -> Result<Option<Publication>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT token, list_id, passcode, created_at FROM monitor_publications WHERE {column} = $1"
         ))

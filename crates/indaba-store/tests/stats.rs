@@ -46,7 +46,11 @@ fn report(domain: &str, score: Option<u8>, findings: &[(&str, Status)], policy: 
 /// Runs a scan of `list` to its end, each domain's report made by `make`.
 async fn scan(store: &Store, list: &str, make: impl Fn(&str) -> Report) -> String {
     let (scan, _) = store.start_scan(&Actor::local(), list, None).await.unwrap();
-    while let Some(job) = store.claim_scan_job("w", 60, indaba_store::now()).await.unwrap() {
+    while let Some(job) = store
+        .claim_scan_job("w", 60, indaba_store::now())
+        .await
+        .unwrap()
+    {
         store
             .finish_scan_job(&job.id, &make(&job.domain))
             .await
@@ -122,7 +126,12 @@ on_both!(
                 .counts
         };
         let before = hsts(store.scan_check_stats(&first, &Segment::All).await.unwrap());
-        let after = hsts(store.scan_check_stats(&second, &Segment::All).await.unwrap());
+        let after = hsts(
+            store
+                .scan_check_stats(&second, &Segment::All)
+                .await
+                .unwrap(),
+        );
         assert_eq!(
             (before.passed, before.failed, before.unreachable),
             (1, 1, 1)
@@ -171,7 +180,10 @@ on_both!(
         let improved: Vec<_> = h.iter().filter(|h| h.which == "improved").collect();
         assert_eq!(improved.len(), 1);
         assert_eq!(improved[0].domain, "b.example");
-        assert_eq!((improved[0].previous, improved[0].score), (Some(40), Some(95)));
+        assert_eq!(
+            (improved[0].previous, improved[0].score),
+            (Some(40), Some(95))
+        );
         let worst: Vec<_> = h.iter().filter(|h| h.which == "worst").collect();
         assert_eq!(worst[0].domain, "a.example");
 
@@ -217,11 +229,26 @@ on_both!(
         let found = store.publication_by_token(&p.token).await.unwrap().unwrap();
         assert_eq!(found.passcode.as_deref(), Some("hash"));
         // Publishing again moves the report to a new address.
-        let q = store.publish_list(&Actor::local(), &list, None).await.unwrap();
+        let q = store
+            .publish_list(&Actor::local(), &list, None)
+            .await
+            .unwrap();
         assert_ne!(p.token, q.token);
-        assert!(store.publication_by_token(&p.token).await.unwrap().is_none());
+        assert!(
+            store
+                .publication_by_token(&p.token)
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(store.unpublish_list(&Actor::local(), &list).await.unwrap());
-        assert!(store.publication_by_token(&q.token).await.unwrap().is_none());
+        assert!(
+            store
+                .publication_by_token(&q.token)
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(!store.unpublish_list(&Actor::local(), &list).await.unwrap());
         let actions: Vec<String> = store
             .audit_entries(50)

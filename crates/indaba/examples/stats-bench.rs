@@ -57,7 +57,7 @@ async fn populate(args: &[String]) {
     let mut rng = Rng(0x5eed_57a7);
     // The domains, with their sector and country.
     let mut sizes: Vec<(String, u64)> = vec![(String::new(), domains)];
-    let mut per_sector = vec![0u64; SECTORS];
+    let mut per_sector = [0u64; SECTORS];
     let mut per_country = vec![0u64; COUNTRIES.len()];
     const BATCH: u64 = 500;
     let mut i = 0;

@@ -72,7 +72,11 @@ async fn two_real_scans_make_statistics_dashboards_exports_and_a_published_repor
     let second = rows(scans[1].scan_id.clone()).await;
     assert_eq!(first.total(), 3, "{first:?}");
     assert_eq!(second.total(), 4, "{second:?}");
-    assert_eq!(second.unreachable, first.unreachable + 1, "{first:?} {second:?}");
+    assert_eq!(
+        second.unreachable,
+        first.unreachable + 1,
+        "{first:?} {second:?}"
+    );
     let energy = store
         .compare_check(
             &scans[1].scan_id,
@@ -93,12 +97,7 @@ async fn two_real_scans_make_statistics_dashboards_exports_and_a_published_repor
         .execute(store.pool())
         .await
         .unwrap();
-    let out = server.command(&[
-        "admin",
-        "rejudge",
-        "--resolver",
-        "127.0.0.1:9",
-    ]);
+    let out = server.command(&["admin", "rejudge", "--resolver", "127.0.0.1:9"]);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{out:?}");
     assert!(
@@ -123,7 +122,14 @@ async fn two_real_scans_make_statistics_dashboards_exports_and_a_published_repor
         .signed_in("analyst@cert.test", "a long enough password 42")
         .await;
     let dash = server.url(&format!("/monitor/lists/{}/dashboard", list.id));
-    let page = analyst.get(&dash).send().await.unwrap().text().await.unwrap();
+    let page = analyst
+        .get(&dash)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("<svg") && page.contains(policy), "{page}");
     assert!(page.contains("id=\"stats-check-table\""));
     let xlsx = analyst

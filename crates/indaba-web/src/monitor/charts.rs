@@ -45,7 +45,11 @@ fn colour(i: usize) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-fn draw(width: u32, height: u32, paint: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>)) -> Svg {
+fn draw(
+    width: u32,
+    height: u32,
+    paint: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>),
+) -> Svg {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -84,7 +88,13 @@ pub fn histogram(title: &str, d: &Distribution) -> Svg {
                 [(x + 4, bottom - h), (x + w - 4, bottom)],
                 colour(0).filled(),
             ));
-            text(root, &n.to_string(), (x + w / 2, bottom - h - 8), 11, HPos::Center);
+            text(
+                root,
+                &n.to_string(),
+                (x + w / 2, bottom - h - 8),
+                11,
+                HPos::Center,
+            );
             text(
                 root,
                 &Distribution::bucket_label(i),
@@ -188,12 +198,25 @@ pub fn trend(title: &str, empty: &str, series: &[Series]) -> Svg {
         let y_of = |pct: f64| -> i32 {
             bottom - ((bottom - top) as f64 * pct.clamp(0.0, 100.0) / 100.0) as i32
         };
-        text(root, &date(*first), (x_of(*first), bottom + 14), 11, HPos::Left);
+        text(
+            root,
+            &date(*first),
+            (x_of(*first), bottom + 14),
+            11,
+            HPos::Left,
+        );
         if first != last {
-            text(root, &date(*last), (x_of(*last), bottom + 14), 11, HPos::Right);
+            text(
+                root,
+                &date(*last),
+                (x_of(*last), bottom + 14),
+                11,
+                HPos::Right,
+            );
         }
         for (i, s) in series.iter().enumerate() {
-            let points: Vec<(i32, i32)> = s.points.iter().map(|(d, p)| (x_of(*d), y_of(*p))).collect();
+            let points: Vec<(i32, i32)> =
+                s.points.iter().map(|(d, p)| (x_of(*d), y_of(*p))).collect();
             if points.len() > 1 {
                 let _ = root.draw(&PathElement::new(points.clone(), colour(i).stroke_width(2)));
             }
@@ -201,7 +224,10 @@ pub fn trend(title: &str, empty: &str, series: &[Series]) -> Svg {
                 let _ = root.draw(&Circle::new(*p, 3, colour(i).filled()));
             }
             let (lx, ly) = (10 + 355 * (i as i32 % 2), 285 + 18 * (i as i32 / 2));
-            let _ = root.draw(&Rectangle::new([(lx, ly - 5), (lx + 12, ly + 5)], colour(i).filled()));
+            let _ = root.draw(&Rectangle::new(
+                [(lx, ly - 5), (lx + 12, ly + 5)],
+                colour(i).filled(),
+            ));
             text(root, &s.name, (lx + 18, ly), 11, HPos::Left);
         }
     })
@@ -214,7 +240,7 @@ pub fn map(title: &str, values: &[(String, Option<f64>)]) -> Svg {
     let (cols, rows) = super::map::size();
     let cell = 30i32;
     let width = (cols as i32 * cell + 20).max(WIDTH as i32) as u32;
-    let height = rows as u32 * cell as u32 + 80;
+    let height = rows * cell as u32 + 80;
     draw(width, height, |root| {
         text(root, title, (10, 15), 16, HPos::Left);
         let value = |code: &str| {
@@ -301,7 +327,10 @@ mod tests {
     fn bars_histograms_and_maps_are_svg() {
         let d = Distribution::of(&[10, 55, 99, 100], 1);
         assert_eq!(parse(&histogram("Scores", &d)).0, "svg");
-        assert_eq!(parse(&histogram("Scores", &Distribution::default())).0, "svg");
+        assert_eq!(
+            parse(&histogram("Scores", &Distribution::default())).0,
+            "svg"
+        );
         let rows = vec![
             ("<script>alert(1)</script>".to_string(), Some(42.0)),
             ("none".to_string(), None),
@@ -310,7 +339,10 @@ mod tests {
         assert_eq!(parse(&b).0, "svg");
         assert!(!b.as_str().contains("<script>"));
         assert_eq!(parse(&bars("Adoption", &[])).0, "svg");
-        let m = map("Map", &[("NL".into(), Some(80.0)), ("ZZ".into(), Some(1.0))]);
+        let m = map(
+            "Map",
+            &[("NL".into(), Some(80.0)), ("ZZ".into(), Some(1.0))],
+        );
         let (root, texts) = parse(&m);
         assert_eq!(root, "svg");
         assert!(texts > 100, "every country has its tile");

@@ -196,7 +196,12 @@ pub async fn overview(
         .collect();
     let order: Vec<&str> = stats::checks_of(kind).collect();
     let mut checks_now = checks_now;
-    checks_now.sort_by_key(|r| order.iter().position(|c| *c == r.check).unwrap_or(usize::MAX));
+    checks_now.sort_by_key(|r| {
+        order
+            .iter()
+            .position(|c| *c == r.check)
+            .unwrap_or(usize::MAX)
+    });
     let lines: Vec<CheckLine> = checks_now
         .iter()
         .map(|r| CheckLine::of(check_title(tr, &r.check), r))
@@ -265,7 +270,13 @@ pub async fn overview(
         improved: highlights
             .iter()
             .filter(|h| h.kind == kind && h.which == "improved")
-            .map(|h| (h.domain.clone(), score_text(h.previous), score_text(h.score)))
+            .map(|h| {
+                (
+                    h.domain.clone(),
+                    score_text(h.previous),
+                    score_text(h.score),
+                )
+            })
             .collect(),
     }))
 }
@@ -508,11 +519,21 @@ pub async fn compare(
     let check = q.check.trim().to_string();
     let is_check = !check.is_empty();
     if is_check && !stats::checks_of(kind).any(|c| c == check) {
-        return problem(&state, &ctx, StatusCode::NOT_FOUND, tr.t("monitor-not-found"));
+        return problem(
+            &state,
+            &ctx,
+            StatusCode::NOT_FOUND,
+            tr.t("monitor-not-found"),
+        );
     }
     let category = q.category.trim().to_string();
     if !is_check && !category.is_empty() && !stats::categories_of(kind).any(|c| c == category) {
-        return problem(&state, &ctx, StatusCode::NOT_FOUND, tr.t("monitor-not-found"));
+        return problem(
+            &state,
+            &ctx,
+            StatusCode::NOT_FOUND,
+            tr.t("monitor-not-found"),
+        );
     }
     // (label, domains, numbers, value)
     let mut rows: Vec<CompareRow> = Vec::new();
@@ -619,7 +640,10 @@ pub async fn compare(
                         d.not_scored.to_string(),
                         score_text(d.median),
                     ],
-                    value: d.mean().map(|m| format!("{m:.1}")).unwrap_or_else(|| "–".into()),
+                    value: d
+                        .mean()
+                        .map(|m| format!("{m:.1}"))
+                        .unwrap_or_else(|| "–".into()),
                     policy: r.policy_version.clone(),
                 });
             }
@@ -727,7 +751,12 @@ pub async fn history(
         Err(e) => return store_problem(&state, &ctx, e),
     };
     if scans.is_empty() {
-        return problem(&state, &ctx, StatusCode::NOT_FOUND, tr.t("monitor-not-found"));
+        return problem(
+            &state,
+            &ctx,
+            StatusCode::NOT_FOUND,
+            tr.t("monitor-not-found"),
+        );
     }
     let mut checks: Vec<String> = Vec::new();
     for s in &scans {
@@ -752,7 +781,8 @@ pub async fn history(
                 .zip(&maps)
                 .map(|(s, m)| {
                     let now = m.get(c.as_str()).copied();
-                    let applies = catalogue::check(c).is_none_or(|spec| spec.kinds.contains(&s.kind));
+                    let applies =
+                        catalogue::check(c).is_none_or(|spec| spec.kinds.contains(&s.kind));
                     if !applies {
                         return (String::new(), String::new(), "");
                     }
@@ -819,7 +849,13 @@ pub async fn history(
 fn file_response(format: Format, name: &str, bytes: Vec<u8>) -> Response {
     let name: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     (
         [
@@ -853,7 +889,12 @@ pub async fn scan_export(
     Path((id, ext)): Path<(String, String)>,
 ) -> Response {
     let Some(format) = Format::from_extension(&ext) else {
-        return problem(&state, &ctx, StatusCode::NOT_FOUND, ctx.tr(&state).t("monitor-not-found"));
+        return problem(
+            &state,
+            &ctx,
+            StatusCode::NOT_FOUND,
+            ctx.tr(&state).t("monitor-not-found"),
+        );
     };
     let scan = match state.store.scan(&id).await {
         Ok(s) => s,
@@ -882,7 +923,12 @@ pub async fn statistics_export(
     Query(q): Query<TableQuery>,
 ) -> Response {
     let Some(format) = Format::from_extension(&ext) else {
-        return problem(&state, &ctx, StatusCode::NOT_FOUND, ctx.tr(&state).t("monitor-not-found"));
+        return problem(
+            &state,
+            &ctx,
+            StatusCode::NOT_FOUND,
+            ctx.tr(&state).t("monitor-not-found"),
+        );
     };
     let list = match visible_list(&state, &ctx, &me.user, &id).await {
         Ok(l) => l,

@@ -243,7 +243,11 @@ pub async fn scan_results(store: &Store, scan_id: &str) -> Result<Sheet, ExportE
             rows.push(row);
         }
     }
-    rows.sort_by(|a, b| a[0].text().cmp(&b[0].text()).then(a[1].text().cmp(&b[1].text())));
+    rows.sort_by(|a, b| {
+        a[0].text()
+            .cmp(&b[0].text())
+            .then(a[1].text().cmp(&b[1].text()))
+    });
     Ok(Sheet {
         name: "results".into(),
         headers,
@@ -339,7 +343,12 @@ pub fn score_sheet(rows: &[ScoreRow]) -> Sheet {
     .iter()
     .map(|h| h.to_string())
     .collect();
-    headers.extend((0..stats::BUCKETS).map(|i| format!("scores {}", indaba_monitor::stats::Distribution::bucket_label(i))));
+    headers.extend((0..stats::BUCKETS).map(|i| {
+        format!(
+            "scores {}",
+            indaba_monitor::stats::Distribution::bucket_label(i)
+        )
+    }));
     Sheet {
         name: "scores".into(),
         headers,
@@ -421,8 +430,7 @@ mod tests {
         assert_eq!(json["scores"].as_array().unwrap().len(), 2);
 
         let xlsx = write(Format::Xlsx, &sample()).unwrap();
-        let mut book: calamine::Xlsx<_> =
-            calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
         assert_eq!(book.sheet_names(), vec!["checks", "scores"]);
         let range = book.worksheet_range("checks").unwrap();
         assert_eq!(

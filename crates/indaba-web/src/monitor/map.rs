@@ -291,7 +291,10 @@ mod tests {
         let (cols, rows) = size();
         assert!(tiles.iter().all(|t| t.1 < cols && t.2 < rows));
         for (code, _, _) in &tiles {
-            assert!(indaba_monitor::list::Country::parse(code).is_ok() || *code == "XK", "{code}");
+            assert!(
+                indaba_monitor::list::Country::parse(code).is_ok() || *code == "XK",
+                "{code}"
+            );
         }
     }
 }

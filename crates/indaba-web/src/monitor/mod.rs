@@ -52,7 +52,10 @@ pub fn routes() -> Router<AppState> {
             "/monitor/lists/{id}/statistics.{ext}",
             get(dashboard::statistics_export),
         )
-        .route("/monitor/scans/{id}/results.{ext}", get(dashboard::scan_export))
+        .route(
+            "/monitor/scans/{id}/results.{ext}",
+            get(dashboard::scan_export),
+        )
         .route("/monitor/lists/{id}/publish", post(published::publish))
         .route("/monitor/lists/{id}/unpublish", post(published::unpublish))
         .route(

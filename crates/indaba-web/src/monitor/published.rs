@@ -270,7 +270,12 @@ pub async fn enter(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let typed: String = form.passcode.trim().chars().take(MAX_PASSCODE + 1).collect();
+    let typed: String = form
+        .passcode
+        .trim()
+        .chars()
+        .take(MAX_PASSCODE + 1)
+        .collect();
     let right = match &p.passcode {
         None => true,
         Some(_) if typed.chars().count() > MAX_PASSCODE => false,
@@ -283,7 +288,12 @@ pub async fn enter(
         return passcode_page(&state, &ctx, token, true);
     }
     let secure = state.config.secure_cookies;
-    let cookie = protect::set_cookie(&cookie_name(&p.token), &grant(&state.csrf_key, &p), secure, None);
+    let cookie = protect::set_cookie(
+        &cookie_name(&p.token),
+        &grant(&state.csrf_key, &p),
+        secure,
+        None,
+    );
     let mut response = Redirect::to(&format!("/published/{token}")).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, v);

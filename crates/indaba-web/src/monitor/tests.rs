@@ -202,11 +202,17 @@ async fn the_dashboard_shows_charts_with_their_tables_and_policy() {
         .split("</tr>")
         .next()
         .unwrap();
-    assert!(row.contains("<td>2</td>") && row.contains("100.0%"), "{row}");
+    assert!(
+        row.contains("<td>2</td>") && row.contains("100.0%"),
+        "{row}"
+    );
 
     // The organisation's member sees it; someone else's does not.
     assert_eq!(get(&f.state, &member, &path).await.0, StatusCode::OK);
-    assert_eq!(get(&f.state, &outsider, &path).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&f.state, &outsider, &path).await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(get(&f.state, "", &path).await.0, StatusCode::SEE_OTHER);
 
     // Sectors, countries (with the map) and lists side by side.
@@ -257,7 +263,12 @@ async fn the_dashboard_shows_charts_with_their_tables_and_policy() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let heads = reader.headers().unwrap().clone();
     let hsts = heads.iter().position(|h| h == HSTS).unwrap();
@@ -274,7 +285,13 @@ async fn the_dashboard_shows_charts_with_their_tables_and_policy() {
     assert_eq!(status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(json["checks"].as_array().unwrap().len() > 10);
-    assert!(json["scores"].as_array().unwrap().iter().any(|r| r["category"] == "overall"));
+    assert!(
+        json["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["category"] == "overall")
+    );
     let (status, _, xlsx) = send(
         &f.state,
         Request::get(format!("/monitor/lists/{list}/statistics.xlsx"))
@@ -304,15 +321,23 @@ async fn the_dashboard_shows_charts_with_their_tables_and_policy() {
     let results = book.worksheet_range("results").unwrap();
     assert_eq!(results.height(), 4);
     assert_eq!(
-        get(&f.state, &outsider, &format!("/monitor/scans/{scan}/results.csv"))
-            .await
-            .0,
+        get(
+            &f.state,
+            &outsider,
+            &format!("/monitor/scans/{scan}/results.csv")
+        )
+        .await
+        .0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        get(&f.state, &member, &format!("/monitor/scans/{scan}/results.pdf"))
-            .await
-            .0,
+        get(
+            &f.state,
+            &member,
+            &format!("/monitor/scans/{scan}/results.pdf")
+        )
+        .await
+        .0,
         StatusCode::NOT_FOUND
     );
 }
@@ -376,8 +401,16 @@ async fn a_published_report_with_and_without_passcode_and_unpublished() {
     assert_eq!(status, StatusCode::OK);
     assert!(svgs_parse(&page) >= 3);
     assert!(page.contains(indaba_model::score::POLICY_VERSION));
-    assert!(!page.contains("/monitor/lists/"), "no links into the platform");
-    let (_, _, dash) = get(&f.state, &analyst, &format!("/monitor/lists/{list}/dashboard")).await;
+    assert!(
+        !page.contains("/monitor/lists/"),
+        "no links into the platform"
+    );
+    let (_, _, dash) = get(
+        &f.state,
+        &analyst,
+        &format!("/monitor/lists/{list}/dashboard"),
+    )
+    .await;
     assert!(dash.contains(&address));
 
     // Unpublishing works at once.
