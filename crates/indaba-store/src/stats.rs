@@ -188,6 +188,17 @@ struct LightFinding {
     status: Status,
 }
 
+/// `($1, …, $cols), ($cols+1, …)` for `rows` rows of a multi-row insert.
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn light(body: &str) -> Result<Light, StoreError> {
     serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("report: {e}")))
 }
@@ -397,20 +408,7 @@ impl Store {
             let mut sql = format!(
                 "INSERT INTO monitor_stat_checks (list_id, finished_at, scan_seq, {CHECK_COLUMNS}) VALUES "
             );
-            for i in 0..chunk.len() {
-                let b = i * 17;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                sql.push_str(
-                    &(1..=17)
-                        .map(|k| format!("${}", b + k))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                sql.push(')');
-            }
+            sql.push_str(&placeholders(chunk.len(), 17));
             let mut q = sqlx::query(&sql);
             for ((seg, kind, check), c) in chunk {
                 q = q
@@ -439,20 +437,7 @@ impl Store {
             let mut sql = format!(
                 "INSERT INTO monitor_stat_scores (list_id, finished_at, scan_seq, {SCORE_COLUMNS}) VALUES "
             );
-            for i in 0..chunk.len() {
-                let b = i * 14;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                sql.push_str(
-                    &(1..=14)
-                        .map(|k| format!("${}", b + k))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                sql.push(')');
-            }
+            sql.push_str(&placeholders(chunk.len(), 14));
             let mut q = sqlx::query(&sql);
             for ((seg, kind, category), d) in chunk {
                 q = q

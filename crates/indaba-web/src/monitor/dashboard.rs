@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use indaba_model::catalogue::{self, Category};
 use indaba_model::{Status, TestKind};
 use indaba_monitor::stats::{self, Change, Distribution, Segment};
@@ -847,27 +847,7 @@ pub async fn history(
 }
 
 fn file_response(format: Format, name: &str, bytes: Vec<u8>) -> Response {
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, format.media_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{}\"", format.extension()),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    super::attachment(format.media_type(), name, format.extension(), bytes)
 }
 
 fn export_failed(state: &AppState, ctx: &PageContext, e: impl std::fmt::Display) -> Response {

@@ -77,6 +77,39 @@ pub fn upload_routes() -> Router<AppState> {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_UPLOAD))
 }
 
+/// A file to download: its media type, and a name made of `name`'s
+/// letters, digits and dashes (anything else becomes `_`) and `extension`.
+pub fn attachment(
+    media_type: &str,
+    name: &str,
+    extension: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{extension}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A test kind's word in pages.
 pub fn kind_name(kind: TestKind) -> &'static str {
     match kind {

@@ -19,7 +19,7 @@ use indaba_store::stats::Publication;
 use serde::Deserialize;
 
 use super::dashboard::{KindQuery, Overview, kind_of, overview};
-use super::pages::{problem, store_problem};
+use super::pages::{Empty, problem, store_problem};
 use crate::app::{AppState, Client, PageContext, too_many};
 use crate::extract::{CsrfForm, RequireRole, role};
 use crate::i18n::Tr;
@@ -80,10 +80,6 @@ pub async fn publish(
         Err(e) => store_problem(&state, &ctx, e),
     }
 }
-
-/// A form with nothing but its token.
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
 
 /// `POST /monitor/lists/{id}/unpublish`.
 pub async fn unpublish(
