@@ -444,6 +444,88 @@ pub struct CompareQuery {
     category: String,
 }
 
+/// The compared groups of one scan for a check: each group's segment, its
+/// adoption and its row (labelled by the caller). `whole_list` compares the
+/// whole list (lists side by side), else the segments of `by`.
+async fn check_groups(
+    store: &Store,
+    scan_id: &str,
+    by: &str,
+    whole_list: bool,
+    kind: TestKind,
+    check: &str,
+) -> Result<Vec<(Segment, Option<f64>, CompareRow)>, StoreError> {
+    let found = if whole_list {
+        store
+            .scan_check_stats(scan_id, &Segment::All)
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == kind && r.check == check)
+            .collect()
+    } else {
+        store.compare_check(scan_id, by, kind, check).await?
+    };
+    Ok(found
+        .into_iter()
+        .map(|r| {
+            let c = r.counts;
+            let row = CompareRow {
+                label: String::new(),
+                domains: c.total(),
+                numbers: [c.passed, c.warned, c.failed, c.unreachable]
+                    .iter()
+                    .map(u64::to_string)
+                    .collect(),
+                value: percent(c.adoption()),
+                policy: r.policy_version,
+            };
+            (r.segment, c.adoption(), row)
+        })
+        .collect())
+}
+
+/// [`check_groups`] for a category's (or the overall) mean score.
+async fn category_groups(
+    store: &Store,
+    scan_id: &str,
+    by: &str,
+    whole_list: bool,
+    kind: TestKind,
+    category: &str,
+) -> Result<Vec<(Segment, Option<f64>, CompareRow)>, StoreError> {
+    let found = if whole_list {
+        store
+            .scan_score_stats(scan_id, &Segment::All)
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == kind && r.category == category)
+            .collect()
+    } else {
+        store.compare_category(scan_id, by, kind, category).await?
+    };
+    Ok(found
+        .into_iter()
+        .map(|r| {
+            let d = &r.distribution;
+            let row = CompareRow {
+                label: String::new(),
+                domains: d.scored + d.not_scored,
+                numbers: vec![
+                    d.scored.to_string(),
+                    d.not_scored.to_string(),
+                    score_text(d.median),
+                ],
+                value: d
+                    .mean()
+                    .map(|m| format!("{m:.1}"))
+                    .unwrap_or_else(|| "–".into()),
+                policy: r.policy_version.clone(),
+            };
+            (r.segment.clone(), d.mean(), row)
+        })
+        .collect())
+}
+
 /// One compared group.
 pub struct CompareRow {
     /// The group (sector, country code, list name).
@@ -535,7 +617,6 @@ pub async fn compare(
             tr.t("monitor-not-found"),
         );
     }
-    // (label, domains, numbers, value)
     let mut rows: Vec<CompareRow> = Vec::new();
     let mut values: Vec<(String, Option<f64>)> = Vec::new();
     let targets: Vec<(String, Option<StatScan>, Segment)> = if by == "list" {
@@ -563,90 +644,32 @@ pub async fn compare(
     };
     for (name, latest, _) in &targets {
         let Some(latest) = latest else { continue };
-        if is_check {
-            let found = if by == "list" {
-                state
-                    .store
-                    .scan_check_stats(&latest.scan_id, &Segment::All)
-                    .await
-                    .map(|rs| {
-                        rs.into_iter()
-                            .filter(|r| r.kind == kind && r.check == check)
-                            .collect::<Vec<_>>()
-                    })
-            } else {
-                state
-                    .store
-                    .compare_check(&latest.scan_id, &by, kind, &check)
-                    .await
-            };
-            let found = match found {
-                Ok(f) => f,
-                Err(e) => return store_problem(&state, &ctx, e),
-            };
-            for r in found {
-                let label = if by == "list" {
-                    name.clone()
-                } else {
-                    r.segment.value().to_string()
-                };
-                let c = r.counts;
-                values.push((label.clone(), c.adoption()));
-                rows.push(CompareRow {
-                    label,
-                    domains: c.total(),
-                    numbers: [c.passed, c.warned, c.failed, c.unreachable]
-                        .iter()
-                        .map(u64::to_string)
-                        .collect(),
-                    value: percent(c.adoption()),
-                    policy: r.policy_version,
-                });
-            }
+        let whole_list = by == "list";
+        let found = if is_check {
+            check_groups(&state.store, &latest.scan_id, &by, whole_list, kind, &check).await
         } else {
-            let found = if by == "list" {
-                state
-                    .store
-                    .scan_score_stats(&latest.scan_id, &Segment::All)
-                    .await
-                    .map(|rs| {
-                        rs.into_iter()
-                            .filter(|r| r.kind == kind && r.category == category)
-                            .collect::<Vec<_>>()
-                    })
+            category_groups(
+                &state.store,
+                &latest.scan_id,
+                &by,
+                whole_list,
+                kind,
+                &category,
+            )
+            .await
+        };
+        let found = match found {
+            Ok(f) => f,
+            Err(e) => return store_problem(&state, &ctx, e),
+        };
+        for (segment, value, mut row) in found {
+            row.label = if whole_list {
+                name.clone()
             } else {
-                state
-                    .store
-                    .compare_category(&latest.scan_id, &by, kind, &category)
-                    .await
+                segment.value().to_string()
             };
-            let found = match found {
-                Ok(f) => f,
-                Err(e) => return store_problem(&state, &ctx, e),
-            };
-            for r in found {
-                let label = if by == "list" {
-                    name.clone()
-                } else {
-                    r.segment.value().to_string()
-                };
-                let d = &r.distribution;
-                values.push((label.clone(), d.mean()));
-                rows.push(CompareRow {
-                    label,
-                    domains: d.scored + d.not_scored,
-                    numbers: vec![
-                        d.scored.to_string(),
-                        d.not_scored.to_string(),
-                        score_text(d.median),
-                    ],
-                    value: d
-                        .mean()
-                        .map(|m| format!("{m:.1}"))
-                        .unwrap_or_else(|| "–".into()),
-                    policy: r.policy_version.clone(),
-                });
-            }
+            values.push((row.label.clone(), value));
+            rows.push(row);
         }
     }
     let subject = if is_check {
