@@ -59,7 +59,7 @@ impl fmt::Display for ScanKey {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoteScan {
     /// Made and fresh.
-    Ready(TlsScan),
+    Ready(Box<TlsScan>),
     /// Being made by another process.
     Pending,
     /// Nobody has it fresh or is making it.
@@ -175,7 +175,7 @@ impl SharedScans {
             .get_or_init(|| async {
                 if let Some(exchange) = &self.exchange
                     && let Some(scan) = self
-                        .from_other_process(exchange.as_ref(), &key, deadline)
+                        .wait_for_other_process(exchange.as_ref(), &key, deadline)
                         .await
                 {
                     return (scan, Maker::AnotherProcess);
@@ -210,7 +210,7 @@ impl SharedScans {
     /// A fresh scan from another process, waiting for one being made; `None`
     /// when this process is to make it (it claimed it, or waited long
     /// enough).
-    async fn from_other_process(
+    async fn wait_for_other_process(
         &self,
         exchange: &dyn ScanExchange,
         key: &ScanKey,
@@ -220,7 +220,7 @@ impl SharedScans {
         let mut poll = POLL_FIRST;
         loop {
             match exchange.fetch(key).await {
-                RemoteScan::Ready(scan) => return Some(scan),
+                RemoteScan::Ready(scan) => return Some(*scan),
                 RemoteScan::Absent => {
                     if exchange.claim(key).await {
                         return None;

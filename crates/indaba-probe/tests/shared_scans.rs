@@ -128,7 +128,7 @@ struct MemoryExchange {
 impl ScanExchange for MemoryExchange {
     fn fetch<'a>(&'a self, key: &'a ScanKey) -> BoxFuture<'a, RemoteScan> {
         let found = match self.scans.lock().expect("lock").get(key) {
-            Some(Some(scan)) => RemoteScan::Ready(scan.clone()),
+            Some(Some(scan)) => RemoteScan::Ready(Box::new(scan.clone())),
             Some(None) => RemoteScan::Pending,
             None => RemoteScan::Absent,
         };

@@ -1,12 +1,14 @@
 //! For tests only: where the test network's servers are, scripted servers
 //! on loopback, a running platform ([`platform`]) and a headless browser
-//! ([`browser`]), shared by every crate's tests.
+//! ([`browser`]), and checks of answers against OpenAPI 3.0 documents
+//! ([`openapi`]), shared by every crate's tests.
 //!
 //! `testbed/up` writes `testbed/run/env` (`KEY=VALUE` lines). Tests that need
 //! the network read it here; when it is missing they fail with the command
 //! that brings the network up, never skip.
 
 pub mod browser;
+pub mod openapi;
 pub mod platform;
 
 use std::collections::BTreeMap;

@@ -274,18 +274,36 @@ impl Server {
             reqwest::StatusCode::SEE_OTHER,
             "redirected after POST"
         );
-        let page = admin
+        let page = self.admin_page(admin).await;
+        page.split("ik_")
+            .nth(1)
+            .map(|s| format!("ik_{}", s.split(['<', ' ', '"']).next().unwrap_or_default()))
+            .expect("the new key is shown once")
+    }
+
+    /// The admin page as `admin` sees it.
+    async fn admin_page(&self, admin: &reqwest::Client) -> String {
+        admin
             .get(self.url("/admin"))
             .send()
             .await
             .expect("GET /admin")
             .text()
             .await
-            .expect("the admin page");
-        page.split("ik_")
+            .expect("the admin page")
+    }
+
+    /// The id of the user `email`, read from the admin page's API key form
+    /// as `admin` (a signed-in administrator) sees it.
+    pub async fn user_id(&self, admin: &reqwest::Client, email: &str) -> String {
+        let page = self.admin_page(admin).await;
+        page.split("id=\"k-user\"")
             .nth(1)
-            .map(|s| format!("ik_{}", s.split(['<', ' ', '"']).next().unwrap_or_default()))
-            .expect("the new key is shown once")
+            .and_then(|s| s.split(&format!(">{email}<")).next())
+            .and_then(|s| s.rsplit("<option value=\"").next())
+            .and_then(|s| s.split('"').next())
+            .expect("the user in the API key form")
+            .to_string()
     }
 
     /// A client signed in as `email`.

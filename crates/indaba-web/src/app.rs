@@ -149,6 +149,7 @@ pub const PRIVATE_PATHS: &[&str] = &[
     "/logout",
     "/password/",
     "/api/v1/batches",
+    "/api/batch/v2",
 ];
 
 /// The whole site.
@@ -204,6 +205,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::assembly::routes())
         .merge(crate::results::routes())
         .merge(crate::monitor::routes())
+        .merge(crate::batch::routes())
         .fallback(crate::pages::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(

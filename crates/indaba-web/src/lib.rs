@@ -15,6 +15,7 @@ pub mod api;
 pub mod apidocs;
 pub mod app;
 pub mod assembly;
+pub mod batch;
 pub mod client;
 pub mod desk;
 pub mod errors;

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use indaba_model::catalogue::{self, Category};
-use indaba_model::{DomainName, TestKind, ToMessage};
+use indaba_model::{DomainName, Message, TestKind, ToMessage};
 use indaba_store::JobState;
 use serde::Deserialize;
 
@@ -154,6 +154,20 @@ pub enum SubmitError {
     Store(String),
 }
 
+/// The domain a person (or a batch) typed, if it can be tested here; else
+/// why not.
+pub fn testable_domain(
+    state: &AppState,
+    kind: TestKind,
+    input: &str,
+) -> Result<indaba_model::DomainName, Message> {
+    let domain = indaba_model::name::from_user_input(input, kind == TestKind::Mail)
+        .map_err(|e| e.to_message())?;
+    indaba_model::name::testable(&domain, state.engine.probe.allow_private)
+        .map_err(|refusal| refusal.to_message())?;
+    Ok(domain)
+}
+
 /// Accepts a test request: validates the name, reuses a recent public
 /// report (unless `reuse` is false: "test now") or queues a job (shared by
 /// the form and the API). Tests outside a batch are public. A single test
@@ -168,10 +182,7 @@ pub async fn accept_test(
     batch: Option<&str>,
     reuse: bool,
 ) -> Result<Submitted, SubmitError> {
-    let domain = indaba_model::name::from_user_input(input, kind == TestKind::Mail)
-        .map_err(|e| SubmitError::BadDomain(e.to_message()))?;
-    indaba_model::name::testable(&domain, state.engine.probe.allow_private)
-        .map_err(|refusal| SubmitError::BadDomain(refusal.to_message()))?;
+    let domain = testable_domain(state, kind, input).map_err(SubmitError::BadDomain)?;
     if batch.is_none() {
         state
             .submit_limiter

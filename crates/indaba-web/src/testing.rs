@@ -50,3 +50,18 @@ pub(crate) async fn fixture_with(config: crate::WebConfig) -> Fixture {
     let state = AppState::new(store, engine, None, config).await.unwrap();
     Fixture { state, dir }
 }
+
+/// `request` through the whole router: the status, headers and body.
+pub(crate) async fn send(
+    state: &AppState,
+    request: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use tower::ServiceExt;
+    let r = crate::router(state.clone()).oneshot(request).await.unwrap();
+    let status = r.status();
+    let headers = r.headers().clone();
+    let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, headers, body.to_vec())
+}

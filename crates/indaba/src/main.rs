@@ -481,6 +481,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         state.desk = std::sync::Arc::new(args.desk.config()?);
         indaba_web::desk::seed_playbooks(&state).await?;
         indaba_web::worker::spawn(&state, args.workers);
+        indaba_web::batch::scheduler::spawn(&state);
         let (stop_scans, scans_stopped) = tokio::sync::watch::channel(false);
         let scan_workers = (args.scan_concurrency > 0).then(|| {
             let mut config = indaba_web::monitor::worker::WorkerConfig::new(

@@ -936,4 +936,8 @@ async fn workers_share_probes_across_processes_on_the_generated_population() {
         from_another_worker > 0,
         "the workers shared with each other"
     );
+    assert!(
+        signed_and_valid > 10,
+        "{signed_and_valid} signed domains judged"
+    );
 }

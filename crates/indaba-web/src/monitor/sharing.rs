@@ -53,7 +53,7 @@ impl ScanExchange for StoreScans {
                 .await;
             match found {
                 Ok(SharedProbe::Ready { body, .. }) => match serde_json::from_str(&body) {
-                    Ok(scan) => RemoteScan::Ready(scan),
+                    Ok(scan) => RemoteScan::Ready(Box::new(scan)),
                     Err(e) => {
                         // Written by a worker of another version: make it anew.
                         tracing::warn!(key = %key, error = %e, "a shared TLS scan cannot be read");

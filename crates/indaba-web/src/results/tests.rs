@@ -5,7 +5,6 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use indaba_model::Report;
-use tower::ServiceExt;
 
 use crate::AppState;
 use crate::testing::{fixture, fixture_with};
@@ -45,12 +44,7 @@ async fn batch(state: &AppState, domain: &str, score: u8) -> String {
 }
 
 async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
-    let r = crate::router(state.clone()).oneshot(request).await.unwrap();
-    let status = r.status();
-    let headers = r.headers().clone();
-    let body = axum::body::to_bytes(r.into_body(), usize::MAX)
-        .await
-        .unwrap();
+    let (status, headers, body) = crate::testing::send(state, request).await;
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
