@@ -110,9 +110,10 @@ pub fn histogram(title: &str, d: &Distribution) -> Svg {
     })
 }
 
-/// Horizontal bars of percentages (adoption per check, per segment),
-/// one per row; a row without a value is drawn without a bar.
-pub fn bars(title: &str, rows: &[(String, Option<f64>)]) -> Svg {
+/// Horizontal bars of values 0–100 (adoption in percent when `percent`,
+/// else mean scores), one per row; a row without a value has no bar.
+pub fn bars(title: &str, rows: &[(String, Option<f64>)], percent: bool) -> Svg {
+    let unit = if percent { "%" } else { "" };
     let height = 50 + 22 * rows.len().max(1) as u32;
     draw(WIDTH, height, |root| {
         text(root, title, (10, 15), 16, HPos::Left);
@@ -129,7 +130,7 @@ pub fn bars(title: &str, rows: &[(String, Option<f64>)]) -> Svg {
                 ));
                 text(
                     root,
-                    &format!("{v:.1}%"),
+                    &format!("{v:.1}{unit}"),
                     (label_w + w + 6, y + 8),
                     11,
                     HPos::Left,
@@ -335,10 +336,12 @@ mod tests {
             ("<script>alert(1)</script>".to_string(), Some(42.0)),
             ("none".to_string(), None),
         ];
-        let b = bars("Adoption", &rows);
+        let b = bars("Adoption", &rows, true);
+        assert!(b.as_str().contains("42.0%"));
+        assert!(!bars("Mean", &rows, false).as_str().contains("42.0%"));
         assert_eq!(parse(&b).0, "svg");
         assert!(!b.as_str().contains("<script>"));
-        assert_eq!(parse(&bars("Adoption", &[])).0, "svg");
+        assert_eq!(parse(&bars("Adoption", &[], true)).0, "svg");
         let m = map(
             "Map",
             &[("NL".into(), Some(80.0)), ("ZZ".into(), Some(1.0))],

@@ -213,6 +213,7 @@ pub async fn overview(
             .zip(&checks_now)
             .map(|(l, r)| (l.title.clone(), r.counts.adoption()))
             .collect::<Vec<_>>(),
+        true,
     );
     let trends_rows = store.check_trends(&list.id, &Segment::All, kind).await?;
     let (trends, policies) = trend_views(tr, kind, &trends_rows);
@@ -684,7 +685,7 @@ pub async fn compare(
     let title = tr.t1("stats-compare-chart", "subject", &subject);
     let title = format!("{title} · {} {policies}", tr.t("stats-policy"));
     let page = ComparePage {
-        chart: charts::bars(&title, &values),
+        chart: charts::bars(&title, &values, is_check),
         map: (by == "country").then(|| charts::map(&title, &values)),
         check_choices: stats::checks_of(kind)
             .map(|c| (c.to_string(), check_title(&tr, c)))
