@@ -222,3 +222,13 @@ admin-org-disabled = The organisation was disabled, and { $count ->
    *[other] { $count } accounts of its people with it.
 }
 admin-org-enabled = The organisation was enabled again. Its people's accounts stay disabled until you enable each.
+
+## The password-reset mail (text wrapped at 78 columns, and HTML)
+reset-mail-asked = Someone (hopefully you) asked to reset the password of your Indaba account.
+reset-mail-choose = Choose a new password at this address within one hour; the link works once:
+reset-mail-ignore = If you did not ask for this, ignore this message: your password stays as it is.
+
+## A reset link that does not work says so before any form
+reset-used = This link was already used: a password was set with it, and a link works once.
+reset-expired = This link has expired: a link works for one hour.
+reset-ask-new = Ask for a new link

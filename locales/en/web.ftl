@@ -84,7 +84,6 @@ reset-invalid = This link is not valid any more (it was used, or it expired). As
 reset-done-title = Password changed
 reset-done-text = Your new password is set, and every other session was signed out. You can sign in now.
 reset-mail-subject = Your Indaba password
-reset-mail-body = Someone (hopefully you) asked to reset the password of your Indaba account. Choose a new password here within one hour: { $link } If you did not ask for this, ignore this message.
 
 admin-title = Administration
 admin-users = Users

@@ -11,6 +11,7 @@
 
 pub mod import;
 pub mod list;
+pub mod notices;
 pub mod queue;
 pub mod scan;
 pub mod schedule;

@@ -22,6 +22,7 @@ pub mod desk;
 mod disabling;
 mod jobs;
 pub mod monitor;
+pub mod notices;
 pub mod passwords;
 mod public;
 mod reports;
@@ -42,7 +43,7 @@ pub use desk::{DeskCase, Sealer};
 pub use jobs::{Job, JobState, QueueFull};
 pub use public::PublicReport;
 pub use reports::ReportSummary;
-pub use signin::{SignIn, throttle_delay};
+pub use signin::{ResetLink, SignIn, throttle_delay};
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]

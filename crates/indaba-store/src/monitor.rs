@@ -855,6 +855,10 @@ impl Store {
             if state == ScanState::Finishing {
                 // Statistics first: a scan is done only with its rows.
                 self.summarise_scan(&id).await?;
+                // Owner notices: the changes against the list's previous
+                // scan are written before the scan is done (a failure
+                // leaves it finishing, to be tried again next round).
+                self.queue_notice_changes(&id).await?;
                 self.move_scan(&id, state, ScanEvent::Summarised).await?;
                 finished.push(id);
             }
@@ -1224,6 +1228,25 @@ impl Store {
                 Ok(done.rows_affected() > 0)
             }
         }
+    }
+
+    /// Gives the scheduler role up at once (a worker stopping): another
+    /// process need not wait for the lease to run out.
+    pub async fn release_scheduler_lock(&self, lock: SchedulerLock) -> Result<(), StoreError> {
+        match lock.conn {
+            Some(mut conn) => {
+                sqlx::query("SELECT pg_advisory_unlock(7245)")
+                    .execute(&mut conn)
+                    .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM monitor_scheduler WHERE id = 1 AND holder = $1")
+                    .bind(&lock.holder)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     // ------------------------------------------------------------ shared probes

@@ -64,6 +64,19 @@ fn throttle_key(email: &str) -> String {
         .collect()
 }
 
+/// What a password-reset link is worth, said before any form is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetLink {
+    /// Unused and unexpired: the form.
+    Live,
+    /// Already used to set a password.
+    Used,
+    /// Past its time.
+    Expired,
+    /// Never made (or made void by a later reset).
+    Unknown,
+}
+
 impl Store {
     /// Checks a password, throttled per account. Every attempt is audited.
     pub async fn authenticate(
@@ -229,6 +242,12 @@ impl Store {
             tx.commit().await?;
             return Ok(None);
         }
+        // Used links are kept (their page says so) for a month, then go.
+        sqlx::query("DELETE FROM reset_tokens WHERE user_id = $1 AND expires_at < $2")
+            .bind(user_id)
+            .bind(at - 30 * 86_400)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO reset_tokens (token_hash, user_id, expires_at, used, created_at) \
              VALUES ($1, $2, $3, 0, $4)",
@@ -254,17 +273,29 @@ impl Store {
 
     /// Whether `token` is a live reset token (unused, unexpired).
     pub async fn reset_token_valid(&self, token: &str) -> Result<bool, StoreError> {
+        Ok(self.reset_link(token).await? == ResetLink::Live)
+    }
+
+    /// What the reset link with `token` is worth: a used link is kept (as a
+    /// hash) so that its page can say it was used rather than unknown.
+    pub async fn reset_link(&self, token: &str) -> Result<ResetLink, StoreError> {
         if token.len() > 128 {
-            return Ok(false);
+            return Ok(ResetLink::Unknown);
         }
-        Ok(sqlx::query(
-            "SELECT user_id FROM reset_tokens WHERE token_hash = $1 AND used = 0 AND expires_at > $2",
-        )
-        .bind(token_hash(token))
-        .bind(now())
-        .fetch_optional(&self.pool)
-        .await?
-        .is_some())
+        let row = sqlx::query("SELECT used, expires_at FROM reset_tokens WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(ResetLink::Unknown);
+        };
+        Ok(if row.try_get::<i64, _>("used")? != 0 {
+            ResetLink::Used
+        } else if row.try_get::<i64, _>("expires_at")? <= now() {
+            ResetLink::Expired
+        } else {
+            ResetLink::Live
+        })
     }
 
     /// Uses a reset token to set a new password; `Ok(false)` when the token is
@@ -303,7 +334,11 @@ impl Store {
                 .try_get::<String, _>("email")?;
         for (sql, value) in [
             ("DELETE FROM sessions WHERE user_id = $1", &user),
-            ("DELETE FROM reset_tokens WHERE user_id = $1", &user),
+            // The used token stays, marked used: its page says so.
+            (
+                "DELETE FROM reset_tokens WHERE user_id = $1 AND used = 0",
+                &user,
+            ),
             ("DELETE FROM login_throttle WHERE email = $1", &email),
         ] {
             sqlx::query(sql).bind(value).execute(&mut *tx).await?;

@@ -205,6 +205,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::assembly::routes())
         .merge(crate::results::routes())
         .merge(crate::monitor::routes())
+        .merge(crate::notices::routes())
         .merge(crate::batch::routes())
         .fallback(crate::pages::not_found)
         .layer(tower_http::catch_panic::CatchPanicLayer::new())

@@ -69,6 +69,7 @@ mod tests {
             "apidocs-",
             "desk-",
             "platform-",
+            "notices-",
         ];
         for sub in ["src"] {
             for path in files_under(&dir.join(sub)) {
@@ -103,6 +104,15 @@ mod tests {
             used.push(format!("category-{}", category.id().replace('_', "-")));
         }
         used.extend(["kind-web".to_string(), "kind-mail".to_string()]);
+        // The notices' keys built from their values.
+        for action in ["opt-out", "improvements"] {
+            for part in ["title", "confirm", "button", "done-title", "done-text"] {
+                used.push(format!("notices-{action}-{part}"));
+            }
+        }
+        for source in indaba_monitor::notices::ContactSource::ALL {
+            used.push(format!("notices-why-{}", source.as_str().replace('_', "-")));
+        }
         // The desk's keys built from its values.
         for view in ["open", "overdue", "mine", "all"] {
             used.push(format!("desk-view-{view}"));

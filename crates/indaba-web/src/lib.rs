@@ -25,6 +25,7 @@ pub mod guides;
 pub mod i18n;
 pub mod mail;
 pub mod monitor;
+pub mod notices;
 pub mod pages;
 pub mod protect;
 pub mod results;

@@ -11,10 +11,87 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use askama::Template;
+use lettre::message::MultiPart;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// The width plain-text mail is wrapped at (RFC 5322 §2.1.1: lines of at
+/// most 78 characters).
+pub const TEXT_WIDTH: usize = 78;
+
+/// One block of a mail's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paragraph {
+    /// Prose, wrapped at [`TEXT_WIDTH`] in the text part.
+    Text(String),
+    /// A link: on a line of its own in the text part and never broken (a
+    /// broken link does not work when clicked), a link in the HTML part.
+    Link(String),
+    /// A heading (a line of its own; `<h2>` in the HTML part).
+    Heading(String),
+    /// A list of items, each wrapped with a hanging indent in the text part.
+    List(Vec<String>),
+}
+
+/// A mail's body as plain text and as HTML, made from the same paragraphs
+/// (sent as `multipart/alternative`: readers choose).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailBody {
+    /// The text part, wrapped at [`TEXT_WIDTH`] columns.
+    pub text: String,
+    /// The HTML part; every paragraph escaped.
+    pub html: String,
+}
+
+/// The HTML part of a mail (askama escapes every paragraph).
+#[derive(Template)]
+#[template(path = "mail/body.html")]
+struct HtmlBody<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    paragraphs: &'a [Paragraph],
+}
+
+impl MailBody {
+    /// The body with `paragraphs`, in language `lang`, under `subject` (the
+    /// HTML part's title). Text is wrapped with `textwrap` at word
+    /// boundaries; a word longer than a line (a link) is never broken.
+    pub fn compose(lang: &str, subject: &str, paragraphs: &[Paragraph]) -> MailBody {
+        let options = || textwrap::Options::new(TEXT_WIDTH).break_words(false);
+        let blocks: Vec<String> = paragraphs
+            .iter()
+            .map(|p| match p {
+                Paragraph::Text(t) | Paragraph::Heading(t) => textwrap::fill(t, options()),
+                Paragraph::Link(l) => l.clone(),
+                Paragraph::List(items) => items
+                    .iter()
+                    .map(|i| {
+                        textwrap::fill(i, options().initial_indent("- ").subsequent_indent("  "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            })
+            .collect();
+        let mut text = blocks.join("\n\n");
+        text.push('\n');
+        let html = HtmlBody {
+            lang,
+            subject,
+            paragraphs,
+        }
+        .render()
+        .unwrap_or_else(|e| {
+            // Rendering owned strings cannot fail; should it, the text
+            // part still says everything.
+            tracing::error!(error = %e, "cannot render a mail's HTML part");
+            String::new()
+        });
+        MailBody { text, html }
+    }
+}
 
 /// Why a message could not be sent, or the mailer not made.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +102,10 @@ pub enum MailError {
     /// The SMTP server refused or could not be reached.
     #[error("the SMTP server did not take the message: {0}")]
     Send(String),
+    /// The SMTP server refused the message for good (a 5xx answer: the
+    /// address does not exist, say): sending again would not help.
+    #[error("the SMTP server refused the message: {0}")]
+    Refused(String),
     /// The settings cannot work.
     #[error("{0}")]
     Settings(String),
@@ -165,6 +246,29 @@ impl Mailer {
 }
 
 impl Mailer {
+    /// Sends `body` as `multipart/alternative` (text, then HTML); the
+    /// relay's answer on success.
+    pub async fn send_body(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &MailBody,
+    ) -> Result<String, MailError> {
+        let message = alternative_message(&self.from, to, subject, body)?;
+        let response = self.transport.send(message).await.map_err(|e| {
+            if e.is_permanent() {
+                MailError::Refused(e.to_string())
+            } else {
+                MailError::Send(e.to_string())
+            }
+        })?;
+        Ok(format!(
+            "{} {}",
+            response.code(),
+            response.message().collect::<Vec<_>>().join(" ")
+        ))
+    }
+
     /// The sender address of the platform's mail.
     pub fn from_address(&self) -> &str {
         &self.from
@@ -178,6 +282,31 @@ impl Mailer {
             .map(|_| ())
             .map_err(|e| MailError::Send(e.to_string()))
     }
+}
+
+/// The `multipart/alternative` message of `body` (text, then HTML), from
+/// `from` to `to`. lettre encodes each part so that no line on the wire is
+/// longer than 78 characters.
+pub fn alternative_message(
+    from: &str,
+    to: &str,
+    subject: &str,
+    body: &MailBody,
+) -> Result<Message, MailError> {
+    Message::builder()
+        .from(
+            from.parse()
+                .map_err(|e| MailError::Build(format!("from: {e}")))?,
+        )
+        .to(to
+            .parse()
+            .map_err(|e| MailError::Build(format!("to: {e}")))?)
+        .subject(subject)
+        .multipart(MultiPart::alternative_plain_html(
+            body.text.clone(),
+            body.html.clone(),
+        ))
+        .map_err(|e| MailError::Build(e.to_string()))
 }
 
 /// Each certificate block of a PEM file.

@@ -3,6 +3,7 @@
 mod contacts_cmd;
 mod desk_cmd;
 mod monitor_cmd;
+mod notices_cmd;
 mod output;
 mod rejudge;
 mod routing_args;
@@ -57,6 +58,8 @@ enum Command {
     /// The response desk: scheduled work on a given clock, feed imports,
     /// filing a mail from standard input.
     Desk(desk_cmd::DeskCli),
+    /// Owner notices: send the digests that are due, read the delivery log.
+    Notices(Box<notices_cmd::NoticesCli>),
     /// List every check: id, category, title, standards, scoring and guide.
     Checks {
         /// Print JSON instead of a table.
@@ -208,6 +211,10 @@ struct ServeArgs {
     /// `indaba worker` processes).
     #[arg(long, value_name = "N", default_value_t = 16)]
     scan_concurrency: usize,
+    /// Seconds between rounds of sending owner notices' digests (0: leave
+    /// them to `indaba notices send`).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    notice_interval: u64,
     /// Let an admin set the clock that deadlines and reminders follow
     /// (`POST /assembly/clock`): for tests only, never in production.
     #[arg(long)]
@@ -333,6 +340,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => monitor_cmd::scan(*args),
         Command::Worker(args) => monitor_cmd::run_worker(*args),
         Command::Desk(args) => desk_cmd::run(args),
+        Command::Notices(args) => notices_cmd::run(*args),
     }
 }
 
@@ -481,6 +489,12 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
         state.desk = std::sync::Arc::new(args.desk.config()?);
         indaba_web::desk::seed_playbooks(&state).await?;
         indaba_web::worker::spawn(&state, args.workers);
+        if args.notice_interval > 0 {
+            indaba_web::notices::send::spawn(
+                &state,
+                std::time::Duration::from_secs(args.notice_interval),
+            );
+        }
         indaba_web::batch::scheduler::spawn(&state);
         let (stop_scans, scans_stopped) = tokio::sync::watch::channel(false);
         let scan_workers = (args.scan_concurrency > 0).then(|| {

@@ -108,6 +108,11 @@ async fn wait_for_scan_end(store: &indaba_store::Store, scan: &str, limit: Durat
     }
 }
 
+/// Held for writing by the test that restarts PostgreSQL and for reading by
+/// every other test of this file that uses it, so that no test loses its
+/// database to another's restart.
+static POSTGRES: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 /// Restarts the test network's PostgreSQL (`pg_ctl restart`, fast mode:
 /// every connection is cut), as `testbed/up` started it.
 fn restart_postgres() {
@@ -149,6 +154,7 @@ fn restart_postgres() {
 /// jobs, and every job ends with exactly one report.
 #[tokio::test(flavor = "multi_thread")]
 async fn workers_share_a_postgres_queue_and_a_killed_workers_jobs_are_done_by_the_others() {
+    let _restarting = POSTGRES.write().await;
     let dir = TempDir::new();
     let database = platform::database_url(Db::Postgres, &dir).await;
     let domains = population(1000 - population(0).len());
@@ -824,6 +830,7 @@ fn generated_population(n: usize) -> Vec<(String, String, String)> {
 /// parent's DS is stray.
 #[tokio::test(flavor = "multi_thread")]
 async fn workers_share_probes_across_processes_on_the_generated_population() {
+    let _no_restart = POSTGRES.read().await;
     let dir = TempDir::new();
     let database = platform::database_url(Db::Postgres, &dir).await;
     let population = generated_population(300);

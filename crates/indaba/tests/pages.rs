@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::InputSource;
 use fantoccini::{Client, Locator};
 use indaba_testkit::browser::{
     chromium, chromium_in_zone, fill_and_submit, wait_for_text, wait_for_url, wait_until,
@@ -1016,4 +1017,229 @@ fn reports_show_no_server_paths_or_options() {
             );
         }
     }
+}
+
+/// The focused element's focus indicator: its outline colour (blended over
+/// what is behind it when translucent) against the first non-transparent
+/// background behind the outline — the parent's when the outline is drawn
+/// outside the element (offset ≥ 0), the element's own otherwise — as a
+/// WCAG contrast ratio. No outline at all counts as 1:1.
+const FOCUS_CONTRAST: &str = r#"
+const parse = c => {
+  const m = /rgba?\(([^)]+)\)/.exec(c || '');
+  if (!m) return null;
+  const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+  return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+};
+const lum = c => {
+  const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+};
+const backdrop = from => {
+  for (let e = from; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c.a > 0) return c;
+  }
+  return {r: 255, g: 255, b: 255, a: 1};
+};
+const el = document.activeElement;
+if (!el || el === document.body) return null;
+const s = getComputedStyle(el);
+const width = parseFloat(s.outlineWidth) || 0;
+const offset = parseFloat(s.outlineOffset) || 0;
+const bg = backdrop(offset >= 0 ? el.parentElement : el);
+let ratio = 1;
+const oc = parse(s.outlineColor);
+if (s.outlineStyle !== 'none' && width > 0 && oc && oc.a > 0) {
+  const seen = {r: oc.a * oc.r + (1 - oc.a) * bg.r, g: oc.a * oc.g + (1 - oc.a) * bg.g, b: oc.a * oc.b + (1 - oc.a) * bg.b};
+  const l1 = lum(seen), l2 = lum(bg);
+  ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+}
+return {
+  tag: el.tagName,
+  what: el.tagName + (el.id ? '#' + el.id : '') + ' "' + (el.textContent || el.value || el.name || '').trim().slice(0, 30) + '"',
+  ratio: ratio,
+  outline: s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor,
+  background: 'rgb(' + bg.r + ',' + bg.g + ',' + bg.b + ')'
+};
+"#;
+
+/// One focus stop: the element's kind and description, its indicator's
+/// contrast ratio, and how that was measured.
+#[derive(Debug, serde::Deserialize)]
+struct FocusStop {
+    tag: String,
+    what: String,
+    ratio: f64,
+    outline: String,
+    background: String,
+}
+
+impl FocusStop {
+    /// The stop in a line: what, its ratio, and what was compared.
+    fn describe(&self) -> String {
+        format!(
+            "{}: {:.2}:1 (outline {} on {})",
+            self.what, self.ratio, self.outline, self.background
+        )
+    }
+}
+
+/// Tabs through the current page from the top (up to 60 stops, until focus
+/// comes back round) with the keyboard, as a person does — so
+/// `:focus-visible` applies — and measures each stop's indicator.
+async fn focus_stops(b: &Client) -> Vec<FocusStop> {
+    // Focus on the body, so that Tab starts from the top of the page.
+    b.execute(
+        "document.body.setAttribute('tabindex', '-1'); document.body.focus(); document.body.removeAttribute('tabindex'); window.scrollTo(0, 0);",
+        vec![],
+    )
+    .await
+    .expect("focus the body");
+    let mut stops: Vec<FocusStop> = Vec::new();
+    for _ in 0..60 {
+        let actions = fantoccini::actions::KeyActions::new("keys".into())
+            .then(fantoccini::actions::KeyAction::Down {
+                value: fantoccini::key::Key::Tab.into(),
+            })
+            .then(fantoccini::actions::KeyAction::Up {
+                value: fantoccini::key::Key::Tab.into(),
+            });
+        b.perform_actions(actions).await.expect("press Tab");
+        let found = b
+            .execute(FOCUS_CONTRAST, vec![])
+            .await
+            .expect("measure focus");
+        let Ok(Some(stop)) = serde_json::from_value::<Option<FocusStop>>(found) else {
+            break;
+        };
+        if stops.first().is_some_and(|f| f.what == stop.what) {
+            break;
+        }
+        stops.push(stop);
+    }
+    stops
+}
+
+/// Every focus stop of the current page has an indicator of at least 3:1
+/// against what is behind it, and links, buttons and the `kinds` asked for are
+/// among the stops.
+async fn assert_focus_visible(b: &Client, what: &str, kinds: &[&str]) {
+    let stops = focus_stops(b).await;
+    for kind in kinds {
+        assert!(
+            stops.iter().any(|s| s.tag == *kind),
+            "{what}: no {kind} among the focus stops {:#?}",
+            stops.iter().map(FocusStop::describe).collect::<Vec<_>>()
+        );
+    }
+    let weak: Vec<String> = stops
+        .iter()
+        .filter(|s| s.ratio < 3.0)
+        .map(FocusStop::describe)
+        .collect();
+    assert!(
+        weak.is_empty(),
+        "{what}: focus indicators under 3:1 against their background:\n{}",
+        weak.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn focus_indicators_contrast_at_least_3_to_1() {
+    let server = start(&[]).await;
+    let browser = chromium().await;
+    let b = &browser.client;
+    b.set_window_size(1280, 900).await.expect("window size");
+
+    b.goto(&server.base).await.unwrap();
+    assert_focus_visible(b, "home page", &["A", "BUTTON", "INPUT"]).await;
+    b.goto(&format!("{}/login", server.base)).await.unwrap();
+    assert_focus_visible(b, "sign-in page", &["A", "BUTTON", "INPUT"]).await;
+    test_from_home(b, &server.base, "web-domain", "tls-good.test").await;
+    wait_for_text(b, "Test result for tls-good.test").await;
+    assert_focus_visible(b, "report page", &["A", "BUTTON", "SUMMARY"]).await;
+
+    // The measure can fail: with the site's focus outline set to none in its
+    // style sheet (through the CSSOM: the CSP refuses inline styles), the
+    // same page's stops fall under 3:1.
+    b.execute(
+        "for (const sheet of document.styleSheets) for (const rule of sheet.cssRules) if (rule.selectorText && rule.selectorText.includes('focus')) rule.style.setProperty('outline', 'none');",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let stops = focus_stops(b).await;
+    let described: Vec<String> = stops.iter().map(FocusStop::describe).collect();
+    assert!(
+        !stops.is_empty() && stops.iter().all(|s| s.ratio < 3.0),
+        "with the outline removed every stop fails: {described:#?}"
+    );
+}
+
+/// The text of each technical block (`details.tech-block` of a server) of
+/// the report in the browser, all unfolded: (summary, whole text).
+async fn server_blocks(b: &Client) -> Vec<(String, String)> {
+    let found = b
+        .execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true);
+             return Array.from(document.querySelectorAll('details.tech-block[id^=server-]'))
+               .map(d => [d.querySelector('summary').innerText, d.innerText]);",
+            vec![],
+        )
+        .await
+        .expect("technical blocks");
+    serde_json::from_value(found).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mail_report_has_technical_tables_per_mx() {
+    let server = start(&[]).await;
+    let browser = chromium().await;
+    let b = &browser.client;
+    b.set_window_size(1280, 900).await.expect("window size");
+
+    // mail.test has two MX hosts on the test network: mx1 (IPv4 and IPv6)
+    // and mx2 (IPv4 only), both with STARTTLS and TLSA records.
+    test_from_home(b, &server.base, "mail-domain", "mail.test").await;
+    let page = wait_for_text(b, "Test result for mail.test").await;
+    screenshots(b, "mail-report-folded").await;
+    let blocks = server_blocks(b).await;
+    for mx in ["mx1.mail.test", "mx2.mail.test"] {
+        let mine: Vec<&(String, String)> = blocks.iter().filter(|(s, _)| s.contains(mx)).collect();
+        assert!(!mine.is_empty(), "no technical tables for {mx}: {page}");
+        for (summary, text) in mine {
+            assert!(summary.contains(":25"), "the address and port: {summary}");
+            for part in [
+                "TLS versions",
+                "TLS 1.2",
+                "Cipher suites",
+                "Key exchange",
+                "Certificate chain",
+                "subject CN=",
+                "issuer CN=",
+                "DANE",
+                &format!("_25._tcp.{mx}"),
+                "3 1 1",
+            ] {
+                assert!(text.contains(part), "{mx}: no {part:?} in {text}");
+            }
+        }
+    }
+    // mx1 has two addresses (IPv4 and IPv6), each tested: a block each.
+    assert!(
+        blocks
+            .iter()
+            .filter(|(s, _)| s.contains("mx1.mail.test"))
+            .count()
+            >= 2,
+        "{blocks:#?}"
+    );
+    let addresses = text_of(b, "#tech-addresses").await;
+    for mx in ["mx1.mail.test", "mx2.mail.test"] {
+        assert!(addresses.contains(mx), "{addresses}");
+    }
+    assert_wraps_sensibly(b, "mail report").await;
+    assert_accessible(b, "mail report").await;
+    screenshots(b, "mail-report").await;
 }

@@ -522,6 +522,20 @@ async fn reset_link(server: &Server, email: &str, before: &[PathBuf]) -> String 
         m.contains(&format!("To: {email}")) && m.contains(&prefix)
     })
     .await;
+    // Both parts arrive: text wrapped at 78 columns, and HTML with the link.
+    assert!(mail.contains("multipart/alternative"), "{mail}");
+    assert!(mail.contains("Content-Type: text/plain"), "{mail}");
+    assert!(mail.contains("Content-Type: text/html"), "{mail}");
+    assert!(mail.contains(&format!("<a href=\"{prefix}")), "{mail}");
+    let text = mail
+        .split("Content-Type: text/plain")
+        .nth(1)
+        .and_then(|t| t.split("Content-Type: text/html").next())
+        .unwrap_or_default();
+    for line in text.lines().filter(|l| !l.starts_with(&prefix)) {
+        assert!(line.chars().count() <= 78, "{line:?} in {mail}");
+    }
+    assert!(text.contains("ignore this message"), "{mail}");
     let start = mail.find(&prefix).expect("the link");
     mail[start..]
         .split_whitespace()
@@ -607,6 +621,20 @@ async fn a_browser_tests_domains_reads_guides_signs_in_and_resets_a_password() {
     fill_and_submit(b, &[("password", "the browser's new password")]).await;
     wait_for_text(b, "Password changed").await;
     signed_in(&server, "member@example.test", "the browser's new password").await;
+    // The used link says so before any form, and offers a new one.
+    b.goto(&link).await.unwrap();
+    wait_for_text(b, "This link was already used").await;
+    assert!(
+        b.find(Locator::Css("input[type=password]")).await.is_err(),
+        "no password form on a used link"
+    );
+    b.find(Locator::Css("a[href='/password/forgot']"))
+        .await
+        .expect("a link to ask for a new one")
+        .click()
+        .await
+        .unwrap();
+    wait_for_url(b, "/password/forgot").await;
 }
 
 /// Indaba's own site, behind TLS on the test network (nginx at indaba.test

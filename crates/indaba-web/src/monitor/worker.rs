@@ -288,6 +288,14 @@ async fn schedule(store: Store, config: Arc<WorkerConfig>, mut stop: watch::Rece
             scheduler_round(&store, &config).await;
         }
         if !pause(&mut stop, tick).await {
+            if let Some(held) = lock.take() {
+                // One last round (a scan that just ended is moved to done),
+                // then the next process need not wait for the lease.
+                scheduler_round(&store, &config).await;
+                if let Err(e) = store.release_scheduler_lock(held).await {
+                    tracing::warn!(error = %e, "cannot give up the scheduler lock");
+                }
+            }
             return;
         }
     }

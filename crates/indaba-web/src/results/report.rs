@@ -206,7 +206,9 @@ pub fn page<'a>(
     }
 }
 
-fn evidence_pair(tr: &Tr<'_>, e: &indaba_model::Evidence) -> (String, String) {
+/// A piece of evidence in words: its subject and detail, each the
+/// message's rendering where it is words rather than data.
+pub(crate) fn evidence_pair(tr: &Tr<'_>, e: &indaba_model::Evidence) -> (String, String) {
     let subject = e
         .subject_message
         .as_ref()
