@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use indaba_model::name::from_user_input;
 use indaba_monitor::list::{Country, ListEntry, parse_tags, text_field};
@@ -38,11 +38,16 @@ pub fn is_staff(user: &User) -> bool {
     matches!(user.role, Role::Admin | Role::Analyst)
 }
 
-fn problem(state: &AppState, ctx: &PageContext, status: StatusCode, text: String) -> Response {
+pub(crate) fn problem(
+    state: &AppState,
+    ctx: &PageContext,
+    status: StatusCode,
+    text: String,
+) -> Response {
     message(state, ctx, status, "monitor-problem-title", text)
 }
 
-fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response {
+pub(crate) fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response {
     let tr = ctx.tr(state);
     match e {
         StoreError::NotFound(_) => {
@@ -69,7 +74,7 @@ fn store_problem(state: &AppState, ctx: &PageContext, e: StoreError) -> Response
 }
 
 /// A list the user may see, or the page that says why not.
-async fn visible_list(
+pub(crate) async fn visible_list(
     state: &AppState,
     ctx: &PageContext,
     user: &User,
@@ -581,31 +586,7 @@ pub async fn export(
             ctx.tr(&state).t("error-internal-text"),
         );
     }
-    let file_name: String = list
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, format.media_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{file_name}.{}\"",
-                    format.extension()
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    super::attachment(format.media_type(), &list.name, format.extension(), bytes)
 }
 
 /// `POST /monitor/lists/{id}/import` (multipart: `csrf` and `file`): starts
