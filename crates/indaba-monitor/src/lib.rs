@@ -17,6 +17,7 @@ pub mod queue;
 pub mod scan;
 pub mod schedule;
 pub mod sharing;
+pub mod stats;
 
 pub use list::{Kinds, ListEntry};
 pub use scan::{ScanCounts, ScanEvent, ScanState};

@@ -85,8 +85,8 @@ enum Maker {
     AnotherProcess,
 }
 
-/// A held scan's cell and when it started.
-type Entry = (Instant, Arc<OnceCell<(TlsScan, Maker)>>);
+/// A held scan: when it started, how many other tests asked for it, its cell.
+type Entry = (Instant, u32, Arc<OnceCell<(TlsScan, Maker)>>);
 
 /// How many scans were made and reused, for the metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -110,8 +110,12 @@ struct Counters {
 const POLL_FIRST: Duration = Duration::from_millis(200);
 const POLL_MOST: Duration = Duration::from_secs(1);
 
-/// Most scans kept; past it, expired ones go first, then everything.
-const MAX_ENTRIES: usize = 10_000;
+/// Most scans kept in memory. Past it, the expired ones go, then those no
+/// other test has asked for (a website's own scan, which its server name
+/// makes unique), then the oldest half: a worker's memory follows this
+/// bound, not the size of the list it scans. A scan let go is read again
+/// from the exchange when another test asks for it.
+const MAX_ENTRIES: usize = 2_000;
 
 /// A cache of TLS scans that several sessions share. Cloning shares it.
 #[derive(Debug, Clone)]
@@ -246,20 +250,27 @@ impl SharedScans {
             Ok(e) => e,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some((started, cell)) = entries.get(key)
+        if let Some((started, uses, cell)) = entries.get_mut(key)
             && now.duration_since(*started) < self.ttl
         {
+            *uses = uses.saturating_add(1);
             return cell.clone();
         }
         if entries.len() >= MAX_ENTRIES {
             let ttl = self.ttl;
-            entries.retain(|_, (started, _)| now.duration_since(*started) < ttl);
+            entries.retain(|_, (started, _, _)| now.duration_since(*started) < ttl);
             if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+                entries.retain(|_, (_, uses, _)| *uses > 0);
+            }
+            if entries.len() >= MAX_ENTRIES / 2 {
+                let mut starts: Vec<Instant> = entries.values().map(|(s, _, _)| *s).collect();
+                starts.sort_unstable();
+                let cut = starts[starts.len() / 2];
+                entries.retain(|_, (started, _, _)| *started > cut);
             }
         }
         let cell = Arc::new(OnceCell::new());
-        entries.insert(key.clone(), (now, cell.clone()));
+        entries.insert(key.clone(), (now, 0, cell.clone()));
         cell
     }
 
@@ -271,5 +282,29 @@ impl SharedScans {
     /// Whether no scan is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u32) -> ScanKey {
+        ScanKey::new("192.0.2.1:443".parse().unwrap(), false, &format!("d{n}.example"))
+    }
+
+    #[test]
+    fn memory_is_bounded_and_scans_others_asked_for_stay() {
+        let shared = SharedScans::new(Duration::from_secs(3600));
+        let hot = ScanKey::new("192.0.2.25:25".parse().unwrap(), true, "mx.provider.example");
+        shared.cell(&hot);
+        shared.cell(&hot);
+        for n in 0..20_000 {
+            shared.cell(&key(n));
+            assert!(shared.len() <= MAX_ENTRIES);
+        }
+        let held = shared.entries.lock().unwrap();
+        assert!(held.contains_key(&hot), "the provider's scan was kept");
+        assert!(held.contains_key(&key(19_999)), "the newest is held");
     }
 }

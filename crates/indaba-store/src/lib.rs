@@ -28,6 +28,7 @@ pub mod passwords;
 mod public;
 mod reports;
 mod signin;
+pub mod stats;
 
 use std::str::FromStr;
 use std::time::Duration;

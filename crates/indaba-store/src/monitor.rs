@@ -835,9 +835,9 @@ impl Store {
         self.scan(scan_id).await
     }
 
-    /// Moves active scans whose jobs have all ended to `finishing`, then
-    /// `done` (issue 13 sums up their statistics in between); returns the
-    /// scans that finished.
+    /// Moves active scans whose jobs have all ended to `finishing`, then,
+    /// with their statistics written (`Store::summarise_scan`), to `done`;
+    /// returns the scans that finished.
     pub async fn advance_scans(&self) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, state FROM monitor_scans WHERE state IN ('queued', 'running', 'finishing')",
@@ -853,6 +853,8 @@ impl Store {
                 state = self.move_scan(&id, state, event).await?;
             }
             if state == ScanState::Finishing {
+                // Statistics first: a scan is done only with its rows.
+                self.summarise_scan(&id).await?;
                 // Owner notices: the changes against the list's previous
                 // scan are written before the scan is done (a failure
                 // leaves it finishing, to be tried again next round).

@@ -38,6 +38,27 @@ pub fn testbed_env() -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The engine options of every command that tests on the test network:
+/// its resolver and trust anchor, private targets allowed, a 2-second query
+/// and 30-second test time limit.
+pub fn engine_args() -> Vec<String> {
+    let env = testbed_env();
+    [
+        "--resolver",
+        &env["INDABA_TB_RESOLVER"],
+        "--trust-anchor",
+        &env["INDABA_TB_TRUST_ANCHOR"],
+        "--allow-private-targets",
+        "--query-timeout",
+        "2",
+        "--timeout",
+        "30",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
 /// One setting of the test network; panics with the missing key's name.
 pub fn testbed(key: &str) -> String {
     testbed_env().remove(key).unwrap_or_else(|| {

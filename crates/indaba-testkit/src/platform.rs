@@ -153,15 +153,6 @@ pub async fn start_with_env(
             &format!("127.0.0.1:{port}"),
             "--database",
             &database,
-            "--resolver",
-            &env["INDABA_TB_RESOLVER"],
-            "--trust-anchor",
-            &env["INDABA_TB_TRUST_ANCHOR"],
-            "--allow-private-targets",
-            "--query-timeout",
-            "2",
-            "--timeout",
-            "30",
             "--rtr",
             &env["INDABA_TB_RTR"],
             "--origins-zone",
@@ -171,6 +162,7 @@ pub async fn start_with_env(
             "--mail-from",
             "indaba@relay.test",
         ])
+        .args(crate::engine_args())
         .args(if extra.contains(&"--smtp") {
             Vec::new()
         } else {

@@ -9,19 +9,9 @@ use std::time::Instant;
 use indaba_desk::feed::Event;
 use sqlx::Row;
 
-/// xorshift64*: the same data every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+mod common;
+
+use common::{Rng, arg, database_url};
 
 const WORDS: &[&str] = &[
     "phishing",
@@ -69,13 +59,6 @@ fn sentence(rng: &mut Rng, n: usize) -> String {
     // One rare word per case, so searches can find a few among many.
     words.push(format!("w{}", rng.below(50_000)));
     words.join(" ")
-}
-
-fn arg(args: &[String], name: &str, default: &str) -> String {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_string())
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -209,39 +192,7 @@ async fn populate(args: &[String]) {
         "feed events: {events} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let users = store.users().await.unwrap_or_default();
-    if !users.iter().any(|u| u.email == "bench@example.test") {
-        store
-            .create_user(
-                &indaba_store::Actor::local(),
-                indaba_store::NewUser {
-                    email: "bench@example.test",
-                    name: "bench",
-                    role: indaba_store::Role::Analyst,
-                    organisation_id: None,
-                    password: "a bench password",
-                },
-            )
-            .await
-            .expect("user");
-    }
-}
-
-fn database_url(url: &str) -> String {
-    if url.starts_with("postgres") {
-        url.to_string()
-    } else {
-        let path = url
-            .trim_start_matches("sqlite://")
-            .trim_start_matches("sqlite:");
-        format!("sqlite://{path}")
-    }
-}
-
-fn percentiles(mut ms: Vec<f64>) -> (f64, f64) {
-    ms.sort_by(|a, b| a.total_cmp(b));
-    let at = |p: f64| ms[((ms.len() as f64 - 1.0) * p).round() as usize];
-    (at(0.50), at(0.99))
+    common::bench_user(&store).await;
 }
 
 async fn measure(args: &[String]) {
@@ -259,69 +210,25 @@ async fn measure(args: &[String]) {
         .iter()
         .map(|r| r.get::<String, _>("id"))
         .collect();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let login = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"csrf\" value=\"";
-    let csrf = login[login.find(marker).unwrap() + marker.len()..]
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let r = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", "bench@example.test"),
-            ("password", "a bench password"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "sign-in");
+    let client = common::signed_in(&base).await;
     let mut rng = Rng(7);
-    println!(
-        "{:<14} {:>10} {:>10} {:>8}",
-        "page", "p50 ms", "p99 ms", "runs"
-    );
+    common::heading();
     for (name, path) in [
         ("triage", "triage"),
         ("overdue", "overdue"),
         ("case", "case"),
         ("search", "search"),
     ] {
-        let mut ms = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let url = match path {
-                "triage" => format!("{base}/desk?view=open"),
-                "overdue" => format!("{base}/desk?view=overdue"),
-                "case" => format!(
-                    "{base}/desk/case/{}",
-                    ids[rng.below(ids.len() as u64) as usize]
-                ),
-                _ => format!("{base}/desk?q=w{}", rng.below(50_000)),
-            };
-            let t = Instant::now();
-            let r = client.get(&url).send().await.unwrap();
-            let status = r.status();
-            let _ = r.bytes().await;
-            ms.push(t.elapsed().as_secs_f64() * 1000.0);
-            if !status.is_success() {
-                eprintln!("{url}: {status}");
-            }
-        }
-        let (p50, p99) = percentiles(ms);
-        println!("{name:<14} {p50:>10.2} {p99:>10.2} {runs:>8}");
+        common::time_pages(&client, name, runs, || match path {
+            "triage" => format!("{base}/desk?view=open"),
+            "overdue" => format!("{base}/desk?view=overdue"),
+            "case" => format!(
+                "{base}/desk/case/{}",
+                ids[rng.below(ids.len() as u64) as usize]
+            ),
+            _ => format!("{base}/desk?q=w{}", rng.below(50_000)),
+        })
+        .await;
     }
 }
 

@@ -61,25 +61,8 @@ impl DeskArgs {
 pub struct DeskCli {
     #[command(subcommand)]
     command: DeskCommand,
-    /// The database: a SQLite file or a postgres:// URL.
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "sqlite:indaba.db",
-        env = "INDABA_DATABASE",
-        global = true
-    )]
-    database: String,
     #[command(flatten)]
-    smtp: super::smtp_args::SmtpArgs,
-    /// The site's public address, for links in mail.
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "http://127.0.0.1:8080",
-        global = true
-    )]
-    base_url: String,
+    mailing: super::smtp_args::MailingArgs,
     #[command(flatten)]
     desk: DeskArgs,
     #[command(flatten)]
@@ -112,11 +95,11 @@ enum DeskCommand {
 
 /// The state the desk's work needs.
 async fn state(cli: &DeskCli) -> Result<indaba_web::AppState> {
-    let store = indaba_store::Store::open(&cli.database).await?;
-    let mailer = cli.smtp.mailer()?.map(Arc::new);
+    let store = indaba_store::Store::open(&cli.mailing.database).await?;
+    let mailer = cli.mailing.smtp.mailer()?.map(Arc::new);
     let engine = super::engine_settings(&cli.engine).await?;
     let config = indaba_web::WebConfig {
-        base_url: cli.base_url.clone(),
+        base_url: cli.mailing.base_url.clone(),
         ..indaba_web::WebConfig::default()
     };
     let mut state = indaba_web::AppState::new(store, engine, mailer, config).await?;

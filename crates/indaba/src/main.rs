@@ -518,6 +518,7 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
                     Ok(done) if done.judged + done.unreadable > 0 => tracing::info!(
                         judged = done.judged,
                         unreadable = done.unreadable,
+                        scans = done.scans,
                         policy = indaba_model::score::POLICY_VERSION,
                         "stored reports judged again under this policy"
                     ),
@@ -605,6 +606,10 @@ fn admin(command: AdminCommand) -> Result<ExitCode> {
                 done.judged,
                 indaba_model::score::POLICY_VERSION,
                 done.unreadable
+            );
+            println!(
+                "{} monitoring scans' statistics summed up again",
+                done.scans
             );
             Ok(if done.unreadable == 0 {
                 ExitCode::SUCCESS

@@ -14,25 +14,8 @@ use indaba_web::notices::send::{Notices, send_due};
 pub struct NoticesCli {
     #[command(subcommand)]
     command: NoticesCommand,
-    /// The database: a SQLite file or a postgres:// URL.
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "sqlite:indaba.db",
-        env = "INDABA_DATABASE",
-        global = true
-    )]
-    database: String,
     #[command(flatten)]
-    smtp: super::smtp_args::SmtpArgs,
-    /// The site's public address, for the links in the digests.
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "http://127.0.0.1:8080",
-        global = true
-    )]
-    base_url: String,
+    mailing: super::smtp_args::MailingArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,10 +42,10 @@ enum NoticesCommand {
 pub fn run(cli: NoticesCli) -> Result<ExitCode> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
-        let store = indaba_store::Store::open(&cli.database).await?;
+        let store = indaba_store::Store::open(&cli.mailing.database).await?;
         match cli.command {
             NoticesCommand::Send { engine } => {
-                let mailer = cli.smtp.mailer()?;
+                let mailer = cli.mailing.smtp.mailer()?;
                 let engine = super::engine_settings(&engine).await?;
                 let catalogue = indaba_i18n::Catalogue::load()?;
                 let round = send_due(
@@ -70,7 +53,7 @@ pub fn run(cli: NoticesCli) -> Result<ExitCode> {
                         store: &store,
                         engine: &engine,
                         mailer: mailer.as_ref(),
-                        base_url: &cli.base_url,
+                        base_url: &cli.mailing.base_url,
                         catalogue: &catalogue,
                     },
                     indaba_store::now(),

@@ -2,6 +2,8 @@
 //! their observations and never by scanning again: `indaba admin rejudge`,
 //! and in the background each time `serve` starts, so that a new policy
 //! reaches every stored report (and what is counted from them) by itself.
+//! The statistics of every monitoring scan whose reports were judged again
+//! are then summed up again, under the new policy version.
 
 use indaba_engine::EngineSettings;
 use indaba_model::score::POLICY_VERSION;
@@ -17,20 +19,28 @@ pub struct Rejudged {
     pub judged: u64,
     /// Reports whose stored JSON could not be read (left as they are).
     pub unreadable: u64,
+    /// Monitoring scans whose statistics were summed up again.
+    pub scans: u64,
 }
 
 /// Judges every report stored under another policy again.
 pub async fn all(store: &Store, engine: &EngineSettings) -> Result<Rejudged, StoreError> {
     let mut done = Rejudged::default();
     let mut after = String::new();
+    let mut scans = std::collections::BTreeSet::<String>::new();
     loop {
         let page = store
             .reports_judged_otherwise(POLICY_VERSION, &after, PAGE)
             .await?;
         let Some((last, _)) = page.last() else {
+            for scan in &scans {
+                store.summarise_scan(scan).await?;
+                done.scans += 1;
+            }
             return Ok(done);
         };
         after = last.clone();
+        let ids: Vec<String> = page.iter().map(|(id, _)| id.clone()).collect();
         for (id, stored) in page {
             match indaba_engine::rejudge(engine, &stored) {
                 Ok(report) => {
@@ -43,5 +53,6 @@ pub async fn all(store: &Store, engine: &EngineSettings) -> Result<Rejudged, Sto
                 }
             }
         }
+        scans.extend(store.scans_of_reports(&ids).await?);
     }
 }

@@ -1,5 +1,6 @@
-//! The SMTP options every command that sends mail takes (`serve`, `desk`),
-//! and the mailer they make.
+//! The SMTP options every command that sends mail takes (`serve`, `desk`,
+//! `notices`), the mailer they make, and the options of the commands that
+//! mail from the command line ([`MailingArgs`]).
 
 use std::path::PathBuf;
 
@@ -100,4 +101,30 @@ impl SmtpArgs {
         }
         Ok(secret)
     }
+}
+
+/// What a command that sends the platform's mail from the command line
+/// needs (`desk`, `notices`): the database, the relay, and the site's
+/// address for the links in the mail.
+#[derive(Debug, Args)]
+pub struct MailingArgs {
+    /// The database: a SQLite file or a postgres:// URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "sqlite:indaba.db",
+        env = "INDABA_DATABASE",
+        global = true
+    )]
+    pub database: String,
+    #[command(flatten)]
+    pub smtp: SmtpArgs,
+    /// The site's public address, for the links in mail.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub base_url: String,
 }

@@ -8,30 +8,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use indaba_testkit::platform::{self, Db, TempDir};
-use indaba_testkit::testbed_env;
+use indaba_testkit::{engine_args, testbed_env};
 use sqlx::Row;
 
 /// The binary under test.
 const BIN: &str = env!("CARGO_BIN_EXE_indaba");
-
-/// The engine options of the test network.
-fn engine_args() -> Vec<String> {
-    let env = testbed_env();
-    [
-        "--resolver",
-        &env["INDABA_TB_RESOLVER"],
-        "--trust-anchor",
-        &env["INDABA_TB_TRUST_ANCHOR"],
-        "--allow-private-targets",
-        "--query-timeout",
-        "2",
-        "--timeout",
-        "30",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
 
 fn indaba(args: &[&str]) -> std::process::Output {
     Command::new(BIN).args(args).output().expect("run indaba")

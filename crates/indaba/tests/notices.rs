@@ -30,21 +30,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_indaba");
 /// test network's CA trusted or not; asserts it ended.
 fn scan(server: &Server, list: &str, trust_test_ca: bool) {
     let env = testbed_env();
-    let mut args = vec![
-        "scan",
-        list,
-        "--kind",
-        "web",
-        "--resolver",
-        &env["INDABA_TB_RESOLVER"],
-        "--trust-anchor",
-        &env["INDABA_TB_TRUST_ANCHOR"],
-        "--allow-private-targets",
-        "--query-timeout",
-        "2",
-        "--timeout",
-        "30",
-    ];
+    let engine = indaba_testkit::engine_args();
+    let mut args = vec!["scan", list, "--kind", "web"];
+    args.extend(engine.iter().map(String::as_str));
     if trust_test_ca {
         args.extend(["--ca-file", &env["INDABA_TB_CA"]]);
     }

@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use indaba_model::name::from_user_input;
 use indaba_monitor::list::{Country, ListEntry, parse_tags, text_field};
@@ -603,31 +603,7 @@ pub async fn export(
             ctx.tr(&state).t("error-internal-text"),
         );
     }
-    let file_name: String = list
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, format.media_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{file_name}.{}\"",
-                    format.extension()
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    super::attachment(format.media_type(), &list.name, format.extension(), bytes)
 }
 
 /// `POST /monitor/lists/{id}/import` (multipart: `csrf` and `file`): starts
