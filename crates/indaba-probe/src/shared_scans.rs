@@ -290,13 +290,21 @@ mod tests {
     use super::*;
 
     fn key(n: u32) -> ScanKey {
-        ScanKey::new("192.0.2.1:443".parse().unwrap(), false, &format!("d{n}.example"))
+        ScanKey::new(
+            "192.0.2.1:443".parse().unwrap(),
+            false,
+            &format!("d{n}.example"),
+        )
     }
 
     #[test]
     fn memory_is_bounded_and_scans_others_asked_for_stay() {
         let shared = SharedScans::new(Duration::from_secs(3600));
-        let hot = ScanKey::new("192.0.2.25:25".parse().unwrap(), true, "mx.provider.example");
+        let hot = ScanKey::new(
+            "192.0.2.25:25".parse().unwrap(),
+            true,
+            "mx.provider.example",
+        );
         shared.cell(&hot);
         shared.cell(&hot);
         for n in 0..20_000 {
