@@ -52,7 +52,10 @@ fn parse_routes(text: &str) -> Result<Vec<Route>, String> {
         }
         let fields: Vec<&str> = line.split_whitespace().collect();
         let [proto, listen, upstream] = fields[..] else {
-            return Err(format!("line {}: expected `tcp|udp LISTEN UPSTREAM`", n + 1));
+            return Err(format!(
+                "line {}: expected `tcp|udp LISTEN UPSTREAM`",
+                n + 1
+            ));
         };
         let proto = match proto {
             "tcp" => Proto::Tcp,
@@ -108,7 +111,9 @@ async fn main() {
         }
         i += 2;
     }
-    let Some(routes_file) = routes_file else { usage() };
+    let Some(routes_file) = routes_file else {
+        usage()
+    };
     let text = match std::fs::read_to_string(&routes_file) {
         Ok(t) => t,
         Err(e) => {
@@ -267,10 +272,21 @@ mod tests {
 
     #[test]
     fn routes_are_read_and_errors_name_their_line() {
-        let routes = parse_routes("# c\ntcp 127.0.50.1:443 127.0.30.1:443\n\nudp 127.0.51.1:53 127.0.63.1:53\n").unwrap();
+        let routes = parse_routes(
+            "# c\ntcp 127.0.50.1:443 127.0.30.1:443\n\nudp 127.0.51.1:53 127.0.63.1:53\n",
+        )
+        .unwrap();
         assert_eq!(routes.len(), 2);
-        assert!(parse_routes("tcp 127.0.50.1:443\n").unwrap_err().starts_with("line 1"));
-        assert!(parse_routes("x\nsctp a b\n").unwrap_err().starts_with("line 1"));
+        assert!(
+            parse_routes("tcp 127.0.50.1:443\n")
+                .unwrap_err()
+                .starts_with("line 1")
+        );
+        assert!(
+            parse_routes("x\nsctp a b\n")
+                .unwrap_err()
+                .starts_with("line 1")
+        );
     }
 
     #[test]
