@@ -2,7 +2,6 @@
 //! test of a scan run reuses the first one's TLS scan (and records it in its
 //! own observations), while a session of its own scans again.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -12,26 +11,6 @@ use futures::future::BoxFuture;
 use indaba_model::observation::SharedSource;
 use indaba_model::tls::TlsScan;
 use indaba_probe::{ProbeSettings, RemoteScan, ScanExchange, ScanKey, Session, SharedScans};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
-
-/// A server that answers every connection with a TLS alert, counting them.
-async fn counting_server() -> (SocketAddr, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let count = Arc::new(AtomicUsize::new(0));
-    let counted = count.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            // handshake_failure alert
-            let _ = stream.write_all(&[21, 3, 3, 0, 2, 2, 40]).await;
-        }
-    });
-    (address, count)
-}
 
 fn session(shared: Option<&SharedScans>) -> Session {
     let mut settings = ProbeSettings::new("127.0.0.1:9".parse().expect("address"));
@@ -46,7 +25,7 @@ fn session(shared: Option<&SharedScans>) -> Session {
 
 #[tokio::test]
 async fn a_shared_scan_is_made_once_and_recorded_by_each_session() {
-    let (address, connections) = counting_server().await;
+    let (address, connections) = indaba_testkit::counting_tls_server().await;
     let shared = SharedScans::new(Duration::from_secs(600));
 
     let first = session(Some(&shared));
@@ -74,7 +53,7 @@ async fn a_shared_scan_is_made_once_and_recorded_by_each_session() {
 
 #[tokio::test]
 async fn without_sharing_every_session_scans() {
-    let (address, connections) = counting_server().await;
+    let (address, connections) = indaba_testkit::counting_tls_server().await;
     session(None)
         .tls_scan(address, "mx.example.test", false)
         .await;
@@ -87,7 +66,7 @@ async fn without_sharing_every_session_scans() {
 
 #[tokio::test]
 async fn an_expired_entry_is_scanned_again() {
-    let (address, connections) = counting_server().await;
+    let (address, connections) = indaba_testkit::counting_tls_server().await;
     let shared = SharedScans::new(Duration::from_millis(1));
     session(Some(&shared))
         .tls_scan(address, "mx.example.test", false)
@@ -102,7 +81,7 @@ async fn an_expired_entry_is_scanned_again() {
 
 #[tokio::test]
 async fn a_refused_target_never_takes_a_shared_scan() {
-    let (address, connections) = counting_server().await;
+    let (address, connections) = indaba_testkit::counting_tls_server().await;
     let shared = SharedScans::new(Duration::from_secs(600));
     session(Some(&shared))
         .tls_scan(address, "mx.example.test", false)
@@ -161,7 +140,7 @@ fn process(exchange: &Arc<MemoryExchange>, wait: Duration) -> SharedScans {
 
 #[tokio::test]
 async fn processes_share_a_scan_through_the_exchange_and_say_so() {
-    let (address, connections) = counting_server().await;
+    let (address, connections) = indaba_testkit::counting_tls_server().await;
     let exchange = Arc::new(MemoryExchange::default());
     let first_process = process(&exchange, Duration::from_secs(5));
     let second_process = process(&exchange, Duration::from_secs(5));
@@ -209,7 +188,7 @@ async fn processes_share_a_scan_through_the_exchange_and_say_so() {
 
 #[tokio::test]
 async fn a_process_waits_for_a_scan_being_made_then_makes_its_own() {
-    let (address, connections) = counting_server().await;
+    let (address, connections) = indaba_testkit::counting_tls_server().await;
     let exchange = Arc::new(MemoryExchange::default());
     // Another process claimed the scan and never publishes it (it died).
     let key = ScanKey::new(address, false, "web.example.test");
@@ -244,7 +223,7 @@ async fn a_process_waits_for_a_scan_being_made_then_makes_its_own() {
 
 #[tokio::test]
 async fn a_scan_published_while_waiting_is_taken() {
-    let (address, connections) = counting_server().await;
+    let (address, connections) = indaba_testkit::counting_tls_server().await;
     let exchange = Arc::new(MemoryExchange::default());
     let key = ScanKey::new(address, false, "web.example.test");
     assert!(exchange.claim(&key).await);

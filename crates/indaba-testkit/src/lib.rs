@@ -19,6 +19,30 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A server on loopback that answers every connection with a TLS
+/// `handshake_failure` alert, and the number of connections it took: what
+/// the tests of shared TLS scans count to see whether a scan was made again.
+pub async fn counting_tls_server() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("bind a loopback port");
+    let address = listener.local_addr().expect("the bound address");
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let _ = stream.write_all(&[21, 3, 3, 0, 2, 2, 40]).await;
+        }
+    });
+    (address, count)
+}
+
 /// The test network's settings.
 pub fn testbed_env() -> BTreeMap<String, String> {
     let path = std::env::var_os("INDABA_TESTBED_ENV")

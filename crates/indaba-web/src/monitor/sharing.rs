@@ -40,16 +40,12 @@ impl StoreScans {
     }
 }
 
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 impl ScanExchange for StoreScans {
     fn fetch<'a>(&'a self, key: &'a ScanKey) -> BoxFuture<'a, RemoteScan> {
         async move {
             let found = self
                 .store
-                .shared_probe(&Self::digest(key), self.freshness_secs, unix_now())
+                .shared_probe(&Self::digest(key), self.freshness_secs, indaba_store::now())
                 .await;
             match found {
                 Ok(SharedProbe::Ready { body, .. }) => match serde_json::from_str(&body) {
@@ -78,7 +74,7 @@ impl ScanExchange for StoreScans {
                     &Self::digest(key),
                     &self.worker,
                     self.freshness_secs,
-                    unix_now(),
+                    indaba_store::now(),
                 )
                 .await
                 .unwrap_or_else(|e| {
@@ -100,7 +96,7 @@ impl ScanExchange for StoreScans {
             };
             if let Err(e) = self
                 .store
-                .put_shared_probe(&Self::digest(key), &self.worker, &body, unix_now())
+                .put_shared_probe(&Self::digest(key), &self.worker, &body, indaba_store::now())
                 .await
             {
                 tracing::warn!(key = %key, error = %e, "cannot publish a shared TLS scan");
@@ -112,33 +108,14 @@ impl ScanExchange for StoreScans {
 
 #[cfg(test)]
 mod tests {
-    use std::net::{Ipv4Addr, SocketAddr};
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::Ordering;
     use std::time::{Duration, Instant};
 
     use indaba_model::observation::SharedSource;
     use indaba_probe::{ProbeSettings, Session, SharedScans};
-    use tokio::io::AsyncWriteExt;
 
     use super::*;
-
-    /// A server answering every connection with a TLS alert, counting them.
-    async fn counting_server() -> (SocketAddr, Arc<AtomicUsize>) {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .unwrap();
-        let address = listener.local_addr().unwrap();
-        let count = Arc::new(AtomicUsize::new(0));
-        let counted = count.clone();
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                counted.fetch_add(1, Ordering::SeqCst);
-                let _ = stream.write_all(&[21, 3, 3, 0, 2, 2, 40]).await;
-            }
-        });
-        (address, count)
-    }
 
     fn worker(store: &Store, name: &str) -> SharedScans {
         SharedScans::new(Duration::from_secs(600)).with_exchange(
@@ -159,7 +136,7 @@ mod tests {
     async fn two_workers_on_one_store_scan_a_server_once() {
         let fixture = crate::testing::fixture().await;
         let store = &fixture.state.store;
-        let (address, connections) = counting_server().await;
+        let (address, connections) = indaba_testkit::counting_tls_server().await;
         let (first, second) = (worker(store, "w1"), worker(store, "w2"));
 
         // Both at once: one claims and scans, the other waits for it.

@@ -121,10 +121,6 @@ async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
     }
 }
 
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 /// Sleeps `d`, or less when `stop` turns true; whether to go on.
 async fn pause(stop: &mut watch::Receiver<bool>, d: Duration) -> bool {
     if *stop.borrow() {
@@ -154,7 +150,7 @@ async fn slot(
                 Err(e) => tracing::warn!(slot = n, error = %e, "cannot claim a public test"),
             }
         }
-        let now = unix_now();
+        let now = indaba_store::now();
         match store
             .claim_scan_job(&config.id, config.lease_secs, now)
             .await
@@ -222,7 +218,13 @@ async fn run_scan_job(
                 "done"
             }),
             Err(failure) => store
-                .fail_scan_job(&config.id, &job, failure, &config.retry, unix_now())
+                .fail_scan_job(
+                    &config.id,
+                    &job,
+                    failure,
+                    &config.retry,
+                    indaba_store::now(),
+                )
                 .await
                 .map(|decision| match decision {
                     Decision::Retry { .. } => "retry",
@@ -253,7 +255,7 @@ async fn renew(store: Store, config: Arc<WorkerConfig>, mut stop: watch::Receive
     let every = Duration::from_secs((config.lease_secs / 3).max(1) as u64);
     loop {
         if let Err(e) = store
-            .renew_leases(&config.id, unix_now() + config.lease_secs)
+            .renew_leases(&config.id, indaba_store::now() + config.lease_secs)
             .await
         {
             tracing::warn!(worker = %config.id, error = %e, "cannot renew leases");
@@ -302,7 +304,7 @@ async fn schedule(store: Store, config: Arc<WorkerConfig>, mut stop: watch::Rece
 }
 
 async fn scheduler_round(store: &Store, config: &WorkerConfig) {
-    let now = unix_now();
+    let now = indaba_store::now();
     if let Err(e) = store.reap_expired(&config.retry, now).await {
         tracing::warn!(error = %e, "cannot return expired jobs");
     }
