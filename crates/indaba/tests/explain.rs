@@ -114,7 +114,11 @@ fn stat_counts(page: &str, check: &str) -> (String, String, String) {
             .unwrap_or_default()
             .to_string()
     };
-    (cell("failed"), cell("explained"), cell("failed-unexplained"))
+    (
+        cell("failed"),
+        cell("explained"),
+        cell("failed-unexplained"),
+    )
 }
 
 async fn text_of(client: &reqwest::Client, url: String) -> String {

@@ -195,7 +195,10 @@ fn draw_bars(title: &str, rows: &[Bar], unit: &str, legend: Option<[&str; 2]>) -
                 .enumerate()
             {
                 let x = 10 + 355 * i as i32;
-                let _ = root.draw(&Rectangle::new([(x, y - 5), (x + 12, y + 5)], fill.filled()));
+                let _ = root.draw(&Rectangle::new(
+                    [(x, y - 5), (x + 12, y + 5)],
+                    fill.filled(),
+                ));
                 text(root, name, (x + 18, y), 11, HPos::Left);
             }
         }
@@ -421,7 +424,10 @@ mod tests {
             plain,
             bars("Adoption", &[("web.https.hsts".into(), Some(25.0))], true)
         );
-        assert_eq!(parse(&adoption_bars("A", &[pair(None, None)], legend)).0, "svg");
+        assert_eq!(
+            parse(&adoption_bars("A", &[pair(None, None)], legend)).0,
+            "svg"
+        );
         let m = map(
             "Map",
             &[("NL".into(), Some(80.0)), ("ZZ".into(), Some(1.0))],

@@ -89,10 +89,7 @@ pub struct CheckLine {
 
 /// The two shades of an adoption chart, named.
 fn adoption_legend(tr: &Tr<'_>) -> [String; 2] {
-    [
-        tr.t("stats-legend-passing"),
-        tr.t("stats-legend-explained"),
-    ]
+    [tr.t("stats-legend-passing"), tr.t("stats-legend-explained")]
 }
 
 /// An adoption chart's bars from (label, counts).

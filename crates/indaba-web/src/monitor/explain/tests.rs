@@ -387,7 +387,10 @@ async fn scan_again(state: &AppState, list: &str) -> String {
         .finish_scan_job(&job.id, &report("owned.test", "fail"))
         .await
         .unwrap();
-    assert_eq!(state.store.advance_scans().await.unwrap(), vec![scan.clone()]);
+    assert_eq!(
+        state.store.advance_scans().await.unwrap(),
+        vec![scan.clone()]
+    );
     scan
 }
 
@@ -444,7 +447,10 @@ async fn statistics_of_a_scan_after_an_explanation_show_both_numbers() {
     // The chart draws the second number; the trend has a second line.
     assert!(page.contains("0.0% · 100.0%"), "{page}");
     assert!(page.contains("Explained by the owner (counted as compliant)"));
-    assert!(page.contains("(explained counted as compliant)</th>"), "{page}");
+    assert!(
+        page.contains("(explained counted as compliant)</th>"),
+        "{page}"
+    );
     // The published report shows the same overview.
     let (_, location) = post(
         s,
