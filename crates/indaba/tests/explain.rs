@@ -99,14 +99,13 @@ async fn scan_from_the_web(
     scan
 }
 
-/// The dashboard's check row of `check`: (failed, explained, failed
-/// without explained findings).
-fn stat_counts(page: &str, check: &str) -> (String, String, String) {
+/// The cells of the table row after `marker` with the given classes.
+fn row_cells(page: &str, marker: &str, classes: [&str; 3]) -> (String, String, String) {
     let row = page
-        .split(&format!("data-check=\"{check}\""))
+        .split(marker)
         .nth(1)
         .and_then(|r| r.split("</tr>").next())
-        .unwrap_or_else(|| panic!("no statistics of {check}:\n{page}"));
+        .unwrap_or_else(|| panic!("no row {marker}:\n{page}"));
     let cell = |class: &str| {
         row.split(&format!("class=\"{class}\">"))
             .nth(1)
@@ -114,10 +113,16 @@ fn stat_counts(page: &str, check: &str) -> (String, String, String) {
             .unwrap_or_default()
             .to_string()
     };
-    (
-        cell("failed"),
-        cell("explained"),
-        cell("failed-unexplained"),
+    (cell(classes[0]), cell(classes[1]), cell(classes[2]))
+}
+
+/// The dashboard's check row of `check`: (failed, explained, failed
+/// without explained findings).
+fn stat_counts(page: &str, check: &str) -> (String, String, String) {
+    row_cells(
+        page,
+        &format!("data-check=\"{check}\""),
+        ["failed", "explained", "failed-unexplained"],
     )
 }
 
@@ -128,19 +133,11 @@ async fn text_of(client: &reqwest::Client, url: String) -> String {
 /// The counts row of `check` on the explanations page: (fails without,
 /// fails with, explained).
 fn counts(page: &str, check: &str) -> (String, String, String) {
-    let row = page
-        .split(&format!("id=\"count-{check}\""))
-        .nth(1)
-        .and_then(|r| r.split("</tr>").next())
-        .unwrap_or_else(|| panic!("no counts of {check}:\n{page}"));
-    let cell = |class: &str| {
-        row.split(&format!("class=\"{class}\">"))
-            .nth(1)
-            .and_then(|c| c.split('<').next())
-            .unwrap_or_default()
-            .to_string()
-    };
-    (cell("fail-without"), cell("fail-with"), cell("explained"))
+    row_cells(
+        page,
+        &format!("id=\"count-{check}\""),
+        ["fail-without", "fail-with", "explained"],
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
