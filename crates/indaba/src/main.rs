@@ -504,6 +504,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             config.concurrency = args.scan_concurrency;
             // serve's own workers take the single public tests.
             config.public_first = false;
+            // Scans finish by the platform's clock (a test server's moves).
+            config.clock = state.clock.clone();
             tokio::spawn(indaba_web::monitor::worker::run(
                 state.store.clone(),
                 state.engine.clone(),
