@@ -32,8 +32,10 @@ use crate::audit::audit;
 use crate::reports::{kind_text, parse_kind};
 use crate::{Actor, Store, StoreError, now};
 
-/// Rows read per page while summing up a scan.
-const PAGE: i64 = 500;
+/// Rows read per page while summing up a scan. Each row carries a whole
+/// report (tens of kilobytes of JSON), so a page is kept small: the worker
+/// that sums up a scan must not need more memory than one testing it.
+const PAGE: i64 = 100;
 /// Rows written per statement.
 const INSERT_BATCH: usize = 100;
 
