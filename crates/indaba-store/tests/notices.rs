@@ -166,9 +166,10 @@ on_both!(
             subject: "s",
             language: "nl",
         };
+        let today = digest(day);
         let (a, b) = tokio::join!(
-            store.claim_digest(&digest(day), &ids[..1], DigestState::Sending),
-            store.claim_digest(&digest(day), &ids[..1], DigestState::Sending),
+            store.claim_digest(&today, &ids[..1], DigestState::Sending),
+            store.claim_digest(&today, &ids[..1], DigestState::Sending),
         );
         let won: Vec<String> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
         assert_eq!(won.len(), 1, "one digest a day, whoever sends");
