@@ -79,12 +79,19 @@ fn link(mail: &str, prefix: &str) -> String {
         .to_string()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting_out_stops_the_next()
- {
+/// A platform that sends due digests every second and scans nothing
+/// itself (the scans choose their trust), an organisation with one member
+/// (the owner), and a web list imported from `csv`.
+struct Watched {
+    server: Server,
+    store: Store,
+    owner: String,
+    org_id: String,
+    _dir: TempDir,
+}
+
+async fn watched(org: &str, owner_domain: &str, list: &str, csv: &str) -> Watched {
     let env = testbed_env();
-    // serve scans nothing itself (the scans below choose their trust) and
-    // sends due digests every second.
     let server = platform::start(
         BIN,
         Db::Sqlite,
@@ -99,9 +106,9 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
     )
     .await;
     let store = Store::open(&server.database).await.expect("the store");
-    let owner = format!("noc-{}@good-owners.test", platform::unique());
+    let owner = format!("noc-{}@{owner_domain}", platform::unique());
     let org = store
-        .create_organisation(&Actor::local(), "Good Owners", Stakeholder::ALL[0])
+        .create_organisation(&Actor::local(), org, Stakeholder::ALL[0])
         .await
         .unwrap();
     store
@@ -118,22 +125,51 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
         .await
         .unwrap();
     let dir = TempDir::new();
-    let file: PathBuf = dir.path().join("watched.csv");
-    std::fs::write(
-        &file,
-        "domain,organisation\ntls-good.test,Good Owners\nhsts-short.test,\n",
-    )
-    .unwrap();
+    let file: PathBuf = dir.path().join("list.csv");
+    std::fs::write(&file, csv).unwrap();
     let out = server.command(&[
         "list",
         "import",
         &file.display().to_string(),
         "--name",
-        "watched",
+        list,
         "--kinds",
         "web",
     ]);
     assert!(out.status.success(), "{out:?}");
+    Watched {
+        server,
+        store,
+        owner,
+        org_id: org.id,
+        _dir: dir,
+    }
+}
+
+/// Whether a mail is `server`'s digest to `to` about `domain`.
+fn digest_to(server: &Server, to: &str, domain: &str) -> impl Fn(&str) -> bool + use<> {
+    let to = format!("To: {to}");
+    let base = server.base.clone();
+    let domain = domain.to_string();
+    move |m: &str| m.contains(&to) && m.contains(&base) && m.contains(&domain)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting_out_stops_the_next()
+ {
+    let env = testbed_env();
+    let Watched {
+        server,
+        store,
+        owner,
+        ..
+    } = watched(
+        "Good Owners",
+        "good-owners.test",
+        "watched",
+        "domain,organisation\ntls-good.test,Good Owners\nhsts-short.test,\n",
+    )
+    .await;
 
     // Scan 1 (trusted) then scan 2 (the CA no longer trusted): a regression
     // on both domains.
@@ -141,12 +177,7 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
     scan(&server, "watched", true);
     scan(&server, "watched", false);
     let base = server.base.clone();
-    let mine = |to: &str, domain: &str| {
-        let to = format!("To: {to}");
-        let base = base.clone();
-        let domain = domain.to_string();
-        move |m: &str| m.contains(&to) && m.contains(&base) && m.contains(&domain)
-    };
+    let mine = |to: &str, domain: &str| digest_to(&server, to, domain);
     let to_owner =
         wait_for_mail("the owner's digest", &before, mine(&owner, "tls-good.test")).await;
     for part in [
@@ -311,43 +342,18 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
 /// page and the command) says so.
 #[tokio::test(flavor = "multi_thread")]
 async fn contacts_who_prefer_dutch_get_their_digest_in_dutch() {
-    let env = testbed_env();
-    let server = platform::start(
-        BIN,
-        Db::Sqlite,
-        &[
-            "--scan-concurrency",
-            "0",
-            "--notice-interval",
-            "1",
-            "--ca-file",
-            &env["INDABA_TB_CA"],
-        ],
+    let Watched {
+        server,
+        owner,
+        org_id,
+        ..
+    } = watched(
+        "Nederlandse Eigenaren",
+        "nederlandse-eigenaren.test",
+        "gevolgd",
+        "domain,organisation\ntls-good.test,Nederlandse Eigenaren\nsectxt-dutch.test,\n",
     )
     .await;
-    let store = Store::open(&server.database).await.expect("the store");
-    let owner = format!("noc-{}@nederlandse-eigenaren.test", platform::unique());
-    let org = store
-        .create_organisation(
-            &Actor::local(),
-            "Nederlandse Eigenaren",
-            Stakeholder::ALL[0],
-        )
-        .await
-        .unwrap();
-    store
-        .create_user(
-            &Actor::local(),
-            NewUser {
-                email: &owner,
-                name: "",
-                role: Role::Member,
-                organisation_id: Some(&org.id),
-                password: "a long enough password",
-            },
-        )
-        .await
-        .unwrap();
     // An admin chooses the organisation's language on the admin page.
     server.create_user("admin@indaba.test", "admin", "an admin's long password");
     let admin = server
@@ -355,41 +361,18 @@ async fn contacts_who_prefer_dutch_get_their_digest_in_dutch() {
         .await;
     let token = csrf(&admin, &server.url("/admin")).await;
     let r = admin
-        .post(server.url(&format!("/admin/organisations/{}/language", org.id)))
+        .post(server.url(&format!("/admin/organisations/{org_id}/language")))
         .form(&[("csrf", token.as_str()), ("language", "nl")])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
-    let dir = TempDir::new();
-    let file: PathBuf = dir.path().join("gevolgd.csv");
-    std::fs::write(
-        &file,
-        "domain,organisation\ntls-good.test,Nederlandse Eigenaren\nsectxt-dutch.test,\n",
-    )
-    .unwrap();
-    let out = server.command(&[
-        "list",
-        "import",
-        &file.display().to_string(),
-        "--name",
-        "gevolgd",
-        "--kinds",
-        "web",
-    ]);
-    assert!(out.status.success(), "{out:?}");
-
     let before = mailbox();
     scan(&server, "gevolgd", true);
     scan(&server, "gevolgd", false);
     let base = server.base.clone();
-    let mine = |to: &str, domain: &str| {
-        let to = format!("To: {to}");
-        let base = base.clone();
-        let domain = domain.to_string();
-        move |m: &str| m.contains(&to) && m.contains(&base) && m.contains(&domain)
-    };
+    let mine = |to: &str, domain: &str| digest_to(&server, to, domain);
     let to_owner = wait_for_mail(
         "the owner's Dutch digest",
         &before,

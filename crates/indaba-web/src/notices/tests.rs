@@ -140,19 +140,6 @@ async fn a_signed_link_opts_out_or_subscribes_without_an_account() {
     );
 }
 
-/// GET `path` with `cookie`: the status and the page.
-async fn get_as(state: &AppState, cookie: &str, path: &str) -> (StatusCode, String) {
-    let (status, _, body) = crate::testing::send(
-        state,
-        Request::get(path)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
 #[tokio::test]
 async fn the_delivery_log_is_for_analysts_and_escapes_what_it_shows() {
     use indaba_store::notices::{DigestState, NewDigest};
@@ -199,14 +186,14 @@ async fn the_delivery_log_is_for_analysts_and_escapes_what_it_shows() {
 
     let (member, _) =
         crate::testing::session(state, "member@x.test", indaba_store::Role::Member, None).await;
-    let (status, _) = get_as(state, &member, "/monitor/notices").await;
+    let (status, _) = crate::testing::page(state, &member, "/monitor/notices").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = get_as(state, "", "/monitor/notices").await;
+    let (status, _) = crate::testing::page(state, "", "/monitor/notices").await;
     assert_ne!(status, StatusCode::OK, "not without signing in");
 
     let (analyst, _) =
         crate::testing::session(state, "cert@x.test", indaba_store::Role::Analyst, None).await;
-    let (status, page) = get_as(state, &analyst, "/monitor/notices").await;
+    let (status, page) = crate::testing::page(state, &analyst, "/monitor/notices").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(!page.contains("<script>alert"), "{page}");
     assert!(!page.contains("<b>regressions"), "{page}");
@@ -234,12 +221,13 @@ async fn the_delivery_log_is_for_analysts_and_escapes_what_it_shows() {
         "?page=99999999999999999999",
         "?page=x",
     ] {
-        let (status, page) = get_as(state, &analyst, &format!("/monitor/notices{q}")).await;
+        let (status, page) =
+            crate::testing::page(state, &analyst, &format!("/monitor/notices{q}")).await;
         assert_eq!(status, StatusCode::OK, "{q}");
         assert!(page.contains("gone@owner.test"), "{q}");
     }
     // The monitor's page links to it, for staff.
-    let (_, monitor) = get_as(state, &analyst, "/monitor").await;
+    let (_, monitor) = crate::testing::page(state, &analyst, "/monitor").await;
     assert!(monitor.contains("href=\"/monitor/notices\""), "{monitor}");
 }
 
@@ -273,7 +261,7 @@ async fn an_admin_sets_an_organisations_language_from_those_translated() {
     let (status, _, _) = crate::testing::send(state, post("nl")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(language().await.as_deref(), Some("nl"));
-    let (_, page) = get_as(state, &admin, "/admin").await;
+    let (_, page) = crate::testing::page(state, &admin, "/admin").await;
     assert!(
         page.contains("<option value=\"nl\" lang=\"nl\" selected>Nederlands</option>"),
         "{page}"
