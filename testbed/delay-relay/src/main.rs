@@ -20,8 +20,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 
-/// How long an idle UDP client keeps its upstream socket.
-const UDP_IDLE: Duration = Duration::from_secs(30);
+/// How long an idle UDP client keeps its upstream socket. A resolver sends
+/// each query from a new source port, so most clients are one query and its
+/// answer: a short idle time keeps the number of sockets (and their
+/// listening tasks) near the query rate times a few seconds.
+const UDP_IDLE: Duration = Duration::from_secs(5);
+/// How often the idle UDP clients are swept out (not on every datagram: at
+/// thousands of clients a sweep per datagram costs more than the relaying).
+const UDP_SWEEP: Duration = Duration::from_secs(1);
 /// Chunks of one TCP direction in flight (bounded memory per connection).
 const TCP_CHUNKS_IN_FLIGHT: usize = 64;
 
@@ -201,11 +207,36 @@ async fn pipe(
 }
 
 /// Per client, an upstream socket of its own, so that answers find their way
-/// back.
-type UdpClients = Arc<Mutex<HashMap<SocketAddr, (Arc<UdpSocket>, Instant)>>>;
+/// back; and when the idle ones were last swept out.
+struct UdpClients {
+    sockets: HashMap<SocketAddr, (Arc<UdpSocket>, Instant)>,
+    swept: Instant,
+}
+
+impl UdpClients {
+    fn new() -> UdpClients {
+        UdpClients {
+            sockets: HashMap::new(),
+            swept: Instant::now(),
+        }
+    }
+
+    /// The client's upstream socket, if it has one, after dropping those
+    /// idle for longer than [`UDP_IDLE`] (at most once per [`UDP_SWEEP`]).
+    fn get(&mut self, client: SocketAddr, now: Instant) -> Option<Arc<UdpSocket>> {
+        if now.duration_since(self.swept) >= UDP_SWEEP {
+            self.sockets
+                .retain(|_, (_, used)| now.duration_since(*used) < UDP_IDLE);
+            self.swept = now;
+        }
+        let (up, used) = self.sockets.get_mut(&client)?;
+        *used = now;
+        Some(up.clone())
+    }
+}
 
 async fn relay_udp(socket: Arc<UdpSocket>, upstream: SocketAddr, rtt: Duration) {
-    let clients: UdpClients = Arc::default();
+    let clients = Arc::new(Mutex::new(UdpClients::new()));
     let half = rtt / 2;
     let mut buf = vec![0u8; 65_536];
     loop {
@@ -225,20 +256,19 @@ async fn relay_udp(socket: Arc<UdpSocket>, upstream: SocketAddr, rtt: Duration) 
 }
 
 async fn upstream_for(
-    clients: &UdpClients,
+    clients: &Mutex<UdpClients>,
     client: SocketAddr,
     upstream: SocketAddr,
     socket: &Arc<UdpSocket>,
     half: Duration,
 ) -> Option<Arc<UdpSocket>> {
     let now = Instant::now();
+    if let Some(up) = clients
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(client, now)
     {
-        let mut map = clients.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, (_, used)| now.duration_since(*used) < UDP_IDLE);
-        if let Some((up, used)) = map.get_mut(&client) {
-            *used = now;
-            return Some(up.clone());
-        }
+        return Some(up);
     }
     let bind: SocketAddr = if upstream.is_ipv4() {
         "127.0.0.1:0".parse().ok()?
@@ -250,6 +280,7 @@ async fn upstream_for(
     clients
         .lock()
         .unwrap_or_else(|p| p.into_inner())
+        .sockets
         .insert(client, (up.clone(), now));
     let (answers, back) = (up.clone(), socket.clone());
     tokio::spawn(async move {
@@ -299,5 +330,27 @@ mod tests {
         }
         assert_eq!(round_trip(a, 20, 100), round_trip(a, 20, 100));
         assert_eq!(round_trip(a, 0, 0), Duration::ZERO);
+    }
+
+    #[tokio::test]
+    async fn idle_udp_clients_are_swept_at_most_once_a_second() {
+        let socket = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
+        let mut clients = UdpClients::new();
+        let start = clients.swept;
+        let (a, b): (SocketAddr, SocketAddr) = (
+            "127.0.0.1:1".parse().unwrap(),
+            "127.0.0.1:2".parse().unwrap(),
+        );
+        clients.sockets.insert(a, (socket.clone(), start));
+        // Within a sweep period nothing goes, however old.
+        assert!(clients.get(b, start + UDP_SWEEP / 2).is_none());
+        assert_eq!(clients.sockets.len(), 1);
+        // Used now, so still there at the next sweep.
+        assert!(clients.get(a, start + UDP_IDLE - UDP_SWEEP).is_some());
+        assert!(clients.get(b, start + UDP_IDLE + UDP_SWEEP).is_none());
+        assert_eq!(clients.sockets.len(), 1);
+        // Idle past UDP_IDLE at a sweep: gone.
+        assert!(clients.get(b, start + UDP_IDLE * 3).is_none());
+        assert!(clients.sockets.is_empty());
     }
 }

@@ -207,7 +207,7 @@ pub fn page<'a>(
         summary: summary(&tr, report, &categories),
         how: how_scored(&tr, report),
         categories,
-        servers: technical::servers(&tr, &technical),
+        servers: technical::servers(&tr, &technical, &report.observations.shared),
         addresses: technical::addresses(&tr, &technical),
         reused: framing.reused,
         latest: framing.latest,

@@ -3,6 +3,7 @@
 
 use indaba_checks::technical::{AddressRow, ServerTable, Technical};
 use indaba_model::Rating;
+use indaba_model::observation::{SharedProbe, SharedSource};
 use indaba_model::tls::CipherPreference;
 
 use crate::i18n::Tr;
@@ -48,6 +49,9 @@ pub struct ServerView {
     pub dane_status: String,
     /// The TLSA records.
     pub dane_records: Vec<String>,
+    /// When the TLS scan was made by another test of a monitoring scan and
+    /// reused here, who made it, in words.
+    pub shared: Option<String>,
 }
 
 /// One certificate.
@@ -94,17 +98,33 @@ fn rated(tr: &Tr<'_>, value: impl Into<String>, rating: Rating) -> Rated {
     }
 }
 
-/// The servers' tables.
-pub fn servers(tr: &Tr<'_>, t: &Technical) -> Vec<ServerView> {
+/// The servers' tables; `shared` are the probes the test reused (the
+/// report's `observations.shared`).
+pub fn servers(tr: &Tr<'_>, t: &Technical, shared: &[SharedProbe]) -> Vec<ServerView> {
     t.servers
         .iter()
         .enumerate()
-        .map(|(i, s)| server(tr, i, s))
+        .map(|(i, s)| server(tr, i, s, shared))
         .collect()
 }
 
-fn server(tr: &Tr<'_>, index: usize, s: &ServerTable) -> ServerView {
+/// Who made the TLS scan of `address` (`address:port`) when it was shared.
+fn shared_note(tr: &Tr<'_>, address: &str, shared: &[SharedProbe]) -> Option<String> {
+    let probe = shared.iter().find(|p| {
+        p.kind == "tls"
+            && p.target
+                .split_once(' ')
+                .is_some_and(|(target, _)| target == address)
+    })?;
+    Some(tr.t(match probe.source {
+        SharedSource::ThisWorker => "tech-shared-this-worker",
+        SharedSource::AnotherWorker => "tech-shared-another-worker",
+    }))
+}
+
+fn server(tr: &Tr<'_>, index: usize, s: &ServerTable, shared: &[SharedProbe]) -> ServerView {
     ServerView {
+        shared: shared_note(tr, &s.address, shared),
         anchor: format!("server-{}", index + 1),
         host: s.host.clone(),
         address: s.address.clone(),
@@ -204,5 +224,36 @@ fn address(tr: &Tr<'_>, a: &AddressRow) -> AddressView {
                 .map(|r| (r.prefix.clone(), r.origin.clone(), tr.m(&r.validity)))
                 .collect()),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_tls_scan_is_said_on_its_server_only() {
+        let catalogue = crate::i18n::Translations::load().unwrap();
+        let tr = Tr::new(&catalogue, "en");
+        let shared = [
+            SharedProbe {
+                kind: "tls".into(),
+                target: "127.0.52.1:25 starttls mx.provider.pop".into(),
+                source: SharedSource::AnotherWorker,
+            },
+            SharedProbe {
+                kind: "tls".into(),
+                target: "[2001:db8::1]:25 starttls mx.provider.pop".into(),
+                source: SharedSource::ThisWorker,
+            },
+        ];
+        let another = shared_note(&tr, "127.0.52.1:25", &shared).unwrap();
+        assert!(another.contains("another worker"), "{another}");
+        let this = shared_note(&tr, "[2001:db8::1]:25", &shared).unwrap();
+        assert!(this.contains("another domain"), "{this}");
+        // Same address, other port; or a prefix of the address: not shared.
+        assert_eq!(shared_note(&tr, "127.0.52.1:465", &shared), None);
+        assert_eq!(shared_note(&tr, "127.0.52.1:2", &shared), None);
+        assert_eq!(shared_note(&tr, "127.0.52.1:25", &[]), None);
     }
 }
