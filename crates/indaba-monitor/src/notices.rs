@@ -12,7 +12,10 @@
 //!   like are not news: a notice that cries wolf gets filtered away.
 //! - the contact is the owner organisation's address when the domain has
 //!   an owner, else the domain's security.txt `Contact:` mailto, else the
-//!   RDAP abuse contact ([`Contact::choose`]);
+//!   RDAP abuse contact ([`Contact::choose`]), with the languages its
+//!   source names: the organisation's, the security.txt's
+//!   `Preferred-Languages`, none for RDAP (which of them the platform
+//!   writes is the catalogue's choice, `indaba_i18n::Catalogue::best_of`);
 //! - a contact gets at most one digest a day ([`day_of`]): the store
 //!   enforces it with a unique key on (contact, day);
 //! - the opt-out token is `contact` and an HMAC-SHA256 over it with the
