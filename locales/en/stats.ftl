@@ -80,3 +80,11 @@ stats-passcode-title = This report needs a passcode
 stats-passcode = Passcode
 stats-passcode-wrong = That passcode is not right.
 stats-open = Open
+# Comply or explain in statistics: both numbers.
+stats-col-explained = Explained
+stats-col-failed-unexplained = Failed without explained findings
+stats-col-adoption-explained = Adoption with explained findings counted as compliant
+stats-legend-passing = Passing
+stats-legend-explained = Explained by the owner (counted as compliant)
+stats-with-explained = { $check } (explained counted as compliant)
+stats-explained-note = Explained: fails and warnings that the domain's owner had explained, with an explanation in force when the scan finished. They stay among the failed and warnings; the second adoption counts them as compliant.

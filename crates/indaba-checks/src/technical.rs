@@ -41,6 +41,10 @@ pub struct ServerTable {
     pub address: String,
     /// Why TLS could not be tested here, if it could not.
     pub unreached: Option<Message>,
+    /// Whether the server offers TLS at all (HTTPS, or STARTTLS for mail):
+    /// false when `unreached` says it does not, true when it does even if
+    /// the handshakes then failed.
+    pub offered: bool,
     /// Each version tried, oldest first.
     pub versions: Vec<VersionRow>,
     /// The suites the server accepted, best rating first.
@@ -207,9 +211,10 @@ fn server_table(
     scan: &TlsScan,
 ) -> ServerTable {
     let host = host.trim_end_matches('.').to_string();
-    let unreached = match tls::reach(scan) {
-        Reach::Tls => None,
-        Reach::Missing(m) | Reach::Failed(m) => Some(m),
+    let (unreached, offered) = match tls::reach(scan) {
+        Reach::Tls => (None, true),
+        Reach::Missing(m) => (Some(m), false),
+        Reach::Failed(m) => (Some(m), true),
     };
     let versions = scan
         .versions
@@ -307,6 +312,7 @@ fn server_table(
         host,
         address: scan.address.clone(),
         unreached,
+        offered,
         versions,
         suites,
         preference,

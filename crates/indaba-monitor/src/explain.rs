@@ -222,7 +222,7 @@ pub fn tally<'a>(
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for (key, status) in findings {
         let t = out.entry(key.check.clone()).or_default();
-        let is_explained = explained.contains(key);
+        let is_explained = shows_explained(status, explained.contains(key));
         match status {
             Status::Pass => t.pass += 1,
             Status::Fail if is_explained => t.explained_fail += 1,

@@ -10,15 +10,20 @@
 //! scores ([`Distribution`]: histogram buckets, sum and median). The store
 //! writes these as rows stamped with the day and the scoring policy version.
 //!
-//! Counts are plain columns so that later counts (findings explained by
-//! their owners, issue 13's comply-or-explain) are added as more columns of
-//! the same row: `failed` stays the count with every finding, an
-//! `failed_explained` beside it says how many of those carry an explanation.
+//! Counts are plain columns, and comply-or-explain's counts are more
+//! columns of the same row: `failed` stays the count with every finding,
+//! `explained_failed` beside it says how many of those carried an owner's
+//! explanation in force when the scan finished (and `explained_warned` for
+//! warnings), so a dashboard shows both numbers from one row. Which
+//! findings count as explained is [`explain::shows_explained`]'s rule, the
+//! one the report page and the explanations page use.
 
 use std::collections::{BTreeMap, HashMap};
 
 use indaba_model::catalogue::{self, Category};
 use indaba_model::{Status, TestKind};
+
+use crate::explain;
 
 /// Buckets of a score histogram: 0–9, 10–19, … 80–89, 90–100.
 pub const BUCKETS: usize = 10;
@@ -97,20 +102,54 @@ pub struct StatusCounts {
     /// The domain could not be reached at all (the test ended in error, or
     /// the name does not exist or has no server).
     pub unreachable: u64,
+    /// Of the `failed`, those an owner's explanation in force covered.
+    pub explained_failed: u64,
+    /// Of the `warned`, those an owner's explanation in force covered.
+    pub explained_warned: u64,
 }
 
 impl StatusCounts {
     /// Counts one domain's status.
     pub fn add(&mut self, status: Status) {
+        self.count(status, false);
+    }
+
+    /// Counts one domain's status, `in_force` telling whether an
+    /// explanation of the finding was in force; it counts as explained by
+    /// [`explain::shows_explained`]'s rule (a fail or a warning only).
+    pub fn count(&mut self, status: Status, in_force: bool) {
+        let explained = explain::shows_explained(status, in_force);
         match status {
             Status::Pass => self.passed += 1,
-            Status::Warning => self.warned += 1,
-            Status::Fail => self.failed += 1,
+            Status::Warning => {
+                self.warned += 1;
+                self.explained_warned += u64::from(explained);
+            }
+            Status::Fail => {
+                self.failed += 1;
+                self.explained_failed += u64::from(explained);
+            }
             Status::NotTested => self.not_tested += 1,
             Status::Error => self.errored += 1,
             Status::Info => self.informational += 1,
             Status::NotApplicable => self.not_applicable += 1,
         }
+    }
+
+    /// Explained findings, fails and warnings (already among `failed` and
+    /// `warned`).
+    pub fn explained(&self) -> u64 {
+        self.explained_failed + self.explained_warned
+    }
+
+    /// Fails once explained ones are set apart.
+    pub fn failed_unexplained(&self) -> u64 {
+        self.failed.saturating_sub(self.explained_failed)
+    }
+
+    /// Warnings once explained ones are set apart.
+    pub fn warned_unexplained(&self) -> u64 {
+        self.warned.saturating_sub(self.explained_warned)
     }
 
     /// Every domain counted.
@@ -138,6 +177,14 @@ impl StatusCounts {
         (judged > 0).then(|| 100.0 * self.passed as f64 / judged as f64)
     }
 
+    /// [`StatusCounts::adoption`] with explained findings counted as
+    /// compliant (comply or explain): never below the plain adoption.
+    pub fn adoption_explained(&self) -> Option<f64> {
+        let judged = self.judged();
+        let compliant = (self.passed + self.explained()).min(judged);
+        (judged > 0).then(|| 100.0 * compliant as f64 / judged as f64)
+    }
+
     /// The sum of two counts (segments or kinds taken together).
     pub fn plus(&self, o: &StatusCounts) -> StatusCounts {
         StatusCounts {
@@ -149,6 +196,8 @@ impl StatusCounts {
             informational: self.informational + o.informational,
             not_applicable: self.not_applicable + o.not_applicable,
             unreachable: self.unreachable + o.unreachable,
+            explained_failed: self.explained_failed + o.explained_failed,
+            explained_warned: self.explained_warned + o.explained_warned,
         }
     }
 }
@@ -250,6 +299,10 @@ pub struct DomainResult {
     pub reachable: bool,
     /// Each check's status.
     pub findings: Vec<(String, Status)>,
+    /// The checks of this domain and kind that an owner's explanation in
+    /// force at the scan's time covers (`Store::explained_in_force`);
+    /// only fails and warnings among them count as explained.
+    pub explained: Vec<String>,
     /// Each category's score (`None`: not scored), by category id.
     pub categories: Vec<(String, Option<u8>)>,
     /// The overall score.
@@ -340,7 +393,7 @@ impl Accumulator {
                 self.checks
                     .entry((seg.clone(), r.kind, check.clone()))
                     .or_default()
-                    .add(*status);
+                    .count(*status, r.explained.contains(check));
             }
             let overall = std::iter::once((String::new(), r.score));
             for (category, score) in r.categories.iter().cloned().chain(overall) {
@@ -510,6 +563,7 @@ mod tests {
             } else {
                 Vec::new()
             },
+            explained: Vec::new(),
             categories: vec![("https".into(), score)],
             score,
             sector: Some("energy".into()),
@@ -545,6 +599,38 @@ mod tests {
         assert_eq!(overall.buckets[9], 1);
         assert_eq!(overall.buckets[4], 1);
         assert_eq!(s.worst["web"][0], ("b.test".to_string(), Some(40)));
+    }
+
+    #[test]
+    fn explained_fails_and_warnings_are_counted_beside_the_plain_counts() {
+        let mut acc = Accumulator::new();
+        let mut a = result("a.test", true, Status::Fail, Some(40));
+        a.explained = vec!["web.https.hsts".into()];
+        let mut b = result("b.test", true, Status::Warning, Some(60));
+        b.explained = vec!["web.https.hsts".into()];
+        // An explanation of a check that passes changes nothing.
+        let mut c = result("c.test", true, Status::Pass, Some(90));
+        c.explained = vec!["web.https.hsts".into()];
+        // Nor does one of another check.
+        let mut d = result("d.test", true, Status::Fail, Some(10));
+        d.explained = vec!["web.tls.version".into()];
+        for r in [&a, &b, &c, &d] {
+            acc.add(r);
+        }
+        let s = acc.finish();
+        for seg in [Segment::All, Segment::Sector("energy".into())] {
+            let c = s.checks[&(seg, TestKind::Web, "web.https.hsts".to_string())];
+            assert_eq!((c.passed, c.warned, c.failed), (1, 1, 2));
+            assert_eq!((c.explained_failed, c.explained_warned), (1, 1));
+            assert_eq!((c.failed_unexplained(), c.warned_unexplained()), (1, 0));
+            assert_eq!(c.explained(), 2);
+            assert_eq!(c.total(), 4);
+            assert_eq!(c.adoption(), Some(25.0));
+            assert_eq!(c.adoption_explained(), Some(75.0));
+        }
+        let tls = s.checks[&(Segment::All, TestKind::Web, "web.tls.version".to_string())];
+        assert_eq!(tls.explained(), 0);
+        assert_eq!(StatusCounts::default().adoption_explained(), None);
     }
 
     #[test]
@@ -622,6 +708,47 @@ mod tests {
                 }
                 prop_assert!(c.total() <= statuses.len() as u64);
                 if let Some(a) = c.adoption() { prop_assert!((0.0..=100.0).contains(&a)); }
+            }
+        }
+
+        /// The statistics rows and the explanations page count explained
+        /// findings by one rule: the accumulator agrees with
+        /// `explain::tally` on every mix of statuses and explanations.
+        #[test]
+        fn explained_counts_agree_with_the_tally(
+            statuses in proptest::collection::vec((0usize..7, proptest::bool::ANY), 0..60)
+        ) {
+            use std::collections::HashSet;
+            let mut acc = Accumulator::new();
+            let mut keys = Vec::new();
+            let mut in_force = HashSet::new();
+            for (i, (s, explained)) in statuses.iter().enumerate() {
+                let mut r = result(&format!("d{i}.test"), true, Status::ALL[*s], Some(50));
+                let key = explain::FindingKey {
+                    domain: r.domain.clone(),
+                    kind: TestKind::Web,
+                    check: "web.https.hsts".into(),
+                };
+                if *explained {
+                    r.explained = vec![key.check.clone()];
+                    in_force.insert(key.clone());
+                }
+                keys.push((key, Status::ALL[*s]));
+                acc.add(&r);
+            }
+            let sum = acc.finish();
+            let tally = explain::tally(keys.iter().map(|(k, s)| (k, *s)), &in_force);
+            let c = sum.checks.get(&(Segment::All, TestKind::Web, "web.https.hsts".to_string())).copied().unwrap_or_default();
+            let t = tally.get("web.https.hsts").copied().unwrap_or_default();
+            prop_assert_eq!(c.failed, t.fail_without_explanations());
+            prop_assert_eq!(c.failed_unexplained(), t.fail_with_explanations());
+            prop_assert_eq!(c.warned, t.warning_without_explanations());
+            prop_assert_eq!(c.explained(), t.explained());
+            prop_assert!(c.explained_failed <= c.failed && c.explained_warned <= c.warned);
+            match (c.adoption(), c.adoption_explained()) {
+                (Some(plain), Some(with)) => prop_assert!(plain <= with && with <= 100.0),
+                (None, None) => prop_assert_eq!(c.judged(), 0),
+                other => prop_assert!(false, "{other:?}"),
             }
         }
 

@@ -139,11 +139,10 @@ async fn ask_udp(
     // One resend halfway through the time limit, for a lost datagram.
     let mut resend_at = Some(started + limit / 2);
     socket.send(query).await.map_err(Failure::unreachable)?;
-    let mut buf = vec![0u8; 65_535];
     let mut ignored: Option<String> = None;
     loop {
         let wake = resend_at.unwrap_or(deadline).min(deadline);
-        let received = match tokio::time::timeout_at(wake, socket.recv(&mut buf)).await {
+        let received = match tokio::time::timeout_at(wake, receive(&socket)).await {
             Ok(r) => r,
             Err(_) if resend_at.is_some() && wake < deadline => {
                 socket.send(query).await.map_err(Failure::unreachable)?;
@@ -164,7 +163,8 @@ async fn ask_udp(
                 });
             }
         };
-        let len = received.map_err(Failure::unreachable)?;
+        let wire = received.map_err(Failure::unreachable)?;
+        let len = wire.len();
         if len > MAX_UDP_RESPONSE {
             return Err(Failure {
                 kind: DnsFailure::Oversized,
@@ -174,15 +174,31 @@ async fn ask_udp(
                 ),
             });
         }
-        let wire = &buf[..len];
-        match check_response(wire, id, name, rtype) {
+        match check_response(&wire, id, name, rtype) {
             Ok(msg) if msg.metadata.truncation => return Ok(Answer::Truncated),
-            Ok(msg) => return Ok(Answer::Complete(msg, wire.to_vec())),
+            Ok(msg) => return Ok(Answer::Complete(msg, wire)),
             // A datagram that is not our answer is ignored: it may be spoofed.
             Err(reason) => {
                 tracing::debug!(%server, %reason, "ignored a UDP datagram");
                 ignored = Some(reason);
             }
+        }
+    }
+}
+
+/// Receives one datagram, whole. The buffer has room for the largest
+/// datagram (an oversized answer is reported with its size) but exists only
+/// while a datagram is read, not while the query waits: a worker has
+/// hundreds of queries waiting at once, and 64 KiB each was most of its
+/// memory.
+async fn receive(socket: &UdpSocket) -> std::io::Result<Vec<u8>> {
+    loop {
+        socket.readable().await?;
+        let mut buf = vec![0u8; 65_535];
+        match socket.try_recv(&mut buf) {
+            Ok(len) => return Ok(buf[..len].to_vec()),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
         }
     }
 }

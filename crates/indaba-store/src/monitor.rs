@@ -839,6 +839,14 @@ impl Store {
     /// with their statistics written (`Store::summarise_scan`), to `done`;
     /// returns the scans that finished.
     pub async fn advance_scans(&self) -> Result<Vec<String>, StoreError> {
+        self.advance_scans_at(now()).await
+    }
+
+    /// [`Store::advance_scans`] with the scans that finish stamped as
+    /// finishing at `at` (Unix seconds): their statistics judge owners'
+    /// explanations at that moment. `serve`'s scheduler passes the
+    /// platform's clock, which a test server may move.
+    pub async fn advance_scans_at(&self, at: i64) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, state FROM monitor_scans WHERE state IN ('queued', 'running', 'finishing')",
         )
@@ -850,31 +858,34 @@ impl Store {
             let mut state: ScanState =
                 parse_column(&r.try_get::<String, _>("state")?, "scan state")?;
             if let Some(event) = self.scan_counts(&id).await?.event_for(state) {
-                state = self.move_scan(&id, state, event).await?;
+                state = self.move_scan_at(&id, state, event, at).await?;
             }
             if state == ScanState::Finishing {
                 // Statistics first: a scan is done only with its rows.
-                self.summarise_scan(&id).await?;
+                self.summarise_scan_at(&id, at).await?;
                 // Owner notices: the changes against the list's previous
                 // scan are written before the scan is done (a failure
                 // leaves it finishing, to be tried again next round).
                 self.queue_notice_changes(&id).await?;
-                self.move_scan(&id, state, ScanEvent::Summarised).await?;
+                self.move_scan_at(&id, state, ScanEvent::Summarised, at)
+                    .await?;
                 finished.push(id);
             }
         }
         Ok(finished)
     }
 
-    /// Applies `event` to the scan in `from` (if it is still there).
-    async fn move_scan(
+    /// Applies `event` to the scan in `from` (if it is still there); a
+    /// scan that ends is stamped as finished at `at`.
+    async fn move_scan_at(
         &self,
         id: &str,
         from: ScanState,
         event: ScanEvent,
+        at: i64,
     ) -> Result<ScanState, StoreError> {
         let to = from.next(event).map_err(StoreError::Refused)?;
-        let finished = to.ended().then(now);
+        let finished = to.ended().then_some(at);
         sqlx::query(
             "UPDATE monitor_scans SET state = $1, finished_at = COALESCE($2, finished_at) \
              WHERE id = $3 AND state = $4",

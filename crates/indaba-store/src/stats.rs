@@ -2,6 +2,12 @@
 //! (`indaba_monitor::stats` sums them up), the queries of the dashboards
 //! and exports, and lists' published reports.
 //!
+//! Comply or explain: a check row also counts the fails and warnings that
+//! an owner's explanation covered at the scan's finish
+//! ([`Store::explained_in_force`] at that moment), so a scan's statistics
+//! keep both numbers whatever happens to the explanations afterwards, and
+//! summing a scan up again (re-judging) judges them at the same moment.
+//!
 //! A scan's rows are written in one transaction when it finishes
 //! ([`Store::summarise_scan`], called between `finishing` and `done`) and
 //! rewritten whenever its reports are judged again
@@ -11,6 +17,8 @@
 //! the kind and the check (or category), then the day.
 
 use std::collections::HashMap;
+
+use indaba_monitor::explain::FindingKey;
 
 use indaba_model::{Status, TestKind};
 use indaba_monitor::stats::{
@@ -218,6 +226,8 @@ fn counts_from_row(r: &AnyRow) -> Result<StatusCounts, StoreError> {
         informational: n("informational")?,
         not_applicable: n("not_applicable")?,
         unreachable: n("unreachable")?,
+        explained_failed: n("explained_failed")?,
+        explained_warned: n("explained_warned")?,
     })
 }
 
@@ -227,7 +237,8 @@ fn segment_of(r: &AnyRow) -> Result<Segment, StoreError> {
 }
 
 const CHECK_COLUMNS: &str = "scan_id, day, segment, kind, check_id, policy_version, passed, \
-     warned, failed, not_tested, errored, informational, not_applicable, unreachable";
+     warned, failed, not_tested, errored, informational, not_applicable, unreachable, \
+     explained_failed, explained_warned";
 
 fn check_row(r: &AnyRow) -> Result<CheckRow, StoreError> {
     let kind: String = r.try_get("kind")?;
@@ -268,8 +279,20 @@ fn score_row(r: &AnyRow) -> Result<ScoreRow, StoreError> {
 
 impl Store {
     /// Sums up a finished scan's results into statistics rows (replacing
-    /// any it had), with the worst and most improved domains.
+    /// any it had), with the worst and most improved domains. A scan that
+    /// has not finished yet is summed up as finishing now.
     pub async fn summarise_scan(&self, scan_id: &str) -> Result<(), StoreError> {
+        self.summarise_scan_at(scan_id, now()).await
+    }
+
+    /// [`Store::summarise_scan`] for a scan finishing at `finishing` (used
+    /// unless the scan has its finish time already): explanations are
+    /// judged at the scan's finish.
+    pub(crate) async fn summarise_scan_at(
+        &self,
+        scan_id: &str,
+        finishing: i64,
+    ) -> Result<(), StoreError> {
         let scan = sqlx::query("SELECT list_id, finished_at FROM monitor_scans WHERE id = $1")
             .bind(scan_id)
             .fetch_optional(&self.pool)
@@ -278,7 +301,18 @@ impl Store {
         let list_id: String = scan.try_get("list_id")?;
         let finished_at: i64 = scan
             .try_get::<Option<i64>, _>("finished_at")?
-            .unwrap_or_else(now);
+            .unwrap_or(finishing);
+        // The explanations in force when the scan finished, by domain and
+        // kind: the checks each covers.
+        let mut explained: HashMap<(String, TestKind), Vec<String>> = HashMap::new();
+        for FindingKey {
+            domain,
+            kind,
+            check,
+        } in self.explained_in_force(&list_id, finished_at).await?
+        {
+            explained.entry((domain, kind)).or_default().push(check);
+        }
         let mut acc = Accumulator::new();
         let mut policies: HashMap<String, u64> = HashMap::new();
         let mut current: HashMap<TestKind, HashMap<String, u8>> = HashMap::new();
@@ -337,6 +371,10 @@ impl Store {
                     _ => (Vec::new(), Vec::new(), None),
                 };
                 acc.add(&DomainResult {
+                    explained: explained
+                        .get(&(domain.clone(), kind))
+                        .cloned()
+                        .unwrap_or_default(),
                     domain,
                     kind,
                     reachable,
@@ -408,7 +446,7 @@ impl Store {
             let mut sql = format!(
                 "INSERT INTO monitor_stat_checks (list_id, finished_at, scan_seq, {CHECK_COLUMNS}) VALUES "
             );
-            sql.push_str(&placeholders(chunk.len(), 17));
+            sql.push_str(&placeholders(chunk.len(), 19));
             let mut q = sqlx::query(&sql);
             for ((seg, kind, check), c) in chunk {
                 q = q
@@ -428,7 +466,9 @@ impl Store {
                     .bind(c.errored as i64)
                     .bind(c.informational as i64)
                     .bind(c.not_applicable as i64)
-                    .bind(c.unreachable as i64);
+                    .bind(c.unreachable as i64)
+                    .bind(c.explained_failed as i64)
+                    .bind(c.explained_warned as i64);
             }
             q.execute(&mut *tx).await?;
         }

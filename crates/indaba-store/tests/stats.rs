@@ -1,13 +1,18 @@
 //! Monitoring's statistics rows on SQLite and PostgreSQL: written when a
 //! scan finishes, telling a change between two scans, rewritten under the
-//! new policy version when the reports are judged again; publications.
+//! new policy version when the reports are judged again; fails and
+//! warnings explained by an explanation in force at the scan's finish
+//! counted beside them; publications.
 
-use indaba_model::{DomainName, Report, Status};
+use indaba_model::{DomainName, Report, Status, TestKind};
 use indaba_monitor::Kinds;
+use indaba_monitor::explain::{Expiry, FindingKey, Reason, Text};
 use indaba_monitor::list::{Country, ListEntry};
 use indaba_monitor::stats::Segment;
+use indaba_store::explain::NewExplanation;
 use indaba_store::monitor::NewList;
-use indaba_store::{Actor, Store};
+use indaba_store::stats::CheckRow;
+use indaba_store::{Actor, Stakeholder, Store};
 
 #[macro_use]
 mod common;
@@ -45,6 +50,11 @@ fn report(domain: &str, score: Option<u8>, findings: &[(&str, Status)], policy: 
 
 /// Runs a scan of `list` to its end, each domain's report made by `make`.
 async fn scan(store: &Store, list: &str, make: impl Fn(&str) -> Report) -> String {
+    scan_at(store, list, indaba_store::now(), make).await
+}
+
+/// [`scan`], the scan finishing at `at` (Unix seconds).
+async fn scan_at(store: &Store, list: &str, at: i64, make: impl Fn(&str) -> Report) -> String {
     let (scan, _) = store.start_scan(&Actor::local(), list, None).await.unwrap();
     while let Some(job) = store
         .claim_scan_job("w", 60, indaba_store::now())
@@ -56,7 +66,10 @@ async fn scan(store: &Store, list: &str, make: impl Fn(&str) -> Report) -> Strin
             .await
             .unwrap();
     }
-    assert_eq!(store.advance_scans().await.unwrap(), vec![scan.clone()]);
+    assert_eq!(
+        store.advance_scans_at(at).await.unwrap(),
+        vec![scan.clone()]
+    );
     scan
 }
 
@@ -259,5 +272,116 @@ on_both!(
             .collect();
         assert!(actions.iter().any(|a| a == "monitor.report.publish"));
         assert!(actions.iter().any(|a| a == "monitor.report.unpublish"));
+    }
+);
+
+/// The HSTS row of `segment` in a scan's check rows.
+fn hsts_of(rows: &[CheckRow], segment: &Segment) -> indaba_monitor::stats::StatusCounts {
+    rows.iter()
+        .find(|r| r.check == HSTS && &r.segment == segment)
+        .unwrap_or_else(|| panic!("an HSTS row of {segment:?}"))
+        .counts
+}
+
+on_both!(
+    explained_findings_are_counted_as_they_stood_at_the_scans_finish,
+    |store: Store| async move {
+        let list = list(&store).await;
+        let org = store
+            .create_organisation(&Actor::local(), "Bank A", Stakeholder::PrivateSector)
+            .await
+            .unwrap();
+        let t0 = indaba_store::now();
+        let explain = |domain: &str, until: i64| {
+            let store = store.clone();
+            let (domain, org) = (domain.to_string(), org.id.clone());
+            async move {
+                let key = FindingKey {
+                    domain,
+                    kind: TestKind::Web,
+                    check: HSTS.into(),
+                };
+                store
+                    .create_explanation(
+                        &Actor::local(),
+                        NewExplanation {
+                            key: &key,
+                            organisation_id: &org,
+                            text: &Text::parse("being replaced").unwrap(),
+                            until: Expiry::new(until, t0).unwrap(),
+                        },
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        // a (fails) and b (warns) are explained past the first scan's
+        // finish; c (fails) only by one that expires before it and one an
+        // analyst rejects.
+        explain("a.example", t0 + 1_000).await;
+        explain("b.example", t0 + 1_000).await;
+        explain("c.example", t0 + 100).await;
+        let rejected = explain("c.example", t0 + 1_000).await;
+        store
+            .reject_explanation(
+                &Actor::local(),
+                &rejected.id,
+                &Reason::parse("not a reason").unwrap(),
+            )
+            .await
+            .unwrap();
+        let make = |d: &str| match d {
+            "a.example" => report(d, Some(40), &[(HSTS, Status::Fail)], "p1"),
+            "b.example" => report(d, Some(60), &[(HSTS, Status::Warning)], "p1"),
+            _ => report(d, Some(30), &[(HSTS, Status::Fail)], "p1"),
+        };
+        let first = scan_at(&store, &list, t0 + 500, make).await;
+        let scans = store.stat_scans(&list).await.unwrap();
+        assert_eq!(scans[0].finished_at, t0 + 500);
+        let rows = store.list_check_stats(&list).await.unwrap();
+        let all = hsts_of(&rows, &Segment::All);
+        assert_eq!((all.failed, all.warned, all.passed), (2, 1, 0));
+        assert_eq!((all.explained_failed, all.explained_warned), (1, 1));
+        assert_eq!(all.failed_unexplained(), 1);
+        assert_eq!(all.adoption(), Some(0.0));
+        let with = all.adoption_explained().unwrap();
+        assert!((with - 200.0 / 3.0).abs() < 1e-9, "{with}");
+        let finance = hsts_of(&rows, &Segment::Sector("finance".into()));
+        assert_eq!((finance.explained_failed, finance.explained_warned), (1, 1));
+        let energy = hsts_of(&rows, &Segment::Sector("energy".into()));
+        assert_eq!((energy.failed, energy.explained()), (1, 0));
+        // Checks without any explanation count none.
+        assert!(
+            rows.iter()
+                .filter(|r| r.check != HSTS)
+                .all(|r| r.counts.explained() == 0)
+        );
+
+        // Summing the scan up again (what re-judging does) judges the
+        // explanations at the same moment: the same counts.
+        store.summarise_scan(&first).await.unwrap();
+        let again = store.scan_check_stats(&first, &Segment::All).await.unwrap();
+        assert_eq!(hsts_of(&again, &Segment::All), all);
+
+        // A scan after every explanation expired counts none explained.
+        let second = scan_at(&store, &list, t0 + 2_000, make).await;
+        let later = store
+            .scan_check_stats(&second, &Segment::All)
+            .await
+            .unwrap();
+        let later = hsts_of(&later, &Segment::All);
+        assert_eq!((later.failed, later.warned, later.explained()), (2, 1, 0));
+        assert_eq!(later.adoption_explained(), later.adoption());
+        // The first scan keeps its numbers.
+        let trend = store
+            .check_trends(&list, &Segment::All, TestKind::Web)
+            .await
+            .unwrap();
+        let explained: Vec<u64> = trend
+            .iter()
+            .filter(|r| r.check == HSTS)
+            .map(|r| r.counts.explained())
+            .collect();
+        assert_eq!(explained, vec![2, 0]);
     }
 );

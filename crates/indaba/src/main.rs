@@ -22,6 +22,16 @@ use indaba_engine::EngineSettings;
 use indaba_model::TestKind;
 use indaba_probe::ProbeSettings;
 
+/// The process's allocator. A worker runs hundreds of tests at once on a
+/// few threads and frees most of what a test made when it ends; glibc's
+/// malloc kept those freed pages (a worker's resident memory grew from 70
+/// MiB over 1,000 domains to 98 MiB over 10,000 while its live heap stayed
+/// near 40-48 MiB, measured with heaptrack). jemalloc gives unused pages
+/// back after a few seconds, so the peak follows the work in flight, not
+/// the length of the list.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Indaba tests websites and mail domains against modern Internet standards.
 #[derive(Debug, Parser)]
 #[command(name = "indaba", version, about)]
@@ -504,6 +514,8 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             config.concurrency = args.scan_concurrency;
             // serve's own workers take the single public tests.
             config.public_first = false;
+            // Scans finish by the platform's clock (a test server's moves).
+            config.clock = state.clock.clone();
             tokio::spawn(indaba_web::monitor::worker::run(
                 state.store.clone(),
                 state.engine.clone(),

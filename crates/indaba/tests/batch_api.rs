@@ -230,6 +230,22 @@ async fn flow(db: Db) {
         .unwrap();
     assert!(!web_v4.is_empty(), "{signed}");
     assert_eq!(web_v4[0]["reachable"], true, "{signed}");
+    // The tested HTTPS server with its TLS details: the test network's
+    // servers offer TLS 1.2 and 1.3 only, with a chain of our test CA.
+    let web = &signed["webservers"]["ipv4"];
+    assert_eq!(web["https_enabled"], true, "{signed}");
+    assert_eq!(web["server_reachable"], true, "{signed}");
+    assert!(
+        web["tested_address"]
+            .as_str()
+            .is_some_and(|a| a.parse::<std::net::Ipv4Addr>().is_ok()),
+        "{signed}"
+    );
+    assert_eq!(web["details"]["protocols_bad"], json!([]), "{signed}");
+    assert!(
+        !web["details"]["cert_chain"].as_array().unwrap().is_empty(),
+        "{signed}"
+    );
     let nameservers = signed["nameservers"].as_object().unwrap();
     assert!(!nameservers.is_empty(), "{signed}");
     assert!(
@@ -249,7 +265,7 @@ async fn flow(db: Db) {
     assert!(!home.contains(">signed.test<"), "{home}");
 
     // A mail request.
-    let mail = b.register("mail", &["nullmx.test"]).await;
+    let mail = b.register("mail", &["nullmx.test", "mail.test"]).await;
     b.follow(&mail).await;
     let (_, results) = b.get(&format!("/requests/{mail}/results")).await;
     b.doc.assert_valid("ResultsResponse", &results);
@@ -262,6 +278,47 @@ async fn flow(db: Db) {
     b.doc.assert_valid("DomainMailTechnicalReply", &technical);
     let records = technical["domains"]["nullmx.test"]["domain"]["spf"]["records"].clone();
     assert_eq!(records, json!(["v=spf1 -all"]), "{technical}");
+    // A null MX: no receiving mail servers. mail.test's two MX hosts (mx1
+    // dual-stack, mx2 IPv4 only), each with STARTTLS, a signed name and
+    // DANE records.
+    assert_eq!(
+        technical["domains"]["nullmx.test"]["receiving_mailservers"],
+        json!({}),
+        "{technical}"
+    );
+    let receiving = technical["domains"]["mail.test"]["receiving_mailservers"]
+        .as_object()
+        .unwrap();
+    let mut hosts: Vec<&String> = receiving.keys().collect();
+    hosts.sort();
+    assert_eq!(hosts, ["mx1.mail.test", "mx2.mail.test"], "{technical}");
+    for (host, server) in receiving {
+        assert_eq!(server["starttls_enabled"], true, "{host}: {server}");
+        assert_eq!(server["server_testable"], true, "{host}: {server}");
+        assert_eq!(server["dnssec"]["status"], "secure", "{host}: {server}");
+        assert!(
+            !server["details"]["cert_chain"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "{host}: {server}"
+        );
+        assert!(
+            !server["details"]["dane_records"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "{host}: {server}"
+        );
+    }
+    let v6 = |host: &str| {
+        receiving[host]["addresses"]["ipv6"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert!(v6("mx1.mail.test") > 0, "{technical}");
+    assert_eq!(v6("mx2.mail.test"), 0, "{technical}");
 
     // The list: newest first, limited.
     let (_, list) = b.get("/requests?limit=1").await;

@@ -2,9 +2,12 @@
 //! scanned by `serve`'s workers; in Chromium, a member of the owning
 //! organisation explains two failing findings on the report page; the
 //! public report shows them marked explained with the text; the list's
-//! explanations page counts fails with and without them; an analyst
-//! rejects one with a reason, which the audit log shows; then the server's
-//! test clock passes the other's expiry and the report no longer marks it.
+//! explanations page counts fails with and without them; a second scan's
+//! statistics (the list's dashboard) show both numbers; an analyst rejects
+//! one with a reason, which the audit log shows; then the server's test
+//! clock passes the other's expiry: the report no longer marks it, and a
+//! third scan, finished by the server's clock, counts nothing explained
+//! while the second keeps its numbers.
 
 use indaba_model::DomainName;
 use indaba_monitor::Kinds;
@@ -64,18 +67,45 @@ async fn explain(
     wait_for_text(b, text).await;
 }
 
-async fn text_of(client: &reqwest::Client, url: String) -> String {
-    client.get(url).send().await.unwrap().text().await.unwrap()
+/// Starts a scan of `list` from its page (as an admin) and waits until
+/// `serve`'s workers and scheduler have finished it; returns its id.
+async fn scan_from_the_web(
+    admin: &reqwest::Client,
+    server: &platform::Server,
+    store: &indaba_store::Store,
+    list: &str,
+) -> String {
+    let token = platform::csrf(admin, &server.url(&format!("/monitor/lists/{list}"))).await;
+    let r = admin
+        .post(server.url(&format!("/monitor/lists/{list}/scan")))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let location = platform::location(&r);
+    let scan = location
+        .strip_prefix("/monitor/scans/")
+        .unwrap_or_else(|| panic!("no scan started: {r:?}"))
+        .to_string();
+    wait_until("the scan never finished", || async {
+        let s = store.scan(&scan).await.map_err(|e| e.to_string())?;
+        if s.state.as_str() == "done" {
+            Ok(())
+        } else {
+            Err(s.state.as_str().to_string())
+        }
+    })
+    .await;
+    scan
 }
 
-/// The counts row of `check` on the explanations page: (fails without,
-/// fails with, explained).
-fn counts(page: &str, check: &str) -> (String, String, String) {
+/// The cells of the table row after `marker` with the given classes.
+fn row_cells(page: &str, marker: &str, classes: [&str; 3]) -> (String, String, String) {
     let row = page
-        .split(&format!("id=\"count-{check}\""))
+        .split(marker)
         .nth(1)
         .and_then(|r| r.split("</tr>").next())
-        .unwrap_or_else(|| panic!("no counts of {check}:\n{page}"));
+        .unwrap_or_else(|| panic!("no row {marker}:\n{page}"));
     let cell = |class: &str| {
         row.split(&format!("class=\"{class}\">"))
             .nth(1)
@@ -83,7 +113,31 @@ fn counts(page: &str, check: &str) -> (String, String, String) {
             .unwrap_or_default()
             .to_string()
     };
-    (cell("fail-without"), cell("fail-with"), cell("explained"))
+    (cell(classes[0]), cell(classes[1]), cell(classes[2]))
+}
+
+/// The dashboard's check row of `check`: (failed, explained, failed
+/// without explained findings).
+fn stat_counts(page: &str, check: &str) -> (String, String, String) {
+    row_cells(
+        page,
+        &format!("data-check=\"{check}\""),
+        ["failed", "explained", "failed-unexplained"],
+    )
+}
+
+async fn text_of(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// The counts row of `check` on the explanations page: (fails without,
+/// fails with, explained).
+fn counts(page: &str, check: &str) -> (String, String, String) {
+    row_cells(
+        page,
+        &format!("id=\"count-{check}\""),
+        ["fail-without", "fail-with", "explained"],
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -179,6 +233,33 @@ async fn an_owner_explains_the_report_shows_it_an_analyst_rejects_and_it_expires
     }
     assert_eq!(page.matches("In force").count(), 2, "{page}");
 
+    // A second scan's statistics: both numbers for each explained check,
+    // and the adoption with explained findings counted as compliant.
+    let admin = server.signed_in("admin@cert.test", PASSWORD).await;
+    let dashboard = server.url(&format!("/monitor/lists/{}/dashboard", list.id));
+    b.goto(&dashboard).await.unwrap();
+    let page = b.source().await.unwrap();
+    assert_eq!(
+        stat_counts(&page, "dns.dnssec.exists"),
+        ("1".into(), "0".into(), "1".into()),
+        "the first scan finished before any explanation"
+    );
+    let second = scan_from_the_web(&admin, &server, &store, &list.id).await;
+    b.goto(&dashboard).await.unwrap();
+    let page = wait_for_text(b, "Explained by the owner (counted as compliant)").await;
+    for check in ["dns.dnssec.exists", "dns.dnssec.valid"] {
+        assert_eq!(
+            stat_counts(&page, check),
+            ("1".into(), "1".into(), "0".into()),
+            "{check}"
+        );
+    }
+    assert!(page.contains(&format!("/monitor/scans/{second}/results.csv")));
+    assert!(
+        page.contains("class=\"adoption\">0.0%</td><td class=\"adoption-explained\">100.0%"),
+        "{page}"
+    );
+
     // An analyst rejects the second with a reason.
     sign_in(b, &server, "analyst@cert.test").await;
     b.goto(&explanations).await.unwrap();
@@ -218,7 +299,6 @@ async fn an_owner_explains_the_report_shows_it_an_analyst_rejects_and_it_expires
     );
 
     // Past the first one's expiry, by the server's clock: it falls away.
-    let admin = server.signed_in("admin@cert.test", PASSWORD).await;
     let token = platform::csrf(&admin, &server.url("/admin")).await;
     let after = tomorrow.midnight().assume_utc().unix_timestamp() + 86_400 + 60;
     let r = admin
@@ -238,4 +318,28 @@ async fn an_owner_explains_the_report_shows_it_an_analyst_rejects_and_it_expires
         ("1".into(), "1".into(), "0".into())
     );
     assert!(page.contains("Expired"), "{page}");
+
+    // A third scan, finished by the server's clock past the expiry: one
+    // explanation expired, the other rejected, so nothing counts as
+    // explained; the trend keeps the second scan's numbers.
+    let third = scan_from_the_web(&admin, &server, &store, &list.id).await;
+    sign_in(b, &server, "owner@bank-a.test").await;
+    b.goto(&dashboard).await.unwrap();
+    let page = wait_for_text(b, &format!("/monitor/scans/{third}/results.csv")).await;
+    for check in ["dns.dnssec.exists", "dns.dnssec.valid"] {
+        assert_eq!(
+            stat_counts(&page, check),
+            ("1".into(), "0".into(), "1".into()),
+            "{check}"
+        );
+    }
+    let lines: Vec<&str> = page
+        .split("(explained counted as compliant)</th>")
+        .skip(1)
+        .filter_map(|r| r.split("</tr>").next())
+        .collect();
+    assert_eq!(lines.len(), 2, "{page}");
+    for line in lines {
+        assert!(line.ends_with("<td>100.0%</td><td>0.0%</td>"), "{line}");
+    }
 }

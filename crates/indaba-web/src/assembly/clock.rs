@@ -1,8 +1,10 @@
 //! The time deadlines and reminders are judged by: the system's, or — when
 //! the server runs with `--test-clock` — the system's moved by an offset an
 //! admin sets, so a test can jump to "three days before the deadline"
-//! instead of sleeping. Sessions, audit entries and rate limits keep the
-//! real time.
+//! instead of sleeping. `serve`'s scan scheduler stamps a scan's finish by
+//! it too, so that a scan's statistics judge owners' explanations (and
+//! their expiry) at the platform's moment. Sessions, audit entries and rate
+//! limits keep the real time.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 

@@ -2,10 +2,12 @@
 //! through [`super::mapping`]: a request, one domain's results and
 //! technical results, and the report metadata. Pure: no IO.
 
-use indaba_checks::technical::AddressRow;
+use std::net::SocketAddr;
+
+use indaba_checks::technical::{AddressRow, ServerTable, Technical};
 use indaba_model::catalogue::ids;
 use indaba_model::observation::DnsOutcome;
-use indaba_model::{Report, Status, TestKind};
+use indaba_model::{Rating, Report, Status, TestKind};
 use indaba_store::BatchRequest;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -152,69 +154,234 @@ fn by_family<'a>(rows: impl Iterator<Item = (&'a AddressRow, bool)>) -> Value {
     json!({"ipv4": {"addresses": v4}, "ipv6": {"addresses": v6}})
 }
 
-/// The name servers and (for the web) the web server, per address, from
-/// the report's technical tables: reachability as tested (a DNS answer from
-/// a name server, a TCP connection to a web server) and the first route
-/// with its origin validation. Addresses whose route is not known are left
-/// out.
-fn servers(report: &Report) -> (Value, Value) {
+/// The technical tables of a stored report.
+fn tables_of(report: &Report) -> Technical {
     let started = crate::when::unix_of(&report.started).unwrap_or_default();
-    let tables = indaba_checks::technical::tables(
+    indaba_checks::technical::tables(
         report.kind,
         report.target.as_str(),
         &report.observations,
         started,
-    );
-    let answered = |row: &AddressRow| {
-        report.observations.dns.iter().any(|x| {
-            matches!(x.outcome, DnsOutcome::Response(_))
-                && x.server
-                    .parse::<std::net::SocketAddr>()
-                    .is_ok_and(|s| s.ip() == row.address)
-        })
-    };
+    )
+}
+
+/// Whether a name server at `row` answered a DNS query of the test.
+fn answered(report: &Report, row: &AddressRow) -> bool {
+    report.observations.dns.iter().any(|x| {
+        matches!(x.outcome, DnsOutcome::Response(_))
+            && x.server
+                .parse::<SocketAddr>()
+                .is_ok_and(|s| s.ip() == row.address)
+    })
+}
+
+/// Whether a connection to any port of `row` was made.
+fn connected(row: &AddressRow) -> bool {
+    row.ports.iter().any(|(_, ok)| *ok)
+}
+
+/// The hosts of `role` in the order the tables have them, each once.
+fn hosts_of<'a>(tables: &'a Technical, role: &str) -> Vec<&'a str> {
     let mut hosts: Vec<&str> = Vec::new();
-    for row in tables
-        .addresses
-        .iter()
-        .filter(|r| r.role.id == "tech-role-name")
-    {
+    for row in tables.addresses.iter().filter(|r| r.role.id == role) {
         if !hosts.contains(&row.host.as_str()) {
             hosts.push(&row.host);
         }
     }
+    hosts
+}
+
+/// The name servers per host, each address with reachability as tested (a
+/// DNS answer from it) and its first route with its origin validation.
+/// Addresses whose route is not known are left out.
+fn nameservers(report: &Report, tables: &Technical) -> Value {
     let mut nameservers = Map::new();
-    for host in hosts {
+    for host in hosts_of(tables, "tech-role-name") {
         let rows = tables
             .addresses
             .iter()
             .filter(|r| r.role.id == "tech-role-name" && r.host == host)
-            .map(|r| (r, answered(r)));
+            .map(|r| (r, answered(report, r)));
         nameservers.insert(host.to_string(), by_family(rows));
     }
-    let web = by_family(
-        tables
+    Value::Object(nameservers)
+}
+
+/// The names of what a server offers at `rating`: (versions, suites).
+fn offered_at(s: &ServerTable, rating: Rating) -> (Vec<&str>, Vec<&str>) {
+    let versions = s
+        .versions
+        .iter()
+        .filter(|v| v.accepted == Some(true) && v.rating == rating)
+        .map(|v| v.name)
+        .collect();
+    let suites = s
+        .suites
+        .iter()
+        .filter(|x| x.rating == rating)
+        .map(|x| x.name.as_str())
+        .collect();
+    (versions, suites)
+}
+
+/// `TechnicalSharedDetails` of one TLS server from its table: the versions
+/// and suites rated insufficient ("bad") and phase-out, the certificate
+/// chain's subjects and the signatures rated so, and the TLSA records
+/// when DNSSEC-signed. Empty when TLS could not be tested there, as the
+/// schema has it. Left out: what our tables do not rate one by one the way
+/// internet.nl does (key-exchange parameters, cipher order, renegotiation,
+/// compression, 0-RTT, DANE validation per server): those are findings of
+/// the whole domain in `results`.
+fn tls_details(s: &ServerTable) -> Value {
+    if s.unreached.is_some() {
+        return json!({});
+    }
+    let (protocols_bad, ciphers_bad) = offered_at(s, Rating::Insufficient);
+    let (protocols_phase_out, ciphers_phase_out) = offered_at(s, Rating::PhaseOut);
+    let mut details = json!({
+        "protocols_bad": protocols_bad,
+        "protocols_phase_out": protocols_phase_out,
+        "ciphers_bad": ciphers_bad,
+        "ciphers_phase_out": ciphers_phase_out,
+    });
+    if let (Ok(chain), Some(o)) = (&s.chain, details.as_object_mut()) {
+        let signatures = |rating: Rating| -> Map<String, Value> {
+            chain
+                .iter()
+                .filter(|c| c.signature_rating == rating)
+                .map(|c| (c.subject.clone(), Value::String(c.signature.clone())))
+                .collect()
+        };
+        o.insert(
+            "cert_chain".into(),
+            chain.iter().map(|c| c.subject.clone()).collect(),
+        );
+        o.insert(
+            "cert_signature_bad".into(),
+            Value::Object(signatures(Rating::Insufficient)),
+        );
+        o.insert(
+            "cert_signature_phase_out".into(),
+            Value::Object(signatures(Rating::PhaseOut)),
+        );
+    }
+    if s.dane.status.id == "tech-dane-secure"
+        && let Some(o) = details.as_object_mut()
+    {
+        o.insert("dane_records".into(), s.dane.records.clone().into());
+    }
+    details
+}
+
+/// The family of a server table's `address:port`.
+fn is_ipv4(s: &ServerTable) -> Option<bool> {
+    s.address.parse::<SocketAddr>().ok().map(|a| a.is_ipv4())
+}
+
+/// `webservers`: per address family the addresses, and the first HTTPS
+/// server of that family tested with its TLS details.
+fn webservers(tables: &Technical) -> Value {
+    let family = |v4: bool| {
+        let rows: Vec<Value> = tables
             .addresses
             .iter()
-            .filter(|r| r.role.id == "tech-role-web")
-            .map(|r| (r, r.ports.iter().any(|(_, ok)| *ok))),
-    );
-    (Value::Object(nameservers), web)
+            .filter(|r| r.role.id == "tech-role-web" && r.address.is_ipv4() == v4)
+            .filter_map(|r| address(r, connected(r)))
+            .collect();
+        let mut side = json!({"addresses": rows});
+        let tested = tables.servers.iter().find(|s| is_ipv4(s) == Some(v4));
+        if let (Some(s), Some(o)) = (tested, side.as_object_mut()) {
+            let ip = s
+                .address
+                .parse::<SocketAddr>()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default();
+            let reachable = tables.addresses.iter().any(|r| {
+                r.role.id == "tech-role-web" && r.address.to_string() == ip && connected(r)
+            });
+            o.insert("tested_address".into(), ip.into());
+            o.insert("server_reachable".into(), reachable.into());
+            o.insert("https_enabled".into(), s.offered.into());
+            o.insert("details".into(), tls_details(s));
+        }
+        side
+    };
+    json!({"ipv4": family(true), "ipv6": family(false)})
+}
+
+/// internet.nl's DNSSEC status word of our message for a name's security.
+fn security_word(detail: Option<&indaba_model::Message>) -> &'static str {
+    match detail.map(|m| m.id.as_str()) {
+        Some("dnssec-secure") => "secure",
+        Some("dnssec-insecure") => "insecure",
+        Some("dnssec-bogus") => "bogus",
+        _ => "error",
+    }
+}
+
+/// `receiving_mailservers`: per MX host its addresses (reachability: a
+/// connection to port 25), the DNSSEC status of its name (the evidence of
+/// `mail.dnssec.mx_valid`), and for its first address tested, whether
+/// STARTTLS is offered and the TLS details.
+fn receiving_mailservers(report: &Report, tables: &Technical) -> Value {
+    let mx_security = report.finding(ids::MAIL_DNSSEC_MX_VALID);
+    let mut servers = Map::new();
+    for host in hosts_of(tables, "tech-role-mail") {
+        let rows: Vec<&AddressRow> = tables
+            .addresses
+            .iter()
+            .filter(|r| r.role.id == "tech-role-mail" && r.host == host)
+            .collect();
+        let family = |v4: bool| -> Vec<Value> {
+            rows.iter()
+                .filter(|r| r.address.is_ipv4() == v4)
+                .filter_map(|r| address(r, connected(r)))
+                .collect()
+        };
+        let name = host.trim_end_matches('.');
+        let dnssec = security_word(
+            mx_security
+                .and_then(|f| {
+                    f.evidence
+                        .iter()
+                        .find(|e| e.subject.trim_end_matches('.').eq_ignore_ascii_case(name))
+                })
+                .and_then(|e| e.detail_message.as_ref()),
+        );
+        let mut server = json!({
+            "addresses": {"ipv4": family(true), "ipv6": family(false)},
+            "dnssec": {"status": dnssec},
+            "server_reachable": rows.iter().any(|r| connected(r)),
+        });
+        let tested = tables
+            .servers
+            .iter()
+            .find(|s| s.host.trim_end_matches('.').eq_ignore_ascii_case(name));
+        if let (Some(s), Some(o)) = (tested, server.as_object_mut()) {
+            o.insert("starttls_enabled".into(), s.offered.into());
+            o.insert("server_testable".into(), (s.unreached.is_none()).into());
+            o.insert("details".into(), tls_details(s));
+        }
+        servers.insert(name.to_string(), server);
+    }
+    Value::Object(servers)
 }
 
 /// One domain's technical results (`DomainWebTechnical` or
-/// `DomainMailTechnical`): the domain-wide details, the name servers and
-/// the web server's addresses; the receiving mail servers are not given
-/// (see the README).
+/// `DomainMailTechnical`): the domain-wide details, the name servers, and
+/// the web servers or the receiving mail servers with their TLS details.
+/// `mx_nameservers` is not given: the mail test does not ask the MX zones'
+/// name servers themselves (see the README).
 pub fn domain_technical(report: &Report) -> Value {
     let dnssec = json!({"status": dnssec(report)});
-    let (nameservers, webservers) = servers(report);
+    let tables = tables_of(report);
+    let nameservers = nameservers(report, &tables);
     match report.kind {
         TestKind::Web => json!({
             "status": "ok",
             "domain": {"dnssec": dnssec},
             "nameservers": nameservers,
-            "webservers": webservers,
+            "webservers": webservers(&tables),
         }),
         TestKind::Mail => {
             let dkim = report
@@ -229,6 +396,7 @@ pub fn domain_technical(report: &Report) -> Value {
                     "dkim": {"discovered": dkim},
                 },
                 "nameservers": nameservers,
+                "receiving_mailservers": receiving_mailservers(report, &tables),
             })
         }
     }

@@ -113,30 +113,93 @@ pub fn histogram(title: &str, d: &Distribution) -> Svg {
 /// Horizontal bars of values 0–100 (adoption in percent when `percent`,
 /// else mean scores), one per row; a row without a value has no bar.
 pub fn bars(title: &str, rows: &[(String, Option<f64>)], percent: bool) -> Svg {
-    let unit = if percent { "%" } else { "" };
-    let height = 50 + 22 * rows.len().max(1) as u32;
+    let rows: Vec<Bar> = rows
+        .iter()
+        .map(|(label, value)| Bar {
+            label: label.clone(),
+            value: *value,
+            explained: None,
+        })
+        .collect();
+    draw_bars(title, &rows, if percent { "%" } else { "" }, None)
+}
+
+/// One row of [`adoption_bars`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// What the bar shows (a check, a group).
+    pub label: String,
+    /// Adoption, in percent.
+    pub value: Option<f64>,
+    /// Adoption with explained findings counted as compliant, in percent
+    /// (never below `value`).
+    pub explained: Option<f64>,
+}
+
+/// Adoption bars with comply-or-explain's second number: each bar is the
+/// plain adoption, extended in a lighter shade to the adoption with
+/// explained findings counted as compliant, both values written beside it;
+/// `legend` names the two shades (drawn when any bar is extended).
+pub fn adoption_bars(title: &str, rows: &[Bar], legend: [&str; 2]) -> Svg {
+    draw_bars(title, rows, "%", Some(legend))
+}
+
+/// Whether a bar has an extension worth drawing.
+fn extended(b: &Bar) -> Option<f64> {
+    match (b.value, b.explained) {
+        (Some(v), Some(e)) if e > v => Some(e.clamp(0.0, 100.0)),
+        _ => None,
+    }
+}
+
+fn lighter(c: RGBColor) -> RGBColor {
+    let mix = |v: u8| ((u16::from(v) + 2 * 255) / 3) as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+fn draw_bars(title: &str, rows: &[Bar], unit: &str, legend: Option<[&str; 2]>) -> Svg {
+    let legend = legend.filter(|_| rows.iter().any(|b| extended(b).is_some()));
+    let height = 50 + 22 * rows.len().max(1) as u32 + if legend.is_some() { 24 } else { 0 };
     draw(WIDTH, height, |root| {
         text(root, title, (10, 15), 16, HPos::Left);
         let (label_w, bar_w) = (300, 330.0);
-        for (i, (label, value)) in rows.iter().enumerate() {
+        let width = |v: f64| (bar_w * v.clamp(0.0, 100.0) / 100.0) as i32;
+        for (i, b) in rows.iter().enumerate() {
             let y = 40 + 22 * i as i32;
-            text(root, label, (10, y + 8), 12, HPos::Left);
-            if let Some(v) = value {
-                let v = v.clamp(0.0, 100.0);
-                let w = (bar_w * v / 100.0) as i32;
-                let _ = root.draw(&Rectangle::new(
-                    [(label_w, y), (label_w + w.max(1), y + 16)],
-                    colour(2).filled(),
-                ));
-                text(
-                    root,
-                    &format!("{v:.1}{unit}"),
-                    (label_w + w + 6, y + 8),
-                    11,
-                    HPos::Left,
-                );
-            } else {
+            text(root, &b.label, (10, y + 8), 12, HPos::Left);
+            let Some(v) = b.value else {
                 text(root, "–", (label_w + 6, y + 8), 11, HPos::Left);
+                continue;
+            };
+            let v = v.clamp(0.0, 100.0);
+            let mut label = format!("{v:.1}{unit}");
+            let mut end = width(v);
+            if let Some(e) = extended(b) {
+                let _ = root.draw(&Rectangle::new(
+                    [(label_w, y), (label_w + width(e).max(1), y + 16)],
+                    lighter(colour(2)).filled(),
+                ));
+                label = format!("{label} · {e:.1}{unit}");
+                end = width(e);
+            }
+            let _ = root.draw(&Rectangle::new(
+                [(label_w, y), (label_w + width(v).max(1), y + 16)],
+                colour(2).filled(),
+            ));
+            text(root, &label, (label_w + end + 6, y + 8), 11, HPos::Left);
+        }
+        if let Some([plain, explained]) = legend {
+            let y = 40 + 22 * rows.len() as i32 + 10;
+            for (i, (name, fill)) in [(plain, colour(2)), (explained, lighter(colour(2)))]
+                .into_iter()
+                .enumerate()
+            {
+                let x = 10 + 355 * i as i32;
+                let _ = root.draw(&Rectangle::new(
+                    [(x, y - 5), (x + 12, y + 5)],
+                    fill.filled(),
+                ));
+                text(root, name, (x + 18, y), 11, HPos::Left);
             }
         }
     })
@@ -342,6 +405,29 @@ mod tests {
         assert_eq!(parse(&b).0, "svg");
         assert!(!b.as_str().contains("<script>"));
         assert_eq!(parse(&bars("Adoption", &[], true)).0, "svg");
+        // Comply or explain: the second number extends the bar and is
+        // written beside it, with a legend; without explained findings
+        // the chart is the plain one.
+        let pair = |value, explained| Bar {
+            label: "web.https.hsts".into(),
+            value,
+            explained,
+        };
+        let legend = ["Passing", "Explained <counted>"];
+        let b = adoption_bars("Adoption", &[pair(Some(25.0), Some(75.0))], legend);
+        assert_eq!(parse(&b).0, "svg");
+        assert!(b.as_str().contains("25.0% · 75.0%"), "{}", b.as_str());
+        assert!(b.as_str().contains("Explained &lt;counted&gt;"));
+        let plain = adoption_bars("Adoption", &[pair(Some(25.0), Some(25.0))], legend);
+        assert!(!plain.as_str().contains("75.0%") && !plain.as_str().contains("Passing"));
+        assert_eq!(
+            plain,
+            bars("Adoption", &[("web.https.hsts".into(), Some(25.0))], true)
+        );
+        assert_eq!(
+            parse(&adoption_bars("A", &[pair(None, None)], legend)).0,
+            "svg"
+        );
         let m = map(
             "Map",
             &[("NL".into(), Some(80.0)), ("ZZ".into(), Some(1.0))],

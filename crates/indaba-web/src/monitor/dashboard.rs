@@ -6,6 +6,11 @@
 //! and statistics. Every chart has its numbers in a table beside it and
 //! says which policy version it shows. Analysts and admins see every list;
 //! members their own organisation's (`pages::may_see`).
+//!
+//! Comply or explain: adoption is shown with both numbers, the plain one
+//! and the one with findings explained by their owners (an explanation in
+//! force when the scan finished) counted as compliant; the tables give the
+//! explained count and the fails without explained findings beside them.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,7 +26,7 @@ use indaba_store::stats::{CheckRow, StatScan};
 use indaba_store::{Store, StoreError};
 use serde::Deserialize;
 
-use super::charts::{self, Series, Svg};
+use super::charts::{self, Bar, Series, Svg};
 use super::exports::{self, Format};
 use super::pages::{is_staff, may_see, problem, store_problem, visible_list};
 use crate::app::{AppState, PageContext};
@@ -72,11 +77,37 @@ pub struct CheckLine {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Counts: passed, warned, failed, not tested, could not be tested,
-    /// unreachable.
-    pub counts: [u64; 6],
+    /// Counts, each with its cell's class: passed, warned, failed,
+    /// explained (fails and warnings), failed without explained findings,
+    /// not tested, could not be tested, unreachable.
+    pub counts: [(&'static str, u64); 8],
     /// Adoption, formatted.
     pub adoption: String,
+    /// Adoption with explained findings counted as compliant, formatted.
+    pub adoption_explained: String,
+}
+
+/// The two shades of an adoption chart, named.
+fn adoption_legend(tr: &Tr<'_>) -> [String; 2] {
+    [tr.t("stats-legend-passing"), tr.t("stats-legend-explained")]
+}
+
+/// An adoption chart's bars from (label, counts).
+fn adoption_svg<'a>(
+    tr: &Tr<'_>,
+    title: &str,
+    rows: impl IntoIterator<Item = (String, &'a stats::StatusCounts)>,
+) -> Svg {
+    let bars: Vec<Bar> = rows
+        .into_iter()
+        .map(|(label, c)| Bar {
+            label,
+            value: c.adoption(),
+            explained: c.adoption_explained(),
+        })
+        .collect();
+    let [plain, explained] = adoption_legend(tr);
+    charts::adoption_bars(title, &bars, [&plain, &explained])
 }
 
 impl CheckLine {
@@ -86,14 +117,17 @@ impl CheckLine {
             id: r.check.clone(),
             title,
             counts: [
-                c.passed,
-                c.warned,
-                c.failed,
-                c.not_tested,
-                c.errored,
-                c.unreachable,
+                ("passed", c.passed),
+                ("warned", c.warned),
+                ("failed", c.failed),
+                ("explained", c.explained()),
+                ("failed-unexplained", c.failed_unexplained()),
+                ("not-tested", c.not_tested),
+                ("errored", c.errored),
+                ("unreachable", c.unreachable),
             ],
             adoption: percent(c.adoption()),
+            adoption_explained: percent(c.adoption_explained()),
         }
     }
 }
@@ -206,14 +240,13 @@ pub async fn overview(
         .iter()
         .map(|r| CheckLine::of(check_title(tr, &r.check), r))
         .collect();
-    let adoption_chart = charts::bars(
+    let adoption_chart = adoption_svg(
+        tr,
         &tr.t1("stats-adoption-chart", "policy", &latest.policy_version),
-        &lines
+        lines
             .iter()
             .zip(&checks_now)
-            .map(|(l, r)| (l.title.clone(), r.counts.adoption()))
-            .collect::<Vec<_>>(),
-        true,
+            .map(|(l, r)| (l.title.clone(), &r.counts)),
     );
     let trends_rows = store.check_trends(&list.id, &Segment::All, kind).await?;
     let (trends, policies) = trend_views(tr, kind, &trends_rows);
@@ -284,14 +317,17 @@ pub async fn overview(
 
 /// Trend charts per category from every scan's check rows of one kind
 /// (sorted by check, then day); a day with several scans shows the last.
+///
+/// A check with explained findings on any day shown gets a second line and
+/// row: its adoption with them counted as compliant.
 fn trend_views(tr: &Tr<'_>, kind: TestKind, rows: &[CheckRow]) -> (Vec<TrendView>, Vec<String>) {
-    let mut by_check: BTreeMap<&str, BTreeMap<i64, Option<f64>>> = BTreeMap::new();
+    let mut by_check: BTreeMap<&str, BTreeMap<i64, stats::StatusCounts>> = BTreeMap::new();
     let mut policies: Vec<String> = Vec::new();
     for r in rows {
         by_check
             .entry(r.check.as_str())
             .or_default()
-            .insert(r.day, r.counts.adoption());
+            .insert(r.day, r.counts);
         if !policies.contains(&r.policy_version) {
             policies.push(r.policy_version.clone());
         }
@@ -316,23 +352,36 @@ fn trend_views(tr: &Tr<'_>, kind: TestKind, rows: &[CheckRow]) -> (Vec<TrendView
             "category",
             category_title(tr, category.id()),
         );
-        let series: Vec<Series> = checks
+        // Each line: its name, its check, and which adoption it draws.
+        type Adoption = fn(&stats::StatusCounts) -> Option<f64>;
+        let mut lines: Vec<(String, &str, Adoption)> = Vec::new();
+        for c in &checks {
+            let title = check_title(tr, c);
+            if by_check[c].values().any(|n| n.explained() > 0) {
+                let explained = tr.t1("stats-with-explained", "check", &title);
+                lines.push((title, c, stats::StatusCounts::adoption));
+                lines.push((explained, c, stats::StatusCounts::adoption_explained));
+            } else {
+                lines.push((title, c, stats::StatusCounts::adoption));
+            }
+        }
+        let series: Vec<Series> = lines
             .iter()
-            .map(|c| Series {
-                name: check_title(tr, c),
+            .map(|(name, c, adoption)| Series {
+                name: name.clone(),
                 points: by_check[c]
                     .iter()
-                    .filter_map(|(d, p)| p.map(|p| (*d, p)))
+                    .filter_map(|(d, n)| adoption(n).map(|p| (*d, p)))
                     .collect(),
             })
             .collect();
-        let rows = checks
+        let rows = lines
             .iter()
-            .map(|c| {
+            .map(|(name, c, adoption)| {
                 (
-                    check_title(tr, c),
+                    name.clone(),
                     days.iter()
-                        .map(|d| percent(by_check[c].get(d).copied().flatten()))
+                        .map(|d| percent(by_check[c].get(d).and_then(adoption)))
                         .collect(),
                 )
             })
@@ -455,7 +504,7 @@ async fn check_groups(
     whole_list: bool,
     kind: TestKind,
     check: &str,
-) -> Result<Vec<(Segment, Option<f64>, CompareRow)>, StoreError> {
+) -> Result<Vec<(Segment, Bar, CompareRow)>, StoreError> {
     let found = if whole_list {
         store
             .scan_check_stats(scan_id, &Segment::All)
@@ -473,14 +522,27 @@ async fn check_groups(
             let row = CompareRow {
                 label: String::new(),
                 domains: c.total(),
-                numbers: [c.passed, c.warned, c.failed, c.unreachable]
-                    .iter()
-                    .map(u64::to_string)
-                    .collect(),
+                numbers: [
+                    c.passed,
+                    c.warned,
+                    c.failed,
+                    c.explained(),
+                    c.failed_unexplained(),
+                    c.unreachable,
+                ]
+                .iter()
+                .map(u64::to_string)
+                .collect(),
                 value: percent(c.adoption()),
+                extra: vec![percent(c.adoption_explained())],
                 policy: r.policy_version,
             };
-            (r.segment, c.adoption(), row)
+            let bar = Bar {
+                label: String::new(),
+                value: c.adoption(),
+                explained: c.adoption_explained(),
+            };
+            (r.segment, bar, row)
         })
         .collect())
 }
@@ -493,7 +555,7 @@ async fn category_groups(
     whole_list: bool,
     kind: TestKind,
     category: &str,
-) -> Result<Vec<(Segment, Option<f64>, CompareRow)>, StoreError> {
+) -> Result<Vec<(Segment, Bar, CompareRow)>, StoreError> {
     let found = if whole_list {
         store
             .scan_score_stats(scan_id, &Segment::All)
@@ -520,9 +582,15 @@ async fn category_groups(
                     .mean()
                     .map(|m| format!("{m:.1}"))
                     .unwrap_or_else(|| "–".into()),
+                extra: Vec::new(),
                 policy: r.policy_version.clone(),
             };
-            (r.segment.clone(), d.mean(), row)
+            let bar = Bar {
+                label: String::new(),
+                value: d.mean(),
+                explained: None,
+            };
+            (r.segment.clone(), bar, row)
         })
         .collect())
 }
@@ -533,10 +601,15 @@ pub struct CompareRow {
     pub label: String,
     /// Domains counted.
     pub domains: u64,
-    /// For a check: passed, warned, failed; for a category: scored.
+    /// For a check: passed, warned, failed, explained, failed without
+    /// explained findings, unreachable; for a category: scored, not
+    /// scored, median.
     pub numbers: Vec<String>,
     /// Adoption (check) or mean score (category).
     pub value: String,
+    /// For a check: adoption with explained findings counted as
+    /// compliant; nothing for a category.
+    pub extra: Vec<String>,
     /// The policy version.
     pub policy: String,
 }
@@ -619,7 +692,7 @@ pub async fn compare(
         );
     }
     let mut rows: Vec<CompareRow> = Vec::new();
-    let mut values: Vec<(String, Option<f64>)> = Vec::new();
+    let mut values: Vec<Bar> = Vec::new();
     let targets: Vec<(String, Option<StatScan>, Segment)> = if by == "list" {
         let lists = if is_staff(&me.user) {
             state.store.lists(None).await
@@ -663,13 +736,14 @@ pub async fn compare(
             Ok(f) => f,
             Err(e) => return store_problem(&state, &ctx, e),
         };
-        for (segment, value, mut row) in found {
+        for (segment, mut bar, mut row) in found {
             row.label = if whole_list {
                 name.clone()
             } else {
                 segment.value().to_string()
             };
-            values.push((row.label.clone(), value));
+            bar.label = row.label.clone();
+            values.push(bar);
             rows.push(row);
         }
     }
@@ -684,9 +758,17 @@ pub async fn compare(
     let policies = policies.join(", ");
     let title = tr.t1("stats-compare-chart", "subject", &subject);
     let title = format!("{title} · {} {policies}", tr.t("stats-policy"));
+    let plain: Vec<(String, Option<f64>)> =
+        values.iter().map(|b| (b.label.clone(), b.value)).collect();
+    let chart = if is_check {
+        let [passing, explained] = adoption_legend(&tr);
+        charts::adoption_bars(&title, &values, [&passing, &explained])
+    } else {
+        charts::bars(&title, &plain, false)
+    };
     let page = ComparePage {
-        chart: charts::bars(&title, &values, is_check),
-        map: (by == "country").then(|| charts::map(&title, &values)),
+        chart,
+        map: (by == "country").then(|| charts::map(&title, &plain)),
         check_choices: stats::checks_of(kind)
             .map(|c| (c.to_string(), check_title(&tr, c)))
             .collect(),

@@ -286,7 +286,10 @@ pub fn check_sheet(rows: &[CheckRow]) -> Sheet {
         "informational",
         "not_applicable",
         "unreachable",
+        "explained_failed",
+        "explained_warned",
         "adoption_percent",
+        "adoption_explained_percent",
     ];
     Sheet {
         name: "checks".into(),
@@ -315,10 +318,14 @@ pub fn check_sheet(rows: &[CheckRow]) -> Sheet {
                         c.informational,
                         c.not_applicable,
                         c.unreachable,
+                        c.explained_failed,
+                        c.explained_warned,
                     ]
                     .map(|n| Cell::Int(n as i64)),
                 );
-                row.push(c.adoption().map(Cell::Real).unwrap_or(Cell::Empty));
+                for adoption in [c.adoption(), c.adoption_explained()] {
+                    row.push(adoption.map(Cell::Real).unwrap_or(Cell::Empty));
+                }
                 row
             })
             .collect(),

@@ -203,7 +203,7 @@ async fn the_dashboard_shows_charts_with_their_tables_and_policy() {
         .next()
         .unwrap();
     assert!(
-        row.contains("<td>2</td>") && row.contains("100.0%"),
+        row.contains("<td class=\"passed\">2</td>") && row.contains("100.0%"),
         "{row}"
     );
 

@@ -28,6 +28,8 @@ use indaba_store::Store;
 use indaba_store::monitor::{Finished, ScanJob};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
+use crate::assembly::clock::Clock;
+
 /// How a worker runs.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -47,6 +49,10 @@ pub struct WorkerConfig {
     /// How long a stopping worker waits for its tests before giving back
     /// what it still holds.
     pub grace: Duration,
+    /// The platform's clock, by which the scheduler stamps a scan's finish
+    /// (and so judges owners' explanations in its statistics): `serve`
+    /// passes its own, which a test server may move; else the system's.
+    pub clock: Arc<Clock>,
 }
 
 impl WorkerConfig {
@@ -60,6 +66,7 @@ impl WorkerConfig {
             retry: RetryPolicy::default(),
             public_first: true,
             grace: Duration::from_secs(30),
+            clock: Arc::new(Clock::new(false)),
         }
     }
 }
@@ -308,7 +315,7 @@ async fn scheduler_round(store: &Store, config: &WorkerConfig) {
     if let Err(e) = store.reap_expired(&config.retry, now).await {
         tracing::warn!(error = %e, "cannot return expired jobs");
     }
-    match store.advance_scans().await {
+    match store.advance_scans_at(config.clock.now()).await {
         Ok(done) => {
             for scan in done {
                 tracing::info!(scan = %scan, "scan finished");

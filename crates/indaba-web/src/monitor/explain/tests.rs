@@ -356,3 +356,155 @@ async fn analysts_reject_with_a_reason_and_the_list_page_counts_both_ways() {
         .unwrap();
     assert!(row.detail.contains("The host is yours to configure"));
 }
+
+/// Runs another scan of `list` whose report of owned.test fails https.
+async fn scan_again(state: &AppState, list: &str) -> String {
+    let (scan, _) = state
+        .store
+        .start_scan(&Actor::local(), list, None)
+        .await
+        .unwrap();
+    let job = state
+        .store
+        .claim_scan_job("w", 60, indaba_store::now())
+        .await
+        .unwrap()
+        .unwrap();
+    state
+        .store
+        .finish_scan_job(&job.id, &report("owned.test", "fail"))
+        .await
+        .unwrap();
+    assert_eq!(
+        state.store.advance_scans().await.unwrap(),
+        vec![scan.clone()]
+    );
+    scan
+}
+
+/// The check table's row of `check` on a dashboard page.
+fn dashboard_row<'p>(page: &'p str, check: &str) -> &'p str {
+    page.split(&format!("<tr data-check=\"{check}\">"))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no row of {check}:\n{page}"))
+}
+
+#[tokio::test]
+async fn statistics_of_a_scan_after_an_explanation_show_both_numbers() {
+    let f = fixture().await;
+    let s = &f.state;
+    let w = world(s).await;
+    let check = "web.https.available";
+    let dashboard = format!("/monitor/lists/{}/dashboard", w.list);
+    // The first scan finished before any explanation: nothing explained.
+    let (_, page) = get(s, &w.owner.0, &dashboard).await;
+    let row = dashboard_row(&page, check);
+    assert!(
+        row.contains(r#"<td class="failed">1</td><td class="explained">0</td><td class="failed-unexplained">1</td>"#),
+        "{row}"
+    );
+    let (status, _) = post(
+        s,
+        &w.owner.0,
+        "/monitor/explanations",
+        &[
+            ("csrf", &w.owner.1),
+            ("report", &w.failing),
+            ("check", check),
+            ("text", "Third-party host"),
+            ("until", &in_a_month()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let second = scan_again(s, &w.list).await;
+
+    // The overview of the second scan: both numbers, and both adoptions.
+    let (status, page) = get(s, &w.owner.0, &dashboard).await;
+    assert_eq!(status, StatusCode::OK);
+    let row = dashboard_row(&page, check);
+    assert!(
+        row.contains(r#"<td class="failed">1</td><td class="explained">1</td><td class="failed-unexplained">0</td>"#),
+        "{row}"
+    );
+    assert!(
+        row.contains(r#"<td class="adoption">0.0%</td><td class="adoption-explained">100.0%</td>"#),
+        "{row}"
+    );
+    // The chart draws the second number; the trend has a second line.
+    assert!(page.contains("0.0% · 100.0%"), "{page}");
+    assert!(page.contains("Explained by the owner (counted as compliant)"));
+    assert!(
+        page.contains("(explained counted as compliant)</th>"),
+        "{page}"
+    );
+    // The published report shows the same overview.
+    let (_, location) = post(
+        s,
+        &w.analyst.0,
+        &format!("/monitor/lists/{}/publish", w.list),
+        &[("csrf", &w.analyst.1), ("passcode", "")],
+    )
+    .await;
+    let address = s
+        .store
+        .publication_of(&w.list)
+        .await
+        .unwrap()
+        .map(|p| format!("/published/{}", p.token))
+        .unwrap_or_else(|| panic!("not published: {location}"));
+    let (_, public) = get(s, "", &address).await;
+    assert!(
+        dashboard_row(&public, check).contains(r#"<td class="explained">1</td>"#),
+        "{public}"
+    );
+
+    // Lists side by side for the check: both adoptions.
+    let (status, page) = get(
+        s,
+        &w.owner.0,
+        &format!(
+            "/monitor/lists/{}/compare?by=list&kind=web&check={check}",
+            w.list
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(
+            "<td>1</td><td>0</td><td>0</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0.0%</td><td>100.0%</td>"
+        ),
+        "{page}"
+    );
+
+    // The statistics export carries the explained counts of each scan.
+    let (status, csv) = get(
+        s,
+        &w.owner.0,
+        &format!("/monitor/lists/{}/statistics.csv", w.list),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let heads = reader.headers().unwrap().clone();
+    let col = |name: &str| heads.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[col("check")] == check && &r[col("dimension")] == "all")
+        .collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    let explained: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                &r[col("scan")],
+                &r[col("explained_failed")],
+                &r[col("adoption_explained_percent")],
+            )
+        })
+        .collect();
+    assert_eq!(explained[1], (second.as_str(), "1", "100.00"), "{csv}");
+    assert_eq!(explained[0].1, "0");
+}
