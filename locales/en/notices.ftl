@@ -39,3 +39,48 @@ notices-improvements-confirm = { $contact } will also be told when a check that 
 notices-improvements-button = Tell me of improvements
 notices-improvements-done-title = Improvements too
 notices-improvements-done-text = { $contact } will be told of improvements as well as regressions.
+
+## The delivery log (analysts and admins)
+notices-log-title = Delivery log of owner notices
+notices-log-link = Delivery log of owner notices
+notices-log-intro = Every digest of owner notices, newest first: to whom, when, what it told, in which language, and what the mail relay answered.
+notices-log-empty = No digest has been made yet.
+notices-log-to = To
+notices-log-when = When
+notices-log-what = What
+notices-log-language = Language
+notices-log-state = State
+notices-log-answer = SMTP answer
+notices-log-source-owner = owner organisation
+notices-log-source-security-txt = security.txt
+notices-log-source-rdap = RDAP abuse contact
+notices-log-changes = { $count ->
+    [one] 1 finding
+   *[other] { $count } findings
+}
+notices-log-domains = { $count ->
+    [one] on 1 domain: { $domains }
+   *[other] on { $count } domains: { $domains }
+}
+notices-log-more = and { $count } more
+notices-log-lists = List: { $lists }
+notices-log-sent-at = the relay took it { $when }
+notices-log-state-sending = being sent
+notices-log-state-sent = sent
+notices-log-state-failed = not sent (the relay did not take it; tried again another day)
+notices-log-state-bounced = bounced: no more mail to this address
+notices-log-state-opted-out = not sent: the contact opted out
+notices-log-newer = Newer
+notices-log-older = Older
+notices-log-page = Page { $page } of { $pages }
+
+## Languages, each in its own words
+notices-language-en = English
+notices-language-nl = Nederlands
+
+## The organisation's language, in the admin
+notices-org-language = Language of notices
+notices-org-language-unknown = not known (English)
+notices-org-language-save = Save the language
+notices-org-language-saved = Notices to { $name } will be written in { $language }.
+notices-org-language-bad = There is no translation in that language.

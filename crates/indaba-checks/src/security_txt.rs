@@ -42,6 +42,10 @@ use crate::headers::{capped, shown};
 /// has no reason to be larger, and a hostile one must not cost more.
 pub const MAX_BYTES: usize = 32 * 1024;
 
+/// The most `Preferred-Languages` tags [`SecurityTxt::preferred_languages`]
+/// gives: more is no preference anyone could act on.
+pub const MAX_LANGUAGES: usize = 32;
+
 /// Most problems listed in a finding (a hostile file can have thousands).
 const MAX_PROBLEMS_SHOWN: usize = 40;
 
@@ -449,6 +453,21 @@ pub struct SecurityTxt {
 }
 
 impl SecurityTxt {
+    /// The `Preferred-Languages` tags (RFC 9116 §2.5.8), most preferred
+    /// first: the first such field's (the RFC allows one; [`check`] reports
+    /// more), at most [`MAX_LANGUAGES`] of them; empty without the field.
+    pub fn preferred_languages(&self) -> &[String] {
+        self.fields
+            .iter()
+            .find_map(|f| match &f.value {
+                FieldValue::PreferredLanguages(tags) => {
+                    Some(&tags[..tags.len().min(MAX_LANGUAGES)])
+                }
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     /// The fields as unsigned security.txt text.
     pub fn to_text(&self) -> String {
         self.fields
@@ -1643,6 +1662,29 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn preferred_languages_come_from_the_first_field_in_order() {
+        let txt = parse(
+            b"Contact: mailto:a@b.test\nPreferred-Languages: nl, en-GB\nPreferred-Languages: fr\n",
+        )
+        .unwrap();
+        assert_eq!(txt.preferred_languages(), ["nl", "en-GB"]);
+        assert!(
+            parse(b"Contact: mailto:a@b.test\n")
+                .unwrap()
+                .preferred_languages()
+                .is_empty()
+        );
+        // A field with a bad tag is a problem, not a preference.
+        let bad = parse(b"Preferred-Languages: nl, !!\n").unwrap();
+        assert!(bad.preferred_languages().is_empty());
+        let many = format!("Preferred-Languages: {}\n", vec!["nl"; 100].join(", "));
+        assert_eq!(
+            parse(many.as_bytes()).unwrap().preferred_languages().len(),
+            MAX_LANGUAGES
+        );
+    }
+
     fn uri_strategy() -> impl Strategy<Value = Uri> {
         prop_oneof![
             "[a-z]{1,10}".prop_map(|u| Uri(format!("mailto:{u}@example.com"))),
@@ -1685,6 +1727,30 @@ mod tests {
         fn never_panics_on_file_like_input(s in "((-----BEGIN PGP SIGNED MESSAGE-----|-----BEGIN PGP SIGNATURE-----|-----END PGP SIGNATURE-----|- |Hash: SHA256|#|[ \t]|Contact: |Expires: |[a-zA-Z:/@.-]{1,12})[ \t]?\r?\n?){0,20}") {
             if let Ok(txt) = parse(s.as_bytes()) {
                 let _ = check(&txt, NOW, Some(URL));
+            }
+        }
+
+        #[test]
+        fn preferred_languages_are_the_first_fields_valid_tags_and_bounded(
+            lines in proptest::collection::vec(
+                "(Preferred-Languages: |Contact: mailto:a@b.test|# |[a-zA-Z, -]{0,12}|,){1,40}",
+                0..6,
+            )
+        ) {
+            let text = lines.join("\n");
+            if let Ok(txt) = parse(text.as_bytes()) {
+                let tags = txt.preferred_languages();
+                prop_assert!(tags.len() <= MAX_LANGUAGES);
+                for tag in tags {
+                    prop_assert!(oxilangtag::LanguageTag::parse(tag.as_str()).is_ok(), "{tag:?}");
+                }
+                let first = txt.fields.iter().find_map(|f| match &f.value {
+                    FieldValue::PreferredLanguages(t) => Some(t.clone()),
+                    _ => None,
+                });
+                if let Some(first) = first {
+                    prop_assert_eq!(tags, &first[..first.len().min(MAX_LANGUAGES)]);
+                }
             }
         }
 

@@ -118,6 +118,9 @@ pub struct SecurityTxtSummary {
     pub summary: String,
     /// The `Contact:` values, in the file's order (its order of preference).
     pub contacts: Vec<String>,
+    /// The `Preferred-Languages:` tags, most preferred first (empty when the
+    /// file names none).
+    pub preferred_languages: Vec<String>,
 }
 
 /// Everything `contacts` found.
@@ -311,11 +314,13 @@ fn read_security_txt(
     let mut finding = security_txt::finding(fetch, now);
     indaba_i18n::english().render_finding(indaba_i18n::DEFAULT_LANGUAGE, &mut finding);
     let mut values = Vec::new();
+    let mut preferred_languages = Vec::new();
     if let SecurityTxtFetch::Response {
         status: 200, body, ..
     } = fetch
         && let Ok(parsed) = security_txt::parse(body.bytes())
     {
+        preferred_languages = parsed.preferred_languages().to_vec();
         for field in parsed.fields {
             if let FieldValue::Contact(uri) = field.value {
                 values.push(uri.as_str().to_string());
@@ -363,6 +368,7 @@ fn read_security_txt(
             status: finding.status.as_str().to_string(),
             summary: finding.summary,
             contacts: values,
+            preferred_languages,
         },
         contacts,
         problem,

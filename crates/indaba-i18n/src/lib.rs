@@ -22,6 +22,9 @@ mod sources {
 /// The language of stored reports, the JSON and the fallback.
 pub const DEFAULT_LANGUAGE: &str = "en";
 
+/// How many preferred languages [`Catalogue::best_of`] looks at, at most.
+pub const MAX_PREFERENCES: usize = 32;
+
 /// How deep messages may nest in arguments (stored reports are data too).
 const MAX_DEPTH: usize = 8;
 
@@ -114,16 +117,31 @@ impl Catalogue {
 
     /// The best language we have for an `Accept-Language` header.
     pub fn negotiate(&self, accept_language: Option<&str>) -> String {
-        accept_language
+        self.best_of(
+            accept_language
+                .into_iter()
+                .flat_map(|h| h.split(','))
+                .filter_map(|part| part.split(';').next()),
+        )
+    }
+
+    /// The first of `preferred` (language tags, most preferred first: an
+    /// organisation's language, a security.txt's `Preferred-Languages`, an
+    /// `Accept-Language` header's) that a catalogue translates, matched on
+    /// the primary subtag (`nl-BE` is `nl`); else [`DEFAULT_LANGUAGE`].
+    /// Only the first [`MAX_PREFERENCES`] are looked at: the tags may come
+    /// from anyone.
+    pub fn best_of<'t>(&self, preferred: impl IntoIterator<Item = &'t str>) -> String {
+        preferred
             .into_iter()
-            .flat_map(|h| h.split(','))
-            .filter_map(|part| part.split(';').next())
-            .map(|tag| tag.trim().to_ascii_lowercase())
+            .take(MAX_PREFERENCES)
             .find_map(|tag| {
-                let primary = tag.split('-').next().unwrap_or("");
-                self.bundles
-                    .contains_key(primary)
-                    .then(|| primary.to_string())
+                let primary = tag.trim().split('-').next().unwrap_or("");
+                if primary.len() > 8 {
+                    return None;
+                }
+                let primary = primary.to_ascii_lowercase();
+                self.bundles.contains_key(&primary).then_some(primary)
             })
             .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string())
     }

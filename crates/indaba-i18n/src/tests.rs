@@ -178,3 +178,65 @@ fn every_check_category_status_and_kind_has_english_words() {
     let missing: Vec<&String> = ids.iter().filter(|id| !c.has("en", id)).collect();
     assert!(missing.is_empty(), "missing from locales/en: {missing:?}");
 }
+
+/// A translation only translates: every id of every other language exists
+/// in English (an id only Dutch has is a typo, and shows as its id to
+/// everyone else).
+#[test]
+fn every_id_of_every_language_exists_in_english() {
+    let c = catalogue();
+    let mut strays = Vec::new();
+    for (lang, file, source) in sources::SOURCES {
+        if *lang == DEFAULT_LANGUAGE {
+            continue;
+        }
+        let resource = FluentResource::try_new((*source).to_string()).expect("it parses");
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(m) = entry
+                && !c.has(DEFAULT_LANGUAGE, m.id.name)
+            {
+                strays.push(format!("{lang}/{file}: {}", m.id.name));
+            }
+        }
+    }
+    assert!(strays.is_empty(), "ids not in locales/en: {strays:?}");
+    assert!(c.languages().contains(&"nl"), "{:?}", c.languages());
+}
+
+#[test]
+fn the_first_preferred_language_with_a_translation_wins_else_english() {
+    let c = catalogue();
+    assert_eq!(c.best_of(["nl", "en"]), "nl");
+    assert_eq!(c.best_of(["fr", "NL-be", "en"]), "nl");
+    assert_eq!(c.best_of(["fr", "de"]), "en");
+    assert_eq!(c.best_of([]), "en");
+    assert_eq!(c.best_of(["", "*", "x-klingon"]), "en");
+    assert_eq!(c.negotiate(Some("fr-FR, nl;q=0.8, en;q=0.5")), "nl");
+    // Only the first MAX_PREFERENCES tags count.
+    let many: Vec<&str> = std::iter::repeat_n("fr", MAX_PREFERENCES)
+        .chain(["nl"])
+        .collect();
+    assert_eq!(c.best_of(many), "en");
+}
+
+#[test]
+fn dutch_falls_back_to_english_message_by_message() {
+    let c = catalogue();
+    assert_eq!(
+        c.try_render("nl", &msg!("notices-regression", check = "X"))
+            .unwrap(),
+        "X: slaagde bij de vorige scan, faalt nu."
+    );
+    // Not translated: English, not the id.
+    assert!(!c.has("nl", "site-name"));
+    assert_eq!(c.get("nl", "site-name", &[]), c.get("en", "site-name", &[]));
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_preferences_choose_a_language_we_have(tags in proptest::collection::vec("\\PC{0,20}", 0..50)) {
+        let c = english();
+        let lang = c.best_of(tags.iter().map(String::as_str));
+        proptest::prop_assert!(c.languages().contains(&lang.as_str()));
+    }
+}

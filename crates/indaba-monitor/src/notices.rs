@@ -12,7 +12,10 @@
 //!   like are not news: a notice that cries wolf gets filtered away.
 //! - the contact is the owner organisation's address when the domain has
 //!   an owner, else the domain's security.txt `Contact:` mailto, else the
-//!   RDAP abuse contact ([`Contact::choose`]);
+//!   RDAP abuse contact ([`Contact::choose`]), with the languages its
+//!   source names: the organisation's, the security.txt's
+//!   `Preferred-Languages`, none for RDAP (which of them the platform
+//!   writes is the catalogue's choice, `indaba_i18n::Catalogue::best_of`);
 //! - a contact gets at most one digest a day ([`day_of`]): the store
 //!   enforces it with a unique key on (contact, day);
 //! - the opt-out token is `contact` and an HMAC-SHA256 over it with the
@@ -155,27 +158,60 @@ pub struct Contact {
     pub address: String,
     /// Where it came from.
     pub source: ContactSource,
+    /// The languages its reader prefers, most preferred first, as the
+    /// source says them (the organisation's language, the security.txt's
+    /// `Preferred-Languages`); empty when unknown (RDAP says nothing).
+    /// Which of them the platform can write is the catalogue's to say.
+    pub languages: Vec<String>,
+}
+
+/// What is known of a domain's possible contacts, by source.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Candidates<'a> {
+    /// The owner organisation's address.
+    pub owner: Option<&'a str>,
+    /// The owner organisation's preferred language.
+    pub owner_language: Option<&'a str>,
+    /// The security.txt `Contact:` values, in the file's order.
+    pub security_txt: &'a [String],
+    /// The security.txt `Preferred-Languages:` tags.
+    pub security_txt_languages: &'a [String],
+    /// The RDAP abuse contacts' addresses.
+    pub rdap: &'a [String],
 }
 
 impl Contact {
     /// The first usable address by preference: the owner's, then
-    /// security.txt's (in the file's order), then RDAP's.
-    pub fn choose(
-        owner: Option<&str>,
-        security_txt: &[String],
-        rdap: &[String],
-    ) -> Option<Contact> {
-        let owner = owner.into_iter().map(|a| (a, ContactSource::Owner));
-        let txt = security_txt
+    /// security.txt's (in the file's order), then RDAP's; with the
+    /// languages its source names.
+    pub fn choose(c: &Candidates<'_>) -> Option<Contact> {
+        let owner_languages: Vec<String> =
+            c.owner_language.map(str::to_string).into_iter().collect();
+        let owner = c
+            .owner
+            .into_iter()
+            .map(|a| (a, ContactSource::Owner, owner_languages.as_slice()));
+        let txt = c.security_txt.iter().map(|a| {
+            (
+                a.as_str(),
+                ContactSource::SecurityTxt,
+                c.security_txt_languages,
+            )
+        });
+        let rdap = c
+            .rdap
             .iter()
-            .map(|a| (a.as_str(), ContactSource::SecurityTxt));
-        let rdap = rdap.iter().map(|a| (a.as_str(), ContactSource::Rdap));
-        owner.chain(txt).chain(rdap).find_map(|(a, source)| {
-            Some(Contact {
-                address: normalise_address(a)?,
-                source,
+            .map(|a| (a.as_str(), ContactSource::Rdap, &[][..]));
+        owner
+            .chain(txt)
+            .chain(rdap)
+            .find_map(|(a, source, languages)| {
+                Some(Contact {
+                    address: normalise_address(a)?,
+                    source,
+                    languages: languages.to_vec(),
+                })
             })
-        })
     }
 }
 
@@ -321,22 +357,46 @@ mod tests {
     #[test]
     fn the_owner_comes_first_then_security_txt_then_rdap() {
         let txt = vec!["mailto:Security@Example.TEST".to_string()];
+        let txt_languages = vec!["nl".to_string(), "en".to_string()];
         let rdap = vec!["abuse@registrar.test".to_string()];
-        let c = Contact::choose(Some("noc@owner.test"), &txt, &rdap).unwrap();
+        let all = Candidates {
+            owner: Some("noc@owner.test"),
+            owner_language: Some("fr"),
+            security_txt: &txt,
+            security_txt_languages: &txt_languages,
+            rdap: &rdap,
+        };
+        let c = Contact::choose(&all).unwrap();
         assert_eq!(
-            (c.address.as_str(), c.source),
-            ("noc@owner.test", ContactSource::Owner)
+            (c.address.as_str(), c.source, c.languages),
+            ("noc@owner.test", ContactSource::Owner, vec!["fr".into()])
         );
-        let c = Contact::choose(None, &txt, &rdap).unwrap();
+        let c = Contact::choose(&Candidates { owner: None, ..all }).unwrap();
         assert_eq!(
-            (c.address.as_str(), c.source),
-            ("security@example.test", ContactSource::SecurityTxt)
+            (c.address.as_str(), c.source, c.languages),
+            (
+                "security@example.test",
+                ContactSource::SecurityTxt,
+                txt_languages.clone()
+            )
         );
-        // An unusable address is passed over.
-        let c =
-            Contact::choose(Some("not an address"), &["https://x.test/".into()], &rdap).unwrap();
+        // An unusable address is passed over; RDAP names no language.
+        let web = vec!["https://x.test/".to_string()];
+        let c = Contact::choose(&Candidates {
+            owner: Some("not an address"),
+            security_txt: &web,
+            ..all
+        })
+        .unwrap();
         assert_eq!(c.source, ContactSource::Rdap);
-        assert_eq!(Contact::choose(None, &[], &[]), None);
+        assert!(c.languages.is_empty());
+        let c = Contact::choose(&Candidates {
+            owner: Some("noc@owner.test"),
+            ..Candidates::default()
+        })
+        .unwrap();
+        assert!(c.languages.is_empty(), "an organisation without a language");
+        assert_eq!(Contact::choose(&Candidates::default()), None);
     }
 
     #[test]

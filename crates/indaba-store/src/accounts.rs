@@ -92,6 +92,9 @@ pub struct Organisation {
     pub stakeholder: Stakeholder,
     /// Disabled by an admin (kept, with its history, never deleted).
     pub disabled: bool,
+    /// The language its people prefer to read (a language tag such as
+    /// `nl`), for the notices it receives; `None` when not known.
+    pub language: Option<String>,
 }
 
 /// A user account (never with its password hash).
@@ -154,6 +157,19 @@ pub(crate) fn normalise_email(email: &str) -> Result<String, StoreError> {
             "{email:?} is not an e-mail address"
         )))
     }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag: letters, digits
+/// and dashes, a primary subtag of 2 to 8 letters, at most 35 characters
+/// (which languages the platform writes is the catalogue's business).
+fn plausible_language_tag(tag: &str) -> bool {
+    let primary = tag.split('-').next().unwrap_or("");
+    tag.len() <= 35
+        && (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && tag.split('-').all(|part| {
+            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
 }
 
 pub(crate) const USER_COLUMNS: &str = "id, email, name, role, organisation_id, disabled";
@@ -220,15 +236,17 @@ impl Store {
             name: name.to_string(),
             stakeholder,
             disabled: false,
+            language: None,
         })
     }
 
     /// Every organisation, by name.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, name, stakeholder, disabled FROM organisations ORDER BY name")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, stakeholder, disabled, language FROM organisations ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 let s: String = r.try_get("stakeholder")?;
@@ -238,9 +256,50 @@ impl Store {
                     name: r.try_get("name")?,
                     stakeholder: parse_column(&s, "stakeholder")?,
                     disabled: disabled != 0,
+                    language: r.try_get("language")?,
                 })
             })
             .collect()
+    }
+
+    /// Sets the language organisation `id` prefers (a language tag such as
+    /// `nl` or `pt-BR`), or forgets it (`None`); audited.
+    pub async fn set_organisation_language(
+        &self,
+        by: &Actor,
+        id: &str,
+        language: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let language = language.map(str::trim).filter(|l| !l.is_empty());
+        if let Some(tag) = language
+            && !plausible_language_tag(tag)
+        {
+            return Err(StoreError::Invalid(format!(
+                "{:?} is not a language tag",
+                tag.chars().take(40).collect::<String>()
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let found = sqlx::query("UPDATE organisations SET language = $1 WHERE id = $2")
+            .bind(language)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if found == 0 {
+            return Err(StoreError::NotFound("organisation"));
+        }
+        audit(
+            &mut tx,
+            self.backend,
+            by,
+            "organisation.language",
+            id,
+            serde_json::json!({ "language": language }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Creates a user.

@@ -97,6 +97,46 @@ pub struct Delivery {
     pub created_at: i64,
     /// When the relay took it.
     pub sent_at: Option<i64>,
+    /// The language it was written in (`en`, `nl`…).
+    pub language: String,
+}
+
+/// A delivery log line as the log page shows it: the digest and what it
+/// told about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryLine {
+    /// The digest.
+    pub delivery: Delivery,
+    /// The lists its changes came from, by name.
+    pub lists: Vec<String>,
+    /// The domains it told about, in order (a digest whose relay failed
+    /// gave its changes back, and names none).
+    pub domains: Vec<String>,
+}
+
+/// The owner of a domain, as notices reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerAddress {
+    /// Its oldest enabled account's address.
+    pub address: String,
+    /// The language the organisation prefers, when known.
+    pub language: Option<String>,
+}
+
+/// A digest to claim: to whom, for which day, about what, in which
+/// language.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDigest<'a> {
+    /// The contact's address.
+    pub contact: &'a str,
+    /// The day (UTC, from 1970) it counts for.
+    pub day: i64,
+    /// Where the address came from (`owner`, `security_txt`, `rdap`).
+    pub source: &'a str,
+    /// The subject.
+    pub subject: &'a str,
+    /// The language it is written in.
+    pub language: &'a str,
 }
 
 /// What one scan's job left for a domain: `None` when it says nothing
@@ -162,8 +202,12 @@ fn delivery_from_row(r: &AnyRow) -> Result<Delivery, StoreError> {
         smtp_answer: r.try_get("smtp_answer")?,
         created_at: r.try_get("created_at")?,
         sent_at: r.try_get("sent_at")?,
+        language: r.try_get("language")?,
     })
 }
+
+const DELIVERY_COLUMNS: &str =
+    "id, contact, source, day, subject, changes, state, smtp_answer, created_at, sent_at, language";
 
 const PENDING_COLUMNS: &str = "c.id, c.list_id, l.name, c.domain, c.kind, c.check_id, \
      c.direction, c.was, c.now_is, c.report_id";
@@ -275,14 +319,16 @@ impl Store {
 
     /// The address of the organisation that owns `domain` in `list_id`
     /// (the organisation the list's entry names, else the list's own):
-    /// its oldest enabled account's. `None` without an owner or an account.
+    /// its oldest enabled account's, with the organisation's language.
+    /// `None` without an owner or an account.
     pub async fn owner_notice_address(
         &self,
         list_id: &str,
         domain: &str,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<OwnerAddress>, StoreError> {
         let row = sqlx::query(
-            "SELECT u.email FROM monitor_domains d JOIN monitor_lists l ON l.id = d.list_id \
+            "SELECT u.email, o.language FROM monitor_domains d \
+             JOIN monitor_lists l ON l.id = d.list_id \
              JOIN organisations o ON o.id = COALESCE(d.organisation_id, l.owner_org) \
              JOIN users u ON u.organisation_id = o.id \
              WHERE d.list_id = $1 AND d.domain = $2 AND o.disabled = 0 AND u.disabled = 0 \
@@ -292,9 +338,13 @@ impl Store {
         .bind(domain)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| r.try_get("email"))
-            .transpose()
-            .map_err(Into::into)
+        row.map(|r| {
+            Ok(OwnerAddress {
+                address: r.try_get("email")?,
+                language: r.try_get("language")?,
+            })
+        })
+        .transpose()
     }
 
     /// Whether `contact` opted out or bounced: no more notices.
@@ -366,17 +416,14 @@ impl Store {
         Ok(())
     }
 
-    /// Claims `contact`'s digest of `day` for the changes `ids`: its row in
-    /// the delivery log in `state` (`sending`, or `opted_out` for one that
-    /// will not go). `None` when the contact already has a digest that day
-    /// (the changes stay pending for a later day).
-    #[allow(clippy::too_many_arguments)]
+    /// Claims `digest.contact`'s digest of `digest.day` for the changes
+    /// `ids`: its row in the delivery log in `state` (`sending`, or
+    /// `opted_out` for one that will not go). `None` when the contact
+    /// already has a digest that day (the changes stay pending for a later
+    /// day).
     pub async fn claim_digest(
         &self,
-        contact: &str,
-        day: i64,
-        source: &str,
-        subject: &str,
+        digest: &NewDigest<'_>,
         ids: &[String],
         state: DigestState,
     ) -> Result<Option<String>, StoreError> {
@@ -384,14 +431,14 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let claimed = sqlx::query(
             "INSERT INTO notice_digests (id, contact, day, source, subject, changes, state, \
-             smtp_answer, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             smtp_answer, created_at, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (contact, day) DO NOTHING",
         )
         .bind(&id)
-        .bind(contact)
-        .bind(day)
-        .bind(source)
-        .bind(subject)
+        .bind(digest.contact)
+        .bind(digest.day)
+        .bind(digest.source)
+        .bind(digest.subject)
         .bind(ids.len() as i64)
         .bind(state.as_str())
         .bind(if state == DigestState::OptedOut {
@@ -400,6 +447,7 @@ impl Store {
             ""
         })
         .bind(now())
+        .bind(digest.language)
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() == 0 {
@@ -464,14 +512,81 @@ impl Store {
 
     /// The delivery log, newest first.
     pub async fn notice_deliveries(&self, limit: i64) -> Result<Vec<Delivery>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, contact, source, day, subject, changes, state, smtp_answer, created_at, \
-             sent_at FROM notice_digests ORDER BY created_at DESC, id LIMIT $1",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM notice_digests ORDER BY created_at DESC, id LIMIT $1"
+        ))
         .bind(limit.clamp(1, 10_000))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(delivery_from_row).collect()
+    }
+
+    /// How many digests the delivery log has.
+    pub async fn notice_delivery_count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM notice_digests")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// One page of the delivery log, newest first: `limit` lines after the
+    /// first `offset`, each with the lists and domains it told about.
+    pub async fn notice_delivery_page(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<DeliveryLine>, StoreError> {
+        let (offset, limit) = (offset.max(0), limit.clamp(1, 1_000));
+        let rows = sqlx::query(&format!(
+            "SELECT {DELIVERY_COLUMNS} FROM notice_digests \
+             ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut lines: Vec<DeliveryLine> = rows
+            .iter()
+            .map(|r| {
+                Ok(DeliveryLine {
+                    delivery: delivery_from_row(r)?,
+                    lists: Vec::new(),
+                    domains: Vec::new(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        // What the page's digests told, in one query over the same page.
+        let told = sqlx::query(
+            "SELECT c.digest_id, l.name, c.domain FROM notice_changes c \
+             JOIN monitor_lists l ON l.id = c.list_id \
+             WHERE c.digest_id IN (SELECT id FROM notice_digests \
+             ORDER BY created_at DESC, id LIMIT $1 OFFSET $2) \
+             GROUP BY c.digest_id, l.name, c.domain ORDER BY c.digest_id, c.domain, l.name",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let index: std::collections::HashMap<String, usize> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.delivery.id.clone(), i))
+            .collect();
+        for r in &told {
+            let digest: String = r.try_get("digest_id")?;
+            let Some(line) = index.get(&digest).and_then(|&i| lines.get_mut(i)) else {
+                continue;
+            };
+            let list: String = r.try_get("name")?;
+            let domain: String = r.try_get("domain")?;
+            if !line.lists.contains(&list) {
+                line.lists.push(list);
+            }
+            if line.domains.last() != Some(&domain) {
+                line.domains.push(domain);
+            }
+        }
+        Ok(lines)
     }
 
     /// The changes a digest told, in order.

@@ -8,7 +8,7 @@ use indaba_model::Report;
 use indaba_monitor::Kinds;
 use indaba_monitor::notices::{Direction, day_of};
 use indaba_store::monitor::NewList;
-use indaba_store::notices::DigestState;
+use indaba_store::notices::{DigestState, NewDigest, OwnerAddress};
 use indaba_store::{Actor, NewUser, Role, Stakeholder, Store};
 
 #[macro_use]
@@ -105,14 +105,49 @@ on_both!(
         assert_eq!(store.queue_notice_changes(&second).await.unwrap(), 0);
         assert_eq!(store.pending_notice_changes(100).await.unwrap().len(), 2);
 
+        let owner = |language: Option<&str>| {
+            Some(OwnerAddress {
+                address: "noc@owners.test".into(),
+                language: language.map(str::to_string),
+            })
+        };
         assert_eq!(
             store
                 .owner_notice_address(&list.id, "a.example")
                 .await
-                .unwrap()
-                .as_deref(),
-            Some("noc@owners.test")
+                .unwrap(),
+            owner(None)
         );
+        // The organisation's language comes with its address; a tag of the
+        // wrong shape is refused, and nothing is changed.
+        store
+            .set_organisation_language(&Actor::local(), &org.id, Some("nl"))
+            .await
+            .unwrap();
+        for bad in ["n", "nl nl", "<b>", "nl--x", &"x".repeat(40)] {
+            assert!(
+                store
+                    .set_organisation_language(&Actor::local(), &org.id, Some(bad))
+                    .await
+                    .is_err(),
+                "{bad:?}"
+            );
+        }
+        assert!(matches!(
+            store
+                .set_organisation_language(&Actor::local(), "no-such-org", Some("nl"))
+                .await,
+            Err(indaba_store::StoreError::NotFound(_))
+        ));
+        assert_eq!(
+            store
+                .owner_notice_address(&list.id, "a.example")
+                .await
+                .unwrap(),
+            owner(Some("nl"))
+        );
+        let orgs = store.organisations().await.unwrap();
+        assert_eq!(orgs[0].language.as_deref(), Some("nl"));
         assert_eq!(
             store
                 .owner_notice_address(&list.id, "b.example")
@@ -124,23 +159,17 @@ on_both!(
         // Two senders claim the owner's digest of the day at once: one wins.
         let day = day_of(indaba_store::now());
         let ids: Vec<String> = pending.iter().map(|c| c.id.clone()).collect();
+        let digest = |day| NewDigest {
+            contact: "noc@owners.test",
+            day,
+            source: "owner",
+            subject: "s",
+            language: "nl",
+        };
+        let today = digest(day);
         let (a, b) = tokio::join!(
-            store.claim_digest(
-                "noc@owners.test",
-                day,
-                "owner",
-                "s",
-                &ids[..1],
-                DigestState::Sending
-            ),
-            store.claim_digest(
-                "noc@owners.test",
-                day,
-                "owner",
-                "s",
-                &ids[..1],
-                DigestState::Sending
-            ),
+            store.claim_digest(&today, &ids[..1], DigestState::Sending),
+            store.claim_digest(&today, &ids[..1], DigestState::Sending),
         );
         let won: Vec<String> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
         assert_eq!(won.len(), 1, "one digest a day, whoever sends");
@@ -154,14 +183,7 @@ on_both!(
         assert_eq!(store.pending_notice_changes(100).await.unwrap().len(), 2);
         // The next day's digest goes.
         let next = store
-            .claim_digest(
-                "noc@owners.test",
-                day + 1,
-                "owner",
-                "s",
-                &ids[..1],
-                DigestState::Sending,
-            )
+            .claim_digest(&digest(day + 1), &ids[..1], DigestState::Sending)
             .await
             .unwrap()
             .expect("a new day");
@@ -177,6 +199,21 @@ on_both!(
             ("sent", "250 2.0.0 Ok: queued", 1)
         );
         assert!(sent.sent_at.is_some());
+        assert_eq!(sent.language, "nl");
+        // The log page, a line at a time (both were made in the same
+        // second, so either may come first), with what each digest told.
+        assert_eq!(store.notice_delivery_count().await.unwrap(), 2);
+        let mut lines = store.notice_delivery_page(0, 1).await.unwrap();
+        assert_eq!(lines.len(), 1);
+        lines.extend(store.notice_delivery_page(1, 1).await.unwrap());
+        let line = |id: &str| lines.iter().find(|l| l.delivery.id == id).unwrap();
+        assert_eq!(line(&next).lists, ["watched"]);
+        assert_eq!(line(&next).domains.len(), 1);
+        assert!(
+            line(&won[0]).domains.is_empty(),
+            "the failed digest gave its change back"
+        );
+        assert!(store.notice_delivery_page(2, 1).await.unwrap().is_empty());
 
         // Opt-outs and bounces stop a contact; subscriptions are kept.
         assert!(!store.notice_stopped("noc@owners.test").await.unwrap());

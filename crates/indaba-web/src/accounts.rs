@@ -468,6 +468,7 @@ mod tests {
         assert!(wire.lines().all(|l| l.len() <= 78), "{wire}");
         assert!(wire.contains("multipart/alternative"));
         assert!(wire.contains("text/plain") && wire.contains("text/html"));
+        assert!(wire.contains("Content-Language: en\r\n"), "{wire}");
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct AdminPage<'a> {
     pub roles: Vec<(&'static str, String)>,
     /// Stakeholder groups to choose from: (value, words).
     pub groups: Vec<(&'static str, String)>,
+    /// The languages notices can be written in: (tag, its own name).
+    pub languages: Vec<(String, String)>,
     /// What the last action said.
     pub notice: Option<Notice>,
 }
@@ -180,6 +182,7 @@ async fn admin_page(state: &AppState, ctx: &PageContext, notice: Option<Notice>)
             .iter()
             .map(|g| (g.as_str(), group_words(&tr, *g)))
             .collect(),
+        languages: crate::notices::language_names(&tr),
         notice,
         tr,
     };
@@ -421,6 +424,63 @@ pub async fn update_organisation(
             },
             "orgs",
         ),
+        Err(e) => {
+            let (status, problem) = store_problem(&tr, e);
+            failed(&state, &ctx, status, problem).await
+        }
+    }
+}
+
+/// The organisation's language form.
+#[derive(Debug, Deserialize)]
+pub struct OrganisationLanguageForm {
+    /// A language the catalogue has, or empty for "not known".
+    #[serde(default)]
+    language: String,
+}
+
+/// `POST /admin/organisations/{id}/language`: the language the
+/// organisation's notices are written in; only a language the platform
+/// translates.
+pub async fn update_organisation_language(
+    State(state): State<AppState>,
+    _admin: RequireRole<role::Admin>,
+    ctx: PageContext,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<OrganisationLanguageForm>,
+) -> Response {
+    let tr = ctx.tr(&state);
+    let language = optional(&form.language);
+    if let Some(l) = language
+        && !state.translations.languages().contains(&l)
+    {
+        let problem = tr.t("notices-org-language-bad");
+        return failed(&state, &ctx, StatusCode::BAD_REQUEST, problem).await;
+    }
+    match state
+        .store
+        .set_organisation_language(&ctx.actor(), &id, language)
+        .await
+    {
+        Ok(()) => {
+            let name = state
+                .store
+                .organisations()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .find(|o| o.id == id)
+                .map(|o| o.name)
+                .unwrap_or(id);
+            let words = match language {
+                Some(l) => crate::notices::language_name(&tr, l),
+                None => tr.t("notices-org-language-unknown"),
+            };
+            let notice = tr.m(&indaba_model::Message::new("notices-org-language-saved")
+                .arg("name", name.as_str())
+                .arg("language", words.as_str()));
+            done(&state, &ctx, notice, "orgs")
+        }
         Err(e) => {
             let (status, problem) = store_problem(&tr, e);
             failed(&state, &ctx, status, problem).await

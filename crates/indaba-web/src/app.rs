@@ -190,6 +190,10 @@ pub fn router(state: AppState) -> Router {
             "/admin/organisations/{id}",
             post(crate::admin::update_organisation),
         )
+        .route(
+            "/admin/organisations/{id}/language",
+            post(crate::admin::update_organisation_language),
+        )
         .route("/admin/api-keys", post(crate::admin::create_api_key))
         .route(
             "/admin/api-keys/{id}/revoke",

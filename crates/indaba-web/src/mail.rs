@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use askama::Template;
 use lettre::message::MultiPart;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -44,6 +44,9 @@ pub struct MailBody {
     pub text: String,
     /// The HTML part; every paragraph escaped.
     pub html: String,
+    /// The language both parts are written in (a catalogue's language:
+    /// the message's `Content-Language`, RFC 3282).
+    pub lang: String,
 }
 
 /// The HTML part of a mail (askama escapes every paragraph).
@@ -89,7 +92,11 @@ impl MailBody {
             tracing::error!(error = %e, "cannot render a mail's HTML part");
             String::new()
         });
-        MailBody { text, html }
+        MailBody {
+            text,
+            html,
+            lang: lang.to_string(),
+        }
     }
 }
 
@@ -302,6 +309,10 @@ pub fn alternative_message(
             .parse()
             .map_err(|e| MailError::Build(format!("to: {e}")))?)
         .subject(subject)
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Content-Language"),
+            body.lang.clone(),
+        ))
         .multipart(MultiPart::alternative_plain_html(
             body.text.clone(),
             body.html.clone(),

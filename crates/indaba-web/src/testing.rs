@@ -66,6 +66,24 @@ pub(crate) async fn send(
     (status, headers, body.to_vec())
 }
 
+/// GET `path` through the whole router with the `cookie` header: the status
+/// and the page.
+pub(crate) async fn page(
+    state: &AppState,
+    cookie: &str,
+    path: &str,
+) -> (axum::http::StatusCode, String) {
+    let (status, _, body) = send(
+        state,
+        axum::http::Request::get(path)
+            .header(axum::http::header::COOKIE, cookie)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
 /// A session of a new user `email` with `role` in organisation `org`: its
 /// cookie header and its CSRF token.
 pub(crate) async fn session(

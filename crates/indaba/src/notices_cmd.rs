@@ -26,8 +26,8 @@ enum NoticesCommand {
         #[command(flatten)]
         engine: Box<super::EngineArgs>,
     },
-    /// Prints the delivery log, newest first: to, when, what, the SMTP
-    /// answer.
+    /// Prints the delivery log, newest first: to, when, what, in which
+    /// language, the SMTP answer.
     Log {
         /// Print JSON instead of text.
         #[arg(long)]
@@ -80,6 +80,7 @@ pub fn run(cli: NoticesCli) -> Result<ExitCode> {
                                 "day": d.day, "subject": d.subject, "changes": d.changes,
                                 "state": d.state, "smtp_answer": d.smtp_answer,
                                 "created_at": d.created_at, "sent_at": d.sent_at,
+                                "language": d.language,
                             })
                         })
                         .collect();
@@ -87,10 +88,11 @@ pub fn run(cli: NoticesCli) -> Result<ExitCode> {
                 } else {
                     for d in &log {
                         println!(
-                            "{}\t{}\t{}\t{}\t{} changes\t{}\t{}",
+                            "{}\t{}\t{}\t{}\t{}\t{} changes\t{}\t{}",
                             d.created_at,
                             d.contact,
                             d.source,
+                            d.language,
                             d.state,
                             d.changes,
                             d.subject,

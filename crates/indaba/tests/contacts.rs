@@ -150,6 +150,11 @@ fn security_txt_comes_first_then_rdap_abuse_contacts_with_their_sources() {
     assert_eq!(list[3]["entity"], "ABUSE-REG");
     assert_eq!(list[3]["within"], serde_json::json!(["REG-TESTBED"]));
     assert_eq!(r["security_txt"]["status"], "pass");
+    // The file's Preferred-Languages (what owner notices are written in).
+    assert_eq!(
+        r["security_txt"]["preferred_languages"],
+        serde_json::json!(["en"])
+    );
     assert_eq!(problems(&r), "", "a clean domain has no problems");
 }
 

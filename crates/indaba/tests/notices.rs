@@ -79,12 +79,19 @@ fn link(mail: &str, prefix: &str) -> String {
         .to_string()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting_out_stops_the_next()
- {
+/// A platform that sends due digests every second and scans nothing
+/// itself (the scans choose their trust), an organisation with one member
+/// (the owner), and a web list imported from `csv`.
+struct Watched {
+    server: Server,
+    store: Store,
+    owner: String,
+    org_id: String,
+    _dir: TempDir,
+}
+
+async fn watched(org: &str, owner_domain: &str, list: &str, csv: &str) -> Watched {
     let env = testbed_env();
-    // serve scans nothing itself (the scans below choose their trust) and
-    // sends due digests every second.
     let server = platform::start(
         BIN,
         Db::Sqlite,
@@ -99,9 +106,9 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
     )
     .await;
     let store = Store::open(&server.database).await.expect("the store");
-    let owner = format!("noc-{}@good-owners.test", platform::unique());
+    let owner = format!("noc-{}@{owner_domain}", platform::unique());
     let org = store
-        .create_organisation(&Actor::local(), "Good Owners", Stakeholder::ALL[0])
+        .create_organisation(&Actor::local(), org, Stakeholder::ALL[0])
         .await
         .unwrap();
     store
@@ -118,22 +125,51 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
         .await
         .unwrap();
     let dir = TempDir::new();
-    let file: PathBuf = dir.path().join("watched.csv");
-    std::fs::write(
-        &file,
-        "domain,organisation\ntls-good.test,Good Owners\nhsts-short.test,\n",
-    )
-    .unwrap();
+    let file: PathBuf = dir.path().join("list.csv");
+    std::fs::write(&file, csv).unwrap();
     let out = server.command(&[
         "list",
         "import",
         &file.display().to_string(),
         "--name",
-        "watched",
+        list,
         "--kinds",
         "web",
     ]);
     assert!(out.status.success(), "{out:?}");
+    Watched {
+        server,
+        store,
+        owner,
+        org_id: org.id,
+        _dir: dir,
+    }
+}
+
+/// Whether a mail is `server`'s digest to `to` about `domain`.
+fn digest_to(server: &Server, to: &str, domain: &str) -> impl Fn(&str) -> bool + use<> {
+    let to = format!("To: {to}");
+    let base = server.base.clone();
+    let domain = domain.to_string();
+    move |m: &str| m.contains(&to) && m.contains(&base) && m.contains(&domain)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting_out_stops_the_next()
+ {
+    let env = testbed_env();
+    let Watched {
+        server,
+        store,
+        owner,
+        ..
+    } = watched(
+        "Good Owners",
+        "good-owners.test",
+        "watched",
+        "domain,organisation\ntls-good.test,Good Owners\nhsts-short.test,\n",
+    )
+    .await;
 
     // Scan 1 (trusted) then scan 2 (the CA no longer trusted): a regression
     // on both domains.
@@ -141,12 +177,7 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
     scan(&server, "watched", true);
     scan(&server, "watched", false);
     let base = server.base.clone();
-    let mine = |to: &str, domain: &str| {
-        let to = format!("To: {to}");
-        let base = base.clone();
-        let domain = domain.to_string();
-        move |m: &str| m.contains(&to) && m.contains(&base) && m.contains(&domain)
-    };
+    let mine = |to: &str, domain: &str| digest_to(&server, to, domain);
     let to_owner =
         wait_for_mail("the owner's digest", &before, mine(&owner, "tls-good.test")).await;
     for part in [
@@ -301,4 +332,123 @@ async fn a_regression_reaches_the_owner_then_the_security_txt_contact_and_opting
         String::from_utf8_lossy(&out.stdout).starts_with("0 sent"),
         "{out:?}"
     );
+}
+
+/// The same regression for contacts who read Dutch: an owner organisation
+/// whose language an admin set to Dutch on the admin page, and
+/// sectxt-dutch.test, without an owner, whose security.txt says
+/// `Preferred-Languages: nl, en`. Both digests come through Postfix in
+/// Dutch (`Content-Language: nl`, both parts), and the delivery log (the
+/// page and the command) says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn contacts_who_prefer_dutch_get_their_digest_in_dutch() {
+    let Watched {
+        server,
+        owner,
+        org_id,
+        ..
+    } = watched(
+        "Nederlandse Eigenaren",
+        "nederlandse-eigenaren.test",
+        "gevolgd",
+        "domain,organisation\ntls-good.test,Nederlandse Eigenaren\nsectxt-dutch.test,\n",
+    )
+    .await;
+    // An admin chooses the organisation's language on the admin page.
+    server.create_user("admin@indaba.test", "admin", "an admin's long password");
+    let admin = server
+        .signed_in("admin@indaba.test", "an admin's long password")
+        .await;
+    let token = csrf(&admin, &server.url("/admin")).await;
+    let r = admin
+        .post(server.url(&format!("/admin/organisations/{org_id}/language")))
+        .form(&[("csrf", token.as_str()), ("language", "nl")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let before = mailbox();
+    scan(&server, "gevolgd", true);
+    scan(&server, "gevolgd", false);
+    let base = server.base.clone();
+    let mine = |to: &str, domain: &str| digest_to(&server, to, domain);
+    let to_owner = wait_for_mail(
+        "the owner's Dutch digest",
+        &before,
+        mine(&owner, "tls-good.test"),
+    )
+    .await;
+    let to_contact = wait_for_mail(
+        "the security.txt contact's Dutch digest",
+        &before,
+        mine("security@sectxt-dutch.test", "sectxt-dutch.test"),
+    )
+    .await;
+    for (mail, why) in [
+        (&to_owner, "omdat deze domeinen van uw organisatie zijn"),
+        (
+            &to_contact,
+            "waarvan de security.txt dit adres als contactadres noemt",
+        ),
+    ] {
+        for part in [
+            "Content-Language: nl",
+            "Subject: Indaba: de beveiliging van 1 domein is achteruitgegaan",
+            "multipart/alternative",
+            why,
+            "slaagde bij de vorige scan, faalt nu",
+            "Wilt u op dit adres geen meldingen meer ontvangen:",
+            // The HTML part is in Dutch too.
+            "<html lang=\"nl\"",
+            "<h2>",
+            &format!("{base}/notices/opt-out/"),
+        ] {
+            assert!(mail.contains(part), "no {part:?} in {mail}");
+        }
+        assert!(
+            !mail.contains("passed at the previous scan"),
+            "English left in the digest: {mail}"
+        );
+    }
+
+    // The delivery log says which language each went in: the command…
+    wait_for_log(&server, "both digests are logged as sent", |log| {
+        log.iter().filter(|d| d["state"] == "sent").count() == 2
+    })
+    .await;
+    let log = delivery_log(&server);
+    for to in [owner.as_str(), "security@sectxt-dutch.test"] {
+        let line = log
+            .iter()
+            .find(|d| d["to"] == to)
+            .unwrap_or_else(|| panic!("no {to} in {log:#?}"));
+        assert_eq!(line["language"], "nl", "{line}");
+    }
+    // …and the page, which analysts and admins read (not members).
+    let page = admin
+        .get(server.url("/monitor/notices"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    for part in [
+        owner.as_str(),
+        "security@sectxt-dutch.test",
+        "Nederlands",
+        "tls-good.test",
+        "sectxt-dutch.test",
+        "List: gevolgd",
+        "250 ",
+    ] {
+        assert!(page.contains(part), "no {part:?} in {page}");
+    }
+    let member = server.signed_in(&owner, "a long enough password").await;
+    let r = member
+        .get(server.url("/monitor/notices"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }

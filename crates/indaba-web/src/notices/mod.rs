@@ -1,9 +1,10 @@
 //! Owner notices on the site (issue 13): the opt-out link of a digest and
 //! the subscription to improvements, both working without an account (the
 //! signed token in the address is the proof: `indaba_monitor::notices`),
-//! a GET showing a confirmation form and a POST doing it; and the sending
-//! of digests ([`send`]).
+//! a GET showing a confirmation form and a POST doing it; the sending of
+//! digests ([`send`]); and the delivery log for analysts ([`log`]).
 
+pub mod log;
 pub mod send;
 
 use askama::Template;
@@ -32,6 +33,27 @@ pub fn routes() -> Router<AppState> {
             "/notices/improvements/{token}",
             get(improvements_form).post(improvements),
         )
+        .route("/monitor/notices", get(log::page))
+}
+
+/// `lang` in its own words ("Nederlands"), or the tag itself for a
+/// language without a name in the catalogue.
+pub fn language_name(tr: &Tr<'_>, lang: &str) -> String {
+    let id = format!("notices-language-{lang}");
+    if tr.catalogue().has(indaba_i18n::DEFAULT_LANGUAGE, &id) {
+        tr.t(&id)
+    } else {
+        lang.to_string()
+    }
+}
+
+/// Every language notices can be written in: (tag, its own name).
+pub fn language_names(tr: &Tr<'_>) -> Vec<(String, String)> {
+    tr.catalogue()
+        .languages()
+        .into_iter()
+        .map(|l| (l.to_string(), language_name(tr, l)))
+        .collect()
 }
 
 /// A confirmation page: a sentence and one button.

@@ -1,6 +1,8 @@
 //! Sending owner notices: the changes the scans queued become one digest
-//! per contact per day, in the contact's language (English until a
-//! contact's language is known: every word goes through Fluent), with each
+//! per contact per day, in the contact's language — the first of the
+//! languages its source names (the owner organisation's setting, the
+//! security.txt's `Preferred-Languages`; RDAP names none) that the
+//! catalogue translates, else English — with each
 //! finding, its evidence, its guide, the report, and the signed links to
 //! opt out and to subscribe to improvements. `indaba notices send` and
 //! `serve`'s background loop both call [`send_due`].
@@ -15,10 +17,12 @@ use std::time::Duration;
 
 use indaba_engine::EngineSettings;
 use indaba_engine::contacts::{ContactSource as LookupSource, ContactTarget};
-use indaba_i18n::{Catalogue, DEFAULT_LANGUAGE, Tr};
+use indaba_i18n::{Catalogue, Tr};
 use indaba_model::{DomainName, Report, TestKind};
-use indaba_monitor::notices::{Contact, Direction, day_of, digests, sign_contact, wanted};
-use indaba_store::notices::{DigestState, PendingChange};
+use indaba_monitor::notices::{
+    Candidates, Contact, Direction, day_of, digests, sign_contact, wanted,
+};
+use indaba_store::notices::{DigestState, NewDigest, PendingChange};
 use indaba_store::{Store, StoreError};
 
 use crate::mail::{MailBody, MailError, Mailer, Paragraph};
@@ -75,7 +79,7 @@ pub async fn send_due(n: Notices<'_>, now: i64) -> Result<Round, StoreError> {
             contacts.insert(at.clone(), found);
         }
         match &contacts[&at] {
-            Some(c) => addressed.push((c.address.clone(), (c.source, change))),
+            Some(c) => addressed.push((c.address.clone(), (c.clone(), change))),
             None => orphans.push(change.id),
         }
     }
@@ -83,13 +87,23 @@ pub async fn send_due(n: Notices<'_>, now: i64) -> Result<Round, StoreError> {
     n.store.set_notice_changes(&orphans, "no_contact").await?;
     let day = day_of(now);
     for (address, items) in digests(addressed) {
-        let source = items
+        // One address may be an owner's for one domain and a security.txt
+        // contact for another: the most direct source speaks for it, and
+        // says its language.
+        let Some(contact) = items
             .iter()
-            .map(|(s, _)| *s)
-            .min()
-            .unwrap_or(indaba_monitor::notices::ContactSource::Rdap);
+            .map(|(c, _)| c)
+            .min_by_key(|c| c.source)
+            .cloned()
+        else {
+            continue;
+        };
+        let source = contact.source;
+        let lang = n
+            .catalogue
+            .best_of(contact.languages.iter().map(String::as_str));
         let changes: Vec<PendingChange> = items.into_iter().map(|(_, c)| c).collect();
-        let tr = Tr::new(n.catalogue, DEFAULT_LANGUAGE);
+        let tr = Tr::new(n.catalogue, &lang);
         let subscribed = n.store.subscribed_to_improvements(&address).await?;
         let (keep, drop): (Vec<PendingChange>, Vec<PendingChange>) = changes
             .into_iter()
@@ -113,7 +127,17 @@ pub async fn send_due(n: Notices<'_>, now: i64) -> Result<Round, StoreError> {
         };
         let claimed = n
             .store
-            .claim_digest(&address, day, source.as_str(), &subject, &ids, claim)
+            .claim_digest(
+                &NewDigest {
+                    contact: &address,
+                    day,
+                    source: source.as_str(),
+                    subject: &subject,
+                    language: &lang,
+                },
+                &ids,
+                claim,
+            )
             .await?;
         let digest = match (claimed, stopped) {
             (Some(_), true) => {
@@ -157,15 +181,19 @@ pub async fn send_due(n: Notices<'_>, now: i64) -> Result<Round, StoreError> {
 }
 
 /// The contact of `domain` in `list_id`, by preference: the owner
-/// organisation, security.txt, RDAP.
+/// organisation, security.txt, RDAP; with the languages its source names.
 async fn contact_for(
     n: Notices<'_>,
     list_id: &str,
     domain: &str,
 ) -> Result<Option<Contact>, StoreError> {
     let owner = n.store.owner_notice_address(list_id, domain).await?;
-    if let Some(owner) = owner.as_deref()
-        && let Some(c) = Contact::choose(Some(owner), &[], &[])
+    if let Some(owner) = &owner
+        && let Some(c) = Contact::choose(&Candidates {
+            owner: Some(&owner.address),
+            owner_language: owner.language.as_deref(),
+            ..Candidates::default()
+        })
     {
         return Ok(Some(c));
     }
@@ -188,11 +216,17 @@ async fn contact_for(
             .flat_map(|c| c.emails.iter().cloned())
             .collect()
     };
-    Ok(Contact::choose(
-        None,
-        &emails(LookupSource::SecurityTxt),
-        &emails(LookupSource::Rdap),
-    ))
+    let security_txt_languages = report
+        .security_txt
+        .as_ref()
+        .map(|s| s.preferred_languages.as_slice())
+        .unwrap_or_default();
+    Ok(Contact::choose(&Candidates {
+        security_txt: &emails(LookupSource::SecurityTxt),
+        security_txt_languages,
+        rdap: &emails(LookupSource::Rdap),
+        ..Candidates::default()
+    }))
 }
 
 /// The subject: how many domains changed for the worse (or better).

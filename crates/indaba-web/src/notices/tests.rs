@@ -139,3 +139,155 @@ async fn a_signed_link_opts_out_or_subscribes_without_an_account() {
             .unwrap()
     );
 }
+
+#[tokio::test]
+async fn the_delivery_log_is_for_analysts_and_escapes_what_it_shows() {
+    use indaba_store::notices::{DigestState, NewDigest};
+    let fixture = fixture().await;
+    let state = &fixture.state;
+    // A contact and a relay's answer are outside data: they must come out
+    // as text.
+    let sent = state
+        .store
+        .claim_digest(
+            &NewDigest {
+                contact: "<script>alert(1)</script>@evil.test",
+                day: 1,
+                source: "security_txt",
+                subject: "Indaba: <b>regressions</b>",
+                language: "nl",
+            },
+            &[],
+            DigestState::Sending,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    state
+        .store
+        .finish_digest(&sent, DigestState::Sent, "250 <i>queued</i>")
+        .await
+        .unwrap();
+    state
+        .store
+        .claim_digest(
+            &NewDigest {
+                contact: "gone@owner.test",
+                day: 1,
+                source: "owner",
+                subject: "s",
+                language: "en",
+            },
+            &[],
+            DigestState::OptedOut,
+        )
+        .await
+        .unwrap();
+
+    let (member, _) =
+        crate::testing::session(state, "member@x.test", indaba_store::Role::Member, None).await;
+    let (status, _) = crate::testing::page(state, &member, "/monitor/notices").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = crate::testing::page(state, "", "/monitor/notices").await;
+    assert_ne!(status, StatusCode::OK, "not without signing in");
+
+    let (analyst, _) =
+        crate::testing::session(state, "cert@x.test", indaba_store::Role::Analyst, None).await;
+    let (status, page) = crate::testing::page(state, &analyst, "/monitor/notices").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(!page.contains("<b>regressions"), "{page}");
+    assert!(!page.contains("<i>queued"), "{page}");
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62;@evil.test"),
+        "{page}"
+    );
+    assert!(page.contains("250 &#60;i&#62;queued"), "{page}");
+    for words in [
+        "Nederlands",
+        "English",
+        "security.txt",
+        "sent",
+        "not sent: the contact opted out",
+        "gone@owner.test",
+        "<time datetime=",
+    ] {
+        assert!(page.contains(words), "no {words:?} in {page}");
+    }
+    // Any page number is a page: the first or the last there is.
+    for q in [
+        "?page=0",
+        "?page=-3",
+        "?page=99999999999999999999",
+        "?page=x",
+    ] {
+        let (status, page) =
+            crate::testing::page(state, &analyst, &format!("/monitor/notices{q}")).await;
+        assert_eq!(status, StatusCode::OK, "{q}");
+        assert!(page.contains("gone@owner.test"), "{q}");
+    }
+    // The monitor's page links to it, for staff.
+    let (_, monitor) = crate::testing::page(state, &analyst, "/monitor").await;
+    assert!(monitor.contains("href=\"/monitor/notices\""), "{monitor}");
+}
+
+#[tokio::test]
+async fn an_admin_sets_an_organisations_language_from_those_translated() {
+    let fixture = fixture().await;
+    let state = &fixture.state;
+    let org = state
+        .store
+        .create_organisation(
+            &indaba_store::Actor::local(),
+            "Eigenaren",
+            indaba_store::Stakeholder::ALL[0],
+        )
+        .await
+        .unwrap();
+    let (admin, csrf) =
+        crate::testing::session(state, "admin@x.test", indaba_store::Role::Admin, None).await;
+    let post = |language: &str| {
+        Request::post(format!("/admin/organisations/{}/language", org.id))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, admin.as_str())
+            .body(Body::from(format!("csrf={csrf}&language={language}")))
+            .unwrap()
+    };
+    let language = || async {
+        state.store.organisations().await.unwrap()[0]
+            .language
+            .clone()
+    };
+    let (status, _, _) = crate::testing::send(state, post("nl")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(language().await.as_deref(), Some("nl"));
+    let (_, page) = crate::testing::page(state, &admin, "/admin").await;
+    assert!(
+        page.contains("<option value=\"nl\" lang=\"nl\" selected>Nederlands</option>"),
+        "{page}"
+    );
+    // Not a language the platform writes, or not a tag at all: refused.
+    for bad in ["fr", "%3Cb%3E", "xx-YY"] {
+        let (status, _, _) = crate::testing::send(state, post(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(language().await.as_deref(), Some("nl"), "{bad}");
+    }
+    // Empty: not known again.
+    let (status, _, _) = crate::testing::send(state, post("")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(language().await, None);
+    // Members cannot.
+    let (member, member_csrf) =
+        crate::testing::session(state, "m@x.test", indaba_store::Role::Member, None).await;
+    let (status, _, _) = crate::testing::send(
+        state,
+        Request::post(format!("/admin/organisations/{}/language", org.id))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, member)
+            .body(Body::from(format!("csrf={member_csrf}&language=nl")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(language().await, None);
+}

@@ -13,7 +13,7 @@ use indaba_store::monitor::NewList;
 use indaba_store::{Actor, Role, Stakeholder};
 
 use crate::AppState;
-use crate::testing::{fixture, session};
+use crate::testing::{fixture, page as get, session};
 
 fn report(domain: &str, https: &str) -> Report {
     let text = format!(
@@ -102,18 +102,6 @@ async fn world(state: &AppState) -> World {
         stranger: session(state, "other@bank-b.test", Role::Member, Some(&other.id)).await,
         analyst: session(state, "analyst@cert.test", Role::Analyst, None).await,
     }
-}
-
-async fn get(state: &AppState, cookie: &str, path: &str) -> (StatusCode, String) {
-    let (s, _, b) = crate::testing::send(
-        state,
-        Request::get(path)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    (s, String::from_utf8_lossy(&b).into_owned())
 }
 
 async fn post(
