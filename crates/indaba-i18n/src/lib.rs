@@ -66,6 +66,10 @@ pub enum RenderError {
 /// Every catalogue, ready to format messages.
 pub struct Catalogue {
     bundles: HashMap<String, FluentBundle<FluentResource>>,
+    /// The languages with every message English has: those a page may be
+    /// served in (a page in a partial language would be mostly English
+    /// under another `lang`, read aloud with the wrong voice).
+    complete: Vec<String>,
 }
 
 impl std::fmt::Debug for Catalogue {
@@ -80,6 +84,7 @@ impl Catalogue {
     /// Loads the compiled-in catalogues.
     pub fn load() -> Result<Catalogue, I18nError> {
         let mut bundles: HashMap<String, FluentBundle<FluentResource>> = HashMap::new();
+        let mut ids: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
         for (lang, file, source) in sources::SOURCES {
             let parse_error = |detail: String| I18nError::Parse {
                 lang: (*lang).to_string(),
@@ -88,6 +93,12 @@ impl Catalogue {
             };
             let resource = FluentResource::try_new((*source).to_string())
                 .map_err(|(_, errors)| parse_error(format!("{errors:?}")))?;
+            let lang_ids = ids.entry((*lang).to_string()).or_default();
+            for entry in resource.entries() {
+                if let fluent_syntax::ast::Entry::Message(m) = entry {
+                    lang_ids.insert(m.id.name.to_string());
+                }
+            }
             let bundle = match bundles.get_mut(*lang) {
                 Some(bundle) => bundle,
                 None => {
@@ -105,7 +116,20 @@ impl Catalogue {
                 .add_resource(resource)
                 .map_err(|errors| parse_error(format!("{errors:?}")))?;
         }
-        Ok(Catalogue { bundles })
+        let english = ids.get(DEFAULT_LANGUAGE).cloned().unwrap_or_default();
+        let mut complete: Vec<String> = ids
+            .into_iter()
+            .filter(|(_, have)| english.is_subset(have))
+            .map(|(lang, _)| lang)
+            .collect();
+        complete.sort_unstable();
+        Ok(Catalogue { bundles, complete })
+    }
+
+    /// The languages every message is translated into: those pages are
+    /// served in and the platform's security.txt offers.
+    pub fn complete_languages(&self) -> Vec<&str> {
+        self.complete.iter().map(String::as_str).collect()
     }
 
     /// The languages available.
@@ -115,13 +139,16 @@ impl Catalogue {
         all
     }
 
-    /// The best language we have for an `Accept-Language` header.
+    /// The best language a page can be served in for an `Accept-Language`
+    /// header: only complete languages, so that a page's `lang` says what
+    /// it is written in.
     pub fn negotiate(&self, accept_language: Option<&str>) -> String {
-        self.best_of(
+        self.first_of(
             accept_language
                 .into_iter()
                 .flat_map(|h| h.split(','))
                 .filter_map(|part| part.split(';').next()),
+            |lang| self.complete.iter().any(|c| c == lang),
         )
     }
 
@@ -132,6 +159,16 @@ impl Catalogue {
     /// Only the first [`MAX_PREFERENCES`] are looked at: the tags may come
     /// from anyone.
     pub fn best_of<'t>(&self, preferred: impl IntoIterator<Item = &'t str>) -> String {
+        self.first_of(preferred, |lang| self.bundles.contains_key(lang))
+    }
+
+    /// The primary subtag of the first of `preferred` that `offered`
+    /// accepts, else [`DEFAULT_LANGUAGE`].
+    fn first_of<'t>(
+        &self,
+        preferred: impl IntoIterator<Item = &'t str>,
+        offered: impl Fn(&str) -> bool,
+    ) -> String {
         preferred
             .into_iter()
             .take(MAX_PREFERENCES)
@@ -141,7 +178,7 @@ impl Catalogue {
                     return None;
                 }
                 let primary = primary.to_ascii_lowercase();
-                self.bundles.contains_key(&primary).then_some(primary)
+                offered(&primary).then_some(primary)
             })
             .unwrap_or_else(|| DEFAULT_LANGUAGE.to_string())
     }
@@ -295,6 +332,7 @@ pub fn english() -> &'static Catalogue {
             tracing::error!(error = %e, "the translation catalogues do not load");
             Catalogue {
                 bundles: HashMap::new(),
+                complete: Vec::new(),
             }
         }
     })

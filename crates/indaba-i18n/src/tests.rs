@@ -211,7 +211,11 @@ fn the_first_preferred_language_with_a_translation_wins_else_english() {
     assert_eq!(c.best_of(["fr", "de"]), "en");
     assert_eq!(c.best_of([]), "en");
     assert_eq!(c.best_of(["", "*", "x-klingon"]), "en");
-    assert_eq!(c.negotiate(Some("fr-FR, nl;q=0.8, en;q=0.5")), "nl");
+    // Pages only in a complete language: Dutch has the notices' words
+    // only, so a Dutch reader's page is English and says so.
+    assert_eq!(c.complete_languages(), ["en"]);
+    assert_eq!(c.negotiate(Some("fr-FR, nl;q=0.8, en;q=0.5")), "en");
+    assert_eq!(c.negotiate(Some("nl")), "en");
     // Only the first MAX_PREFERENCES tags count.
     let many: Vec<&str> = std::iter::repeat_n("fr", MAX_PREFERENCES)
         .chain(["nl"])

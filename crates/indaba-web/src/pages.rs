@@ -536,7 +536,7 @@ pub async fn security_txt(State(state): State<AppState>, ctx: PageContext) -> Re
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let base = state.config.base_url.trim_end_matches('/');
-    let languages = state.translations.languages().join(", ");
+    let languages = state.translations.complete_languages().join(", ");
     let body = format!(
         "Contact: {contact}\nExpires: {expires}\nPreferred-Languages: {languages}\nCanonical: {base}/.well-known/security.txt\n"
     );
