@@ -78,15 +78,7 @@ pub async fn lists(State(state): State<AppState>, client: Client, headers: Heade
         Ok(c) => c,
         Err(r) => return r,
     };
-    let lists = if is_staff(&user) {
-        state.store.lists(None).await
-    } else {
-        match &user.organisation_id {
-            Some(org) => state.store.lists(Some(org)).await,
-            None => Ok(Vec::new()),
-        }
-    };
-    match lists {
+    match super::pages::lists_visible_to(&state.store, &user).await {
         Ok(ls) => Json(ls.iter().map(list_json).collect::<Vec<_>>()).into_response(),
         Err(e) => store_error(e),
     }

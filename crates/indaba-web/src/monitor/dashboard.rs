@@ -694,15 +694,7 @@ pub async fn compare(
     let mut rows: Vec<CompareRow> = Vec::new();
     let mut values: Vec<Bar> = Vec::new();
     let targets: Vec<(String, Option<StatScan>, Segment)> = if by == "list" {
-        let lists = if is_staff(&me.user) {
-            state.store.lists(None).await
-        } else {
-            match &me.user.organisation_id {
-                Some(org) => state.store.lists(Some(org)).await,
-                None => Ok(Vec::new()),
-            }
-        };
-        let lists = match lists {
+        let lists = match super::pages::lists_visible_to(&state.store, &me.user).await {
             Ok(l) => l,
             Err(e) => return store_problem(&state, &ctx, e),
         };

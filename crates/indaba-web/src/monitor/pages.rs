@@ -29,8 +29,23 @@ const PAGE: i64 = 200;
 /// Whether `user` may see `list`: analysts and admins every list, members
 /// their organisation's.
 pub fn may_see(user: &User, list: &List) -> bool {
-    matches!(user.role, Role::Admin | Role::Analyst)
-        || (list.owner_org.is_some() && list.owner_org == user.organisation_id)
+    is_staff(user) || (list.owner_org.is_some() && list.owner_org == user.organisation_id)
+}
+
+/// The lists `user` may see: every list for analysts and admins, their
+/// organisation's for members (none without an organisation).
+pub(crate) async fn lists_visible_to(
+    store: &indaba_store::Store,
+    user: &User,
+) -> Result<Vec<List>, indaba_store::StoreError> {
+    if is_staff(user) {
+        store.lists(None).await
+    } else {
+        match &user.organisation_id {
+            Some(org) => store.lists(Some(org)).await,
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 /// Whether `user` may make and edit lists and scans.
@@ -195,15 +210,7 @@ pub async fn index(
     me: RequireRole<role::Member>,
     ctx: PageContext,
 ) -> Response {
-    let lists = if is_staff(&me.user) {
-        state.store.lists(None).await
-    } else {
-        match &me.user.organisation_id {
-            Some(org) => state.store.lists(Some(org)).await,
-            None => Ok(Vec::new()),
-        }
-    };
-    let lists = match lists {
+    let lists = match lists_visible_to(&state.store, &me.user).await {
         Ok(l) => l,
         Err(e) => return store_problem(&state, &ctx, e),
     };

@@ -10,11 +10,11 @@ use indaba_model::{DomainName, Report, Status};
 use indaba_monitor::Kinds;
 use indaba_monitor::list::{Country, ListEntry};
 use indaba_store::monitor::NewList;
-use indaba_store::{Actor, NewUser, Role, Stakeholder};
+use indaba_store::{Actor, Role, Stakeholder};
 use tower::ServiceExt;
 
 use crate::AppState;
-use crate::testing::fixture;
+use crate::testing::{fixture, session};
 
 const HSTS: &str = "web.https.hsts";
 
@@ -97,30 +97,6 @@ async fn scanned_list(state: &AppState) -> (String, String, String) {
         scans.push(scan);
     }
     (list.id, org.id, scans.pop().unwrap())
-}
-
-async fn session(state: &AppState, email: &str, role: Role, org: Option<&str>) -> (String, String) {
-    let user = state
-        .store
-        .create_user(
-            &Actor::local(),
-            NewUser {
-                email,
-                name: "",
-                role,
-                organisation_id: org,
-                password: "a long enough password",
-            },
-        )
-        .await
-        .unwrap();
-    let token = state
-        .store
-        .create_session(&Actor::user(&user.id, "192.0.2.1"), 3600)
-        .await
-        .unwrap();
-    let csrf = state.store.session(&token).await.unwrap().unwrap().csrf;
-    (format!("indaba_session={token}"), csrf)
 }
 
 async fn send(state: &AppState, request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
