@@ -740,26 +740,10 @@ async fn key_status(server: &Server, key: &str) -> StatusCode {
         .status()
 }
 
-/// The admin page, safe to use: every form redirects after POST (a reload
-/// submits nothing twice, the new key is shown once), new users are
-/// members unless chosen otherwise, groups and roles are words, a key is
-/// revoked and a user and an organisation disabled from the page; it is
-/// accessible.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_safe_admin_page() {
-    let server = start(&[]).await;
-    server.create_user("admin@example.test", "admin", "an admin password");
-    let browser = chromium().await;
-    let b = &browser.client;
+/// Signs `email` in through the sign-in form and waits until it is done.
+async fn sign_in(b: &Client, server: &Server, email: &str, password: &str) {
     b.goto(&server.url("/login")).await.unwrap();
-    fill_and_submit(
-        b,
-        &[
-            ("email", "admin@example.test"),
-            ("password", "an admin password"),
-        ],
-    )
-    .await;
+    fill_and_submit(b, &[("email", email), ("password", password)]).await;
     wait_until("the sign-in never finished", || async {
         let url = b
             .current_url()
@@ -773,6 +757,20 @@ async fn a_safe_admin_page() {
         }
     })
     .await;
+}
+
+/// The admin page, safe to use: every form redirects after POST (a reload
+/// submits nothing twice, the new key is shown once), new users are
+/// members unless chosen otherwise, groups and roles are words, a key is
+/// revoked and a user and an organisation disabled from the page; it is
+/// accessible.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_safe_admin_page() {
+    let server = start(&[]).await;
+    server.create_user("admin@example.test", "admin", "an admin password");
+    let browser = chromium().await;
+    let b = &browser.client;
+    sign_in(b, &server, "admin@example.test", "an admin password").await;
     b.goto(&server.url("/admin")).await.unwrap();
 
     // An organisation, its group chosen and shown in words.
@@ -1242,4 +1240,74 @@ async fn the_mail_report_has_technical_tables_per_mx() {
     assert_wraps_sensibly(b, "mail report").await;
     assert_accessible(b, "mail report").await;
     screenshots(b, "mail-report").await;
+}
+
+/// The monitoring pages an analyst works in — the lists, a list, its
+/// dashboard after two real scans (charts, trends, worst domains), sectors
+/// side by side, the explanations and the notices' delivery log — pass
+/// WCAG 2.2 AA at 1280 and 390 px.
+#[tokio::test(flavor = "multi_thread")]
+async fn monitoring_pages_are_accessible_at_both_widths() {
+    let server = start(&[]).await;
+    server.create_user("analyst@example.test", "analyst", "an analyst password");
+    let file = std::env::temp_dir().join(format!("indaba-pages-{}.csv", platform::unique()));
+    std::fs::write(
+        &file,
+        "domain,sector,country\nsigned.test,finance,ZA\nunsigned.test,finance,NL\nweb-v4only.test,energy,NL\n",
+    )
+    .unwrap();
+    let file_arg = file.display().to_string();
+    let imported = server.command(&[
+        "list", "import", &file_arg, "--name", "banks", "--kinds", "web",
+    ]);
+    let _ = std::fs::remove_file(&file);
+    assert!(imported.status.success(), "{imported:?}");
+    for _ in 0..2 {
+        let out = server.command(&["scan", "banks", "--watch-only"]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    let store = indaba_store::Store::open(&server.database).await.unwrap();
+    let list = store.list_by_name("banks").await.unwrap();
+
+    let browser = chromium().await;
+    let b = &browser.client;
+    sign_in(b, &server, "analyst@example.test", "an analyst password").await;
+    let id = &list.id;
+    for (path, name, shows) in [
+        ("/monitor".to_string(), "monitor-lists", "banks"),
+        (
+            format!("/monitor/lists/{id}"),
+            "monitor-list",
+            "signed.test",
+        ),
+        (
+            format!("/monitor/lists/{id}/dashboard"),
+            "monitor-dashboard",
+            "web.https.available",
+        ),
+        (
+            format!("/monitor/lists/{id}/compare?by=sector&check=web.https.available"),
+            "monitor-compare",
+            "finance",
+        ),
+        (
+            format!("/monitor/lists/{id}/explanations"),
+            "monitor-explanations",
+            "banks",
+        ),
+        (
+            "/monitor/notices".to_string(),
+            "monitor-notices",
+            "No digest has been made yet.",
+        ),
+    ] {
+        b.goto(&server.url(&path)).await.unwrap();
+        let page = b.source().await.unwrap();
+        assert!(page.contains(shows), "{path} shows {shows}:\n{page}");
+        for width in [1280, 390] {
+            at_width(b, width).await;
+            assert_accessible(b, &format!("{path} at {width} px")).await;
+        }
+        screenshots(b, name).await;
+    }
 }
